@@ -1,0 +1,49 @@
+"""The pipeline, in order: content -> history -> parse -> track -> link -> render.
+
+:func:`build_site` is the only entry point the mkdocs plugin and the command line use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .content import load_content
+from .diagnostics import Diagnostics
+from .history import BlobReader, read_history
+from .link import SiteModel, link, parsed_cache
+from .pages import Page, StaticFile
+from .parse import parse_text
+from .render import Renderer, make_environment, stylesheet
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """What one run of the pipeline produced."""
+
+    diagnostics: Diagnostics
+    """Every problem found, errors and warnings."""
+    model: SiteModel | None = None
+    """The linked model, when the inputs could be read."""
+    pages: list[Page] = field(default_factory=list)
+    """Generated pages (empty when there are errors or rendering was not asked for)."""
+    files: list[StaticFile] = field(default_factory=list)
+    """Generated static files."""
+
+
+def build_site(config: SiteConfig, *, render: bool = True) -> BuildResult:
+    """Run every stage; render only when the inputs have no errors."""
+    diag = Diagnostics()
+    content = load_content(config.content_dir, config.root, diag)
+    history = read_history(config.archive_dir, diag, config.origin)
+    if history is None:
+        return BuildResult(diag)
+    with BlobReader(history.root) as blobs:
+        parsed, searchable = parsed_cache(lambda v: blobs.text(v, diag), parse_text)
+        model = link(content, history, searchable, diag)
+        result = BuildResult(diag, model)
+        if render and not diag.errors:
+            env = make_environment([config.templates_dir / "pages"])
+            result.pages = Renderer(model, parsed, env, config.site_name).render()
+            result.files = [stylesheet()]
+    return result

@@ -1,0 +1,89 @@
+"""The ``govsite`` command line: contributor checks and scaffolding over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import schema
+from .build import build_site
+from .config import load_site_config
+from .content import RESERVED_PROVISION_SLUGS
+from .diagnostics import Diagnostics, Severity
+
+
+def _config_option(func: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "-f",
+        "--config-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("mkdocs.yml"),
+        show_default=True,
+        help="The site's mkdocs configuration.",
+    )(func)
+
+
+def _report(diag: Diagnostics) -> None:
+    for diagnostic in diag.sorted():
+        label = "error" if diagnostic.severity is Severity.ERROR else "warning"
+        click.echo(f"{diagnostic} [{label}]", err=True)
+
+
+@click.group()
+@click.version_option(package_name="govsite")
+def main() -> None:
+    """govsite: governance reports on platform policies."""
+
+
+@main.command()
+@_config_option
+@click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
+def check(config_file: Path, strict: bool) -> None:
+    """Check every content file and the archive; report all problems at once."""
+    diag = Diagnostics()
+    site = load_site_config(config_file, diag)
+    if site is not None:
+        result = build_site(site, render=True)
+        diag.extend(result.diagnostics)
+    _report(diag)
+    errors, warnings = len(diag.errors), len(diag.warnings)
+    if errors or (strict and warnings):
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        sys.exit(1)
+    click.echo(f"ok: no errors, {warnings} warning(s)", err=True)
+
+
+@main.command()
+@click.argument("target")
+@_config_option
+def new(target: str, config_file: Path) -> None:
+    """Write a provision file for TARGET (platform/document/slug), ready to fill."""
+    parts = target.strip("/").split("/")
+    if len(parts) != 3 or not all(schema.ID_PATTERN.match(p) for p in parts):
+        raise click.BadParameter(
+            "expected platform/document/slug in lowercase letters, digits and hyphens",
+            param_hint="TARGET",
+        )
+    platform, document, slug = parts
+    if schema.DATE_LIKE.match(slug):
+        raise click.BadParameter("a slug may not look like a date", param_hint="TARGET")
+    if slug in RESERVED_PROVISION_SLUGS:
+        raise click.BadParameter(f"{slug!r} is reserved", param_hint="TARGET")
+    diag = Diagnostics()
+    site = load_site_config(config_file, diag)
+    if site is None:
+        _report(diag)
+        sys.exit(1)
+    path = site.content_dir / "provisions" / platform / document / f"{slug}.yml"
+    if path.exists():
+        click.echo(f"{path} already exists", err=True)
+        sys.exit(1)
+    header = (
+        f"# Analysis of one clause of {platform}/{document}.\n"
+        "# Fill every key; `govsite check` says what is missing or wrong.\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + schema.scaffold(schema.PROVISION) + "\n", encoding="utf-8")
+    click.echo(str(path.relative_to(site.root) if path.is_relative_to(site.root) else path))

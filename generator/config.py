@@ -1,0 +1,105 @@
+"""Where a site's inputs are: read from the govsite entry of ``mkdocs.yml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics, Origin
+
+
+@dataclass(slots=True, frozen=True)
+class SiteConfig:
+    """The inputs of one site."""
+
+    root: Path
+    """The folder of ``mkdocs.yml``; relative paths start here."""
+    content_dir: Path
+    """Contributors' YAML (``content/``)."""
+    archive_dir: Path
+    """The archived texts: a folder inside a git work tree (``sources/`` by default)."""
+    templates_dir: Path
+    """The site's own page templates, which take precedence over govsite's."""
+    site_name: str = "govsite"
+    """The site's name, used in citations and feeds."""
+    site_url: str = ""
+    """The published address, for permalinks in citations and feeds."""
+    config_file: str = "mkdocs.yml"
+    """Where settings errors are reported."""
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.config_file)
+
+    @classmethod
+    def from_options(
+        cls,
+        root: Path,
+        options: dict[str, Any],
+        site_name: str = "govsite",
+        site_url: str = "",
+        config_file: str = "mkdocs.yml",
+    ) -> SiteConfig:
+        def path(name: str, default: str) -> Path:
+            value = Path(str(options.get(name) or default)).expanduser()
+            return value if value.is_absolute() else root / value
+
+        return cls(
+            root=root,
+            content_dir=path("content", "content"),
+            archive_dir=path("archive", "sources"),
+            templates_dir=path("templates", "templates"),
+            site_name=site_name,
+            site_url=site_url,
+            config_file=config_file,
+        )
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring the ``!!python/...`` and ``!ENV`` tags some sites use."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    return None
+
+
+_TolerantLoader.add_multi_constructor("", _ignore_tag)  # type: ignore[no-untyped-call]
+
+
+def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
+    """The govsite settings of a site, from its ``mkdocs.yml``."""
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except OSError as exc:
+        diag.error(Origin(str(config_file)), "(file)", f"cannot be read: {exc.strerror}")
+        return None
+    except yaml.YAMLError as exc:
+        diag.error(Origin(str(config_file)), "(file)", f"malformed YAML: {exc}")
+        return None
+    if not isinstance(data, dict):
+        diag.error(Origin(str(config_file)), "(file)", "must be a mapping")
+        return None
+    options: dict[str, Any] = {}
+    found = False
+    for entry in data.get("plugins") or []:
+        if entry == "govsite":
+            found = True
+        elif isinstance(entry, dict) and "govsite" in entry:
+            found = True
+            options = entry["govsite"] or {}
+    if isinstance(data.get("plugins"), dict) and "govsite" in data["plugins"]:
+        found = True
+        options = data["plugins"]["govsite"] or {}
+    if not found:
+        diag.error(Origin(config_file.name), "plugins", "the govsite plugin is not enabled")
+        return None
+    return SiteConfig.from_options(
+        config_file.parent.resolve(),
+        options,
+        site_name=str(data.get("site_name") or "govsite"),
+        site_url=str(data.get("site_url") or ""),
+        config_file=config_file.name,
+    )

@@ -1,0 +1,70 @@
+"""Pages and files as data: what the renderer produces and the site layer publishes."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True, frozen=True)
+class TocEntry:
+    """One entry of a page's table of contents."""
+
+    level: int
+    """Heading level, 2 for sections."""
+    anchor: str
+    """Fragment id on the page."""
+    title: str
+    """Text shown."""
+
+
+@dataclass(slots=True)
+class Page:
+    """A generated HTML page, published at the folder URL ``url``."""
+
+    url: str
+    """Site-relative folder URL, e.g. ``nimbus/terms/`` (``''`` is the home page)."""
+    title: str
+    """Page title."""
+    html: str
+    """Finished body HTML, placed in the theme's content area."""
+    kind: str
+    """What the page is (platform, document, provision, ...), for styling and tests."""
+    in_nav: bool = False
+    """Hub pages appear in the navigation; the many others are linked from hubs."""
+    searchable: bool = True
+    """Whether the page goes into the search index."""
+    description: str = ""
+    """One-line summary for link previews."""
+    toc: list[TocEntry] = field(default_factory=list)
+    """Sections shown in the theme's table of contents."""
+    meta: dict[str, str] = field(default_factory=dict)
+    """Extra values for the theme templates (for example ``cite_as``)."""
+
+    @property
+    def src_path(self) -> str:
+        return f"{self.url}index.md"
+
+
+@dataclass(slots=True)
+class StaticFile:
+    """A generated non-HTML file (feed, data, stylesheet), published at ``path``."""
+
+    path: str
+    """Site-relative file path."""
+    content: bytes
+    """The bytes to publish."""
+
+
+def relative_url(target: str, base: str) -> str:
+    """Link from the page at folder URL ``base`` to ``target`` (a folder URL or a file)."""
+    fragment = ""
+    if "#" in target:
+        target, fragment = target.split("#", 1)
+        fragment = "#" + fragment
+    if target == base:
+        return fragment or "./"
+    path = posixpath.relpath(target or ".", base or ".") if target or base else "."
+    if target.endswith("/") or target == "":
+        path = "./" if path == "." else path + "/"
+    return path + fragment

@@ -1,0 +1,113 @@
+"""Markdown from untrusted sources (archived texts, contributors' YAML) to inert HTML.
+
+Raw HTML is escaped rather than passed through, links may only use http, https, mailto or
+relative targets, images are shown as their alternative text (a remote image would track
+readers), and invisible Unicode that can disguise text (bidirectional overrides, zero-width
+characters) is removed before parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+# Bidirectional embeddings, overrides and isolates; zero-width and other invisible
+# formatting characters; the byte-order mark. Soft hyphens are harmless but hide words.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
+_ANY_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def clean_text(text: str) -> str:
+    """Remove characters that could disguise or break text shown to readers."""
+    return _CONTROL.sub("", _INVISIBLE.sub("", text))
+
+
+def safe_url(url: str) -> bool:
+    """True for http(s), mailto and scheme-less (relative or fragment) URLs."""
+    compact = re.sub(r"[\s\x00-\x1f]", "", url)
+    if _SAFE_SCHEME.match(compact):
+        return True
+    return not _ANY_SCHEME.match(compact) and not compact.startswith("//")
+
+
+def _render_image(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    return f'<span class="govsite-image-alt">[image: {escape(alt)}]</span>' if alt else ""
+
+
+def _render_link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if _SAFE_SCHEME.match(href) and not href.lower().startswith("mailto:"):
+        token.attrSet("rel", "nofollow noopener noreferrer")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def make_markdown() -> MarkdownIt:
+    """A CommonMark parser with tables and strikethrough that emits no live markup."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = safe_url  # type: ignore[method-assign]
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("link_open", _render_link_open)
+    return md
+
+
+_MD = make_markdown()
+
+
+def render_markdown(text: str, *, inline: bool = False) -> str:
+    """Contributor Markdown as safe HTML."""
+    text = clean_text(text)
+    if inline:
+        return str(_MD.renderInline(text))
+    return str(_MD.render(text))
+
+
+def inline_text(tokens: Sequence[Token] | None) -> str:
+    """The plain text of an inline token's children, as a reader sees it."""
+    parts: list[str] = []
+    for token in tokens or ():
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type == "softbreak":
+            parts.append(" ")
+        elif token.type == "hardbreak":
+            parts.append("\n")
+        elif token.type == "image":
+            parts.append(inline_text(token.children))
+    return "".join(parts)
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain text of a Markdown fragment (used to match quotes pasted with markup)."""
+    tokens = _MD.parse(clean_text(text))
+    out: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            out.append(inline_text(token.children))
+        elif token.type in ("fence", "code_block"):
+            out.append(token.content)
+    return "\n".join(out)
+
+
+def parse_tokens(text: str) -> list[Token]:
+    return list(_MD.parse(clean_text(text)))
+
+
+def render_tokens(tokens: Sequence[Token], env: dict[str, Any] | None = None) -> str:
+    return str(_MD.renderer.render(tokens, _MD.options, env or {}))
