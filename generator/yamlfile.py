@@ -119,7 +119,7 @@ def _build(
                 diagnostics.error(
                     _origin(path, key_node),
                     format_key(child),
-                    f"duplicate key (first given on line {origins[child].line})",
+                    f"duplicate key (first given on line {origins[(*child, chr(0) + 'key')].line})",
                 )
                 continue
             origins[(*child, "\0key")] = _origin(path, key_node)

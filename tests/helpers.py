@@ -1,0 +1,191 @@
+"""Builders for tests: git archives with pinned dates and small complete sites."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from textwrap import dedent
+
+from generator.config import SiteConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+def git(repo: Path, *args: str, date: str = "2024-01-01T12:00:00+00:00") -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    result = subprocess.run(
+        ["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+class Archive:
+    """A git repository whose commits are made with fixed dates."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        git(path, "init", "-q", "-b", "main")
+
+    def commit(
+        self,
+        date: str,
+        files: Mapping[str, str | bytes | None],
+        message: str = "Record new changes",
+    ) -> str:
+        """Write (or with ``None`` delete) files and commit them at ``date`` (YYYY-MM-DD)."""
+        for name, text in files.items():
+            target = self.path / name
+            if text is None:
+                git(self.path, "rm", "-q", "--", name)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                target.write_bytes(text)
+            else:
+                target.write_text(text, encoding="utf-8")
+            git(self.path, "add", "--", name)
+        stamp = date if "T" in date else f"{date}T12:00:00+00:00"
+        git(self.path, "commit", "-q", "--allow-empty", "-m", message, date=stamp)
+        return git(self.path, "rev-parse", "HEAD").strip()
+
+
+TERMS_V1 = dedent(
+    """\
+    # Example Terms
+
+    ## Use
+
+    You may use the service for lawful purposes only.
+
+    ## Data
+
+    We may use your content to train our models.
+
+    ## Liability
+
+    Our liability is limited to 10 dollars.
+    """
+)
+TERMS_V2 = TERMS_V1.replace("10 dollars", "100 dollars")
+TERMS_V3 = TERMS_V2.replace(
+    "We may use your content to train our models.",
+    "We do not use your content to train our models.",
+)
+
+PLATFORM_YML = dedent(
+    """\
+    name: Acme
+    website: https://acme.example
+    documents:
+      terms:
+        title: Terms of Service
+        source: Acme/Terms of Service.md
+        url: https://acme.example/terms
+        type: Terms of Service
+    """
+)
+
+REGISTRIES = {
+    "topics.yml": "liability:\n  title: Liability\ntraining:\n  title: Training\n",
+    "regulations.yml": (
+        "gdpr:\n  title: GDPR\n  full_title: General Data Protection Regulation\n"
+        "  url: https://eur-lex.europa.eu/eli/reg/2016/679/oj\n"
+    ),
+    "jurisdictions.yml": "eu:\n  name: European Union\n",
+}
+
+
+def provision_yml(
+    quote: str = "Our liability is limited to 100 dollars.",
+    analyzed: str = "2024-02-01",
+    **overrides: str,
+) -> str:
+    fields = {
+        "title": "Liability cap",
+        "topic": "liability",
+        "quote": quote,
+        "analyzed": analyzed,
+        "summary": "A low cap.",
+        "interpretation": "Caps are common.",
+        "affected": "\n  - who: Users\n    impact: Capped.",
+        "for_users": "Plan for it.",
+        "exposure": "\n  level: high\n  rationale: Very low.",
+        "regulations": "\n  - id: gdpr\n    article: '82'\n    note: Damages.",
+        "jurisdictions": "\n  - id: eu\n    note: Consumer law applies.",
+        "contracts": "Negotiate.",
+        "compliance": "Record it.",
+        "authors": "\n  - Tester",
+        "reviewed": "2024-03-01",
+    }
+    fields.update(overrides)
+    lines = []
+    for key, value in fields.items():
+        if value.startswith("\n"):
+            lines.append(f"{key}:{value}")
+        else:
+            lines.append(f"{key}: {quote_yaml(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def quote_yaml(value: str) -> str:
+    if value.startswith(("[", "{", "'", '"')) or value.isdigit():
+        return value
+    return "'" + value.replace("'", "''") + "'"
+
+
+MKDOCS_YML = dedent(
+    """\
+    site_name: Test site
+    site_url: https://test.example/
+    docs_dir: content/pages
+    theme:
+      name: material
+    plugins:
+      - search
+      - govsite
+    """
+)
+
+
+def make_site(
+    root: Path,
+    *,
+    provisions: Mapping[str, str] | None = None,
+    texts: tuple[str, ...] = (TERMS_V1, TERMS_V2, TERMS_V3),
+    dates: tuple[str, ...] = ("2024-01-15", "2024-02-01", "2024-06-01"),
+    platform: str = PLATFORM_YML,
+) -> SiteConfig:
+    """A complete small site in its own git repository, archive in ``sources/``."""
+    archive = Archive(root)
+    for index, (text, date) in enumerate(zip(texts, dates, strict=True)):
+        verb = "First record of" if index == 0 else "Record new changes of"
+        archive.commit(date, {"sources/Acme/Terms of Service.md": text}, f"{verb} Acme Terms")
+    files = {
+        "mkdocs.yml": MKDOCS_YML,
+        "content/pages/index.md": "# Test site\n",
+        "content/platforms/acme.yml": platform,
+        **{f"content/{name}": text for name, text in REGISTRIES.items()},
+    }
+    if provisions is None:
+        provisions = {"acme/terms/liability-cap": provision_yml()}
+    for key, text in provisions.items():
+        files[f"content/provisions/{key}.yml"] = text
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return SiteConfig.from_options(root, {}, site_name="Test site", site_url="https://test.example/")
