@@ -66,7 +66,7 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return None
 
 
-_TolerantLoader.add_multi_constructor("", _ignore_tag)  # type: ignore[no-untyped-call]
+_TolerantLoader.add_multi_constructor("", _ignore_tag)
 
 
 def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:

@@ -20,6 +20,7 @@ from .model import (
     RegulationRef,
     Topic,
 )
+from .safemd import clean_text
 from .yamlfile import YamlDocument, format_key, load_yaml
 
 # Top-level URL segments the site uses itself; a platform may not take them.
@@ -37,7 +38,8 @@ YAML_SUFFIXES = (".yml", ".yaml")
 
 
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """A text field, with characters that could disguise it removed (see safemd)."""
+    return clean_text(value).strip() if isinstance(value, str) else ""
 
 
 def _list(value: Any) -> list[Any]:
@@ -91,10 +93,14 @@ def _load_platform(doc: YamlDocument, platform_id: str, diag: Diagnostics) -> Pl
             url=_text(value.get("url")),
             type=_text(value.get("type")),
             origin=origin,
-            former_sources=tuple(s for s in _list(value.get("former_sources")) if isinstance(s, str)),
+            former_sources=tuple(
+                s for s in _list(value.get("former_sources")) if isinstance(s, str)
+            ),
         )
     if isinstance(data.get("documents"), dict) and not documents and not data["documents"]:
-        diag.error(doc.origin(("documents",)), "documents", "a platform needs at least one document")
+        diag.error(
+            doc.origin(("documents",)), "documents", "a platform needs at least one document"
+        )
     return Platform(
         id=platform_id,
         name=_text(data.get("name")),
@@ -130,7 +136,9 @@ def _load_provision(
         for_users=_text(data.get("for_users")),
         exposure=Exposure(_text(exposure.get("level")), _text(exposure.get("rationale"))),
         regulations=[
-            RegulationRef(_text(r.get("id")), _text(str(r.get("article") or "")), _text(r.get("note")))
+            RegulationRef(
+                _text(r.get("id")), _text(str(r.get("article") or "")), _text(r.get("note"))
+            )
             for r in _list(data.get("regulations"))
             if isinstance(r, dict)
         ],
@@ -141,8 +149,8 @@ def _load_provision(
         ],
         contracts=_text(data.get("contracts")),
         compliance=_text(data.get("compliance")),
-        related=[r for r in _list(data.get("related")) if isinstance(r, str)],
-        authors=[a for a in _list(data.get("authors")) if isinstance(a, str)],
+        related=[_text(r) for r in _list(data.get("related")) if isinstance(r, str)],
+        authors=[_text(a) for a in _list(data.get("authors")) if isinstance(a, str)],
         reviewed=_text(data.get("reviewed")),
         origin=doc.origin(),
         origins=_field_origins(doc),

@@ -126,7 +126,9 @@ def find_archive(archive_dir: Path, diag: Diagnostics, origin: Origin) -> tuple[
     try:
         repo = git.Repo(archive_dir, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        diag.error(origin, "archive", f"archive folder {archive_dir} is not inside a git repository")
+        diag.error(
+            origin, "archive", f"archive folder {archive_dir} is not inside a git repository"
+        )
         return None
     with repo:
         if repo.working_tree_dir is None:

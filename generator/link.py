@@ -268,9 +268,7 @@ def _link_provision(
             )
         start = linked.analyzed.number
         linked.changes_since = [
-            v
-            for v in document.versions[start:]
-            if v.version.kind not in (VersionKind.TECHNICAL,)
+            v for v in document.versions[start:] if v.version.kind not in (VersionKind.TECHNICAL,)
         ]
     return linked
 

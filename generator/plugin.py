@@ -8,6 +8,7 @@ Python-Markdown never sees archived texts.
 from __future__ import annotations
 
 import logging
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from .config import SiteConfig
 from .diagnostics import LOGGER_NAME, Severity
 from .pages import Page
 from .render import PACKAGE_TEMPLATES
+from .safemd import clean_text
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -37,9 +39,14 @@ class GovsiteConfig(Config):
 
 
 def front_matter(page: Page) -> str:
-    meta: dict[str, Any] = {"title": page.title}
+    """The virtual Markdown file of a page: front matter only.
+
+    mkdocs themes print the title and description without escaping them (they assume
+    trusted Markdown), so both are escaped here: contributors' text must stay text.
+    """
+    meta: dict[str, Any] = {"title": escape(clean_text(page.title))}
     if page.description:
-        meta["description"] = page.description
+        meta["description"] = escape(clean_text(page.description))
     if not page.searchable:
         meta["search"] = {"exclude": True}
     if page.meta:
@@ -92,7 +99,9 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             if existing is not None:
                 files.remove(existing)  # a hand-written page of the same URL yields
             files.append(
-                File.generated(config, page.src_path, content=front_matter(page), inclusion=inclusion)
+                File.generated(
+                    config, page.src_path, content=front_matter(page), inclusion=inclusion
+                )
             )
         for static in result.files:
             files.append(File.generated(config, static.path, content=static.content))
@@ -113,7 +122,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             return html
         page.toc = get_toc(
             [
-                {"level": e.level, "id": e.anchor, "name": e.title, "children": []}
+                {"level": e.level, "id": e.anchor, "name": escape(e.title), "children": []}
                 for e in generated.toc
             ]
         )

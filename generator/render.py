@@ -20,7 +20,7 @@ from .history import Version, VersionKind
 from .link import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 from .model import Platform
 from .pages import Page, StaticFile, TocEntry, relative_url
-from .parse import ParsedText
+from .parse import Block, ParsedText
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 if not PACKAGE_TEMPLATES.is_dir():  # editable install: the repository's own folder
@@ -100,8 +100,8 @@ def render_text(
     return safemd.render_tokens(tokens)
 
 
-def _inline_after(tokens: list[Token], block: Any) -> int:
-    index = block.anchor_token
+def _inline_after(tokens: list[Token], block: Block) -> int:
+    index: int = block.anchor_token
     while tokens[index].type != "inline":
         index += 1
     return index
@@ -122,9 +122,7 @@ class Renderer:
         self.env = env
         self.site_name = site_name
 
-    def _page(
-        self, template: str, url: str, title: str, kind: str, **context: Any
-    ) -> Page:
+    def _page(self, template: str, url: str, title: str, kind: str, **context: Any) -> Page:
         def u(target: str) -> str:
             return relative_url(target, url)
 
@@ -187,7 +185,11 @@ class Renderer:
         )
 
     def registry_index(self, registry: str) -> Page:
-        titles = {"topics": "Topics", "regulations": "Regulations", "jurisdictions": "Jurisdictions"}
+        titles = {
+            "topics": "Topics",
+            "regulations": "Regulations",
+            "jurisdictions": "Jurisdictions",
+        }
         return self._page(f"{registry}.html", f"{registry}/", titles[registry], "hub")
 
     # Platforms and documents
@@ -198,7 +200,9 @@ class Renderer:
             for d in platform.documents.values()
             if d.key in self.model.documents
         ]
-        provisions = [p for p in self.model.provisions.values() if p.provision.platform == platform.id]
+        provisions = [
+            p for p in self.model.provisions.values() if p.provision.platform == platform.id
+        ]
         return self._page(
             "platform.html",
             platform_url(platform.id),

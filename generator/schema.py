@@ -224,15 +224,22 @@ def _check_value(
 
 
 def check_mapping(
-    doc: YamlDocument, key: Key, value: dict[str, Any], specs: Sequence[FieldSpec], diag: Diagnostics
+    doc: YamlDocument,
+    key: Key,
+    value: dict[str, Any],
+    specs: Sequence[FieldSpec],
+    diag: Diagnostics,
 ) -> None:
     """Report unknown keys, missing required keys and mistyped values of one mapping."""
     known = {spec.name: spec for spec in specs}
     for name in value:
         if name not in known:
             hint = ", ".join(known)
-            diag.error(doc.key_origin((*key, name)), format_key((*key, name)),
-                       f"unknown key (expected one of: {hint})")
+            diag.error(
+                doc.key_origin((*key, name)),
+                format_key((*key, name)),
+                f"unknown key (expected one of: {hint})",
+            )
     for spec in specs:
         if spec.name not in value:
             if spec.required:

@@ -188,4 +188,6 @@ def make_site(
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return SiteConfig.from_options(root, {}, site_name="Test site", site_url="https://test.example/")
+    return SiteConfig.from_options(
+        root, {}, site_name="Test site", site_url="https://test.example/"
+    )

@@ -99,7 +99,9 @@ def test_duplicate_registry_id(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_dangling_references(tmp_path: Path, field: str, value: str, line: int, reason: str) -> None:
+def test_dangling_references(
+    tmp_path: Path, field: str, value: str, line: int, reason: str
+) -> None:
     text = provision_yml(**{field: value})
     found = problems(tmp_path, provisions={"acme/terms/liability-cap": text})
     key = {"topic": "topic", "regulations": "regulations[0].id"}.get(field, field)

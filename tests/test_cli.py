@@ -1,0 +1,108 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from helpers import make_site, provision_yml
+
+from generator import schema
+from generator.cli import main
+from generator.diagnostics import Diagnostics
+from generator.yamlfile import parse_yaml
+
+
+def run(tmp_path: Path, *args: str) -> tuple[int, str]:
+    previous = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(previous)
+    return result.exit_code, result.output
+
+
+def test_check_reports_everything_and_fails(tmp_path: Path) -> None:
+    bad = provision_yml(topic="nope", reviewed="soon")
+    make_site(tmp_path, provisions={"acme/terms/liability-cap": bad, "acme/terms/2024-01-01": bad})
+    code, output = run(tmp_path, "check")
+    assert code == 1
+    assert output.splitlines() == [
+        "content/provisions/acme/terms/2024-01-01.yml:1:1: (file): provision slug '2024-01-01' "
+        "looks like a date; such URLs are kept for versions [error]",
+        "content/provisions/acme/terms/liability-cap.yml:2:8: topic: unknown topic 'nope' (not "
+        "in content/topics.yml) [error]",
+        "content/provisions/acme/terms/liability-cap.yml:25:11: reviewed: 'soon' is not a date "
+        "(YYYY-MM-DD) [error]",
+        "3 error(s), 0 warning(s)",
+    ]
+
+
+def test_check_passes_and_strict_fails_on_warnings(tmp_path: Path) -> None:
+    stale = provision_yml(quote="We may use your content to train our models.", topic="training")
+    make_site(tmp_path, provisions={"acme/terms/training": stale})
+    code, output = run(tmp_path, "check")
+    assert code == 0 and "[warning]" in output and "ok: no errors, 1 warning(s)" in output
+    code, _ = run(tmp_path, "check", "--strict")
+    assert code == 1
+
+
+def test_new_writes_every_key_with_comments(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    code, output = run(tmp_path, "new", "acme/terms/data-use")
+    assert code == 0, output
+    path = tmp_path / "content/provisions/acme/terms/data-use.yml"
+    text = path.read_text()
+    data = yaml.safe_load(text)
+    assert set(data) == {spec.name for spec in schema.PROVISION}
+    for spec in schema.PROVISION:
+        line = next(line for line in text.splitlines() if line.startswith(f"{spec.name}:"))
+        assert "# " in line, line
+    # The scaffold is valid in shape: only the placeholders need replacing.
+    diag = Diagnostics()
+    doc = parse_yaml(text, "x.yml", diag)
+    assert doc is not None
+    schema.check(doc, schema.PROVISION, diag)
+    assert [str(d) for d in diag] == []
+    code, output = run(tmp_path, "new", "acme/terms/data-use")
+    assert code == 1 and "already exists" in output
+
+
+def test_new_refuses_date_like_and_malformed_targets(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    code, output = run(tmp_path, "new", "acme/terms/2024-05-01")
+    assert code == 2 and "may not look like a date" in output
+    code, output = run(tmp_path, "new", "acme/Terms")
+    assert code == 2 and "platform/document/slug" in output
+
+
+def test_mkdocs_build_stops_on_errors_with_the_same_messages(tmp_path: Path) -> None:
+    make_site(tmp_path, provisions={"acme/terms/liability-cap": provision_yml(topic="nope")})
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert result.returncode != 0
+    assert (
+        "content/provisions/acme/terms/liability-cap.yml:2:8: topic: unknown topic 'nope'"
+        in result.stderr
+    )
+
+
+def test_mkdocs_strict_fails_on_warnings_only_when_strict(tmp_path: Path) -> None:
+    stale = provision_yml(quote="We may use your content to train our models.", topic="training")
+    make_site(tmp_path, provisions={"acme/terms/training": stale})
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    base = [sys.executable, "-m", "mkdocs", "build"]
+    plain = subprocess.run(base, cwd=tmp_path, capture_output=True, text=True, env=env, check=False)
+    assert plain.returncode == 0, plain.stderr
+    assert "the analysis may be stale" in plain.stderr
+    strict = subprocess.run(
+        [*base, "--strict"], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
+    )
+    assert strict.returncode != 0

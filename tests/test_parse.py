@@ -1,0 +1,61 @@
+from dataclasses import asdict
+from textwrap import dedent
+
+from golden import assert_golden
+
+from generator.parse import parse_text
+from generator.render import render_text
+
+SAMPLE = dedent(
+    """\
+    # Terms
+
+    Intro paragraph
+    over two lines.
+
+    ## 1. Data
+
+    - first item;
+    - second *item*.
+
+    1. Loose item.
+
+       Its second paragraph.
+
+    | Plan | Price |
+    | ---- | ----- |
+    | Free | 0     |
+
+        indented code
+
+    > Quoted clause.
+    """
+)
+
+
+def test_golden_blocks() -> None:
+    parsed = parse_text(SAMPLE, "blob")
+    assert_golden("parse_blocks.json", [asdict(b) for b in parsed.blocks])
+
+
+def test_blocks_carry_plain_text_and_lines() -> None:
+    parsed = parse_text(SAMPLE, "blob")
+    kinds = [(b.kind, b.text, b.line_start, b.line_end) for b in parsed.blocks]
+    assert kinds[:4] == [
+        ("heading", "Terms", 1, 1),
+        ("paragraph", "Intro paragraph over two lines.", 3, 4),
+        ("heading", "1. Data", 6, 6),
+        ("paragraph", "first item;", 8, 8),
+    ]
+    assert ("paragraph", "second item.", 9, 9) in kinds
+    assert ("table", "Plan Price Free 0", 15, 17) in kinds
+
+
+def test_golden_rendering_with_marker() -> None:
+    from markupsafe import Markup
+
+    parsed = parse_text(SAMPLE, "blob")
+    html = render_text(parsed, {3: [Markup('<a class="m" href="x/">A</a> ')]}, lambda t: t)
+    assert_golden("parse_render.html", html)
+    # the shared tokens are not changed by marking
+    assert "govsite-marked" not in render_text(parsed, {}, lambda t: t)

@@ -1,0 +1,115 @@
+"""The whole example site, built by mkdocs exactly as `make site` does."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from generator.sitecheck import broken_links
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("example") / "site"
+    result = subprocess.run(
+        [*MKDOCS, "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def text(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_page_kind_exists(example_site: Path) -> None:
+    for url in [
+        "",
+        "platforms",
+        "analyses",
+        "topics",
+        "regulations",
+        "jurisdictions",
+        "methodology",
+        "about",
+        "contribute",
+        "nimbus",
+        "nimbus/terms",
+        "nimbus/terms/training-on-content",
+        "topics/training-data",
+        "regulations/gdpr",
+        "jurisdictions/eu",
+    ]:
+        assert (example_site / url / "index.html").is_file(), url
+
+
+def test_provision_page_shows_every_field(example_site: Path) -> None:
+    html = text(example_site, "nimbus/terms/training-on-content")
+    for heading in [
+        "The provision",
+        "Summary",
+        "Interpretation",
+        "Who is affected",
+        "For products built on Nimbus AI",
+        "Exposure",
+        "Regulations",
+        "Jurisdictions",
+        "Contract and vendor implications",
+        "Compliance considerations",
+        "Related provisions",
+        "About this analysis",
+    ]:
+        assert f">{heading}</h2>" in html, heading
+    assert "If you use a consumer plan, you can opt out of training" in html
+    assert "Third parties named in prompts" in html
+    assert 'href="../../../regulations/gdpr/"' in html
+    assert "6(1)(f)" in html
+    assert 'href="../#analysis-training-on-content"' in html
+    # monitoring: analysed 2024-09-30, one change since (2025-04-14)
+    assert "The document has changed once since. It last changed on <strong>2025-04-14" in html
+    assert "Medium exposure" in html
+
+
+def test_document_page_marks_analysed_clauses(example_site: Path) -> None:
+    html = text(example_site, "nimbus/terms")
+    assert html.count('class="govsite-marked"') == 3
+    assert 'id="analysis-liability-cap" href="liability-cap/"' in html
+    assert "## 11." not in html and "11. Consumers in the European Union</h2>" in html
+
+
+def test_topic_compares_platforms_side_by_side(example_site: Path) -> None:
+    html = text(example_site, "topics/training-data")
+    for platform in ("Nimbus AI", "Parlor", "Quillstack"):
+        assert f">{platform}</a></h3>" in html
+    assert html.count('class="govsite-compare-item"') == 3
+
+
+def test_regulation_and_jurisdiction_list_notes(example_site: Path) -> None:
+    html = text(example_site, "regulations/dsa")
+    assert "Statement of reasons for restrictions." in html
+    assert "Out-of-court dispute settlement." in html
+    assert "Only for recipients of the service in the EU." in text(example_site, "jurisdictions/eu")
+
+
+def test_search_index_holds_provisions(example_site: Path) -> None:
+    index = (example_site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "nimbus/terms/training-on-content/" in index
+    assert "cross-context behavioural advertising" in index
+
+
+def test_no_broken_internal_link_or_anchor(example_site: Path) -> None:
+    assert broken_links(example_site, base_path="/govsite/") == []
+
+
+def test_generated_pages_stay_out_of_the_navigation(example_site: Path) -> None:
+    home = text(example_site, "")
+    assert "training-on-content" not in home.split('<div class="md-content"')[0]
