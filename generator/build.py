@@ -1,4 +1,4 @@
-"""The pipeline, in order: content -> history -> parse -> track -> link -> render.
+"""The pipeline, in order: content -> history -> parse -> track/diff -> link -> render.
 
 :func:`build_site` is the only entry point the mkdocs plugin and the command line use.
 """
@@ -11,10 +11,11 @@ from .config import SiteConfig
 from .content import load_content
 from .diagnostics import Diagnostics
 from .history import BlobReader, read_history
-from .link import SiteModel, link, parsed_cache
+from .link import SiteModel, TextSource, link
 from .pages import Page, StaticFile
 from .parse import parse_text
-from .render import Renderer, make_environment, stylesheet
+from .permalinks import LOCK_NAME, append_lock, read_lock
+from .render import Renderer, make_environment
 
 
 @dataclass(slots=True)
@@ -31,19 +32,27 @@ class BuildResult:
     """Generated static files."""
 
 
-def build_site(config: SiteConfig, *, render: bool = True) -> BuildResult:
-    """Run every stage; render only when the inputs have no errors."""
+def build_site(config: SiteConfig, *, render: bool = True, record: bool = False) -> BuildResult:
+    """Run every stage; render only when the inputs have no errors.
+
+    With ``record``, version slugs assigned for the first time are appended to the lock
+    file (a publishing build does this; ``govsite check`` does not).
+    """
     diag = Diagnostics()
     content = load_content(config.content_dir, config.root, diag)
     history = read_history(config.archive_dir, diag, config.origin)
     if history is None:
         return BuildResult(diag)
+    lock_path = config.root / LOCK_NAME
+    lock = read_lock(lock_path, LOCK_NAME, diag)
     with BlobReader(history.root) as blobs:
-        parsed, searchable = parsed_cache(lambda v: blobs.text(v, diag), parse_text)
-        model = link(content, history, searchable, diag)
+        texts = TextSource(lambda v: blobs.text(v, diag), parse_text)
+        model = link(content, history, texts, lock, LOCK_NAME, diag)
         result = BuildResult(diag, model)
         if render and not diag.errors:
             env = make_environment([config.templates_dir / "pages"])
-            result.pages = Renderer(model, parsed, env, config.site_name).render()
-            result.files = [stylesheet()]
+            renderer = Renderer(model, texts, env, config, blobs)
+            result.pages, result.files = renderer.render()
+            if record:
+                append_lock(lock_path, model.new_lock_entries)
     return result

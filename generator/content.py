@@ -9,6 +9,7 @@ from . import schema
 from .diagnostics import Diagnostics, Origin
 from .model import (
     Affected,
+    ChangeNote,
     Content,
     Document,
     Exposure,
@@ -26,13 +27,13 @@ from .yamlfile import YamlDocument, format_key, load_yaml
 # Top-level URL segments the site uses itself; a platform may not take them.
 RESERVED_PLATFORM_IDS = frozenset(
     {
-        "about", "assets", "contribute", "data", "feed", "jurisdictions", "methodology",
+        "about", "analyses", "assets", "contribute", "data", "feed", "jurisdictions", "methodology",
         "platforms", "regulations", "search", "sitemap", "topics", "javascripts", "stylesheets",
     }
 )  # fmt: skip
 # Segments used below a document; a provision slug may not take them.
 RESERVED_PROVISION_SLUGS = frozenset(
-    {"changes", "compare", "history", "latest", "raw", "timeline", "versions", "feed"}
+    {"changes", "compare", "history", "latest", "raw", "timeline", "versions", "feed", "data"}
 )
 YAML_SUFFIXES = (".yml", ".yaml")
 
@@ -250,6 +251,32 @@ def load_content(content_dir: Path, site_root: Path, diag: Diagnostics) -> Conte
         provision = _load_provision(doc, platform_id, document_id, slug, diag)
         if provision is not None:
             content.provisions[key] = provision
+
+    changes_dir = content_dir / "changes"
+    for file in _yaml_files(changes_dir):
+        display = _display(file, site_root)
+        parts = file.relative_to(changes_dir).parts
+        if len(parts) != 3 or not schema.VERSION_PATTERN.match(file.stem):
+            diag.error(
+                Origin(display),
+                "(file)",
+                "change notes go in changes/<platform>/<document>/<version date>.yml",
+            )
+            continue
+        doc = load_yaml(file, display, diag)
+        if doc is None or not schema.check(doc, schema.CHANGE_NOTE, diag):
+            continue
+        content.change_notes.append(
+            ChangeNote(
+                platform=parts[0],
+                document=parts[1],
+                version=file.stem,
+                summary=_text(doc.data.get("summary")),
+                significance=_text(doc.data.get("significance")),
+                authors=[_text(a) for a in _list(doc.data.get("authors")) if isinstance(a, str)],
+                origin=doc.origin(),
+            )
+        )
 
     for entry_id, value, doc in _load_registry(content_dir, "topics.yml", site_root, diag):
         schema.check_mapping(doc, (entry_id,), value, schema.TOPIC, diag)

@@ -1,7 +1,9 @@
 """Stage 5, link: join content, history and parsed texts into one checked model.
 
 Every reference between records (document, topic, regulation, jurisdiction, related
-provision, version) is resolved here; a dangling one is an error at the line that names it.
+provision, version, change note) is resolved here; a dangling one is an error at the line
+that names it. Documents get their permanent version slugs, their clauses' ids across
+versions (track) and each version's differences from the one before (diff).
 """
 
 from __future__ import annotations
@@ -9,23 +11,81 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, Origin
+from .diff import Segment, word_count, word_diff
 from .history import ArchiveHistory, Version, VersionKind
-from .model import Content, Document, Provision
+from .model import ChangeNote, Content, Document, Provision
 from .parse import ParsedText
-from .track import QuoteMatch, SearchableText, locate
+from .permalinks import LockEntry, assign_slugs
+from .track import (
+    ADDED,
+    CHANGED,
+    MOVED,
+    REMOVED,
+    Pair,
+    QuoteMatch,
+    SearchableText,
+    align,
+    carry_ids,
+    locate,
+    normalise,
+)
+
+
+@dataclass(slots=True)
+class ChangeStats:
+    """How much a version changed from the one before."""
+
+    added: int = 0
+    """Clauses added."""
+    removed: int = 0
+    """Clauses removed."""
+    changed: int = 0
+    """Clauses edited."""
+    moved: int = 0
+    """Clauses moved unchanged."""
+    words_added: int = 0
+    """Words inserted, in added and edited clauses."""
+    words_removed: int = 0
+    """Words deleted, in removed and edited clauses."""
+
+    @property
+    def clauses(self) -> int:
+        return self.added + self.removed + self.changed + self.moved
+
+    @property
+    def words(self) -> int:
+        return self.words_added + self.words_removed
 
 
 @dataclass(slots=True)
 class DocumentVersion:
-    """A version of a document with its permanent URL slug."""
+    """A version of a document with its permanent URL slug and its tracked clauses."""
 
     version: Version
     """The recorded version."""
     slug: str
-    """YYYY-MM-DD, or YYYY-MM-DD-N for the N-th version of a day."""
+    """YYYY-MM-DD, or YYYY-MM-DD-N for the N-th version of a day (from the lock file)."""
     number: int
     """1 for the first version of the document, and so on."""
+    clause_ids: list[str] = field(default_factory=list)
+    """Stable id of each block of the text, the same for the same clause across versions."""
+    pairs: list[Pair] | None = None
+    """Alignment with the previous version's blocks (``None`` for the first)."""
+    diffs: dict[int, list[Segment]] = field(default_factory=dict)
+    """Word diff of each changed block, by its index in this version."""
+    stats: ChangeStats | None = None
+    """Size of the change from the previous version (``None`` for the first)."""
+    note: ChangeNote | None = None
+    """The hand-written change note, if any."""
+
+    @property
+    def is_removal(self) -> bool:
+        return self.version.kind is VersionKind.REMOVAL
+
+    @property
+    def is_technical(self) -> bool:
+        return self.version.kind is VersionKind.TECHNICAL
 
 
 @dataclass(slots=True)
@@ -45,14 +105,14 @@ class LinkedDocument:
     def latest(self) -> DocumentVersion | None:
         """The newest version with text (a removal has none)."""
         for entry in reversed(self.versions):
-            if entry.version.kind is not VersionKind.REMOVAL:
+            if not entry.is_removal:
                 return entry
         return None
 
     @property
     def removed(self) -> DocumentVersion | None:
         """The removal, when the archive no longer holds the document."""
-        if self.versions and self.versions[-1].version.kind is VersionKind.REMOVAL:
+        if self.versions and self.versions[-1].is_removal:
             return self.versions[-1]
         return None
 
@@ -61,6 +121,26 @@ class LinkedDocument:
             if entry.slug == slug:
                 return entry
         return None
+
+    def previous(self, entry: DocumentVersion) -> DocumentVersion | None:
+        return self.versions[entry.number - 2] if entry.number > 1 else None
+
+    def next(self, entry: DocumentVersion) -> DocumentVersion | None:
+        return self.versions[entry.number] if entry.number < len(self.versions) else None
+
+
+@dataclass(slots=True)
+class ClauseState:
+    """An analysed clause's text in one version, where its text changed."""
+
+    entry: DocumentVersion
+    """The version."""
+    text: str
+    """The clause's text in it ('' when absent)."""
+    status: str
+    """'first', 'changed', 'removed' or 'restored'."""
+    diff: list[Segment] = field(default_factory=list)
+    """Word diff from the clause's previous text."""
 
 
 @dataclass(slots=True)
@@ -79,6 +159,12 @@ class LinkedProvision:
     """Where the quote stands in the latest version (``None``: no longer there)."""
     changes_since: list[DocumentVersion] = field(default_factory=list)
     """Versions recorded after the analysed one (technical re-extractions excluded)."""
+    clause_ids: tuple[str, ...] = ()
+    """Ids of the clause(s) the quote covers in the analysed version."""
+    history: list[ClauseState] = field(default_factory=list)
+    """The versions in which the clause's text appeared, changed or went away."""
+    stale_since: DocumentVersion | None = None
+    """The first version, after the analysed one, that no longer has the quoted text."""
 
     @property
     def key(self) -> str:
@@ -86,7 +172,7 @@ class LinkedProvision:
 
     @property
     def stale(self) -> bool:
-        return self.analyzed_match is not None and self.latest_match is None
+        return self.stale_since is not None
 
 
 @dataclass(slots=True)
@@ -105,18 +191,41 @@ class SiteModel:
     """Analyses per regulation id."""
     by_jurisdiction: dict[str, list[LinkedProvision]]
     """Analyses per jurisdiction id."""
+    new_lock_entries: list[LockEntry] = field(default_factory=list)
+    """Version slugs assigned by this build, to append to the lock file."""
 
 
-def assign_slugs(versions: list[Version]) -> list[DocumentVersion]:
-    """Date slugs in recording order: the second version of a day gets ``-2``, and so on."""
-    per_day: dict[str, int] = {}
-    out = []
-    for number, version in enumerate(versions, start=1):
-        day = version.date.strftime("%Y-%m-%d")
-        per_day[day] = per_day.get(day, 0) + 1
-        slug = day if per_day[day] == 1 else f"{day}-{per_day[day]}"
-        out.append(DocumentVersion(version, slug, number))
-    return out
+class TextSource:
+    """Parsed and searchable texts of versions, each distinct text (blob) done once."""
+
+    def __init__(
+        self, read: Callable[[Version], str], parse: Callable[[str, str], ParsedText]
+    ) -> None:
+        self._read = read
+        self._parse = parse
+        self._parsed: dict[str, ParsedText] = {}
+        self._searchable: dict[str, SearchableText] = {}
+        self._normalised: dict[str, list[str]] = {}
+
+    def parsed(self, version: Version) -> ParsedText:
+        found = self._parsed.get(version.blob)
+        if found is None:
+            found = self._parsed[version.blob] = self._parse(self._read(version), version.blob)
+        return found
+
+    def searchable(self, version: Version) -> SearchableText:
+        found = self._searchable.get(version.blob)
+        if found is None:
+            found = self._searchable[version.blob] = SearchableText.of(self.parsed(version))
+        return found
+
+    def block_texts(self, version: Version) -> list[str]:
+        """Normalised text of each block (what alignment compares)."""
+        found = self._normalised.get(version.blob)
+        if found is None:
+            blocks = self.parsed(version).blocks
+            found = self._normalised[version.blob] = [normalise(b.text) for b in blocks]
+        return found
 
 
 def document_versions(document: Document, history: ArchiveHistory) -> list[Version]:
@@ -134,14 +243,62 @@ def document_versions(document: Document, history: ArchiveHistory) -> list[Versi
     ]
 
 
+def track_document(document: LinkedDocument, texts: TextSource) -> None:
+    """Clause ids, alignments, word diffs and change sizes for every version."""
+    previous: DocumentVersion | None = None
+    for entry in document.versions:
+        if entry.is_removal:
+            if previous is not None:
+                entry.stats = ChangeStats(
+                    removed=len(previous.clause_ids),
+                    words_removed=sum(word_count(t) for t in texts.block_texts(previous.version)),
+                )
+            continue
+        new_texts = texts.block_texts(entry.version)
+        if previous is None:
+            entry.clause_ids = carry_ids(None, None, new_texts)
+        else:
+            old_texts = texts.block_texts(previous.version)
+            if previous.version.blob == entry.version.blob:
+                entry.pairs = [Pair(i, i, "equal") for i in range(len(new_texts))]
+            else:
+                entry.pairs = align(old_texts, new_texts)
+            entry.clause_ids = carry_ids(previous.clause_ids, entry.pairs, new_texts)
+            entry.stats = _stats(entry, old_texts, new_texts)
+        previous = entry
+
+
+def _stats(entry: DocumentVersion, old: list[str], new: list[str]) -> ChangeStats:
+    stats = ChangeStats()
+    for pair in entry.pairs or ():
+        if pair.status == ADDED and pair.new is not None:
+            stats.added += 1
+            stats.words_added += word_count(new[pair.new])
+        elif pair.status == REMOVED and pair.old is not None:
+            stats.removed += 1
+            stats.words_removed += word_count(old[pair.old])
+        elif pair.status == MOVED:
+            stats.moved += 1
+        elif pair.status == CHANGED and pair.old is not None and pair.new is not None:
+            stats.changed += 1
+            segments = word_diff(old[pair.old], new[pair.new])
+            entry.diffs[pair.new] = segments
+            stats.words_added += sum(word_count(s.text) for s in segments if s.op == "+")
+            stats.words_removed += sum(word_count(s.text) for s in segments if s.op == "-")
+    return stats
+
+
 def link(
     content: Content,
     history: ArchiveHistory,
-    searchable: Callable[[Version], SearchableText],
+    texts: TextSource,
+    lock: dict[str, list[LockEntry]],
+    lock_display: str,
     diag: Diagnostics,
 ) -> SiteModel:
     """Resolve every reference; report each dangling one at the line naming it."""
     documents: dict[str, LinkedDocument] = {}
+    new_lock_entries: list[LockEntry] = []
     for document in content.documents():
         if not document.source:
             continue
@@ -154,7 +311,31 @@ def link(
                 f"archived text {document.source!r} is not in the archive's history{known}",
             )
             continue
-        documents[document.key] = LinkedDocument(document, assign_slugs(versions))
+        slugs, new_entries = assign_slugs(
+            document.key, versions, lock.get(document.key, []), lock_display, diag
+        )
+        new_lock_entries.extend(new_entries)
+        linked_document = LinkedDocument(
+            document,
+            [
+                DocumentVersion(v, slug, number)
+                for number, (v, slug) in enumerate(zip(versions, slugs, strict=True), start=1)
+            ],
+        )
+        track_document(linked_document, texts)
+        documents[document.key] = linked_document
+    for document_key, entries in lock.items():
+        if document_key not in documents and not any(
+            d.key == document_key for d in content.documents()
+        ):
+            diag.error(
+                _lock_origin(lock_display, entries),
+                document_key,
+                "this document's versions were published but it is no longer declared in "
+                "content/platforms/; keep its declaration so its URLs keep working",
+            )
+
+    _link_change_notes(content, documents, diag)
 
     provisions: dict[str, LinkedProvision] = {}
     by_topic: dict[str, list[LinkedProvision]] = {t: [] for t in content.topics}
@@ -179,10 +360,10 @@ def link(
                 f"(it has: {known})",
             )
             continue
-        linked_document = documents.get(provision.document_key)
-        if linked_document is None:
+        analysed_document = documents.get(provision.document_key)
+        if analysed_document is None:
             continue  # its missing archive text is already reported
-        linked = _link_provision(provision, linked_document, searchable, diag)
+        linked = _link_provision(provision, analysed_document, texts, diag)
         provisions[provision.key] = linked
 
         if provision.topic and provision.topic not in content.topics:
@@ -216,17 +397,49 @@ def link(
                     f"no provision {related!r} (expected platform/document/slug of a file in "
                     "content/provisions/)",
                 )
-    return SiteModel(content, documents, provisions, by_topic, by_regulation, by_jurisdiction)
+    return SiteModel(
+        content,
+        documents,
+        provisions,
+        by_topic,
+        by_regulation,
+        by_jurisdiction,
+        new_lock_entries,
+    )
+
+
+def _lock_origin(display: str, entries: list[LockEntry]) -> Origin:
+    return Origin(display, min(e.line for e in entries) if entries else 1)
 
 
 def _unknown(what: str, value: str, registry: str) -> str:
     return f"unknown {what} {value!r} (not in content/{registry}.yml)"
 
 
+def _link_change_notes(
+    content: Content, documents: dict[str, LinkedDocument], diag: Diagnostics
+) -> None:
+    for note in content.change_notes:
+        document = documents.get(note.document_key)
+        if document is None:
+            diag.error(note.origin, "(file)", f"no document {note.document_key!r} with a history")
+            continue
+        entry = document.by_slug(note.version)
+        if entry is None:
+            diag.error(
+                note.origin,
+                "(file)",
+                f"{note.document_key} has no version {note.version} "
+                f"(versions: {', '.join(v.slug for v in document.versions[-8:])})",
+            )
+            continue
+        entry.note = note
+
+
 def _link_provision(
     provision: Provision,
     document: LinkedDocument,
-    searchable: Callable[[Version], SearchableText],
+    texts: TextSource,
     diag: Diagnostics,
 ) -> LinkedProvision:
     analyzed = document.by_slug(provision.analyzed) if provision.analyzed else None
@@ -239,7 +452,7 @@ def _link_provision(
             f"no version of {document.key} was recorded on {provision.analyzed} "
             f"(recorded versions: {recorded})",
         )
-    elif analyzed is not None and analyzed.version.kind is VersionKind.REMOVAL:
+    elif analyzed is not None and analyzed.is_removal:
         diag.error(
             provision.at("analyzed"),
             "analyzed",
@@ -248,48 +461,64 @@ def _link_provision(
         linked.analyzed = None
     latest = document.latest
     if latest is not None and provision.quote:
-        linked.latest_match = locate(provision.quote, searchable(latest.version))
-    if linked.analyzed is not None and provision.quote:
-        analysed_version = linked.analyzed.version
-        linked.analyzed_match = locate(provision.quote, searchable(analysed_version))
-        if linked.analyzed_match is None:
-            diag.error(
-                provision.at("quote"),
-                "quote",
-                f"not found verbatim in {document.document.source!r} as recorded on "
-                f"{linked.analyzed.slug} (after normalising white space, quotes and dashes)",
-            )
-        elif linked.latest_match is None and latest is not None:
-            diag.warning(
-                provision.at("quote"),
-                "quote",
-                f"no longer in the latest version of {document.key} ({latest.slug}); the "
-                "analysis may be stale",
-            )
-        start = linked.analyzed.number
-        linked.changes_since = [
-            v for v in document.versions[start:] if v.version.kind not in (VersionKind.TECHNICAL,)
-        ]
+        linked.latest_match = locate(provision.quote, texts.searchable(latest.version))
+    if linked.analyzed is None or not provision.quote:
+        return linked
+    analysed = linked.analyzed
+    linked.analyzed_match = locate(provision.quote, texts.searchable(analysed.version))
+    if linked.analyzed_match is None:
+        diag.error(
+            provision.at("quote"),
+            "quote",
+            f"not found verbatim in {document.document.source!r} as recorded on "
+            f"{analysed.slug} (after normalising white space, quotes and dashes)",
+        )
+        return linked
+    linked.changes_since = [v for v in document.versions[analysed.number :] if not v.is_technical]
+    linked.clause_ids = tuple(analysed.clause_ids[i] for i in linked.analyzed_match.blocks)
+    linked.history = _clause_history(linked.clause_ids, document, texts)
+    # Stale: the quote is gone from the latest version; since the first version after the
+    # last one that still had it.
+    if linked.latest_match is None and latest is not None:
+        last_found = analysed.number
+        for entry in document.versions[analysed.number :]:
+            if entry.is_removal:
+                continue
+            if locate(provision.quote, texts.searchable(entry.version)) is not None:
+                last_found = entry.number
+        linked.stale_since = document.versions[last_found]  # the version after it
+        diag.warning(
+            provision.at("quote"),
+            "quote",
+            f"no longer in the latest version of {document.key} ({latest.slug}); the "
+            "analysis may be stale",
+        )
     return linked
 
 
-def parsed_cache(
-    read: Callable[[Version], str], parse: Callable[[str, str], ParsedText]
-) -> tuple[Callable[[Version], ParsedText], Callable[[Version], SearchableText]]:
-    """Per-blob caches: each distinct text is parsed and indexed once."""
-    parsed: dict[str, ParsedText] = {}
-    indexed: dict[str, SearchableText] = {}
-
-    def get_parsed(version: Version) -> ParsedText:
-        found = parsed.get(version.blob)
-        if found is None:
-            found = parsed[version.blob] = parse(read(version), version.blob)
-        return found
-
-    def get_searchable(version: Version) -> SearchableText:
-        found = indexed.get(version.blob)
-        if found is None:
-            found = indexed[version.blob] = SearchableText.of(get_parsed(version))
-        return found
-
-    return get_parsed, get_searchable
+def _clause_history(
+    ids: tuple[str, ...], document: LinkedDocument, texts: TextSource
+) -> list[ClauseState]:
+    """Follow a clause by its ids through every version; keep the versions where it changed."""
+    wanted = set(ids)
+    states: list[ClauseState] = []
+    previous_text = ""
+    for entry in document.versions:
+        if entry.is_removal:
+            text = ""
+        else:
+            blocks = texts.parsed(entry.version).blocks
+            parts = [blocks[i].text for i, cid in enumerate(entry.clause_ids) if cid in wanted]
+            text = "\n\n".join(parts)
+        if normalise(text) == normalise(previous_text):
+            continue
+        if not previous_text:
+            status = "first" if not states else "restored"
+        elif not text:
+            status = "removed"
+        else:
+            status = "changed"
+        diff = word_diff(previous_text, text) if previous_text and text else []
+        states.append(ClauseState(entry, text, status, diff))
+        previous_text = text
+    return states

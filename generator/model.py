@@ -217,6 +217,32 @@ class Content:
     """Regulation registry."""
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
     """Jurisdiction registry."""
+    change_notes: list[ChangeNote] = field(default_factory=list)
+    """Hand-written notes on versions' changes."""
 
     def documents(self) -> list[Document]:
         return [d for p in self.platforms.values() for d in p.documents.values()]
+
+
+@dataclass(slots=True)
+class ChangeNote:
+    """A hand-written summary of what one version changed."""
+
+    platform: str
+    """Platform id (from the file's folder)."""
+    document: str
+    """Document id (from the file's folder)."""
+    version: str
+    """Version slug (the file's name)."""
+    summary: str
+    """What changed and why it matters (Markdown)."""
+    significance: str
+    """substantive, editorial or technical."""
+    authors: list[str]
+    """Who wrote the note."""
+    origin: Origin
+    """The note's file."""
+
+    @property
+    def document_key(self) -> str:
+        return f"{self.platform}/{self.document}"

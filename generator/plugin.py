@@ -71,6 +71,9 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         stylesheet = "assets/govsite/govsite.css"
         if stylesheet not in config.extra_css:
             config.extra_css.append(stylesheet)
+        for script in ("assets/govsite/govsite.js", "assets/govsite/compare.js"):
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         overrides = str(PACKAGE_TEMPLATES / "overrides")
         if overrides not in config.theme.dirs:
             config.theme.dirs.insert(1 if len(config.theme.dirs) > 1 else 0, overrides)
@@ -78,7 +81,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
-        result = build_site(self.site)
+        result = build_site(self.site, record=True)
         errors = 0
         for diagnostic in result.diagnostics.sorted():
             if diagnostic.severity is Severity.ERROR:

@@ -2,31 +2,46 @@
 
 Templates are jinja2 files in ``templates/pages`` (a site can override any of them from its
 own templates folder). Autoescaping is on; the only HTML that templates receive unescaped
-comes from :mod:`generator.safemd`, which emits no live markup.
+comes from :mod:`generator.safemd`, which emits no live markup, and from this module's own
+builders, which escape every piece of text they place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from . import safemd
-from .history import Version, VersionKind
-from .link import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
+from .cite import Citable, citations
+from .config import SiteConfig
+from .diff import Segment
+from .feeds import FeedEntry, atom_feed
+from .history import VersionKind
+from .link import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel, TextSource
 from .model import Platform
 from .pages import Page, StaticFile, TocEntry, relative_url
 from .parse import Block, ParsedText
+from .track import ADDED, CHANGED, EQUAL, MOVED, REMOVED, locate
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 if not PACKAGE_TEMPLATES.is_dir():  # editable install: the repository's own folder
     PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
 
 EXPOSURE_ORDER = {"high": 0, "medium": 1, "low": 2}
+SITE_FEED_LENGTH = 100
+ASSETS = ("govsite.css", "govsite.js", "compare.js")
+
+
+class RawReader(Protocol):
+    def raw(self, blob: str) -> bytes: ...
 
 
 def make_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
@@ -44,52 +59,84 @@ def make_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     env.filters["md_inline"] = lambda text: Markup(safemd.render_markdown(text or "", inline=True))
     env.filters["clean"] = lambda text: safemd.clean_text(text or "")
     env.filters["day"] = lambda value: value.strftime("%Y-%m-%d")
-    env.filters["month"] = lambda value: value.strftime("%B %Y")
+    env.filters["longday"] = lambda value: f"{value:%B} {value.day}, {value.year}"
+    env.filters["segments"] = render_segments
     env.globals["VersionKind"] = VersionKind
+    env.globals["change_summary"] = change_summary
     return env
-
-
-def platform_url(platform: str) -> str:
-    return f"{platform}/"
-
-
-def document_url(key: str) -> str:
-    return f"{key}/"
-
-
-def provision_url(key: str) -> str:
-    return f"{key}/"
 
 
 def anchor_for(provision_slug: str) -> str:
     return f"analysis-{provision_slug}"
 
 
+def version_url(document_key: str, slug: str) -> str:
+    return f"{document_key}/{slug}/"
+
+
+def render_segments(segments: list[Segment]) -> Markup:
+    """A word diff as HTML: deletions and insertions are marked by more than colour."""
+    out = []
+    for segment in segments:
+        text = escape(segment.text)
+        if segment.op == "+":
+            out.append(
+                Markup(
+                    '<ins><span class="govsite-sr">[inserted: </span>{}<span class="govsite-sr">]</span></ins>'
+                ).format(text)
+            )
+        elif segment.op == "-":
+            out.append(
+                Markup(
+                    '<del><span class="govsite-sr">[deleted: </span>{}<span class="govsite-sr">]</span></del>'
+                ).format(text)
+            )
+        else:
+            out.append(text)
+    return Markup("").join(out)
+
+
 def render_text(
-    parsed: ParsedText, marks: dict[int, list[Markup]], url: Callable[[str], str]
+    parsed: ParsedText,
+    marks: dict[int, list[Markup]],
+    anchors: list[str] | None = None,
 ) -> str:
-    """An archived text as HTML, with a marker linking each analysed clause to its page.
+    """An archived text as HTML, each block with its clause anchor, analysed ones marked.
 
     ``marks`` maps a block index to the markers placed at it. Tokens are copied before
     they are changed, since the parsed text is shared by every version holding it.
     """
     tokens = list(parsed.tokens)
     inserts: dict[int, list[Token]] = {}
-    for block_index, markers in marks.items():
-        block = parsed.blocks[block_index]
-        marker_html = "".join(markers)
+    for block in parsed.blocks:
+        markers = marks.get(block.index)
+        anchor = anchors[block.index] if anchors else None
+        if not markers and anchor is None:
+            continue
         open_token = tokens[block.anchor_token].copy()
-        open_token.attrJoin("class", "govsite-marked")
+        prefix = ""
+        if anchor is not None:
+            if open_token.hidden:  # a tight list's <p> is not rendered: anchor inline
+                prefix = f'<span id="{anchor}"></span>'
+            else:
+                open_token.attrSet("id", anchor)
+        if markers:
+            open_token.attrJoin("class", "govsite-marked")
+            prefix += "".join(markers)
         tokens[block.anchor_token] = open_token
+        if not prefix:
+            continue
         if block.kind in ("heading", "paragraph"):
             inline_index = _inline_after(tokens, block)
             inline = tokens[inline_index].copy()
-            marker = Token("html_inline", "", 0, content=marker_html)
-            inline.children = [marker, *(inline.children or [])]
+            inline.children = [
+                Token("html_inline", "", 0, content=prefix),
+                *(inline.children or []),
+            ]
             tokens[inline_index] = inline
         else:
             inserts.setdefault(block.anchor_token, []).append(
-                Token("html_block", "", 0, content=f"<div>{marker_html}</div>\n")
+                Token("html_block", "", 0, content=f"<div>{prefix}</div>\n")
             )
     if inserts:
         spliced: list[Token] = []
@@ -108,19 +155,25 @@ def _inline_after(tokens: list[Token], block: Block) -> int:
 
 
 class Renderer:
-    """Renders every page of a site model."""
+    """Renders every page and file of a site model."""
 
     def __init__(
         self,
         model: SiteModel,
-        parsed: Callable[[Version], ParsedText],
+        texts: TextSource,
         env: jinja2.Environment,
-        site_name: str,
+        config: SiteConfig,
+        raw: RawReader,
     ) -> None:
         self.model = model
-        self.parsed = parsed
+        self.texts = texts
         self.env = env
-        self.site_name = site_name
+        self.config = config
+        self.raw = raw
+        self.site_url = config.site_url.rstrip("/") + "/" if config.site_url else "/"
+
+    def absolute(self, url: str) -> str:
+        return self.site_url + url
 
     def _page(self, template: str, url: str, title: str, kind: str, **context: Any) -> Page:
         def u(target: str) -> str:
@@ -134,8 +187,11 @@ class Renderer:
 
         html = self.env.get_template(template).render(
             u=u, section=section, model=self.model, content=self.model.content,
-            site_name=self.site_name, title=title, **context
+            site_name=self.config.site_name, title=title, **context
         )  # fmt: skip
+        meta: dict[str, str] = {}
+        if "cite_as" in context:
+            meta["cite_as"] = str(context["cite_as"])
         return Page(
             url=url,
             title=title,
@@ -143,32 +199,49 @@ class Renderer:
             kind=kind,
             toc=toc,
             description=str(context.get("description", "")),
+            searchable=bool(context.get("searchable", True)),
+            meta=meta,
         )
 
-    def render(self) -> list[Page]:
+    def render(self) -> tuple[list[Page], list[StaticFile]]:
         model = self.model
-        pages: list[Page] = []
-        pages.append(self.platforms_index())
+        pages: list[Page] = [self.platforms_index(), self.analyses_index()]
+        files: list[StaticFile] = [
+            StaticFile(f"assets/govsite/{name}", (PACKAGE_TEMPLATES / "assets" / name).read_bytes())
+            for name in ASSETS
+        ]
         for platform in model.content.platforms.values():
             pages.append(self.platform_page(platform))
         for document in model.documents.values():
             pages.append(self.document_page(document))
+            pages.append(self.timeline_page(document))
+            pages.append(self.compare_page(document))
+            for entry in document.versions:
+                pages.append(self.version_page(document, entry))
+                if entry.number > 1:
+                    pages.append(self.changes_page(document, entry))
+                if not entry.is_removal:
+                    files.append(
+                        StaticFile(
+                            f"{version_url(document.key, entry.slug)}text.txt",
+                            self.raw.raw(entry.version.blob),
+                        )
+                    )
         for provision in model.provisions.values():
             pages.append(self.provision_page(provision))
-        pages.append(self.analyses_index())
-        pages.append(self.registry_index("topics"))
-        pages.append(self.registry_index("regulations"))
-        pages.append(self.registry_index("jurisdictions"))
+            pages.append(self.provision_history_page(provision))
+        for registry in ("topics", "regulations", "jurisdictions"):
+            pages.append(self.registry_index(registry))
         for topic_id in model.content.topics:
             pages.append(self.topic_page(topic_id))
         for regulation_id in model.content.regulations:
             pages.append(self.regulation_page(regulation_id))
         for jurisdiction_id in model.content.jurisdictions:
             pages.append(self.jurisdiction_page(jurisdiction_id))
-        for hub in pages:
-            if hub.kind == "hub":
-                hub.in_nav = True
-        return pages
+        for page in pages:
+            page.in_nav = page.kind == "hub"
+        files.extend(self.feeds())
+        return pages, files
 
     # Hubs
 
@@ -185,12 +258,9 @@ class Renderer:
         )
 
     def registry_index(self, registry: str) -> Page:
-        titles = {
-            "topics": "Topics",
-            "regulations": "Regulations",
-            "jurisdictions": "Jurisdictions",
-        }
-        return self._page(f"{registry}.html", f"{registry}/", titles[registry], "hub")
+        titles = {"topics": "Topics", "regulations": "Regulations"}
+        title = titles.get(registry, "Jurisdictions")
+        return self._page(f"{registry}.html", f"{registry}/", title, "hub")
 
     # Platforms and documents
 
@@ -205,7 +275,7 @@ class Renderer:
         ]
         return self._page(
             "platform.html",
-            platform_url(platform.id),
+            f"{platform.id}/",
             platform.name,
             "platform",
             platform=platform,
@@ -214,8 +284,37 @@ class Renderer:
             description=f"Policies of {platform.name} and their analyses",
         )
 
+    def _marks(
+        self, document: LinkedDocument, entry: DocumentVersion, url: str
+    ) -> dict[int, list[Markup]]:
+        """Markers for the analysed clauses found in a version, linking to their analyses."""
+        marks: dict[int, list[Markup]] = {}
+        latest = document.latest
+        for linked in self.model.provisions.values():
+            if linked.provision.document_key != document.key:
+                continue
+            if entry is latest:
+                match = linked.latest_match
+            else:
+                match = locate(linked.provision.quote, self.texts.searchable(entry.version))
+            if match is None:
+                continue
+            marker = Markup(
+                '<a class="govsite-marker govsite-exposure-{level}"{anchor} href="{href}" '
+                'title="Analysis: {title}">Analysis: {title}</a> '
+            ).format(
+                level=linked.provision.exposure.level,
+                anchor=Markup(' id="{}"').format(anchor_for(linked.provision.slug))
+                if entry is latest
+                else "",
+                href=relative_url(f"{linked.key}/", url),
+                title=linked.provision.title,
+            )
+            marks.setdefault(match.blocks[0], []).append(marker)
+        return marks
+
     def document_page(self, document: LinkedDocument) -> Page:
-        url = document_url(document.key)
+        url = f"{document.key}/"
         platform = self.model.content.platforms[document.document.platform]
         provisions = [
             p for p in self.model.provisions.values() if p.provision.document_key == document.key
@@ -223,23 +322,9 @@ class Renderer:
         latest = document.latest
         text_html = Markup("")
         if latest is not None:
-            marks: dict[int, list[Markup]] = {}
-            for linked in provisions:
-                match = linked.latest_match
-                if match is None:
-                    continue
-                marker = Markup(
-                    '<a class="govsite-marker govsite-exposure-{level}" id="{anchor}" '
-                    'href="{href}" title="Analysis: {title}">Analysis: {title}</a> '
-                ).format(
-                    level=linked.provision.exposure.level,
-                    anchor=anchor_for(linked.provision.slug),
-                    href=relative_url(provision_url(linked.key), url),
-                    title=linked.provision.title,
-                )
-                marks.setdefault(match.blocks[0], []).append(marker)
+            parsed = self.texts.parsed(latest.version)
             text_html = Markup(
-                render_text(self.parsed(latest.version), marks, lambda t: relative_url(t, url))
+                render_text(parsed, self._marks(document, latest, url), latest.clause_ids)
             )
         return self._page(
             "document.html",
@@ -254,7 +339,174 @@ class Renderer:
             description=f"The latest archived text of {platform.name}'s {document.document.title}",
         )
 
+    def version_citable(self, document: LinkedDocument, entry: DocumentVersion) -> Citable:
+        platform = self.model.content.platforms[document.document.platform]
+        date = entry.version.date.date()
+        return Citable(
+            key=f"{document.key.replace('/', '-')}-{entry.slug}",
+            author=platform.name,
+            title=document.document.title,
+            date=date,
+            permalink=self.absolute(version_url(document.key, entry.slug)),
+            publisher=self.config.site_name,
+            source_url=document.document.url,
+            content_hash=entry.version.blob if not entry.is_removal else "",
+            version_label=f"version recorded {date.isoformat()}",
+        )
+
+    def version_page(self, document: LinkedDocument, entry: DocumentVersion) -> Page:
+        url = version_url(document.key, entry.slug)
+        platform = self.model.content.platforms[document.document.platform]
+        text_html = Markup("")
+        if not entry.is_removal:
+            parsed = self.texts.parsed(entry.version)
+            text_html = Markup(
+                render_text(parsed, self._marks(document, entry, url), entry.clause_ids)
+            )
+        citable = self.version_citable(document, entry)
+        return self._page(
+            "version.html",
+            url,
+            f"{platform.name}: {document.document.title}, version of {entry.slug}",
+            "version",
+            platform=platform,
+            document=document,
+            entry=entry,
+            previous=document.previous(entry),
+            following=document.next(entry),
+            text_html=text_html,
+            citations=citations(citable),
+            citable=citable,
+            cite_as=citable.permalink,
+            searchable=False,
+            description=(
+                f"{platform.name} {document.document.title} as recorded on "
+                f"{entry.version.date:%Y-%m-%d}"
+            ),
+        )
+
+    def changes_page(self, document: LinkedDocument, entry: DocumentVersion) -> Page:
+        url = f"{version_url(document.key, entry.slug)}changes/"
+        platform = self.model.content.platforms[document.document.platform]
+        previous = document.previous(entry)
+        assert previous is not None
+        rows: list[dict[str, Any]] = []
+        if entry.is_removal:
+            old_blocks = (
+                self.texts.parsed(previous.version).blocks if not previous.is_removal else []
+            )
+            rows = [
+                {"status": REMOVED, "old": b, "new": None, "id": previous.clause_ids[b.index]}
+                for b in old_blocks
+            ]
+        else:
+            new_blocks = self.texts.parsed(entry.version).blocks
+            old_blocks = [] if previous.is_removal else self.texts.parsed(previous.version).blocks
+            unchanged = 0
+            for pair in entry.pairs or ():
+                if pair.status == EQUAL:
+                    unchanged += 1
+                    continue
+                if unchanged:
+                    rows.append({"status": EQUAL, "count": unchanged})
+                    unchanged = 0
+                row: dict[str, Any] = {
+                    "status": pair.status,
+                    "old": old_blocks[pair.old] if pair.old is not None else None,
+                    "new": new_blocks[pair.new] if pair.new is not None else None,
+                    "id": entry.clause_ids[pair.new]
+                    if pair.new is not None
+                    else previous.clause_ids[pair.old]  # type: ignore[index]
+                    if not previous.is_removal
+                    else "",
+                }
+                if pair.status == CHANGED and pair.new is not None:
+                    row["segments"] = entry.diffs.get(pair.new, [])
+                rows.append(row)
+            if unchanged:
+                rows.append({"status": EQUAL, "count": unchanged})
+        return self._page(
+            "changes.html",
+            url,
+            f"{platform.name}: {document.document.title}, changes of {entry.slug}",
+            "changes",
+            platform=platform,
+            document=document,
+            entry=entry,
+            previous=previous,
+            rows=rows,
+            statuses={"added": ADDED, "removed": REMOVED, "changed": CHANGED, "moved": MOVED},
+            searchable=False,
+            description=(
+                f"What changed in {platform.name}'s {document.document.title} on "
+                f"{entry.version.date:%Y-%m-%d}"
+            ),
+        )
+
+    def timeline_page(self, document: LinkedDocument) -> Page:
+        platform = self.model.content.platforms[document.document.platform]
+        return self._page(
+            "timeline.html",
+            f"{document.key}/timeline/",
+            f"{platform.name}: {document.document.title}, timeline",
+            "timeline",
+            platform=platform,
+            document=document,
+            svg=timeline_svg(document, f"{document.key}/timeline/"),
+            description=f"Every recorded version of {platform.name}'s {document.document.title}",
+        )
+
+    def compare_page(self, document: LinkedDocument) -> Page:
+        url = f"{document.key}/compare/"
+        platform = self.model.content.platforms[document.document.platform]
+        versions = [
+            {
+                "slug": e.slug,
+                "label": f"{e.slug} ({e.version.kind.value})",
+                "text": relative_url(f"{version_url(document.key, e.slug)}text.txt", url),
+                "page": relative_url(version_url(document.key, e.slug), url),
+            }
+            for e in document.versions
+            if not e.is_removal
+        ]
+        return self._page(
+            "compare.html",
+            url,
+            f"{platform.name}: {document.document.title}, compare versions",
+            "compare",
+            platform=platform,
+            document=document,
+            versions_json=json.dumps(versions, ensure_ascii=True, sort_keys=True),
+            versions=versions,
+            searchable=False,
+            description=f"Compare any two versions of {platform.name}'s {document.document.title}",
+        )
+
     # Provisions
+
+    def provision_citable(self, linked: LinkedProvision) -> Citable:
+        provision = linked.provision
+        platform = self.model.content.platforms[provision.platform]
+        reviewed = dt.date.fromisoformat(provision.reviewed)
+        analysed = linked.analyzed
+        document = linked.document.document
+        label = ""
+        if analysed is not None:
+            label = (
+                f"analysis of {platform.name} {document.title}, version recorded "
+                f"{analysed.version.date:%Y-%m-%d} ({self.absolute(version_url(linked.document.key, analysed.slug))})"
+            )
+        return Citable(
+            key=linked.key.replace("/", "-"),
+            author=", ".join(provision.authors),
+            title=provision.title,
+            date=reviewed,
+            permalink=self.absolute(f"{linked.key}/"),
+            publisher=self.config.site_name,
+            source_url=document.url,
+            content_hash=analysed.version.blob if analysed is not None else "",
+            version_label=label,
+        )
 
     def provision_page(self, linked: LinkedProvision) -> Page:
         provision = linked.provision
@@ -269,12 +521,13 @@ class Renderer:
         ]
         last_change: DocumentVersion | None = None
         for entry in reversed(linked.document.versions):
-            if entry.version.kind is not VersionKind.TECHNICAL:
+            if not entry.is_technical:
                 last_change = entry
                 break
+        citable = self.provision_citable(linked)
         return self._page(
             "provision.html",
-            provision_url(linked.key),
+            f"{linked.key}/",
             provision.title,
             "provision",
             linked=linked,
@@ -285,7 +538,25 @@ class Renderer:
             related=related,
             last_change=last_change,
             anchor=anchor_for(provision.slug),
+            citations=citations(citable),
+            citable=citable,
+            cite_as=citable.permalink,
             description=safemd.clean_text(provision.summary.split("\n", 1)[0])[:200],
+        )
+
+    def provision_history_page(self, linked: LinkedProvision) -> Page:
+        provision = linked.provision
+        platform = self.model.content.platforms[provision.platform]
+        return self._page(
+            "provision_history.html",
+            f"{linked.key}/history/",
+            f"History: {provision.title}",
+            "provision-history",
+            linked=linked,
+            provision=provision,
+            platform=platform,
+            document=linked.document,
+            description=f"How the clause analysed in '{provision.title}' changed over time",
         )
 
     # Registries
@@ -343,11 +614,170 @@ class Renderer:
             description=f"Platform provisions flagged for {jurisdiction.name}",
         )
 
+    # Feeds
 
-def stylesheet() -> StaticFile:
-    css = (PACKAGE_TEMPLATES / "assets" / "govsite.css").read_bytes()
-    return StaticFile("assets/govsite/govsite.css", css)
+    def feed_entry(self, document: LinkedDocument, entry: DocumentVersion) -> FeedEntry:
+        platform = self.model.content.platforms[document.document.platform]
+        base = version_url(document.key, entry.slug)
+        link = self.absolute(base + "changes/" if entry.number > 1 else base)
+        if entry.note is not None:
+            summary = safemd.render_markdown(entry.note.summary)
+            summary = (
+                f"<p><strong>{escape(entry.note.significance.capitalize())}.</strong></p>{summary}"
+            )
+        else:
+            summary = f"<p>{escape(change_summary(entry))}</p>"
+        what = {
+            VersionKind.FIRST: "first recorded",
+            VersionKind.CHANGE: "changed",
+            VersionKind.TECHNICAL: "re-extracted (technical, not a change by the platform)",
+            VersionKind.REMOVAL: "removed from the archive",
+        }[entry.version.kind]
+        return FeedEntry(
+            id=self.absolute(base),
+            title=f"{platform.name} {document.document.title} {what} on {entry.version.date:%Y-%m-%d}",
+            link=link,
+            updated=entry.version.date,
+            summary_html=summary,
+        )
+
+    def feeds(self) -> list[StaticFile]:
+        name = self.config.site_name
+        per_platform: dict[str, list[FeedEntry]] = {}
+        every: list[FeedEntry] = []
+        files: list[StaticFile] = []
+        for document in self.model.documents.values():
+            entries = [self.feed_entry(document, e) for e in document.versions]
+            platform = self.model.content.platforms[document.document.platform]
+            path = f"{document.key}/feed.xml"
+            files.append(
+                StaticFile(
+                    path,
+                    atom_feed(
+                        self.absolute(path),
+                        f"{platform.name} {document.document.title}: versions",
+                        self.absolute(path),
+                        self.absolute(f"{document.key}/"),
+                        name,
+                        entries,
+                    ),
+                )
+            )
+            per_platform.setdefault(platform.id, []).extend(entries)
+            every.extend(entries)
+        for platform_id, entries in per_platform.items():
+            platform = self.model.content.platforms[platform_id]
+            path = f"{platform_id}/feed.xml"
+            files.append(
+                StaticFile(
+                    path,
+                    atom_feed(
+                        self.absolute(path),
+                        f"{platform.name}: policy versions",
+                        self.absolute(path),
+                        self.absolute(f"{platform_id}/"),
+                        name,
+                        entries,
+                    ),
+                )
+            )
+        newest = sorted(every, key=lambda e: (e.updated, e.id), reverse=True)[:SITE_FEED_LENGTH]
+        files.append(
+            StaticFile(
+                "feed.xml",
+                atom_feed(
+                    self.absolute("feed.xml"),
+                    f"{name}: policy versions",
+                    self.absolute("feed.xml"),
+                    self.site_url,
+                    name,
+                    newest,
+                ),
+            )
+        )
+        return files
 
 
-def escape_text(text: str) -> Markup:
-    return escape(safemd.clean_text(text))
+def change_summary(entry: DocumentVersion) -> str:
+    """One line on the size of a version's change."""
+    if entry.version.kind is VersionKind.FIRST and entry.stats is None:
+        return f"First record: {len(entry.clause_ids)} clauses."
+    stats = entry.stats
+    if stats is None:
+        return ""
+    if entry.is_removal:
+        return f"Removed from the archive ({stats.removed} clauses)."
+    parts = []
+    for count, label in (
+        (stats.changed, "changed"),
+        (stats.added, "added"),
+        (stats.removed, "removed"),
+        (stats.moved, "moved"),
+    ):
+        if count:
+            parts.append(f"{count} {label}")
+    clauses = ", ".join(parts) if parts else "no clause changed"
+    words = f"+{stats.words_added} / -{stats.words_removed} words"
+    prefix = "Technical re-extraction: " if entry.is_technical else ""
+    return f"{prefix}{clauses} ({words})."
+
+
+def timeline_svg(document: LinkedDocument, url: str) -> Markup:
+    """A timeline of versions drawn at build time: one mark per version, sized by change."""
+    versions = document.versions
+    width, height, margin = 760, 120, 30
+    start = versions[0].version.date.timestamp()
+    end = versions[-1].version.date.timestamp()
+    span = max(end - start, 1.0)
+    colours = {
+        VersionKind.FIRST: "#3949ab",
+        VersionKind.CHANGE: "#c62828",
+        VersionKind.TECHNICAL: "#757575",
+        VersionKind.REMOVAL: "#000000",
+    }
+    parts = [
+        Markup(
+            '<svg class="govsite-timeline" viewBox="0 0 {w} {h}" width="100%" role="img" '
+            'aria-labelledby="timeline-title timeline-desc" xmlns="http://www.w3.org/2000/svg">'
+        ).format(w=width, h=height),
+        Markup('<title id="timeline-title">Timeline of {}</title>').format(document.document.title),
+        Markup(
+            '<desc id="timeline-desc">{} versions from {} to {}; the table below lists them.</desc>'
+        ).format(len(versions), versions[0].slug, versions[-1].slug),
+        Markup(
+            '<line x1="{a}" y1="60" x2="{b}" y2="60" stroke="#9e9e9e" stroke-width="2"/>'
+        ).format(a=margin, b=width - margin),
+    ]
+    years = range(versions[0].version.date.year, versions[-1].version.date.year + 2)
+    for year in years:
+        stamp = dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()
+        if start <= stamp <= end:
+            x = margin + (stamp - start) / span * (width - 2 * margin)
+            parts.append(
+                Markup(
+                    '<line x1="{x:.1f}" y1="50" x2="{x:.1f}" y2="70" stroke="#bdbdbd"/>'
+                    '<text x="{x:.1f}" y="90" font-size="11" text-anchor="middle" fill="#616161">{y}</text>'
+                ).format(x=x, y=year)
+            )
+    for entry in versions:
+        x = margin + (entry.version.date.timestamp() - start) / span * (width - 2 * margin)
+        words = entry.stats.words if entry.stats else 0
+        radius = 4 + min(10.0, math.log1p(words))
+        colour = colours[entry.version.kind]
+        fill = "none" if entry.is_technical else colour
+        href = relative_url(version_url(document.key, entry.slug), url)
+        parts.append(
+            Markup(
+                '<a href="{href}"><circle cx="{x:.1f}" cy="60" r="{r:.1f}" fill="{fill}" '
+                'fill-opacity="0.6" stroke="{c}" stroke-width="2"><title>{t}</title></circle></a>'
+            ).format(
+                href=href,
+                x=x,
+                r=radius,
+                fill=fill,
+                c=colour,
+                t=f"{entry.slug}: {entry.version.kind.value}. {change_summary(entry)}",
+            )
+        )
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)

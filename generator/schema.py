@@ -139,6 +139,14 @@ PLATFORM: tuple[FieldSpec, ...] = (
     FieldSpec("documents", "object", "documents by id", fields=()),
 )
 
+SIGNIFICANCE = ("substantive", "editorial", "technical")
+
+CHANGE_NOTE: tuple[FieldSpec, ...] = (
+    FieldSpec("summary", "markdown", "what changed and why it matters (Markdown)"),
+    FieldSpec("significance", "enum", "substantive, editorial or technical", choices=SIGNIFICANCE),
+    FieldSpec("authors", "list", "who wrote the note", items="text", required=False),
+)
+
 TOPIC: tuple[FieldSpec, ...] = (
     FieldSpec("title", "text", "topic title"),
     FieldSpec("description", "markdown", "what the topic covers", required=False),

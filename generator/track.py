@@ -84,3 +84,143 @@ def locate(quote: str, text: SearchableText) -> QuoteMatch | None:
         if start >= 0:
             return QuoteMatch(text.blocks_between(start, start + len(form)))
     return None
+
+
+# Clause identity across versions.
+#
+# Each version's blocks are aligned with its predecessor's: identical blocks in order
+# first (difflib over whole block texts), then identical blocks out of order ("moved"),
+# then similar blocks inside the regions that differ ("changed", a light edit). A block
+# inherits the id of the block it is aligned with; a new block gets an id made from a hash
+# of its text, so ids do not depend on position and stay the same when text moves.
+
+EQUAL, CHANGED, MOVED, ADDED, REMOVED = "equal", "changed", "moved", "added", "removed"
+SIMILAR = 0.5  # share of words two blocks must have in common to be one edited clause
+PAIRING_BUDGET = 40_000  # block comparisons per differing region before narrowing the search
+
+
+@dataclass(slots=True, frozen=True)
+class Pair:
+    """One step of an alignment: an old block, a new block, or both."""
+
+    old: int | None
+    """Index of the block in the older version."""
+    new: int | None
+    """Index of the block in the newer version."""
+    status: str
+    """equal, changed, moved, added or removed."""
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def similarity(a: str, b: str) -> float:
+    """Share of words in common (a cheap bag-of-words Dice coefficient)."""
+    words_a, words_b = _words(a), _words(b)
+    if not words_a or not words_b:
+        return 1.0 if words_a == words_b else 0.0
+    counts: dict[str, int] = {}
+    for word in words_a:
+        counts[word] = counts.get(word, 0) + 1
+    common = 0
+    for word in words_b:
+        if counts.get(word, 0) > 0:
+            counts[word] -= 1
+            common += 1
+    return 2 * common / (len(words_a) + len(words_b))
+
+
+def align(old: list[str], new: list[str]) -> list[Pair]:
+    """Align two versions' normalised block texts, in reading order of the new version."""
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    unmatched_old: dict[str, list[int]] = {}
+    for tag, i1, i2, _j1, _j2 in opcodes:
+        if tag != "equal":
+            for i in range(i1, i2):
+                unmatched_old.setdefault(old[i], []).append(i)
+    moved_from: dict[int, int] = {}
+    used_old: set[int] = set()
+    for tag, _i1, _i2, j1, j2 in opcodes:
+        if tag == "equal":
+            continue
+        for j in range(j1, j2):
+            candidates = unmatched_old.get(new[j])
+            if candidates:
+                i = candidates.pop(0)
+                moved_from[j] = i
+                used_old.add(i)
+
+    pairs: list[Pair] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            pairs.extend(Pair(i1 + k, j1 + k, EQUAL) for k in range(i2 - i1))
+            continue
+        olds = [i for i in range(i1, i2) if i not in used_old]
+        news = [j for j in range(j1, j2) if j not in moved_from]
+        changed = _pair_similar(old, new, olds, news)
+        paired_old = set(changed.values())
+        for i in olds:
+            if i not in paired_old and i not in used_old:
+                pairs.append(Pair(i, None, REMOVED))
+        for j in range(j1, j2):
+            if j in moved_from:
+                pairs.append(Pair(moved_from[j], j, MOVED))
+            elif j in changed:
+                pairs.append(Pair(changed[j], j, CHANGED))
+            else:
+                pairs.append(Pair(None, j, ADDED))
+    return pairs
+
+
+def _pair_similar(
+    old: list[str], new: list[str], olds: list[int], news: list[int]
+) -> dict[int, int]:
+    """Pair each new block with the most similar unpaired old block of the same region."""
+    result: dict[int, int] = {}
+    if not olds or not news:
+        return result
+    window = len(olds) if len(olds) * len(news) <= PAIRING_BUDGET else 10
+    free = set(olds)
+    for position, j in enumerate(news):
+        centre = int(position * len(olds) / len(news))
+        best, best_score = None, SIMILAR
+        for i in olds[max(0, centre - window) : centre + window + 1]:
+            if i not in free:
+                continue
+            score = similarity(old[i], new[j])
+            if score >= best_score:
+                best, best_score = i, score
+        if best is not None:
+            result[j] = best
+            free.discard(best)
+    return result
+
+
+def new_clause_id(text: str, taken: set[str]) -> str:
+    """An id for a clause first seen with ``text``, unique among ``taken``."""
+    import hashlib
+
+    base = "c" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:7]
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def carry_ids(
+    previous_ids: list[str] | None, pairs: list[Pair] | None, new: list[str]
+) -> list[str]:
+    """Clause ids of a version's blocks, inherited through ``pairs`` where aligned."""
+    ids: list[str | None] = [None] * len(new)
+    taken: set[str] = set()
+    if previous_ids is not None and pairs is not None:
+        for pair in pairs:
+            if pair.old is not None and pair.new is not None:
+                ids[pair.new] = previous_ids[pair.old]
+                taken.add(previous_ids[pair.old])
+    return [i if i is not None else new_clause_id(new[n], taken) for n, i in enumerate(ids)]

@@ -55,7 +55,11 @@ def test_golden_rendering_with_marker() -> None:
     from markupsafe import Markup
 
     parsed = parse_text(SAMPLE, "blob")
-    html = render_text(parsed, {3: [Markup('<a class="m" href="x/">A</a> ')]}, lambda t: t)
+    anchors = [f"c{i}" for i in range(len(parsed.blocks))]
+    html = render_text(parsed, {3: [Markup('<a class="m" href="x/">A</a> ')]}, anchors)
     assert_golden("parse_render.html", html)
+    # every block carries its anchor, also inside tight lists and tables
+    for anchor in anchors:
+        assert f'id="{anchor}"' in html
     # the shared tokens are not changed by marking
-    assert "govsite-marked" not in render_text(parsed, {}, lambda t: t)
+    assert "govsite-marked" not in render_text(parsed, {})

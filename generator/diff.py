@@ -1,0 +1,104 @@
+"""Stage 4, diff: word-level differences inside a changed clause, bounded in time.
+
+Versions are first aligned clause by clause (:func:`generator.track.align`), so word diffs
+only ever run on two short texts. A pair too large to diff word by word within the budget
+falls back to a coarse diff (the whole old text deleted, the whole new text inserted).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+WORD_BUDGET = 2_000_000  # product of token counts above which a pair is diffed coarsely
+
+
+@dataclass(slots=True, frozen=True)
+class Segment:
+    """A run of text that is kept, inserted or deleted."""
+
+    op: str
+    """'=', '+' or '-'."""
+    text: str
+    """The text of the run, white space included."""
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def word_diff(old: str, new: str) -> list[Segment]:
+    """Segments that rebuild ``old`` (= and -) and ``new`` (= and +) exactly."""
+    a, b = tokens(old), tokens(new)
+    if len(a) * len(b) > WORD_BUDGET:
+        return [s for s in (Segment("-", old), Segment("+", new)) if s.text]
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    segments: list[Segment] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            segments.append(Segment("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(Segment("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(Segment("+", "".join(b[j1:j2])))
+    return _merge(segments)
+
+
+def _merge(segments: list[Segment]) -> list[Segment]:
+    """Join runs so that a change reads as words, not as scattered fragments.
+
+    A single space kept between two changes is absorbed into both of them, which turns
+    'a̶ b̶ c̶' patterns into one deletion and one insertion, as readers expect.
+    """
+    out: list[Segment] = []
+    for segment in segments:
+        if out and out[-1].op == segment.op:
+            out[-1] = Segment(segment.op, out[-1].text + segment.text)
+        else:
+            out.append(segment)
+    merged: list[Segment] = []
+    index = 0
+    while index < len(out):
+        segment = out[index]
+        if (
+            segment.op == "="
+            and segment.text.isspace()
+            and merged
+            and merged[-1].op != "="
+            and index + 1 < len(out)
+            and out[index + 1].op != "="
+        ):
+            # pull the blank into the surrounding change: -x + y ' ' -z +w -> -x z, +y w
+            deleted = [s for s in merged[-2:] if s.op == "-"]
+            inserted = [s for s in merged[-2:] if s.op == "+"]
+            merged = merged[: len(merged) - len(deleted) - len(inserted)]
+            following = []
+            while index + 1 < len(out) and out[index + 1].op != "=":
+                index += 1
+                following.append(out[index])
+            del_text = "".join(s.text for s in deleted)
+            ins_text = "".join(s.text for s in inserted)
+            del_text += segment.text + "".join(s.text for s in following if s.op == "-")
+            ins_text += segment.text + "".join(s.text for s in following if s.op == "+")
+            if del_text.strip():
+                merged.append(Segment("-", del_text))
+            if ins_text.strip():
+                merged.append(Segment("+", ins_text))
+        else:
+            merged.append(segment)
+        index += 1
+    return merged
+
+
+def rebuild(segments: list[Segment]) -> tuple[str, str]:
+    """The old and new texts a diff describes (for checking diffs are lossless)."""
+    old = "".join(s.text for s in segments if s.op != "+")
+    new = "".join(s.text for s in segments if s.op != "-")
+    return old, new
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

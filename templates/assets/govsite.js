@@ -1,0 +1,36 @@
+/* govsite: copy buttons of the cite panel. Text is read with textContent, never parsed as HTML. */
+(function () {
+  "use strict";
+  function copy(button) {
+    var target = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!target) { return; }
+    var text = target.textContent;
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      button.setAttribute("aria-live", "polite");
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
+    } else {
+      fallback(text);
+      done();
+    }
+  }
+  function fallback(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "absolute";
+    area.style.left = "-9999px";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
+    document.body.removeChild(area);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-copy-target]") : null;
+    if (button) { copy(button); }
+  });
+})();
