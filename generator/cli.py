@@ -12,6 +12,7 @@ from .build import build_site
 from .config import load_site_config
 from .content import RESERVED_PROVISION_SLUGS
 from .diagnostics import Diagnostics, Severity
+from .scaffold import init_site
 
 
 def _config_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -87,3 +88,29 @@ def new(target: str, config_file: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(header + schema.scaffold(schema.PROVISION) + "\n", encoding="utf-8")
     click.echo(str(path.relative_to(site.root) if path.is_relative_to(site.root) else path))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--archive",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A git repository of <Service>/<Document>.md files (an Open Terms Archive "
+    "versions repository works as-is).",
+)
+@click.option("--name", default="Platform policy reports", show_default=True, help="Site name.")
+@click.option("--site-url", default="", help="Where the site will be published.")
+def init(directory: Path, archive: Path, name: str, site_url: str) -> None:
+    """Create a new site in DIRECTORY for an existing archive."""
+    if (directory / "mkdocs.yml").exists():
+        click.echo(f"{directory / 'mkdocs.yml'} already exists", err=True)
+        sys.exit(1)
+    diag = Diagnostics()
+    written = init_site(directory, archive, name, site_url, diag)
+    if diag.errors:
+        _report(diag)
+        sys.exit(1)
+    platforms = sum(1 for p in written if "content/platforms/" in p.as_posix())
+    click.echo(f"created {directory} for {platforms} platforms; build it with:")
+    click.echo(f"  cd {directory} && mkdocs build")

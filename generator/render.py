@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
 from markdown_it.token import Token
@@ -96,48 +98,80 @@ def render_segments(segments: list[Segment]) -> Markup:
     return Markup("").join(out)
 
 
+def heading_slug(text: str) -> str:
+    """The anchor a heading gets on most sites that render Markdown (GitHub's style)."""
+    return re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
+
+
 def render_text(
     parsed: ParsedText,
     marks: dict[int, list[Markup]],
     anchors: list[str] | None = None,
+    base_url: str = "",
 ) -> str:
     """An archived text as HTML, each block with its clause anchor, analysed ones marked.
 
-    ``marks`` maps a block index to the markers placed at it. Tokens are copied before
-    they are changed, since the parsed text is shared by every version holding it.
+    ``marks`` maps a block index to the markers placed at it. Headings also get their
+    usual slug anchor, so that the text's own ``#section`` links work; any other link
+    inside the text that cannot resolve here (an anchor of the platform's own page, a path
+    relative to its site) is made absolute against ``base_url`` or shown as plain text.
+    Tokens are copied before they are changed: the parsed text is shared by every version
+    holding it.
     """
     tokens = list(parsed.tokens)
     inserts: dict[int, list[Token]] = {}
+    ids: set[str] = set(anchors or ())
+    prefixes: dict[int, str] = {}
+    seen_slugs: dict[str, int] = {}
     for block in parsed.blocks:
-        markers = marks.get(block.index)
-        anchor = anchors[block.index] if anchors else None
-        if not markers and anchor is None:
-            continue
-        open_token = tokens[block.anchor_token].copy()
         prefix = ""
+        anchor = anchors[block.index] if anchors else None
+        open_token = tokens[block.anchor_token]
         if anchor is not None:
             if open_token.hidden:  # a tight list's <p> is not rendered: anchor inline
                 prefix = f'<span id="{anchor}"></span>'
             else:
+                open_token = open_token.copy()
                 open_token.attrSet("id", anchor)
+        if block.kind == "heading":
+            slug = heading_slug(block.text)
+            if slug:
+                count = seen_slugs.get(slug, 0)
+                seen_slugs[slug] = count + 1
+                slug = slug if count == 0 else f"{slug}-{count}"
+                if slug not in ids:
+                    ids.add(slug)
+                    prefix += f'<span id="{escape(slug)}"></span>'
+        markers = marks.get(block.index)
         if markers:
+            open_token = (
+                open_token.copy() if open_token is tokens[block.anchor_token] else open_token
+            )
             open_token.attrJoin("class", "govsite-marked")
             prefix += "".join(markers)
         tokens[block.anchor_token] = open_token
-        if not prefix:
-            continue
+        if prefix:
+            prefixes[block.index] = prefix
+    for block in parsed.blocks:
+        prefix = prefixes.get(block.index, "")
         if block.kind in ("heading", "paragraph"):
             inline_index = _inline_after(tokens, block)
-            inline = tokens[inline_index].copy()
-            inline.children = [
-                Token("html_inline", "", 0, content=prefix),
-                *(inline.children or []),
-            ]
-            tokens[inline_index] = inline
-        else:
+            children = _fix_links(tokens[inline_index].children or [], ids, base_url)
+            if prefix or children is not None:
+                inline = tokens[inline_index].copy()
+                body = children if children is not None else list(inline.children or [])
+                head = [Token("html_inline", "", 0, content=prefix)] if prefix else []
+                inline.children = [*head, *body]
+                tokens[inline_index] = inline
+        elif prefix:
             inserts.setdefault(block.anchor_token, []).append(
                 Token("html_block", "", 0, content=f"<div>{prefix}</div>\n")
             )
+    for index, token in enumerate(tokens):  # links in tables and other inline content
+        if token.type == "inline" and token.children:
+            children = _fix_links(token.children, ids, base_url)
+            if children is not None:
+                tokens[index] = token.copy(children=children)
     if inserts:
         spliced: list[Token] = []
         for index, token in enumerate(tokens):
@@ -145,6 +179,41 @@ def render_text(
             spliced.append(token)
         tokens = spliced
     return safemd.render_tokens(tokens)
+
+
+def _fix_links(children: list[Token], ids: set[str], base_url: str) -> list[Token] | None:
+    """Children with unresolvable links rewritten, or ``None`` when all links are fine."""
+    changed = False
+    out: list[Token] = []
+    dropped_depth = 0
+    for token in children:
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            target = _resolve_link(href, ids, base_url)
+            if target is None:
+                changed = True
+                dropped_depth += 1
+                out.append(Token("html_inline", "", 0, content='<span class="govsite-dead-link">'))
+                continue
+            if target != href:
+                changed = True
+                token = token.copy()
+                token.attrSet("href", target)
+        elif token.type == "link_close" and dropped_depth:
+            dropped_depth -= 1
+            out.append(Token("html_inline", "", 0, content="</span>"))
+            continue
+        out.append(token)
+    return out if changed else None
+
+
+def _resolve_link(href: str, ids: set[str], base_url: str) -> str | None:
+    if href.startswith("#"):
+        return href if unquote(href[1:]) in ids else None
+    parts = urlsplit(href)
+    if parts.scheme or href.startswith("//"):
+        return href
+    return urljoin(base_url, href) if base_url else None
 
 
 def _inline_after(tokens: list[Token], block: Block) -> int:
@@ -324,7 +393,12 @@ class Renderer:
         if latest is not None:
             parsed = self.texts.parsed(latest.version)
             text_html = Markup(
-                render_text(parsed, self._marks(document, latest, url), latest.clause_ids)
+                render_text(
+                    parsed,
+                    self._marks(document, latest, url),
+                    latest.clause_ids,
+                    document.document.url,
+                )
             )
         return self._page(
             "document.html",
@@ -361,7 +435,12 @@ class Renderer:
         if not entry.is_removal:
             parsed = self.texts.parsed(entry.version)
             text_html = Markup(
-                render_text(parsed, self._marks(document, entry, url), entry.clause_ids)
+                render_text(
+                    parsed,
+                    self._marks(document, entry, url),
+                    entry.clause_ids,
+                    document.document.url,
+                )
             )
         citable = self.version_citable(document, entry)
         return self._page(

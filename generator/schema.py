@@ -121,7 +121,7 @@ PROVISION: tuple[FieldSpec, ...] = (
 DOCUMENT: tuple[FieldSpec, ...] = (
     FieldSpec("title", "text", "document title"),
     FieldSpec("source", "text", "path of the archived text, relative to the archive"),
-    FieldSpec("url", "url", "where the platform publishes it"),
+    FieldSpec("url", "url", "where the platform publishes it", required=False),
     FieldSpec("type", "text", "terms type, e.g. terms of service, privacy policy"),
     FieldSpec(
         "former_sources",
@@ -134,7 +134,7 @@ DOCUMENT: tuple[FieldSpec, ...] = (
 
 PLATFORM: tuple[FieldSpec, ...] = (
     FieldSpec("name", "text", "platform name"),
-    FieldSpec("website", "url", "platform home page"),
+    FieldSpec("website", "url", "platform home page", required=False),
     FieldSpec("description", "markdown", "short introduction (Markdown)", required=False),
     FieldSpec("documents", "object", "documents by id", fields=()),
 )
