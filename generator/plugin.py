@@ -8,6 +8,7 @@ Python-Markdown never sees archived texts.
 from __future__ import annotations
 
 import logging
+import os
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -74,9 +75,14 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         for script in ("assets/govsite/govsite.js", "assets/govsite/compare.js"):
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
+        # Right before the theme's own templates: a site's custom_dir still comes first.
         overrides = str(PACKAGE_TEMPLATES / "overrides")
         if overrides not in config.theme.dirs:
-            config.theme.dirs.insert(1 if len(config.theme.dirs) > 1 else 0, overrides)
+            theme = f"{os.sep}{config.theme.name}{os.sep}templates"
+            position = next(
+                (i for i, d in enumerate(config.theme.dirs) if str(d).endswith(theme)), 0
+            )
+            config.theme.dirs.insert(position, overrides)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

@@ -137,40 +137,39 @@ def align(old: list[str], new: list[str]) -> list[Pair]:
 
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     opcodes = matcher.get_opcodes()
-    unmatched_old: dict[str, list[int]] = {}
-    for tag, i1, i2, _j1, _j2 in opcodes:
-        if tag != "equal":
-            for i in range(i1, i2):
-                unmatched_old.setdefault(old[i], []).append(i)
-    moved_from: dict[int, int] = {}
-    used_old: set[int] = set()
-    for tag, _i1, _i2, j1, j2 in opcodes:
-        if tag == "equal":
-            continue
-        for j in range(j1, j2):
-            candidates = unmatched_old.get(new[j])
-            if candidates:
-                i = candidates.pop(0)
-                moved_from[j] = i
-                used_old.add(i)
+    unmatched_old = [i for tag, i1, i2, _, _ in opcodes if tag != "equal" for i in range(i1, i2)]
+    unmatched_new = [j for tag, _, _, j1, j2 in opcodes if tag != "equal" for j in range(j1, j2)]
+    # Identical text elsewhere: the clause moved.
+    by_text: dict[str, list[int]] = {}
+    for i in unmatched_old:
+        by_text.setdefault(old[i], []).append(i)
+    partner: dict[int, tuple[int, str]] = {}
+    for j in unmatched_new:
+        candidates = by_text.get(new[j])
+        if candidates:
+            partner[j] = (candidates.pop(0), MOVED)
+    used_old = {i for i, _ in partner.values()}
+    # Similar text anywhere among the rest: the clause was edited.
+    changed = _pair_similar(
+        old,
+        new,
+        [i for i in unmatched_old if i not in used_old],
+        [j for j in unmatched_new if j not in partner],
+    )
+    for j, i in changed.items():
+        partner[j] = (i, CHANGED)
+        used_old.add(i)
 
     pairs: list[Pair] = []
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             pairs.extend(Pair(i1 + k, j1 + k, EQUAL) for k in range(i2 - i1))
             continue
-        olds = [i for i in range(i1, i2) if i not in used_old]
-        news = [j for j in range(j1, j2) if j not in moved_from]
-        changed = _pair_similar(old, new, olds, news)
-        paired_old = set(changed.values())
-        for i in olds:
-            if i not in paired_old and i not in used_old:
-                pairs.append(Pair(i, None, REMOVED))
+        pairs.extend(Pair(i, None, REMOVED) for i in range(i1, i2) if i not in used_old)
         for j in range(j1, j2):
-            if j in moved_from:
-                pairs.append(Pair(moved_from[j], j, MOVED))
-            elif j in changed:
-                pairs.append(Pair(changed[j], j, CHANGED))
+            if j in partner:
+                i, status = partner[j]
+                pairs.append(Pair(i, j, status))
             else:
                 pairs.append(Pair(None, j, ADDED))
     return pairs
@@ -179,7 +178,11 @@ def align(old: list[str], new: list[str]) -> list[Pair]:
 def _pair_similar(
     old: list[str], new: list[str], olds: list[int], news: list[int]
 ) -> dict[int, int]:
-    """Pair each new block with the most similar unpaired old block of the same region."""
+    """Pair each new block with the most similar free old block, near its expected place.
+
+    All pairs are compared while that stays within the budget; beyond it, each new block
+    is compared only with old blocks around the same relative position.
+    """
     result: dict[int, int] = {}
     if not olds or not news:
         return result

@@ -35,10 +35,16 @@ def git(repo: Path, *args: str, date: str = "2024-01-01T12:00:00+00:00") -> str:
 class Archive:
     """A git repository whose commits are made with fixed dates."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
-        path.mkdir(parents=True, exist_ok=True)
-        git(path, "init", "-q", "-b", "main")
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+            git(path, "init", "-q", "-b", "main")
+
+    @classmethod
+    def existing(cls, path: Path) -> Archive:
+        """An archive already created (for example by :func:`make_site`)."""
+        return cls(path, create=False)
 
     def commit(
         self,
