@@ -235,11 +235,14 @@ def document_versions(document: Document, history: ArchiveHistory) -> list[Versi
         merged.extend(history.versions.get(path, []))
     merged.sort(key=lambda v: v.date)
     # A move shows as the old path's removal and the new path's first record: keep the
-    # text's continuity by dropping removals that are followed by more versions.
+    # text's continuity by dropping a removal that is followed by another path's version.
+    # (A removal followed by the same path coming back is a real version.)
     return [
         v
         for i, v in enumerate(merged)
-        if not (v.kind is VersionKind.REMOVAL and i < len(merged) - 1)
+        if not (
+            v.kind is VersionKind.REMOVAL and i + 1 < len(merged) and merged[i + 1].path != v.path
+        )
     ]
 
 

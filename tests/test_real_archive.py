@@ -1,0 +1,124 @@
+"""govsite on a real archive it did not write: the genai-eu Open Terms Archive collection.
+
+Skipped, with the reason, when ../shared/corpora is not beside the project.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+import yaml
+from helpers import CORPORA
+
+from generator.sitecheck import broken_links
+
+BUNDLE = CORPORA / "genai-eu-versions.bundle"
+SLUG = re.compile(r"^\d{4}-\d{2}-\d{2}(-\d+)?$")
+
+pytestmark = pytest.mark.skipif(
+    not BUNDLE.exists(), reason=f"real corpus not found at {BUNDLE} (shared/corpora is absent)"
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("genai")
+    archive = root / "archive"
+    subprocess.run(["git", "clone", "-q", str(BUNDLE), str(archive)], check=True)
+    site = root / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "generator", "init", str(site), "--archive", str(archive)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert build.returncode == 0, build.stderr[-3000:]
+    return archive, site
+
+
+def sources(site: Path) -> dict[str, str]:
+    """Archive path -> document folder, from the platform files `govsite init` wrote."""
+    found = {}
+    for file in (site / "content/platforms").glob("*.yml"):
+        data = yaml.safe_load(file.read_text())
+        for document_id, document in data["documents"].items():
+            found[document["source"]] = f"{file.stem}/{document_id}"
+    return found
+
+
+def commits_touching(archive: Path, path: str) -> list[str]:
+    out = subprocess.run(
+        ["git", "-C", str(archive), "log", "--format=%H", "--no-renames", "--", path],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return out.split()
+
+
+def test_every_version_in_git_history_has_exactly_one_permalink(built: tuple[Path, Path]) -> None:
+    archive, site = built
+    documents = sources(site)
+    assert len(documents) == 82  # every <Service>/<Document>.md the archive ever held
+    lock: dict[str, list[str]] = {}
+    for line in (site / "versions.lock").read_text().splitlines():
+        if line and not line.startswith("#"):
+            document, slug, commit, _blob = line.split("\t")
+            lock.setdefault(document, []).append(commit)
+    total = 0
+    for path, folder in documents.items():
+        expected = commits_touching(archive, path)
+        assert sorted(lock[folder]) == sorted(expected), path
+        assert len(set(lock[folder])) == len(lock[folder])
+        pages = sorted(p.name for p in (site / "site" / folder).iterdir() if SLUG.match(p.name))
+        assert len(pages) == len(expected), folder
+        total += len(expected)
+    assert total == 1055  # 82 additions + 954 changes + 19 deletions of documents
+
+
+def test_every_later_version_has_a_changes_page(built: tuple[Path, Path]) -> None:
+    _, site = built
+    for folder in sources(site).values():
+        slugs = sorted(
+            (p.name for p in (site / "site" / folder).iterdir() if SLUG.match(p.name)),
+            key=lambda s: (s[:10], int(s[11:] or 1)),
+        )
+        assert not (site / "site" / folder / slugs[0] / "changes").exists()
+        for slug in slugs[1:]:
+            assert (site / "site" / folder / slug / "changes/index.html").is_file(), (folder, slug)
+
+
+def test_each_document_feed_has_one_entry_per_version(built: tuple[Path, Path]) -> None:
+    archive, site = built
+    for path, folder in sources(site).items():
+        feed = feedparser.parse((site / "site" / folder / "feed.xml").read_bytes())
+        assert not feed.bozo, folder
+        assert len(feed.entries) == len(commits_touching(archive, path)), folder
+
+
+def test_technical_upgrades_are_labelled(built: tuple[Path, Path]) -> None:
+    _, site = built
+    labelled = [
+        p
+        for p in (site / "site").glob("*/*/*/changes/index.html")
+        if "Technical re-extraction</p>" in p.read_text()
+    ]
+    assert len(labelled) == 37
+
+
+def test_no_broken_internal_link_or_anchor(built: tuple[Path, Path]) -> None:
+    _, site = built
+    assert broken_links(site / "site") == []
