@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check lint golden clean
+.PHONY: site test serve check lint golden clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ golden: $(VENV)/.installed
 
 clean:
 	rm -rf site .cache
+
+# Build benchmark on the real genai-eu corpus (needs ../shared/corpora); prints times and ratios.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/build_bench.py

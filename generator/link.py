@@ -247,28 +247,40 @@ def document_versions(document: Document, history: ArchiveHistory) -> list[Versi
 
 
 def track_document(document: LinkedDocument, texts: TextSource) -> None:
-    """Clause ids, alignments, word diffs and change sizes for every version."""
+    """Clause ids, alignments, word diffs and change sizes for every version.
+
+    Ids carry over from the last version that had text, so a document that comes back
+    after a removal keeps its anchors; its changes are shown against the removal (all
+    clauses added).
+    """
+    last_text: DocumentVersion | None = None
     previous: DocumentVersion | None = None
     for entry in document.versions:
         if entry.is_removal:
-            if previous is not None:
+            if last_text is not None:
                 entry.stats = ChangeStats(
-                    removed=len(previous.clause_ids),
-                    words_removed=sum(word_count(t) for t in texts.block_texts(previous.version)),
+                    removed=len(last_text.clause_ids),
+                    words_removed=sum(word_count(t) for t in texts.block_texts(last_text.version)),
                 )
+            previous = entry
             continue
         new_texts = texts.block_texts(entry.version)
-        if previous is None:
+        if last_text is None:
             entry.clause_ids = carry_ids(None, None, new_texts)
         else:
-            old_texts = texts.block_texts(previous.version)
-            if previous.version.blob == entry.version.blob:
-                entry.pairs = [Pair(i, i, "equal") for i in range(len(new_texts))]
+            old_texts = texts.block_texts(last_text.version)
+            if last_text.version.blob == entry.version.blob:
+                pairs = [Pair(i, i, "equal") for i in range(len(new_texts))]
             else:
-                entry.pairs = align(old_texts, new_texts)
-            entry.clause_ids = carry_ids(previous.clause_ids, entry.pairs, new_texts)
-            entry.stats = _stats(entry, old_texts, new_texts)
-        previous = entry
+                pairs = align(old_texts, new_texts)
+            entry.clause_ids = carry_ids(last_text.clause_ids, pairs, new_texts)
+            if previous is not None and previous.is_removal:
+                entry.pairs = [Pair(None, j, ADDED) for j in range(len(new_texts))]
+                entry.stats = _stats(entry, [], new_texts)
+            else:
+                entry.pairs = pairs
+                entry.stats = _stats(entry, old_texts, new_texts)
+        last_text = previous = entry
 
 
 def _stats(entry: DocumentVersion, old: list[str], new: list[str]) -> ChangeStats:

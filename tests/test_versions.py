@@ -245,3 +245,20 @@ def test_mkdocs_publishes_cite_as_feeds_and_raw_texts(tmp_path: Path) -> None:
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert "acme/terms/liability-cap/" in locations
     assert not any(re.match(r"acme/terms/\d{4}-", loc) for loc in locations)  # versions: no
+
+
+def test_a_document_removed_and_restored_keeps_its_anchors(tmp_path: Path) -> None:
+    config = make_site(tmp_path, provisions={})
+    archive = Archive.existing(tmp_path)
+    archive.commit("2024-07-01", {"sources/Acme/Terms of Service.md": None}, "Remove Acme Terms")
+    archive.commit("2024-08-01", {"sources/Acme/Terms of Service.md": TERMS_V2}, "Restore")
+    result = build_site(config)
+    assert not result.diagnostics.errors
+    pages = pages_by_url(result)
+    assert "Removal recorded 2024-07-01" in pages["acme/terms/2024-07-01/"].html
+    restored = pages["acme/terms/2024-08-01/changes/"].html
+    assert "<strong>0</strong> removed" in restored and "Added" in restored
+    document = result.model.documents["acme/terms"]  # type: ignore[union-attr]
+    before, after = document.versions[2], document.versions[4]
+    liability_before = before.clause_ids[-1]
+    assert liability_before in after.clause_ids  # the same clause keeps its anchor

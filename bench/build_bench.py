@@ -1,0 +1,233 @@
+"""Benchmark: govsite on the genai-eu corpus against a plain mkdocs-material site.
+
+Run with ``make bench`` (or ``.venv/bin/python bench/build_bench.py``). It prints, for one
+run on this machine:
+
+1. cold      full ``mkdocs build`` of the site ``govsite init`` makes, empty cache;
+2. baseline  a plain mkdocs-material site, one hand-written page per version with that
+             version's text, a navigation listing only the documents;
+3. warm      the rebuild after one new commit that changes one document;
+4. no-op     the rebuild with nothing changed;
+5. peak memory (maximum resident set size) of the cold build, from /usr/bin/time -v;
+6. scaling   cold build of a synthetic archive with twice the history (the corpus replayed
+             twice, the second pass lightly edited) against the original's cold build;
+
+and the ratios the performance issue sets targets for. Timings are wall-clock seconds of
+whole ``mkdocs build`` processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLE = ROOT.parent / "shared" / "corpora" / "genai-eu-versions.bundle"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+PYTHON = sys.executable
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> str:
+    return subprocess.run(cmd, cwd=cwd, env=ENV, check=True, capture_output=True, text=True).stdout
+
+
+def timed_build(site: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one ``mkdocs build``."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        ["/usr/bin/time", "-v", PYTHON, "-m", "mkdocs", "build", "-q"],
+        cwd=site,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"build failed in {site}:\n{result.stderr[-4000:]}")
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    return elapsed, int(match.group(1)) if match else 0
+
+
+def make_govsite(archive: Path, site: Path) -> None:
+    run([PYTHON, "-m", "generator", "init", str(site), "--archive", str(archive)])
+
+
+def make_baseline(archive: Path, site: Path) -> int:
+    """A plain mkdocs-material site: one Markdown page per version, nav of documents only."""
+    sys.path.insert(0, str(ROOT))
+    from generator.diagnostics import Diagnostics
+    from generator.history import BlobReader, VersionKind, read_history
+
+    history = read_history(archive, Diagnostics())
+    assert history is not None
+    docs = site / "docs"
+    nav: list[dict[str, str]] = []
+    pages = 0
+    with BlobReader(history.root) as blobs:
+        for path, versions in sorted(history.versions.items()):
+            if path.count("/") != 1 or not path.endswith(".md"):
+                continue
+            folder = re.sub(r"[^a-z0-9/]+", "-", path[:-3].lower())
+            seen: dict[str, int] = {}
+            last = ""
+            for version in versions:
+                if version.kind is VersionKind.REMOVAL:
+                    continue
+                day = version.date.strftime("%Y-%m-%d")
+                seen[day] = seen.get(day, 0) + 1
+                slug = day if seen[day] == 1 else f"{day}-{seen[day]}"
+                target = docs / folder / f"{slug}.md"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(blobs.raw(version.blob))
+                last = f"{folder}/{slug}.md"
+                pages += 1
+            if last:
+                nav.append({path[:-3]: last})
+    (docs / "index.md").write_text("# Baseline\n")
+    import yaml
+
+    config = {
+        "site_name": "baseline",
+        "theme": {"name": "material"},
+        "plugins": ["search"],
+        "nav": [{"Home": "index.md"}, *nav],
+    }
+    (site / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return pages
+
+
+def add_commit(archive: Path) -> None:
+    """One new recorded version of one document."""
+    target = archive / "Claude.ai" / "Acceptable Use Policy.md"
+    target.write_text(target.read_text() + "\n\nA paragraph added by the benchmark.\n")
+    run(["git", "-C", str(archive), "add", "-A"])
+    run(
+        [
+            "git", "-C", str(archive), "-c", "user.name=bench", "-c", "user.email=b@e.invalid",
+            "commit", "-q", "-m", "Record new changes of Claude.ai Acceptable Use Policy",
+        ]
+    )  # fmt: skip
+
+
+def doubled_archive(source: Path, target: Path) -> None:
+    """The corpus's history replayed twice; the second pass's texts lightly edited."""
+    log = run(
+        ["git", "-C", str(source), "log", "--reverse", "--format=%H %at", "--first-parent"]
+    ).split("\n")
+    commits = [line.split() for line in log if line.strip()]
+    first, last = int(commits[0][1]), int(commits[-1][1])
+    offset = last - first + 86400
+    stream: list[bytes] = []
+    mark = 0
+    for replay in (0, 1):
+        for sha, stamp in commits:
+            message = run(["git", "-C", str(source), "log", "-1", "--format=%B", sha]).encode()
+            raw = subprocess.run(
+                ["git", "-C", str(source), "diff-tree", "-r", "--no-renames", "--root", "-z", sha],
+                capture_output=True,
+                check=True,
+            ).stdout.split(b"\0")
+            changes: list[bytes] = []
+            index = 0
+            while index < len(raw) - 1:
+                meta, path = raw[index], raw[index + 1]
+                index += 2
+                if not meta.startswith(b":"):
+                    index -= 1
+                    continue
+                fields = meta[1:].split()
+                status, blob = fields[4][:1], fields[3].decode()
+                if status == b"D":
+                    changes.append(b"D " + path + b"\n")
+                    continue
+                data = subprocess.run(
+                    ["git", "-C", str(source), "cat-file", "blob", blob],
+                    capture_output=True,
+                    check=True,
+                ).stdout
+                if replay:
+                    data = data.replace(b" the ", b" the the ", 1)
+                changes.append(
+                    b"M 100644 inline " + path + b"\ndata %d\n" % len(data) + data + b"\n"
+                )
+            mark += 1
+            when = int(stamp) + replay * offset
+            stream.append(b"commit refs/heads/main\n")
+            stream.append(b"mark :%d\n" % mark)
+            stream.append(b"committer bench <b@e.invalid> %d +0000\n" % when)
+            stream.append(b"data %d\n" % len(message) + message + b"\n")
+            stream.extend(changes)
+    run(["git", "init", "-q", "-b", "main", str(target)])
+    subprocess.run(
+        ["git", "-C", str(target), "fast-import", "--quiet"],
+        input=b"".join(stream),
+        check=True,
+    )
+    run(["git", "-C", str(target), "checkout", "-q", "main"])
+
+
+def count_pages(site: Path) -> int:
+    return sum(1 for _ in (site / "site").rglob("index.html"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skip-scaling", action="store_true", help="skip the doubled archive")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    if not BUNDLE.exists():
+        sys.exit(f"corpus not found: {BUNDLE}")
+    work = Path(tempfile.mkdtemp(prefix="govsite-bench-"))
+    try:
+        archive = work / "archive"
+        run(["git", "clone", "-q", str(BUNDLE), str(archive)])
+        site = work / "site"
+        make_govsite(archive, site)
+        cold, cold_rss = timed_build(site)
+        pages = count_pages(site)
+
+        baseline_site = work / "baseline"
+        baseline_pages = make_baseline(archive, baseline_site)
+        baseline, baseline_rss = timed_build(baseline_site)
+
+        add_commit(archive)
+        warm, _ = timed_build(site)
+        noop, _ = timed_build(site)
+
+        print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+        print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
+        print(f"pages: govsite {pages} HTML pages; baseline {baseline_pages} version pages")
+        print(f"cold:      {cold:8.1f} s   peak RSS {cold_rss / 1024:7.0f} MiB")
+        print(f"baseline:  {baseline:8.1f} s   peak RSS {baseline_rss / 1024:7.0f} MiB")
+        print(f"warm:      {warm:8.1f} s   (one new commit changing one document)")
+        print(f"no-op:     {noop:8.1f} s")
+        print(f"cold / baseline = {cold / baseline:.2f}   (target <= 0.5)")
+        print(f"warm / cold     = {warm / cold:.2f}   (target <= 0.15)")
+        print(f"no-op / cold    = {noop / cold:.2f}   (target <= 0.10)")
+        print(f"peak memory     = {cold_rss / 1024:.0f} MiB   (target <= 1024)")
+        if not args.skip_scaling:
+            doubled = work / "doubled"
+            doubled_archive(archive, doubled)
+            doubled_site = work / "doubled-site"
+            make_govsite(doubled, doubled_site)
+            twice, twice_rss = timed_build(doubled_site)
+            print(f"doubled:   {twice:8.1f} s   peak RSS {twice_rss / 1024:7.0f} MiB")
+            print(f"doubled / cold  = {twice / cold:.2f}   (target <= 2.2)")
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
