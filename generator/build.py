@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cache import Cache
 from .config import SiteConfig
 from .content import load_content
 from .diagnostics import Diagnostics
 from .history import BlobReader, read_history
 from .link import SiteModel, TextSource, link
 from .pages import Page, StaticFile
-from .parse import parse_text
 from .permalinks import LOCK_NAME, append_lock, read_lock
 from .render import Renderer, make_environment
 
@@ -45,9 +45,13 @@ def build_site(config: SiteConfig, *, render: bool = True, record: bool = False)
         return BuildResult(diag)
     lock_path = config.root / LOCK_NAME
     lock = read_lock(lock_path, LOCK_NAME, diag)
+    cache = Cache(config.cache_dir)
+    base_urls = {d.source: d.url for d in content.documents()}
+    for document in content.documents():
+        base_urls.update({former: document.url for former in document.former_sources})
     with BlobReader(history.root) as blobs:
-        texts = TextSource(lambda v: blobs.text(v, diag), parse_text)
-        model = link(content, history, texts, lock, LOCK_NAME, diag)
+        texts = TextSource(lambda v: blobs.text(v, diag), cache, base_urls)
+        model = link(content, history, texts, lock, LOCK_NAME, diag, cache)
         result = BuildResult(diag, model)
         if render and not diag.errors:
             env = make_environment([config.templates_dir / "pages"])

@@ -29,6 +29,8 @@ class SiteConfig:
     """The published address, for permalinks in citations and feeds."""
     config_file: str = "mkdocs.yml"
     """Where settings errors are reported."""
+    cache_dir: Path | None = None
+    """The build cache (safe to delete); ``None`` keeps everything in memory."""
 
     @property
     def origin(self) -> Origin:
@@ -55,6 +57,9 @@ class SiteConfig:
             site_name=site_name,
             site_url=site_url,
             config_file=config_file,
+            cache_dir=None
+            if options.get("cache") is False
+            else path("cache_dir", ".cache/govsite"),
         )
 
 

@@ -8,14 +8,19 @@ versions (track) and each version's differences from the one before (diff).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 
+from .cache import Cache, code_fingerprint, digest
 from .diagnostics import Diagnostics, Origin
 from .diff import Segment, word_count, word_diff
 from .history import ArchiveHistory, Version, VersionKind
 from .model import ChangeNote, Content, Document, Provision
-from .parse import ParsedText
+from .parse import TextView, view_text
 from .permalinks import LockEntry, assign_slugs
 from .track import (
     ADDED,
@@ -196,36 +201,106 @@ class SiteModel:
 
 
 class TextSource:
-    """Parsed and searchable texts of versions, each distinct text (blob) done once."""
+    """Views of versions' texts, each distinct text (blob) parsed once, ever.
+
+    Views live in the disk cache and a small in-memory LRU, so memory holds a few texts at
+    a time however many versions there are. :meth:`prepare` computes every missing view
+    up front in a pool of worker processes (one per core).
+    """
+
+    LRU_SIZE = 24
 
     def __init__(
-        self, read: Callable[[Version], str], parse: Callable[[str, str], ParsedText]
+        self,
+        read: Callable[[Version], str],
+        cache: Cache,
+        base_urls: dict[str, str] | None = None,
+        workers: int | None = None,
     ) -> None:
         self._read = read
-        self._parse = parse
-        self._parsed: dict[str, ParsedText] = {}
-        self._searchable: dict[str, SearchableText] = {}
-        self._normalised: dict[str, list[str]] = {}
+        self._cache = cache
+        self._base_urls = base_urls or {}
+        self._workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._views: OrderedDict[str, TextView] = OrderedDict()
+        self._searchable: OrderedDict[str, SearchableText] = OrderedDict()
+        self._memory_only = cache.root is None
 
-    def parsed(self, version: Version) -> ParsedText:
-        found = self._parsed.get(version.blob)
+    def _key(self, version: Version) -> str:
+        return digest(code_fingerprint(), version.blob, self._base_urls.get(version.path, ""))
+
+    def _remember(self, key: str, view: TextView) -> None:
+        self._views[key] = view
+        self._views.move_to_end(key)
+        if not self._memory_only and len(self._views) > self.LRU_SIZE:
+            self._views.popitem(last=False)
+
+    def prepare(self, versions: list[Version]) -> None:
+        """Compute and cache the views of every text not yet cached, in parallel."""
+        missing: dict[str, Version] = {}
+        for version in versions:
+            if version.kind is VersionKind.REMOVAL:
+                continue
+            key = self._key(version)
+            if key in missing or key in self._views:
+                continue
+            if not self._memory_only and self._cache.exists("views", key):
+                continue
+            missing[key] = version
+        if not missing:
+            return
+        jobs = [(self._read(v), v.blob, self._base_urls.get(v.path, "")) for v in missing.values()]
+        keys = list(missing)
+        if self._workers > 1 and len(jobs) >= 8:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(self._workers, mp_context=context) as pool:
+                results = pool.map(_view_job, jobs, chunksize=4)
+                for key, view in zip(keys, results, strict=True):
+                    self._store(key, view)
+        else:
+            for key, job in zip(keys, jobs, strict=True):
+                self._store(key, _view_job(job))
+
+    def _store(self, key: str, view: TextView) -> None:
+        if self._memory_only:
+            self._remember(key, view)
+        else:
+            self._cache.put("views", key, view)
+
+    def view(self, version: Version) -> TextView:
+        key = self._key(version)
+        found = self._views.get(key)
         if found is None:
-            found = self._parsed[version.blob] = self._parse(self._read(version), version.blob)
+            cached = None if self._memory_only else self._cache.get("views", key)
+            if isinstance(cached, TextView):
+                found = cached
+            else:
+                found = _view_job(
+                    (self._read(version), version.blob, self._base_urls.get(version.path, ""))
+                )
+                self._store(key, found)
+            self._remember(key, found)
+        else:
+            self._views.move_to_end(key)
         return found
 
     def searchable(self, version: Version) -> SearchableText:
         found = self._searchable.get(version.blob)
         if found is None:
-            found = self._searchable[version.blob] = SearchableText.of(self.parsed(version))
+            view = self.view(version)
+            found = SearchableText.from_normalised(view.normalised)
+            self._searchable[version.blob] = found
+            if len(self._searchable) > self.LRU_SIZE:
+                self._searchable.popitem(last=False)
         return found
 
     def block_texts(self, version: Version) -> list[str]:
         """Normalised text of each block (what alignment compares)."""
-        found = self._normalised.get(version.blob)
-        if found is None:
-            blocks = self.parsed(version).blocks
-            found = self._normalised[version.blob] = [normalise(b.text) for b in blocks]
-        return found
+        return self.view(version).normalised
+
+
+def _view_job(job: tuple[str, str, str]) -> TextView:
+    text, blob, base_url = job
+    return view_text(text, blob, base_url)
 
 
 def document_versions(document: Document, history: ArchiveHistory) -> list[Version]:
@@ -246,13 +321,33 @@ def document_versions(document: Document, history: ArchiveHistory) -> list[Versi
     ]
 
 
-def track_document(document: LinkedDocument, texts: TextSource) -> None:
+def track_document(document: LinkedDocument, texts: TextSource, cache: Cache) -> None:
     """Clause ids, alignments, word diffs and change sizes for every version.
 
     Ids carry over from the last version that had text, so a document that comes back
     after a removal keeps its anchors; its changes are shown against the removal (all
     clauses added).
     """
+    key = digest(
+        code_fingerprint(),
+        "document",
+        *(f"{e.version.blob}:{e.is_removal}" for e in document.versions),
+    )
+    cached = cache.get("tracks", key)
+    if cached is not None and len(cached) == len(document.versions):
+        for entry, (clause_ids, pairs, diffs, stats) in zip(document.versions, cached, strict=True):
+            entry.clause_ids, entry.pairs, entry.diffs, entry.stats = (
+                clause_ids,
+                pairs,
+                diffs,
+                stats,
+            )
+        return
+    _track(document, texts, cache)
+    cache.put("tracks", key, [(e.clause_ids, e.pairs, e.diffs, e.stats) for e in document.versions])
+
+
+def _track(document: LinkedDocument, texts: TextSource, cache: Cache) -> None:
     last_text: DocumentVersion | None = None
     previous: DocumentVersion | None = None
     for entry in document.versions:
@@ -269,23 +364,33 @@ def track_document(document: LinkedDocument, texts: TextSource) -> None:
             entry.clause_ids = carry_ids(None, None, new_texts)
         else:
             old_texts = texts.block_texts(last_text.version)
-            if last_text.version.blob == entry.version.blob:
-                pairs = [Pair(i, i, "equal") for i in range(len(new_texts))]
+            key = digest(code_fingerprint(), last_text.version.blob, entry.version.blob)
+            cached = cache.get("align", key)
+            if cached is None:
+                if last_text.version.blob == entry.version.blob:
+                    pairs = [Pair(i, i, "equal") for i in range(len(new_texts))]
+                else:
+                    pairs = align(old_texts, new_texts)
+                diffs, stats = _stats(pairs, old_texts, new_texts)
+                cache.put("align", key, (pairs, diffs, stats))
             else:
-                pairs = align(old_texts, new_texts)
+                pairs, diffs, stats = cached
             entry.clause_ids = carry_ids(last_text.clause_ids, pairs, new_texts)
             if previous is not None and previous.is_removal:
                 entry.pairs = [Pair(None, j, ADDED) for j in range(len(new_texts))]
-                entry.stats = _stats(entry, [], new_texts)
+                entry.diffs, entry.stats = _stats(entry.pairs, [], new_texts)
             else:
-                entry.pairs = pairs
-                entry.stats = _stats(entry, old_texts, new_texts)
+                entry.pairs, entry.diffs, entry.stats = pairs, dict(diffs), replace(stats)
         last_text = previous = entry
 
 
-def _stats(entry: DocumentVersion, old: list[str], new: list[str]) -> ChangeStats:
+def _stats(
+    pairs: list[Pair], old: list[str], new: list[str]
+) -> tuple[dict[int, list[Segment]], ChangeStats]:
+    """Word diffs of the changed clauses and the size of the change."""
     stats = ChangeStats()
-    for pair in entry.pairs or ():
+    diffs: dict[int, list[Segment]] = {}
+    for pair in pairs:
         if pair.status == ADDED and pair.new is not None:
             stats.added += 1
             stats.words_added += word_count(new[pair.new])
@@ -297,10 +402,10 @@ def _stats(entry: DocumentVersion, old: list[str], new: list[str]) -> ChangeStat
         elif pair.status == CHANGED and pair.old is not None and pair.new is not None:
             stats.changed += 1
             segments = word_diff(old[pair.old], new[pair.new])
-            entry.diffs[pair.new] = segments
+            diffs[pair.new] = segments
             stats.words_added += sum(word_count(s.text) for s in segments if s.op == "+")
             stats.words_removed += sum(word_count(s.text) for s in segments if s.op == "-")
-    return stats
+    return diffs, stats
 
 
 def link(
@@ -310,10 +415,15 @@ def link(
     lock: dict[str, list[LockEntry]],
     lock_display: str,
     diag: Diagnostics,
+    cache: Cache | None = None,
 ) -> SiteModel:
     """Resolve every reference; report each dangling one at the line naming it."""
+    cache = cache or Cache(None)
     documents: dict[str, LinkedDocument] = {}
     new_lock_entries: list[LockEntry] = []
+    texts.prepare(
+        [v for d in content.documents() if d.source for v in document_versions(d, history)]
+    )
     for document in content.documents():
         if not document.source:
             continue
@@ -337,7 +447,7 @@ def link(
                 for number, (v, slug) in enumerate(zip(versions, slugs, strict=True), start=1)
             ],
         )
-        track_document(linked_document, texts)
+        track_document(linked_document, texts, cache)
         documents[document.key] = linked_document
     for document_key, entries in lock.items():
         if document_key not in documents and not any(
@@ -522,7 +632,7 @@ def _clause_history(
         if entry.is_removal:
             text = ""
         else:
-            blocks = texts.parsed(entry.version).blocks
+            blocks = texts.view(entry.version).blocks
             parts = [blocks[i].text for i, cid in enumerate(entry.clause_ids) if cid in wanted]
             text = "\n\n".join(parts)
         if normalise(text) == normalise(previous_text):

@@ -8,31 +8,37 @@ renderer can put an anchor on it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import escape
+from typing import NamedTuple
+from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown_it.token import Token
 
 from . import safemd
 
 
-@dataclass(slots=True, frozen=True)
-class Block:
-    """One clause-sized unit of an archived text."""
+class Block(NamedTuple):
+    """One clause-sized unit of an archived text.
 
-    index: int
-    """Position among the text's blocks, from 0."""
+    A named tuple rather than a dataclass: texts hold hundreds of thousands of blocks, and
+    tuples pickle (to and from the build cache) several times faster.
+
+    Fields: ``position`` (position among the text's blocks, from 0); ``kind`` (heading,
+    paragraph, table or code); ``text`` (plain text as a reader sees it, markup removed);
+    ``line_start`` and ``line_end`` (1-based source lines, inclusive); ``anchor_token``
+    (index of the token that carries the block's anchor when rendered); ``level`` (heading
+    level 1-6, 0 for other blocks).
+    """
+
+    position: int
     kind: str
-    """heading, paragraph, table or code."""
     text: str
-    """Plain text as a reader sees it (Markdown markup removed)."""
     line_start: int
-    """First source line, 1-based."""
     line_end: int
-    """Last source line, 1-based, inclusive."""
     anchor_token: int
-    """Index of the token that carries the block's anchor when rendered."""
     level: int = 0
-    """Heading level (1-6), 0 for other blocks."""
 
 
 @dataclass(slots=True)
@@ -94,3 +100,139 @@ def parse_text(text: str, blob: str) -> ParsedText:
             start, end = _lines(token)
             blocks.append(Block(len(blocks), "code", token.content, start, end, index))
     return ParsedText(blob, tokens, blocks)
+
+
+# A text view: the text rendered once to HTML with placeholders where each version's clause
+# anchors and analysis markers go, so that rendering a version is string substitution.
+# The placeholder characters are control characters, which archived text cannot contain
+# (safemd.clean_text removes them before parsing).
+BLOCK_ATTRIBUTE = re.compile(r' data-gs-block="(\d+)"')
+INLINE_SLOT = re.compile("\x02(\\d+)\x03")
+BLOCK_SLOT = re.compile("\x04(\\d+)\x05")
+_CLAUSE_ID_LIKE = re.compile(r"^c[0-9a-f]{7}(-\d+)?$")
+
+
+@dataclass(slots=True)
+class TextView:
+    """A distinct text, parsed once: what every stage after parsing needs of it."""
+
+    blob: str
+    """Git blob id of the text."""
+    blocks: list[Block]
+    """The text's blocks in reading order."""
+    normalised: list[str]
+    """Each block's text as compared by alignment and quote matching."""
+    template: str
+    """HTML with placeholders for anchors (``data-gs-block``) and markers (slots)."""
+    hidden_anchor: frozenset[int]
+    """Blocks whose element is not rendered (tight lists): anchored inside instead."""
+
+
+def heading_slug(text: str) -> str:
+    """The anchor a heading gets on most sites that render Markdown (GitHub's style)."""
+    return re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
+
+
+def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
+    """Render a parsed text once, leaving slots for per-version anchors and markers.
+
+    Headings get their usual slug anchor, so that the text's own ``#section`` links work;
+    any other link that cannot resolve on this site (an anchor of the platform's own page,
+    a path relative to its site) is made absolute against ``base_url`` or shown as text.
+    """
+    from .track import normalise
+
+    tokens = list(parsed.tokens)
+    inserts: dict[int, list[Token]] = {}
+    slugs: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for block in parsed.blocks:
+        if block.kind == "heading":
+            slug = heading_slug(block.text)
+            if slug and not _CLAUSE_ID_LIKE.match(slug):
+                count = seen.get(slug, 0)
+                seen[slug] = count + 1
+                slugs[block.position] = slug if count == 0 else f"{slug}-{count}"
+    ids = set(slugs.values())
+    hidden: set[int] = set()
+    for block in parsed.blocks:
+        open_token = tokens[block.anchor_token].copy()
+        if open_token.hidden:
+            hidden.add(block.position)
+        else:
+            open_token.attrSet("data-gs-block", str(block.position))
+        tokens[block.anchor_token] = open_token
+        if block.kind in ("heading", "paragraph"):
+            inline_index = block.anchor_token
+            while tokens[inline_index].type != "inline":
+                inline_index += 1
+            inline = tokens[inline_index].copy()
+            slot = f"\x02{block.position}\x03"
+            if block.position in slugs:
+                slot += f'<span id="{escape(slugs[block.position])}"></span>'
+            children = _fix_links(inline.children or [], ids, base_url)
+            inline.children = [Token("html_inline", "", 0, content=slot), *children]
+            tokens[inline_index] = inline
+        else:
+            inserts.setdefault(block.anchor_token, []).append(
+                Token("html_block", "", 0, content=f"\x04{block.position}\x05")
+            )
+    for index, token in enumerate(tokens):  # links in tables and other inline content
+        if (
+            token.type == "inline"
+            and token.children
+            and not (
+                token.children[0].type == "html_inline"
+                and token.children[0].content.startswith("\x02")
+            )
+        ):
+            tokens[index] = token.copy(children=_fix_links(token.children, ids, base_url))
+    if inserts:
+        spliced: list[Token] = []
+        for index, token in enumerate(tokens):
+            spliced.extend(inserts.get(index, ()))
+            spliced.append(token)
+        tokens = spliced
+    return TextView(
+        blob=parsed.blob,
+        blocks=parsed.blocks,
+        normalised=[normalise(b.text) for b in parsed.blocks],
+        template=safemd.render_tokens(tokens),
+        hidden_anchor=frozenset(hidden),
+    )
+
+
+def _fix_links(children: list[Token], ids: set[str], base_url: str) -> list[Token]:
+    out: list[Token] = []
+    dropped = 0
+    for token in children:
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            target = _resolve_link(href, ids, base_url)
+            if target is None:
+                dropped += 1
+                out.append(Token("html_inline", "", 0, content='<span class="govsite-dead-link">'))
+                continue
+            if target != href:
+                token = token.copy()
+                token.attrSet("href", target)
+        elif token.type == "link_close" and dropped:
+            dropped -= 1
+            out.append(Token("html_inline", "", 0, content="</span>"))
+            continue
+        out.append(token)
+    return out
+
+
+def _resolve_link(href: str, ids: set[str], base_url: str) -> str | None:
+    if href.startswith("#"):
+        return href if unquote(href[1:]) in ids else None
+    parts = urlsplit(href)
+    if parts.scheme or href.startswith("//"):
+        return href
+    return urljoin(base_url, href) if base_url else None
+
+
+def view_text(text: str, blob: str, base_url: str = "") -> TextView:
+    """Parse and view a text in one step (what a worker process runs)."""
+    return make_view(parse_text(text, blob), base_url)

@@ -15,10 +15,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
-from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from . import safemd
@@ -30,7 +28,7 @@ from .history import VersionKind
 from .link import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel, TextSource
 from .model import Platform
 from .pages import Page, StaticFile, TocEntry, relative_url
-from .parse import Block, ParsedText
+from .parse import BLOCK_ATTRIBUTE, BLOCK_SLOT, INLINE_SLOT, TextView
 from .track import ADDED, CHANGED, EQUAL, MOVED, REMOVED, locate
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -98,129 +96,31 @@ def render_segments(segments: list[Segment]) -> Markup:
     return Markup("").join(out)
 
 
-def heading_slug(text: str) -> str:
-    """The anchor a heading gets on most sites that render Markdown (GitHub's style)."""
-    return re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
-
-
-def render_text(
-    parsed: ParsedText,
-    marks: dict[int, list[Markup]],
-    anchors: list[str] | None = None,
-    base_url: str = "",
+def fill_view(
+    view: TextView, anchors: list[str] | None = None, marks: dict[int, list[Markup]] | None = None
 ) -> str:
-    """An archived text as HTML, each block with its clause anchor, analysed ones marked.
+    """A version's text as HTML: the text's view with its clause anchors and markers."""
+    marks = marks or {}
 
-    ``marks`` maps a block index to the markers placed at it. Headings also get their
-    usual slug anchor, so that the text's own ``#section`` links work; any other link
-    inside the text that cannot resolve here (an anchor of the platform's own page, a path
-    relative to its site) is made absolute against ``base_url`` or shown as plain text.
-    Tokens are copied before they are changed: the parsed text is shared by every version
-    holding it.
-    """
-    tokens = list(parsed.tokens)
-    inserts: dict[int, list[Token]] = {}
-    ids: set[str] = set(anchors or ())
-    prefixes: dict[int, str] = {}
-    seen_slugs: dict[str, int] = {}
-    for block in parsed.blocks:
+    def attribute(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        out = f' id="{anchors[index]}"' if anchors else ""
+        return out + (' class="govsite-marked"' if index in marks else "")
+
+    def inline(match: re.Match[str]) -> str:
+        index = int(match.group(1))
         prefix = ""
-        anchor = anchors[block.index] if anchors else None
-        open_token = tokens[block.anchor_token]
-        if anchor is not None:
-            if open_token.hidden:  # a tight list's <p> is not rendered: anchor inline
-                prefix = f'<span id="{anchor}"></span>'
-            else:
-                open_token = open_token.copy()
-                open_token.attrSet("id", anchor)
-        if block.kind == "heading":
-            slug = heading_slug(block.text)
-            if slug:
-                count = seen_slugs.get(slug, 0)
-                seen_slugs[slug] = count + 1
-                slug = slug if count == 0 else f"{slug}-{count}"
-                if slug not in ids:
-                    ids.add(slug)
-                    prefix += f'<span id="{escape(slug)}"></span>'
-        markers = marks.get(block.index)
-        if markers:
-            open_token = (
-                open_token.copy() if open_token is tokens[block.anchor_token] else open_token
-            )
-            open_token.attrJoin("class", "govsite-marked")
-            prefix += "".join(markers)
-        tokens[block.anchor_token] = open_token
-        if prefix:
-            prefixes[block.index] = prefix
-    for block in parsed.blocks:
-        prefix = prefixes.get(block.index, "")
-        if block.kind in ("heading", "paragraph"):
-            inline_index = _inline_after(tokens, block)
-            children = _fix_links(tokens[inline_index].children or [], ids, base_url)
-            if prefix or children is not None:
-                inline = tokens[inline_index].copy()
-                body = children if children is not None else list(inline.children or [])
-                head = [Token("html_inline", "", 0, content=prefix)] if prefix else []
-                inline.children = [*head, *body]
-                tokens[inline_index] = inline
-        elif prefix:
-            inserts.setdefault(block.anchor_token, []).append(
-                Token("html_block", "", 0, content=f"<div>{prefix}</div>\n")
-            )
-    for index, token in enumerate(tokens):  # links in tables and other inline content
-        if token.type == "inline" and token.children:
-            children = _fix_links(token.children, ids, base_url)
-            if children is not None:
-                tokens[index] = token.copy(children=children)
-    if inserts:
-        spliced: list[Token] = []
-        for index, token in enumerate(tokens):
-            spliced.extend(inserts.get(index, ()))
-            spliced.append(token)
-        tokens = spliced
-    return safemd.render_tokens(tokens)
+        if anchors and index in view.hidden_anchor:
+            prefix = f'<span id="{anchors[index]}"></span>'
+        return prefix + "".join(marks.get(index, ()))
 
+    def block(match: re.Match[str]) -> str:
+        content = inline(match)
+        return f"<div>{content}</div>\n" if content else ""
 
-def _fix_links(children: list[Token], ids: set[str], base_url: str) -> list[Token] | None:
-    """Children with unresolvable links rewritten, or ``None`` when all links are fine."""
-    changed = False
-    out: list[Token] = []
-    dropped_depth = 0
-    for token in children:
-        if token.type == "link_open":
-            href = str(token.attrGet("href") or "")
-            target = _resolve_link(href, ids, base_url)
-            if target is None:
-                changed = True
-                dropped_depth += 1
-                out.append(Token("html_inline", "", 0, content='<span class="govsite-dead-link">'))
-                continue
-            if target != href:
-                changed = True
-                token = token.copy()
-                token.attrSet("href", target)
-        elif token.type == "link_close" and dropped_depth:
-            dropped_depth -= 1
-            out.append(Token("html_inline", "", 0, content="</span>"))
-            continue
-        out.append(token)
-    return out if changed else None
-
-
-def _resolve_link(href: str, ids: set[str], base_url: str) -> str | None:
-    if href.startswith("#"):
-        return href if unquote(href[1:]) in ids else None
-    parts = urlsplit(href)
-    if parts.scheme or href.startswith("//"):
-        return href
-    return urljoin(base_url, href) if base_url else None
-
-
-def _inline_after(tokens: list[Token], block: Block) -> int:
-    index: int = block.anchor_token
-    while tokens[index].type != "inline":
-        index += 1
-    return index
+    html = BLOCK_ATTRIBUTE.sub(attribute, view.template)
+    html = INLINE_SLOT.sub(inline, html)
+    return BLOCK_SLOT.sub(block, html)
 
 
 class Renderer:
@@ -391,14 +291,9 @@ class Renderer:
         latest = document.latest
         text_html = Markup("")
         if latest is not None:
-            parsed = self.texts.parsed(latest.version)
+            view = self.texts.view(latest.version)
             text_html = Markup(
-                render_text(
-                    parsed,
-                    self._marks(document, latest, url),
-                    latest.clause_ids,
-                    document.document.url,
-                )
+                fill_view(view, latest.clause_ids, self._marks(document, latest, url))
             )
         return self._page(
             "document.html",
@@ -433,15 +328,8 @@ class Renderer:
         platform = self.model.content.platforms[document.document.platform]
         text_html = Markup("")
         if not entry.is_removal:
-            parsed = self.texts.parsed(entry.version)
-            text_html = Markup(
-                render_text(
-                    parsed,
-                    self._marks(document, entry, url),
-                    entry.clause_ids,
-                    document.document.url,
-                )
-            )
+            view = self.texts.view(entry.version)
+            text_html = Markup(fill_view(view, entry.clause_ids, self._marks(document, entry, url)))
         citable = self.version_citable(document, entry)
         return self._page(
             "version.html",
@@ -471,16 +359,14 @@ class Renderer:
         assert previous is not None
         rows: list[dict[str, Any]] = []
         if entry.is_removal:
-            old_blocks = (
-                self.texts.parsed(previous.version).blocks if not previous.is_removal else []
-            )
+            old_blocks = self.texts.view(previous.version).blocks if not previous.is_removal else []
             rows = [
-                {"status": REMOVED, "old": b, "new": None, "id": previous.clause_ids[b.index]}
+                {"status": REMOVED, "old": b, "new": None, "id": previous.clause_ids[b.position]}
                 for b in old_blocks
             ]
         else:
-            new_blocks = self.texts.parsed(entry.version).blocks
-            old_blocks = [] if previous.is_removal else self.texts.parsed(previous.version).blocks
+            new_blocks = self.texts.view(entry.version).blocks
+            old_blocks = [] if previous.is_removal else self.texts.view(previous.version).blocks
             unchanged = 0
             for pair in entry.pairs or ():
                 if pair.status == EQUAL:

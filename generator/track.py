@@ -44,15 +44,16 @@ class SearchableText:
 
     @classmethod
     def of(cls, parsed: ParsedText) -> SearchableText:
-        parts: list[str] = []
+        return cls.from_normalised([normalise(block.text) for block in parsed.blocks])
+
+    @classmethod
+    def from_normalised(cls, texts: list[str]) -> SearchableText:
         starts: list[int] = []
         offset = 0
-        for block in parsed.blocks:
-            text = normalise(block.text)
+        for text in texts:
             starts.append(offset)
-            parts.append(text)
             offset += len(text) + 1
-        return cls(" ".join(parts), starts)
+        return cls(" ".join(texts), starts)
 
     def blocks_between(self, start: int, end: int) -> tuple[int, ...]:
         first = bisect.bisect_right(self.starts, start) - 1

@@ -1,10 +1,9 @@
-from dataclasses import asdict
 from textwrap import dedent
 
 from golden import assert_golden
 
-from generator.parse import parse_text
-from generator.render import render_text
+from generator.parse import make_view, parse_text
+from generator.render import fill_view
 
 SAMPLE = dedent(
     """\
@@ -35,7 +34,7 @@ SAMPLE = dedent(
 
 def test_golden_blocks() -> None:
     parsed = parse_text(SAMPLE, "blob")
-    assert_golden("parse_blocks.json", [asdict(b) for b in parsed.blocks])
+    assert_golden("parse_blocks.json", [b._asdict() for b in parsed.blocks])
 
 
 def test_blocks_carry_plain_text_and_lines() -> None:
@@ -56,10 +55,11 @@ def test_golden_rendering_with_marker() -> None:
 
     parsed = parse_text(SAMPLE, "blob")
     anchors = [f"c{i}" for i in range(len(parsed.blocks))]
-    html = render_text(parsed, {3: [Markup('<a class="m" href="x/">A</a> ')]}, anchors)
+    view = make_view(parsed)
+    html = fill_view(view, anchors, {3: [Markup('<a class="m" href="x/">A</a> ')]})
     assert_golden("parse_render.html", html)
     # every block carries its anchor, also inside tight lists and tables
     for anchor in anchors:
         assert f'id="{anchor}"' in html
     # the shared tokens are not changed by marking
-    assert "govsite-marked" not in render_text(parsed, {})
+    assert "govsite-marked" not in fill_view(view, anchors)

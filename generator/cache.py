@@ -1,0 +1,121 @@
+"""A content-addressed cache on disk, so that rebuilds recompute only what changed.
+
+Entries are keyed by hashes of everything they are computed from (blob ids, settings, the
+code and templates that produce them), so an entry can never be stale: a changed input is a
+different key. The folder (``.cache/govsite`` beside ``mkdocs.yml`` by default) can be
+deleted at any time. Writes go through a temporary file and a rename, so an interrupted build
+leaves no torn entry, and concurrent builds at worst compute the same entry twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+import markdown_it
+import mkdocs
+
+FORMAT = "1"  # bump when the layout of cached values changes
+
+
+def digest(*parts: str | bytes) -> str:
+    """A hex key for the given parts."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] = ()) -> str:
+    """A key for the names and contents of every file below ``folders``."""
+    parts: list[str | bytes] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and (not suffixes or path.suffix in suffixes):
+                parts.append(path.relative_to(folder).as_posix())
+                parts.append(path.read_bytes())
+    return digest(*parts)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """govsite's own code and templates, and the versions of the libraries that shape output."""
+    package = Path(__file__).parent
+    templates = package / "templates"
+    if not templates.is_dir():
+        templates = package.parent / "templates"
+    libraries = [
+        f"{name}={package_version(name)}"
+        for name in ("mkdocs", "mkdocs-material", "markdown-it-py", "jinja2")
+    ]
+    return digest(
+        FORMAT,
+        tree_digest([package], (".py",)),
+        tree_digest([templates]),
+        *libraries,
+        markdown_it.__version__,
+        mkdocs.__version__,
+    )
+
+
+class Cache:
+    """Pickled values by namespace and key; ``None`` root disables caching."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, namespace: str, key: str) -> Path:
+        assert self.root is not None
+        return self.root / namespace / key[:2] / key
+
+    def get(self, namespace: str, key: str) -> Any | None:
+        if self.root is None:
+            self.misses += 1
+            return None
+        try:
+            with self._path(namespace, key).open("rb") as file:
+                value = pickle.load(file)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, namespace: str, key: str, value: Any) -> None:
+        if self.root is None:
+            return
+        self.write_bytes(namespace, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def exists(self, namespace: str, key: str) -> bool:
+        return self.root is not None and self._path(namespace, key).is_file()
+
+    def get_bytes(self, namespace: str, key: str) -> bytes | None:
+        if self.root is None:
+            return None
+        try:
+            return self._path(namespace, key).read_bytes()
+        except OSError:
+            return None
+
+    def write_bytes(self, namespace: str, key: str, data: bytes) -> None:
+        if self.root is None:
+            return
+        path = self._path(namespace, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
