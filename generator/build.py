@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .cache import Cache
@@ -13,7 +14,7 @@ from .content import load_content
 from .diagnostics import Diagnostics
 from .history import BlobReader, read_history
 from .link import SiteModel, TextSource, link
-from .pages import Page, StaticFile
+from .pages import Page, PageStream, StaticFile
 from .permalinks import LOCK_NAME, append_lock, read_lock
 from .render import Renderer, make_environment
 
@@ -30,6 +31,14 @@ class BuildResult:
     """Generated pages (empty when there are errors or rendering was not asked for)."""
     files: list[StaticFile] = field(default_factory=list)
     """Generated static files."""
+    streams: list[PageStream] = field(default_factory=list)
+    """Pages produced on demand (each document's history pages)."""
+
+    def every_page(self) -> Iterator[Page]:
+        """All pages, the streamed ones included (rendering them now)."""
+        yield from self.pages
+        for stream in self.streams:
+            yield from stream.produce()
 
 
 def build_site(config: SiteConfig, *, render: bool = True, record: bool = False) -> BuildResult:
@@ -56,7 +65,7 @@ def build_site(config: SiteConfig, *, render: bool = True, record: bool = False)
         if render and not diag.errors:
             env = make_environment([config.templates_dir / "pages"])
             renderer = Renderer(model, texts, env, config, blobs)
-            result.pages, result.files = renderer.render()
+            result.pages, result.files, result.streams = renderer.render()
             if record:
                 append_lock(lock_path, model.new_lock_entries)
     return result

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from .cache import Cache, code_fingerprint, digest
 from .diagnostics import Diagnostics, Origin
@@ -225,6 +226,14 @@ class TextSource:
         self._searchable: OrderedDict[str, SearchableText] = OrderedDict()
         self._memory_only = cache.root is None
 
+    @property
+    def base_urls(self) -> dict[str, str]:
+        return self._base_urls
+
+    @property
+    def workers(self) -> int:
+        return self._workers
+
     def _key(self, version: Version) -> str:
         return digest(code_fingerprint(), version.blob, self._base_urls.get(version.path, ""))
 
@@ -235,7 +244,11 @@ class TextSource:
             self._views.popitem(last=False)
 
     def prepare(self, versions: list[Version]) -> None:
-        """Compute and cache the views of every text not yet cached, in parallel."""
+        """Compute and cache the views of every text not yet cached, in parallel.
+
+        Workers write views straight into the cache; texts are handed out in batches, so
+        at most a batch of texts is in memory at once.
+        """
         missing: dict[str, Version] = {}
         for version in versions:
             if version.kind is VersionKind.REMOVAL:
@@ -248,17 +261,25 @@ class TextSource:
             missing[key] = version
         if not missing:
             return
-        jobs = [(self._read(v), v.blob, self._base_urls.get(v.path, "")) for v in missing.values()]
-        keys = list(missing)
-        if self._workers > 1 and len(jobs) >= 8:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(self._workers, mp_context=context) as pool:
-                results = pool.map(_view_job, jobs, chunksize=4)
-                for key, view in zip(keys, results, strict=True):
-                    self._store(key, view)
-        else:
-            for key, job in zip(keys, jobs, strict=True):
+        items = list(missing.items())
+        parallel = self._workers > 1 and len(items) >= 8 and not self._memory_only
+        if not parallel:
+            for key, version in items:
+                job = (self._read(version), version.blob, self._base_urls.get(version.path, ""))
                 self._store(key, _view_job(job))
+            return
+        root = self._cache.root
+        with ProcessPoolExecutor(
+            self._workers, mp_context=multiprocessing.get_context("fork")
+        ) as pool:
+            batch = 8 * self._workers
+            for start in range(0, len(items), batch):
+                jobs = [
+                    (root, key, self._read(v), v.blob, self._base_urls.get(v.path, ""))
+                    for key, v in items[start : start + batch]
+                ]
+                for _ in pool.map(_cached_view_job, jobs):
+                    pass
 
     def _store(self, key: str, view: TextView) -> None:
         if self._memory_only:
@@ -303,6 +324,37 @@ def _view_job(job: tuple[str, str, str]) -> TextView:
     return view_text(text, blob, base_url)
 
 
+def _cached_view_job(job: tuple[Path | None, str, str, str, str]) -> None:
+    """Run in a worker process: compute one view and put it in the cache."""
+    root, key, text, blob, base_url = job
+    Cache(root).put("views", key, view_text(text, blob, base_url))
+
+
+def _track_job(job: tuple[Path | None, LinkedDocument, dict[str, str]]) -> None:
+    """Run in a worker process: track one document, leaving the result in the cache."""
+    root, document, base_urls = job
+    cache = Cache(root)
+
+    def unavailable(version: Version) -> str:
+        raise RuntimeError(f"text of {version.blob} is not in the cache")
+
+    track_document(document, TextSource(unavailable, cache, base_urls, workers=1), cache)
+
+
+def track_documents(
+    documents: list[LinkedDocument], texts: TextSource, cache: Cache, workers: int
+) -> None:
+    """Track every document, in parallel when there are several to do and a cache."""
+    todo = [d for d in documents if not cache.exists("tracks", _track_key(d))]
+    if workers > 1 and len(todo) >= 4 and cache.root is not None:
+        base_urls = texts.base_urls
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for _ in pool.map(_track_job, [(cache.root, d, base_urls) for d in todo]):
+                pass
+    for document in documents:
+        track_document(document, texts, cache)
+
+
 def document_versions(document: Document, history: ArchiveHistory) -> list[Version]:
     """The versions of a document, following its former archive paths."""
     merged: list[Version] = []
@@ -328,11 +380,7 @@ def track_document(document: LinkedDocument, texts: TextSource, cache: Cache) ->
     after a removal keeps its anchors; its changes are shown against the removal (all
     clauses added).
     """
-    key = digest(
-        code_fingerprint(),
-        "document",
-        *(f"{e.version.blob}:{e.is_removal}" for e in document.versions),
-    )
+    key = _track_key(document)
     cached = cache.get("tracks", key)
     if cached is not None and len(cached) == len(document.versions):
         for entry, (clause_ids, pairs, diffs, stats) in zip(document.versions, cached, strict=True):
@@ -345,6 +393,14 @@ def track_document(document: LinkedDocument, texts: TextSource, cache: Cache) ->
         return
     _track(document, texts, cache)
     cache.put("tracks", key, [(e.clause_ids, e.pairs, e.diffs, e.stats) for e in document.versions])
+
+
+def _track_key(document: LinkedDocument) -> str:
+    return digest(
+        code_fingerprint(),
+        "document",
+        *(f"{e.version.blob}:{e.is_removal}" for e in document.versions),
+    )
 
 
 def _track(document: LinkedDocument, texts: TextSource, cache: Cache) -> None:
@@ -447,8 +503,8 @@ def link(
                 for number, (v, slug) in enumerate(zip(versions, slugs, strict=True), start=1)
             ],
         )
-        track_document(linked_document, texts, cache)
         documents[document.key] = linked_document
+    track_documents(list(documents.values()), texts, cache, texts.workers)
     for document_key, entries in lock.items():
         if document_key not in documents and not any(
             d.key == document_key for d in content.documents()

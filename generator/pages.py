@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -44,6 +45,23 @@ class Page:
     @property
     def src_path(self) -> str:
         return f"{self.url}index.md"
+
+
+@dataclass(slots=True)
+class PageStream:
+    """Pages produced on demand, one at a time, with a fingerprint of all their inputs.
+
+    The many pages of a document's history (versions, changes, timeline, comparisons,
+    clause histories) come as a stream, so a build never holds them all in memory and can
+    reuse their finished HTML when the fingerprint is unchanged.
+    """
+
+    name: str
+    """What the pages belong to (a document key)."""
+    fingerprint: str
+    """Digest of everything the pages are made from."""
+    produce: Callable[[], Iterator[Page]]
+    """Renders the pages."""
 
 
 @dataclass(slots=True)

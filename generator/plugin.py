@@ -8,25 +8,34 @@ Python-Markdown never sees archived texts.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import pickle
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from html import escape
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 
 from .build import build_site
+from .cache import Cache, code_fingerprint, digest, tree_digest
 from .config import SiteConfig
 from .diagnostics import LOGGER_NAME, Severity
-from .pages import Page
+from .pages import Page, PageStream
 from .render import PACKAGE_TEMPLATES
 from .safemd import clean_text
 
@@ -59,6 +68,11 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
         self.site: SiteConfig | None = None
+        self.streams: list[PageStream] = []
+        self.nav: Navigation | None = None
+        self.env: jinja2.Environment | None = None
+        self.files: Files | None = None
+        self.captured: str | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent.resolve()
@@ -101,6 +115,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 "run `govsite check` for the same report"
             )
         self.pages = {}
+        self.streams = result.streams
         for page in result.pages:
             self.pages[page.src_path] = page
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -129,13 +144,98 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return html
-        page.toc = get_toc(
+        page.toc = self._toc(generated)
+        return generated.html
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        self.env, self.files = env, files
+        return env
+
+    def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
+        if self.captured is not None:
+            self.captured = output
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the streamed pages: from the cache when their inputs are unchanged."""
+        assert self.site is not None
+        if not self.streams or self.nav is None or self.env is None or self.files is None:
+            return
+        cache = Cache(self.site.cache_dir)
+        theme_key = digest(
+            code_fingerprint(),
+            Path(config.config_file_path).read_bytes(),
+            tree_digest([Path(config.docs_dir)]),
+            tree_digest([self.site.templates_dir]),
+        )
+        site_dir = Path(config.site_dir)
+        todo: list[tuple[PageStream, str]] = []
+        for stream in self.streams:
+            key = digest(theme_key, stream.fingerprint)
+            stored = cache.get_bytes("pages", key)
+            if stored is None:
+                todo.append((stream, key))
+                continue
+            for dest, output in pickle.loads(zlib.decompress(stored)):
+                target = site_dir / dest
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(output)
+        workers = os.cpu_count() or 1
+        global _BUILDING
+        _BUILDING = (self, config, cache, todo)
+        try:
+            if workers > 1 and len(todo) >= 4:
+                # Forked workers inherit the theme environment and navigation as they are.
+                context = multiprocessing.get_context("fork")
+                with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                    for _ in pool.map(_build_stream_job, range(len(todo))):
+                        pass
+            else:
+                for index in range(len(todo)):
+                    _build_stream_job(index)
+        finally:
+            _BUILDING = None
+        log.debug(
+            f"govsite: {len(self.streams) - len(todo)} of {len(self.streams)} page streams reused"
+        )
+
+    def _build_stream(self, stream: PageStream, config: MkDocsConfig) -> Iterator[tuple[str, str]]:
+        """Render a stream's pages in the theme, one at a time, as mkdocs renders its own."""
+        assert self.nav is not None and self.env is not None and self.files is not None
+        documentation = self.files.documentation_pages()
+        for page in stream.produce():
+            file = File.generated(
+                config,
+                page.src_path,
+                content=front_matter(page),
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            )
+            mkpage = MkPage(None, file, config)
+            mkpage.read_source(config)
+            mkpage.content = page.html
+            mkpage.toc = self._toc(page)
+            self.captured = ""
+            try:
+                mkdocs_build._build_page(mkpage, config, documentation, self.nav, self.env)
+                output = self.captured
+            finally:
+                self.captured = None
+            yield file.dest_uri, output
+
+    @staticmethod
+    def _toc(page: Page) -> Any:
+        return get_toc(
             [
                 {"level": e.level, "id": e.anchor, "name": escape(e.title), "children": []}
-                for e in generated.toc
+                for e in page.toc
             ]
         )
-        return generated.html
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.site is not None:
@@ -143,3 +243,19 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 if folder.exists():
                     server.watch(str(folder))
         return server
+
+
+# The plugin, configuration, cache and streams of the build under way, for forked workers.
+_BUILDING: tuple[GovsitePlugin, MkDocsConfig, Cache, list[tuple[PageStream, str]]] | None = None
+
+
+def _build_stream_job(index: int) -> None:
+    """Render one page stream into the site and the cache (run in a worker process)."""
+    assert _BUILDING is not None
+    plugin, config, cache, todo = _BUILDING
+    stream, key = todo[index]
+    outputs = [
+        (dest, output.encode("utf-8", errors="xmlcharrefreplace"))
+        for dest, output in plugin._build_stream(stream, config)
+    ]
+    cache.write_bytes("pages", key, zlib.compress(pickle.dumps(outputs), 1))

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import safemd
+from .cache import digest, tree_digest
 from .cite import Citable, citations
 from .config import SiteConfig
 from .diff import Segment
@@ -27,7 +28,7 @@ from .feeds import FeedEntry, atom_feed
 from .history import VersionKind
 from .link import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel, TextSource
 from .model import Platform
-from .pages import Page, StaticFile, TocEntry, relative_url
+from .pages import Page, PageStream, StaticFile, TocEntry, relative_url
 from .parse import BLOCK_ATTRIBUTE, BLOCK_SLOT, INLINE_SLOT, TextView
 from .track import ADDED, CHANGED, EQUAL, MOVED, REMOVED, locate
 
@@ -172,23 +173,27 @@ class Renderer:
             meta=meta,
         )
 
-    def render(self) -> tuple[list[Page], list[StaticFile]]:
+    def render(self) -> tuple[list[Page], list[StaticFile], list[PageStream]]:
+        """Pages for the site generator, static files, and one page stream per document."""
         model = self.model
         pages: list[Page] = [self.platforms_index(), self.analyses_index()]
         files: list[StaticFile] = [
             StaticFile(f"assets/govsite/{name}", (PACKAGE_TEMPLATES / "assets" / name).read_bytes())
             for name in ASSETS
         ]
+        streams: list[PageStream] = []
         for platform in model.content.platforms.values():
             pages.append(self.platform_page(platform))
         for document in model.documents.values():
             pages.append(self.document_page(document))
-            pages.append(self.timeline_page(document))
-            pages.append(self.compare_page(document))
+            streams.append(
+                PageStream(
+                    document.key,
+                    self.fingerprint(document),
+                    lambda document=document: self.document_stream(document),  # type: ignore[misc]
+                )
+            )
             for entry in document.versions:
-                pages.append(self.version_page(document, entry))
-                if entry.number > 1:
-                    pages.append(self.changes_page(document, entry))
                 if not entry.is_removal:
                     files.append(
                         StaticFile(
@@ -198,7 +203,6 @@ class Renderer:
                     )
         for provision in model.provisions.values():
             pages.append(self.provision_page(provision))
-            pages.append(self.provision_history_page(provision))
         for registry in ("topics", "regulations", "jurisdictions"):
             pages.append(self.registry_index(registry))
         for topic_id in model.content.topics:
@@ -210,7 +214,45 @@ class Renderer:
         for page in pages:
             page.in_nav = page.kind == "hub"
         files.extend(self.feeds())
-        return pages, files
+        return pages, files, streams
+
+    def document_stream(self, document: LinkedDocument) -> Iterator[Page]:
+        """A document's history pages, produced one at a time."""
+        yield self.timeline_page(document)
+        yield self.compare_page(document)
+        for entry in document.versions:
+            yield self.version_page(document, entry)
+            if entry.number > 1:
+                yield self.changes_page(document, entry)
+        for linked in self.model.provisions.values():
+            if linked.document is document:
+                yield self.provision_history_page(linked)
+
+    def fingerprint(self, document: LinkedDocument) -> str:
+        """Everything a document's stream of pages is made from.
+
+        Its versions (with slugs, kinds and messages), its platform's file, the analyses and
+        change notes of the document (their markers and histories appear on its pages), the
+        site's name and address; the build adds the code, templates and theme settings.
+        """
+        content_dir = self.config.content_dir
+        platform, document_id = document.document.platform, document.document.id
+        platform_files = [
+            p for p in (content_dir / "platforms").glob(f"{platform}.*") if p.is_file()
+        ]
+        return digest(
+            self.config.site_name,
+            self.config.site_url,
+            document.key,
+            *(p.read_bytes() for p in sorted(platform_files)),
+            tree_digest([content_dir / "provisions" / platform / document_id]),
+            tree_digest([content_dir / "changes" / platform / document_id]),
+            *(
+                f"{e.slug}|{e.version.commit}|{e.version.blob}|{e.version.date.isoformat()}|"
+                f"{e.version.kind.value}|{e.version.message}"
+                for e in document.versions
+            ),
+        )
 
     # Hubs
 

@@ -17,7 +17,7 @@ TECHNICAL = "Apply technical or declaration upgrade on Acme Terms"
 
 
 def pages_by_url(result):  # type: ignore[no-untyped-def]
-    return {p.url: p for p in result.pages}
+    return {p.url: p for p in result.every_page()}
 
 
 def test_every_version_has_a_permalink_and_later_ones_a_changes_page(tmp_path: Path) -> None:

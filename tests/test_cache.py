@@ -1,0 +1,101 @@
+"""The build cache only ever saves work: a cached build equals a build from scratch."""
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import TERMS_V3, Archive, make_site
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def build(root: Path, out: str) -> Path:
+    site = root / out
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=root,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def same_trees(a: Path, b: Path) -> list[str]:
+    """Paths that differ between two built sites (missing, extra or different bytes)."""
+    differences: list[str] = []
+
+    def walk(cmp: filecmp.dircmp[str], prefix: str) -> None:
+        differences.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.diff_files)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(a, b), "")
+    # filecmp compares shallowly by size and time; confirm byte by byte.
+    for path in a.rglob("*"):
+        other = b / path.relative_to(a)
+        if path.is_file() and other.is_file() and path.read_bytes() != other.read_bytes():
+            differences.append(str(path.relative_to(a)))
+    return sorted(set(differences))
+
+
+def fresh_build(root: Path, out: str) -> Path:
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    return build(root, out)
+
+
+def test_cache_is_used_and_gives_identical_output(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    first = build(tmp_path, "first")
+    assert any((tmp_path / ".cache/govsite/pages").rglob("*"))
+    second = build(tmp_path, "second")
+    assert same_trees(first, second) == []
+
+
+def test_editing_a_yaml_file_shows_in_every_page_it_reaches(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    build(tmp_path, "before")
+    path = tmp_path / "content/provisions/acme/terms/liability-cap.yml"
+    path.write_text(path.read_text().replace("Liability cap", "Renamed cap"))
+    after = build(tmp_path, "after")
+    # the analysis page, and the marker on the frozen version page (a streamed page)
+    assert "Renamed cap" in (after / "acme/terms/liability-cap/index.html").read_text()
+    assert "Analysis: Renamed cap" in (after / "acme/terms/2024-02-01/index.html").read_text()
+    assert "Renamed cap" in (after / "acme/terms/liability-cap/history/index.html").read_text()
+    assert same_trees(after, fresh_build(tmp_path, "fresh")) == []
+
+
+def test_editing_a_template_shows_on_cached_pages(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    build(tmp_path, "before")
+    override = tmp_path / "templates/pages/version.html"
+    override.parent.mkdir(parents=True)
+    original = (Path(__file__).parent.parent / "templates/pages/version.html").read_text()
+    override.write_text(original.replace('<h2 id="text">Text</h2>', '<h2 id="text">Wording</h2>'))
+    after = build(tmp_path, "after")
+    assert '<h2 id="text">Wording</h2>' in (after / "acme/terms/2024-02-01/index.html").read_text()
+    assert same_trees(after, fresh_build(tmp_path, "fresh")) == []
+
+
+def test_a_new_commit_rebuilds_what_it_changes(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    build(tmp_path, "before")
+    Archive.existing(tmp_path).commit(
+        "2024-09-01", {"sources/Acme/Terms of Service.md": TERMS_V3 + "\nNew clause.\n"}
+    )
+    after = build(tmp_path, "after")
+    assert (after / "acme/terms/2024-09-01/changes/index.html").is_file()
+    assert "2024-09-01" in (after / "acme/terms/timeline/index.html").read_text()
+    assert same_trees(after, fresh_build(tmp_path, "fresh")) == []
+
+
+def test_deleting_the_cache_is_safe(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    first = build(tmp_path, "first")
+    shutil.rmtree(tmp_path / ".cache")
+    assert same_trees(first, build(tmp_path, "second")) == []
