@@ -64,8 +64,10 @@ def build_site(config: SiteConfig, *, render: bool = True, record: bool = False)
         result = BuildResult(diag, model)
         if render and not diag.errors:
             env = make_environment([config.templates_dir / "pages"])
-            renderer = Renderer(model, texts, env, config, blobs)
+            renderer = Renderer(model, texts, env, config, blobs, cache, diag)
             result.pages, result.files, result.streams = renderer.render()
-            if record:
+            if diag.errors:  # problems only rendering can see (retired URLs still live)
+                result.pages, result.files, result.streams = [], [], []
+            elif record:
                 append_lock(lock_path, model.new_lock_entries)
     return result

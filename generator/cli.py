@@ -11,7 +11,8 @@ from . import schema
 from .build import build_site
 from .config import load_site_config
 from .content import RESERVED_PROVISION_SLUGS
-from .diagnostics import Diagnostics, Severity
+from .diagnostics import Diagnostics, Origin, Severity
+from .manifest import MANIFEST_NAME, broken_since, read_manifest
 from .scaffold import init_site
 
 
@@ -41,13 +42,35 @@ def main() -> None:
 @main.command()
 @_config_option
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
-def check(config_file: Path, strict: bool) -> None:
+@click.option(
+    "--against",
+    "old_manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A previous build's govsite-manifest.json: fail if any URL or anchor it lists no "
+    "longer resolves in the current build (run `mkdocs build` first).",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The current build, for --against.",
+)
+def check(config_file: Path, strict: bool, old_manifest: Path | None, site_dir: Path) -> None:
     """Check every content file and the archive; report all problems at once."""
     diag = Diagnostics()
     site = load_site_config(config_file, diag)
     if site is not None:
         result = build_site(site, render=True)
         diag.extend(result.diagnostics)
+    if old_manifest is not None:
+        current = site_dir / MANIFEST_NAME
+        if not current.exists():
+            diag.error(Origin(str(current)), "(file)", "no manifest: run `mkdocs build` first")
+        else:
+            old = read_manifest(old_manifest)
+            for where, reason in broken_since(old, read_manifest(current)):
+                diag.error(Origin(str(old_manifest)), where, reason)
     _report(diag)
     errors, warnings = len(diag.errors), len(diag.warnings)
     if errors or (strict and warnings):

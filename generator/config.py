@@ -31,6 +31,10 @@ class SiteConfig:
     """Where settings errors are reported."""
     cache_dir: Path | None = None
     """The build cache (safe to delete); ``None`` keeps everything in memory."""
+    licence: str = ""
+    """Licence of the archived texts, carried by the data downloads."""
+    attribution: str = ""
+    """Attribution the archive's licence requires, shown with the data and on the site."""
 
     @property
     def origin(self) -> Origin:

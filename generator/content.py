@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from .model import (
     Provision,
     Regulation,
     RegulationRef,
+    Retired,
     Topic,
 )
 from .safemd import clean_text
@@ -277,6 +279,34 @@ def load_content(content_dir: Path, site_root: Path, diag: Diagnostics) -> Conte
                 origin=doc.origin(),
             )
         )
+
+    retired_file = content_dir / "retired.yml"
+    if retired_file.exists():
+        doc = load_yaml(retired_file, _display(retired_file, site_root), diag)
+        if doc is not None and doc.data is not None and not isinstance(doc.data, dict):
+            diag.error(doc.origin(), "(file)", "must be a mapping from URL to entry")
+        elif doc is not None and doc.data:
+            for url, value in doc.data.items():
+                origin = doc.key_origin((url,))
+                if not re.match(r"^[a-z0-9][a-z0-9._/-]*/$", url) or ".." in url:
+                    diag.error(origin, url, "expected a site-relative folder URL such as a/b/c/")
+                    continue
+                if not isinstance(value, dict):
+                    diag.error(doc.origin((url,)), url, "must be a mapping of keys")
+                    continue
+                schema.check_mapping(doc, (url,), value, schema.RETIRED, diag)
+                content.retired[url] = Retired(
+                    url=url,
+                    retired=_text(value.get("retired")),
+                    reason=_text(value.get("reason")),
+                    redirect=_text(value.get("redirect")),
+                    origin=origin,
+                    origins={
+                        format_key(k[1:]): o
+                        for k, o in doc.origins.items()
+                        if k[:1] == (url,) and "\0key" not in k
+                    },
+                )
 
     for entry_id, value, doc in _load_registry(content_dir, "topics.yml", site_root, diag):
         schema.check_mapping(doc, (entry_id,), value, schema.TOPIC, diag)

@@ -219,6 +219,8 @@ class Content:
     """Jurisdiction registry."""
     change_notes: list[ChangeNote] = field(default_factory=list)
     """Hand-written notes on versions' changes."""
+    retired: dict[str, Retired] = field(default_factory=dict)
+    """Published URLs that are gone, by URL: each keeps a tombstone or a redirect."""
 
     def documents(self) -> list[Document]:
         return [d for p in self.platforms.values() for d in p.documents.values()]
@@ -246,3 +248,21 @@ class ChangeNote:
     @property
     def document_key(self) -> str:
         return f"{self.platform}/{self.document}"
+
+
+@dataclass(slots=True)
+class Retired:
+    """A published URL whose page is gone: it keeps a tombstone, or redirects."""
+
+    url: str
+    """Site-relative URL, e.g. ``nimbus/terms/old-clause/``."""
+    retired: str
+    """When it went (YYYY-MM-DD)."""
+    reason: str
+    """Why (Markdown)."""
+    redirect: str
+    """Where it lives now (a site-relative URL), or '' for a tombstone."""
+    origin: Origin
+    """Where it is declared."""
+    origins: dict[str, Origin] = field(default_factory=dict)
+    """Position of each field."""

@@ -62,6 +62,8 @@ class PageStream:
     """Digest of everything the pages are made from."""
     produce: Callable[[], Iterator[Page]]
     """Renders the pages."""
+    urls: list[str] = field(default_factory=list)
+    """The URLs of the pages it produces, known without producing them."""
 
 
 @dataclass(slots=True)

@@ -35,6 +35,7 @@ from .build import build_site
 from .cache import Cache, code_fingerprint, digest, tree_digest
 from .config import SiteConfig
 from .diagnostics import LOGGER_NAME, Severity
+from .manifest import write_manifest
 from .pages import Page, PageStream
 from .render import PACKAGE_TEMPLATES
 from .safemd import clean_text
@@ -46,6 +47,10 @@ class GovsiteConfig(Config):
     content = config_options.Type(str, default="content")
     archive = config_options.Type(str, default="sources")
     templates = config_options.Type(str, default="templates")
+    cache = config_options.Type(bool, default=True)
+    cache_dir = config_options.Type(str, default=".cache/govsite")
+    licence = config_options.Type(str, default="")
+    attribution = config_options.Type(str, default="")
 
 
 def front_matter(page: Page) -> str:
@@ -165,7 +170,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the streamed pages: from the cache when their inputs are unchanged."""
         assert self.site is not None
-        if not self.streams or self.nav is None or self.env is None or self.files is None:
+        if self.nav is None or self.env is None or self.files is None:
             return
         cache = Cache(self.site.cache_dir)
         theme_key = digest(
@@ -204,6 +209,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         log.debug(
             f"govsite: {len(self.streams) - len(todo)} of {len(self.streams)} page streams reused"
         )
+        write_manifest(site_dir, config.site_url or "")
 
     def _build_stream(self, stream: PageStream, config: MkDocsConfig) -> Iterator[tuple[str, str]]:
         """Render a stream's pages in the theme, one at a time, as mkdocs renders its own."""

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,9 +20,12 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import safemd
-from .cache import digest, tree_digest
+from .cache import Cache, code_fingerprint, digest, tree_digest
+from .charts import changes_per_month, exposure_per_topic
 from .cite import Citable, citations
 from .config import SiteConfig
+from .data import SCHEMAS, data_files, dataset_zip
+from .diagnostics import Diagnostics
 from .diff import Segment
 from .feeds import FeedEntry, atom_feed
 from .history import VersionKind
@@ -134,12 +137,16 @@ class Renderer:
         env: jinja2.Environment,
         config: SiteConfig,
         raw: RawReader,
+        cache: Cache | None = None,
+        diag: Diagnostics | None = None,
     ) -> None:
         self.model = model
         self.texts = texts
         self.env = env
         self.config = config
         self.raw = raw
+        self.cache = cache or Cache(None)
+        self.diag = diag or Diagnostics()
         self.site_url = config.site_url.rstrip("/") + "/" if config.site_url else "/"
 
     def absolute(self, url: str) -> str:
@@ -186,11 +193,13 @@ class Renderer:
             pages.append(self.platform_page(platform))
         for document in model.documents.values():
             pages.append(self.document_page(document))
+            entries = self.stream_entries(document)
             streams.append(
                 PageStream(
                     document.key,
                     self.fingerprint(document),
-                    lambda document=document: self.document_stream(document),  # type: ignore[misc]
+                    lambda entries=entries: (make() for _, make in entries),  # type: ignore[misc]
+                    [url for url, _ in entries],
                 )
             )
             for entry in document.versions:
@@ -211,22 +220,134 @@ class Renderer:
             pages.append(self.regulation_page(regulation_id))
         for jurisdiction_id in model.content.jurisdictions:
             pages.append(self.jurisdiction_page(jurisdiction_id))
+        pages.append(self.data_page())
+        files.extend(data_files(self.model, self.absolute))
+        files.append(StaticFile("data/dataset.zip", self.dataset()))
         for page in pages:
             page.in_nav = page.kind == "hub"
         files.extend(self.feeds())
+        live = {page.url for page in pages} | {url for s in streams for url in s.urls}
+        retired_pages, retired_files = self.retired(live)
+        pages.extend(retired_pages)
+        files.extend(retired_files)
         return pages, files, streams
 
-    def document_stream(self, document: LinkedDocument) -> Iterator[Page]:
-        """A document's history pages, produced one at a time."""
-        yield self.timeline_page(document)
-        yield self.compare_page(document)
+    def dataset(self) -> bytes:
+        """The dataset zip, from the cache when none of its inputs changed."""
+        model = self.model
+        key = digest(
+            code_fingerprint(),
+            self.config.site_url,
+            self.config.site_name,
+            self.config.licence,
+            self.config.attribution,
+            tree_digest([self.config.content_dir]),
+            *(
+                f"{d.key}|{e.slug}|{e.version.commit}|{e.version.blob}"
+                for d in model.documents.values()
+                for e in d.versions
+            ),
+        )
+        cached = self.cache.get_bytes("dataset", key)
+        if cached is not None:
+            return cached
+        data = dataset_zip(
+            model,
+            self.raw.raw,
+            self.absolute,
+            self.config.licence,
+            self.config.attribution,
+            self.config.site_name,
+        )
+        self.cache.write_bytes("dataset", key, data)
+        return data
+
+    def data_page(self) -> Page:
+        return self._page(
+            "data.html",
+            "data/",
+            "Data",
+            "hub",
+            schemas=sorted(SCHEMAS),
+            licence=self.config.licence,
+            attribution=self.config.attribution,
+            changes_chart=changes_per_month(self.model),
+            exposure_chart=exposure_per_topic(self.model),
+            description="Download the archive's versions and the analyses as JSON, CSV and zip",
+        )
+
+    def retired(self, live: set[str]) -> tuple[list[Page], list[StaticFile]]:
+        """Tombstones and redirects for published URLs that are gone."""
+        pages: list[Page] = []
+        files: list[StaticFile] = []
+        for url, entry in self.model.content.retired.items():
+            if url in live:
+                self.diag.error(
+                    entry.origin, url, "this URL is still published; remove it from retired.yml"
+                )
+                continue
+            if entry.redirect:
+                target = entry.redirect
+                if target not in live:
+                    self.diag.error(
+                        entry.origins.get("redirect", entry.origin),
+                        f"{url}.redirect",
+                        f"redirect target {target!r} is not a page of this site",
+                    )
+                    continue
+                files.append(StaticFile(f"{url}index.html", self.redirect_html(url, target)))
+            else:
+                pages.append(
+                    self._page(
+                        "tombstone.html",
+                        url,
+                        f"Removed: {url}",
+                        "tombstone",
+                        entry=entry,
+                        searchable=False,
+                        description=f"This page was removed on {entry.retired}",
+                    )
+                )
+        return pages, files
+
+    def redirect_html(self, url: str, target: str) -> bytes:
+        relative = escape(relative_url(target, url))
+        absolute = escape(self.absolute(target))
+        return (
+            '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>Moved to {absolute}</title>\n"
+            f'<link rel="canonical" href="{absolute}">\n'
+            '<meta name="robots" content="noindex">\n'
+            f'<meta http-equiv="refresh" content="0; url={relative}">\n'
+            "</head>\n<body>\n"
+            f'<p>This page has moved to <a href="{relative}">{absolute}</a>.</p>\n'
+            "</body>\n</html>\n"
+        ).encode()
+
+    def stream_entries(self, document: LinkedDocument) -> list[tuple[str, Callable[[], Page]]]:
+        """A document's history pages: each URL with the function that renders it."""
+        key = document.key
+        entries: list[tuple[str, Callable[[], Page]]] = [
+            (f"{key}/timeline/", lambda: self.timeline_page(document)),
+            (f"{key}/compare/", lambda: self.compare_page(document)),
+        ]
         for entry in document.versions:
-            yield self.version_page(document, entry)
+            entries.append(
+                (version_url(key, entry.slug), lambda e=entry: self.version_page(document, e))  # type: ignore[misc]
+            )
             if entry.number > 1:
-                yield self.changes_page(document, entry)
+                entries.append(
+                    (
+                        version_url(key, entry.slug) + "changes/",
+                        lambda e=entry: self.changes_page(document, e),  # type: ignore[misc]
+                    )
+                )
         for linked in self.model.provisions.values():
             if linked.document is document:
-                yield self.provision_history_page(linked)
+                entries.append(
+                    (f"{linked.key}/history/", lambda p=linked: self.provision_history_page(p))  # type: ignore[misc]
+                )
+        return entries
 
     def fingerprint(self, document: LinkedDocument) -> str:
         """Everything a document's stream of pages is made from.
@@ -257,7 +378,13 @@ class Renderer:
     # Hubs
 
     def platforms_index(self) -> Page:
-        return self._page("platforms.html", "platforms/", "Platforms", "hub")
+        return self._page(
+            "platforms.html",
+            "platforms/",
+            "Platforms",
+            "hub",
+            changes_chart=changes_per_month(self.model),
+        )
 
     def analyses_index(self) -> Page:
         provisions = sorted(
@@ -271,7 +398,8 @@ class Renderer:
     def registry_index(self, registry: str) -> Page:
         titles = {"topics": "Topics", "regulations": "Regulations"}
         title = titles.get(registry, "Jurisdictions")
-        return self._page(f"{registry}.html", f"{registry}/", title, "hub")
+        chart = exposure_per_topic(self.model) if registry == "topics" else None
+        return self._page(f"{registry}.html", f"{registry}/", title, "hub", exposure_chart=chart)
 
     # Platforms and documents
 

@@ -147,6 +147,14 @@ CHANGE_NOTE: tuple[FieldSpec, ...] = (
     FieldSpec("authors", "list", "who wrote the note", items="text", required=False),
 )
 
+RETIRED: tuple[FieldSpec, ...] = (
+    FieldSpec("retired", "date", "when the page went (YYYY-MM-DD)"),
+    FieldSpec("reason", "markdown", "why it went, for readers who follow an old link"),
+    FieldSpec(
+        "redirect", "text", "the URL it moved to, if it was renamed (e.g. a/b/c/)", required=False
+    ),
+)
+
 TOPIC: tuple[FieldSpec, ...] = (
     FieldSpec("title", "text", "topic title"),
     FieldSpec("description", "markdown", "what the topic covers", required=False),

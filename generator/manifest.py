@@ -1,0 +1,85 @@
+"""The list of every published URL and anchor, and the check that none of them breaks."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+MANIFEST_NAME = "govsite-manifest.json"
+_ID = re.compile(rb'\sid="([^"]+)"')
+_SKIP = ("assets/", "search/", "sitemap.xml", MANIFEST_NAME)
+_REDIRECT = b'<meta http-equiv="refresh"'
+
+
+def build_manifest(site: Path) -> dict[str, list[str]]:
+    """Every published URL of a built site (folder URLs for pages) with its anchors."""
+    urls: dict[str, list[str]] = {}
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(site).as_posix()
+        if relative.startswith(_SKIP):
+            continue
+        if path.suffix == ".html":
+            data = path.read_bytes()
+            anchors = sorted({m.decode("utf-8", "replace") for m in _ID.findall(data)})
+            url = relative[: -len("index.html")] if path.name == "index.html" else relative
+            # A redirect or tombstone stands for the whole old page, anchors included.
+            retired = _REDIRECT in data or b"data-govsite-retired" in data
+            urls[url] = [] if retired else anchors
+        else:
+            urls[relative] = []
+    return urls
+
+
+def write_manifest(site: Path, site_url: str) -> dict[str, list[str]]:
+    """Write the manifest and a sitemap of its pages; both deterministic."""
+    urls = build_manifest(site)
+    (site / MANIFEST_NAME).write_text(
+        json.dumps({"format": 1, "urls": urls}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    base = site_url.rstrip("/") + "/" if site_url else "/"
+    # Pages with anchors: redirects and tombstones (listed with none) stay out of the sitemap.
+    pages = [u for u, anchors in urls.items() if (u.endswith("/") or u == "") and anchors]
+    sitemap = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "".join(f"  <url><loc>{escape(base + u)}</loc></url>\n" for u in pages)
+        + "</urlset>\n"
+    ).encode()
+    (site / "sitemap.xml").write_bytes(sitemap)
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap, mtime=0))
+    return urls
+
+
+def read_manifest(path: Path) -> dict[str, list[str]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    urls = data.get("urls") if isinstance(data, dict) else None
+    if not isinstance(urls, dict):
+        raise ValueError(f"{path} is not a govsite manifest")
+    return {str(k): [str(a) for a in v] for k, v in urls.items()}
+
+
+def broken_since(old: dict[str, list[str]], new: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(URL or URL#anchor, reason) for everything published before that no longer resolves."""
+    problems: list[tuple[str, str]] = []
+    for url, anchors in sorted(old.items()):
+        if url not in new:
+            problems.append(
+                (
+                    url,
+                    "published URL no longer resolves; keep the page, or list it in "
+                    "content/retired.yml to leave a tombstone or a redirect",
+                )
+            )
+            continue
+        current = set(new[url])
+        if not current and anchors:
+            continue  # a tombstone or redirect page stands for the whole old page
+        for anchor in anchors:
+            if anchor not in current:
+                problems.append((f"{url}#{anchor}", "published anchor no longer resolves"))
+    return problems
