@@ -64,6 +64,8 @@ class SiteConfig:
             cache_dir=None
             if options.get("cache") is False
             else path("cache_dir", ".cache/govsite"),
+            licence=str(options.get("licence") or ""),
+            attribution=str(options.get("attribution") or ""),
         )
 
 

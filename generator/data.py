@@ -114,6 +114,8 @@ def _object(properties: dict[str, Any], title: str, description: str) -> dict[st
     }
 
 
+CHANGE_FIELDS = ("added", "removed", "changed", "moved", "words_added", "words_removed")
+
 REFERENCE = {
     "type": "object",
     "properties": {"id": _string(), "note": _string(), "article": _string(nullable=True)},
@@ -139,18 +141,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "clauses": {"type": "integer", "minimum": 0},
             "change": {
                 "type": ["object", "null"],
-                "properties": {
-                    k: {"type": "integer", "minimum": 0}
-                    for k in (
-                        "added",
-                        "removed",
-                        "changed",
-                        "moved",
-                        "words_added",
-                        "words_removed",
-                    )
-                },
-            },  # fmt: skip
+                "properties": {k: {"type": "integer", "minimum": 0} for k in CHANGE_FIELDS},
+            },
             "note": {
                 "type": ["object", "null"],
                 "properties": {
@@ -230,6 +222,16 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         },
         "Platform",
         "A platform whose policies the site follows.",
+    ),
+    "retired": _object(
+        {
+            "retired": _string(fmt="date"),
+            "reason": _string(),
+            "redirect": _string(nullable=True, fmt="uri"),
+            "url": _string(fmt="uri"),
+        },
+        "Retired record",
+        "Stands where an analysis's record was: when and why it went, and where it moved.",
     ),
     "registry-entry": _object(
         {

@@ -63,33 +63,35 @@ def _merge(segments: list[Segment]) -> list[Segment]:
     index = 0
     while index < len(out):
         segment = out[index]
+        following: list[Segment] = []
+        scan = index + 1
+        while scan < len(out) and out[scan].op != "=":
+            following.append(out[scan])
+            scan += 1
+        before = [s for s in merged[-2:] if s.op != "="] if merged and merged[-1].op != "=" else []
+        around = before + following
         if (
             segment.op == "="
             and segment.text.isspace()
-            and merged
-            and merged[-1].op != "="
-            and index + 1 < len(out)
-            and out[index + 1].op != "="
+            and before
+            and following
+            and any(s.op == "-" for s in around)
+            and any(s.op == "+" for s in around)
         ):
-            # pull the blank into the surrounding change: -x + y ' ' -z +w -> -x z, +y w
-            deleted = [s for s in merged[-2:] if s.op == "-"]
-            inserted = [s for s in merged[-2:] if s.op == "+"]
-            merged = merged[: len(merged) - len(deleted) - len(inserted)]
-            following = []
-            while index + 1 < len(out) and out[index + 1].op != "=":
-                index += 1
-                following.append(out[index])
-            del_text = "".join(s.text for s in deleted)
-            ins_text = "".join(s.text for s in inserted)
-            del_text += segment.text + "".join(s.text for s in following if s.op == "-")
-            ins_text += segment.text + "".join(s.text for s in following if s.op == "+")
-            if del_text.strip():
-                merged.append(Segment("-", del_text))
-            if ins_text.strip():
-                merged.append(Segment("+", ins_text))
+            # A blank kept between two changes joins both: 'a b' -> 'x y' reads as one
+            # deletion and one insertion rather than two of each. It goes into both sides,
+            # so both texts are still rebuilt exactly.
+            merged = merged[: len(merged) - len(before)]
+            deleted = "".join(s.text for s in before if s.op == "-")
+            inserted = "".join(s.text for s in before if s.op == "+")
+            deleted += segment.text + "".join(s.text for s in following if s.op == "-")
+            inserted += segment.text + "".join(s.text for s in following if s.op == "+")
+            merged.append(Segment("-", deleted))
+            merged.append(Segment("+", inserted))
+            index = scan
         else:
             merged.append(segment)
-        index += 1
+            index += 1
     return merged
 
 

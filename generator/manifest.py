@@ -10,6 +10,10 @@ from xml.sax.saxutils import escape
 
 MANIFEST_NAME = "govsite-manifest.json"
 _ID = re.compile(rb'\sid="([^"]+)"')
+# Ids that are not promises to readers: the theme's own (``__drawer``), the labels inside
+# charts and timelines, and the markers that point from a text to its analyses (they go with
+# the analysis, which keeps its own tombstone when it is retired).
+_NOT_PROMISED = re.compile(r"^(__|cpm-|ept-|timeline-|analysis-)")
 _SKIP = ("assets/", "search/", "sitemap.xml", MANIFEST_NAME)
 _REDIRECT = b'<meta http-equiv="refresh"'
 
@@ -25,7 +29,8 @@ def build_manifest(site: Path) -> dict[str, list[str]]:
             continue
         if path.suffix == ".html":
             data = path.read_bytes()
-            anchors = sorted({m.decode("utf-8", "replace") for m in _ID.findall(data)})
+            found = {m.decode("utf-8", "replace") for m in _ID.findall(data)}
+            anchors = sorted(a for a in found if not _NOT_PROMISED.match(a))
             url = relative[: -len("index.html")] if path.name == "index.html" else relative
             # A redirect or tombstone stands for the whole old page, anchors included.
             retired = _REDIRECT in data or b"data-govsite-retired" in data
@@ -43,7 +48,11 @@ def write_manifest(site: Path, site_url: str) -> dict[str, list[str]]:
     )
     base = site_url.rstrip("/") + "/" if site_url else "/"
     # Pages with anchors: redirects and tombstones (listed with none) stay out of the sitemap.
-    pages = [u for u, anchors in urls.items() if (u.endswith("/") or u == "") and anchors]
+    pages = [
+        u
+        for u, anchors in urls.items()
+        if (u.endswith("/") or u == "") and not _retired(site / u / "index.html")
+    ]
     sitemap = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -53,6 +62,11 @@ def write_manifest(site: Path, site_url: str) -> dict[str, list[str]]:
     (site / "sitemap.xml").write_bytes(sitemap)
     (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap, mtime=0))
     return urls
+
+
+def _retired(page: Path) -> bool:
+    data = page.read_bytes()
+    return _REDIRECT in data or b"data-govsite-retired" in data
 
 
 def read_manifest(path: Path) -> dict[str, list[str]]:

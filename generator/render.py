@@ -13,6 +13,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -146,7 +147,7 @@ class Renderer:
         self.config = config
         self.raw = raw
         self.cache = cache or Cache(None)
-        self.diag = diag or Diagnostics()
+        self.diag = diag if diag is not None else Diagnostics()
         self.site_url = config.site_url.rstrip("/") + "/" if config.site_url else "/"
 
     def absolute(self, url: str) -> str:
@@ -277,15 +278,38 @@ class Renderer:
         )
 
     def retired(self, live: set[str]) -> tuple[list[Page], list[StaticFile]]:
-        """Tombstones and redirects for published URLs that are gone."""
+        """Tombstones and redirects for published URLs that are gone.
+
+        Retiring an analysis (a ``platform/document/slug/`` URL) also retires its history
+        page and its data record, which went with it.
+        """
         pages: list[Page] = []
         files: list[StaticFile] = []
+        entries = dict(self.model.content.retired)
         for url, entry in self.model.content.retired.items():
+            if url.count("/") == 3 and f"{url}history/" not in entries:
+                redirect = f"{entry.redirect}history/" if entry.redirect else ""
+                if not redirect or redirect in live:
+                    entries[f"{url}history/"] = replace(
+                        entry, url=f"{url}history/", redirect=redirect
+                    )
+        for url, entry in entries.items():
             if url in live:
                 self.diag.error(
                     entry.origin, url, "this URL is still published; remove it from retired.yml"
                 )
                 continue
+            if url.count("/") == 3 and f"{url[:-1]}.json" not in {
+                f"{k}.json" for k in self.model.provisions
+            }:
+                record = {
+                    "$schema": self.absolute("data/schema/retired.schema.json"),
+                    "retired": entry.retired,
+                    "reason": entry.reason,
+                    "redirect": self.absolute(entry.redirect) if entry.redirect else None,
+                    "url": self.absolute(url),
+                }
+                files.append(StaticFile(f"data/provisions/{url[:-1]}.json", _json_bytes(record)))
             if entry.redirect:
                 target = entry.redirect
                 if target not in live:
@@ -833,6 +857,10 @@ class Renderer:
         return files
 
 
+def _json_bytes(value: object) -> bytes:
+    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
 def change_summary(entry: DocumentVersion) -> str:
     """One line on the size of a version's change."""
     if entry.version.kind is VersionKind.FIRST and entry.stats is None:
@@ -872,7 +900,7 @@ def timeline_svg(document: LinkedDocument, url: str) -> Markup:
     }
     parts = [
         Markup(
-            '<svg class="govsite-timeline" viewBox="0 0 {w} {h}" width="100%" role="img" '
+            '<svg class="govsite-timeline" viewBox="0 0 {w} {h}" width="100%" role="group" '
             'aria-labelledby="timeline-title timeline-desc" xmlns="http://www.w3.org/2000/svg">'
         ).format(w=width, h=height),
         Markup('<title id="timeline-title">Timeline of {}</title>').format(document.document.title),
@@ -903,7 +931,7 @@ def timeline_svg(document: LinkedDocument, url: str) -> Markup:
         href = relative_url(version_url(document.key, entry.slug), url)
         parts.append(
             Markup(
-                '<a href="{href}"><circle cx="{x:.1f}" cy="60" r="{r:.1f}" fill="{fill}" '
+                '<a href="{href}" aria-label="{t}"><circle cx="{x:.1f}" cy="60" r="{r:.1f}" fill="{fill}" '
                 'fill-opacity="0.6" stroke="{c}" stroke-width="2"><title>{t}</title></circle></a>'
             ).format(
                 href=href,

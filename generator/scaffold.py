@@ -102,7 +102,11 @@ def init_site(
         "site_name": site_name,
         "site_url": site_url,
         "docs_dir": "content/pages",
-        "theme": {"name": "material", "features": ["navigation.tabs", "search.highlight"]},
+        "theme": {
+            "name": "material",
+            "font": False,
+            "features": ["navigation.tabs", "search.highlight"],
+        },
         "plugins": ["search", {"govsite": {"archive": str(archive.resolve())}}],
         "markdown_extensions": ["admonition"],
         "nav": [

@@ -29,6 +29,10 @@
     try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
     document.body.removeChild(area);
   }
+  // The theme's search dialog has no accessible name; give it one.
+  Array.prototype.forEach.call(document.querySelectorAll(".md-search[role=dialog]"), function (el) {
+    if (!el.hasAttribute("aria-label")) { el.setAttribute("aria-label", "Search"); }
+  });
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button[data-copy-target]") : null;
     if (button) { copy(button); }

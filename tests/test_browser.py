@@ -1,0 +1,197 @@
+"""The reading experience in a real browser: Debian's chromium driven by Playwright.
+
+Needs the `playwright` Python package, a chromium binary (GOVSITE_CHROMIUM or
+/usr/bin/chromium) and axe-core (GOVSITE_AXE, the path of axe.min.js). `.ci/run` installs
+all three; without them these tests skip, saying what is missing. Screenshots of each page
+type are saved in test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import ROOT
+
+CHROMIUM = os.environ.get("GOVSITE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(
+    os.environ.get("GOVSITE_AXE", ROOT / "test-output/node/node_modules/axe-core/axe.min.js")
+)
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+missing = [
+    reason
+    for reason, absent in (
+        (
+            "the playwright package is not installed (pip install playwright)",
+            sync_playwright is None,
+        ),
+        (f"no chromium at {CHROMIUM} (apt-get install chromium)", not Path(CHROMIUM).exists()),
+        (f"no axe-core at {AXE} (npm install axe-core)", not AXE.exists()),
+    )
+    if absent
+]
+pytestmark = pytest.mark.skipif(bool(missing), reason="browser tests need: " + "; ".join(missing))
+
+PAGE_TYPES = {
+    "home": "",
+    "platform": "nimbus/",
+    "document": "nimbus/terms/",
+    "provision": "nimbus/terms/training-on-content/",
+    "provision-history": "nimbus/terms/training-on-content/history/",
+    "topic": "topics/training-data/",
+    "regulation": "regulations/gdpr/",
+    "jurisdiction": "jurisdictions/eu/",
+    "version": "nimbus/terms/2024-09-30/",
+    "changes": "nimbus/terms/2025-04-14/changes/",
+    "compare": "nimbus/terms/compare/",
+    "timeline": "nimbus/terms/timeline/",
+    "data": "data/",
+    "tombstone": "nimbus/usage-policy/enforcement-reviews/",
+}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = tmp_path_factory.mktemp("browser") / "site"
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert sync_playwright is not None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_page_type_renders_accessibly(page: Page, base_url: str, kind: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    response = page.goto(base_url + PAGE_TYPES[kind])
+    assert response is not None and response.ok
+    heading = page.locator("article h1").first
+    assert heading.is_visible()
+    assert heading.inner_text().strip()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{kind}.png"), full_page=True)
+    assert errors == []
+    violations = axe_violations(page)
+    assert not violations, "\n".join(violations)
+
+
+def test_search_finds_a_provision_by_a_word_of_its_quote(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("royalty-free", delay=20)  # the theme listens to keystrokes
+    result = page.locator(".md-search-result__item a[href*='parlor/terms/content-licence/']").first
+    result.wait_for(timeout=10_000)
+    assert result.is_visible()
+
+
+def test_compare_view_shows_the_diff_of_two_versions_picked(page: Page, base_url: str) -> None:
+    page.goto(base_url + "nimbus/terms/compare/")
+    page.select_option("select[name=from]", "2024-02-12")
+    page.select_option("select[name=to]", "2025-04-14")
+    page.get_by_role("button", name="Compare").click()
+    summary = page.locator(".govsite-compare-result > p").first
+    summary.wait_for()
+    assert "From 2024-02-12 to 2025-04-14" in summary.inner_text()
+    inserted = page.locator(".govsite-compare-result ins").all_inner_texts()
+    deleted = page.locator(".govsite-compare-result del").all_inner_texts()
+    assert any("twelve" in text for text in inserted)
+    assert any("six" in text for text in deleted)
+    assert "from=2024-02-12" in page.url
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "compare-picked.png"), full_page=True)
+
+
+def test_copy_button_puts_the_chosen_citation_on_the_clipboard(page: Page, base_url: str) -> None:
+    page.goto(base_url + "nimbus/terms/training-on-content/")
+    expected = page.locator("#cite-bibtex").inner_text()
+    page.locator("button[data-copy-target='cite-bibtex']").click()
+    copied = page.evaluate("async () => await navigator.clipboard.readText()")
+    assert copied.strip() == expected.strip()
+    assert copied.startswith("@misc{nimbus-terms-training-on-content,")
+
+
+def test_navigation_works_at_phone_width(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(base_url)
+        assert not page.locator(".md-tabs").is_visible()
+        page.locator("label.md-header__button[for='__drawer']").click()
+        link = page.locator("nav.md-nav--primary a.md-nav__link", has_text="Topics").first
+        link.wait_for(state="visible")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "phone-navigation.png"))
+        link.click()
+        page.wait_for_url("**/topics/")
+        assert page.locator("article h1").inner_text().strip() == "Topics"
+    finally:
+        context.close()

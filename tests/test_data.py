@@ -1,0 +1,201 @@
+"""Data downloads, retired URLs, the manifest and reproducibility, on a built site."""
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from helpers import ROOT, make_site
+
+from generator.cli import main
+from generator.manifest import MANIFEST_NAME, broken_since, read_manifest
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs_build(root: Path, out: Path, config: Path | None = None) -> None:
+    args = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)]
+    if config is not None:
+        args += ["-f", str(config)]
+    result = subprocess.run(args, cwd=root, env=ENV, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("example") / "site"
+    mkdocs_build(ROOT, out, ROOT / "mkdocs.yml")
+    return out
+
+
+def schema_store(site: Path) -> dict[str, dict[str, object]]:
+    store = {}
+    for path in (site / "data/schema").glob("*.json"):
+        schema = json.loads(path.read_text())
+        store[schema["$id"]] = schema
+    return store
+
+
+def test_every_record_is_valid_against_its_published_schema(example: Path) -> None:
+    store = schema_store(example)
+    assert len(store) == 6
+    records = [p for p in (example / "data").rglob("*.json") if "schema" not in p.parts]
+    records = [p for p in records if p.name != "index.json"]
+    kinds = {"platforms": 0, "documents": 0, "versions": 0, "provisions": 0, "registries": 0}
+    retired = 0
+    for path in records:
+        record = json.loads(path.read_text())
+        schema = store[record["$schema"]]
+        jsonschema.validate(record, schema, format_checker=jsonschema.FormatChecker())
+        if record["$schema"].endswith("/retired.schema.json"):
+            retired += 1
+            continue
+        part = path.relative_to(example / "data").parts[0]
+        kinds[part if part in kinds else "registries"] += 1
+    assert kinds == {
+        "platforms": 3,
+        "documents": 5,
+        "versions": 16,
+        "provisions": 11,
+        "registries": 5 + 6 + 4,
+    }
+    assert retired == 2  # the records of the two retired analyses (content/retired.yml)
+
+
+def test_csv_and_dataset_zip(example: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO((example / "data/provisions.csv").read_text())))
+    assert len(rows) == 11
+    assert {r["exposure"] for r in rows} == {"low", "medium", "high"}
+    with zipfile.ZipFile(example / "data/dataset.zip") as archive:
+        names = archive.namelist()
+        readme = archive.read("README.md").decode()
+        text = archive.read("texts/nimbus/terms/2024-09-30.md").decode()
+    assert sum(n.startswith("texts/") for n in names) == 16
+    assert sum(n.startswith("provisions/") for n in names) == 11
+    assert "CC BY 4.0" in readme and "govsite developers" in readme
+    assert "If you use a consumer plan" in text
+
+
+def test_charts_have_text_alternatives(example: Path) -> None:
+    platforms = (example / "platforms/index.html").read_text()
+    assert 'role="img"' in platforms and '<title id="cpm-title">' in platforms
+    assert "<caption>Changes recorded per month</caption>" in platforms
+    topics = (example / "topics/index.html").read_text()
+    assert "<caption>Exposure levels per topic</caption>" in topics
+
+
+def test_tombstone_and_redirect(example: Path) -> None:
+    tombstone = (example / "nimbus/usage-policy/enforcement-reviews/index.html").read_text()
+    assert "This page was removed" in tombstone and "Removed on 2025-03-01" in tombstone
+    assert "misread the clause" in tombstone
+    redirect = (example / "parlor/terms/posts-licence/index.html").read_text()
+    assert 'http-equiv="refresh" content="0; url=../content-licence/"' in redirect
+
+
+def test_sitemap_canonical_and_previews(example: Path) -> None:
+    sitemap = (example / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/govsite/nimbus/terms/2024-09-30/</loc>" in sitemap
+    assert "posts-licence" not in sitemap
+    page = (example / "nimbus/terms/2024-09-30/index.html").read_text()
+    assert (
+        '<link rel="canonical" href="https://example.org/govsite/nimbus/terms/2024-09-30/">' in page
+    )
+    assert (
+        '<meta property="og:title" content="Nimbus AI: Terms of Service, version of 2024-09-30">'
+        in page
+    )
+
+
+def test_manifest_lists_urls_and_anchors(example: Path) -> None:
+    urls = read_manifest(example / MANIFEST_NAME)
+    assert "nimbus/terms/2024-09-30/" in urls
+    assert "3-your-content" in urls["nimbus/terms/"]  # a heading's anchor
+    assert any(re.match(r"c[0-9a-f]{7}$", a) for a in urls["nimbus/terms/2024-09-30/"])
+    assert "summary" in urls["nimbus/terms/training-on-content/"]
+    assert not any(a.startswith("__") for a in urls["nimbus/terms/"])  # theme internals
+    assert "nimbus/terms/2024-09-30/text.txt" in urls
+    assert urls["parlor/terms/posts-licence/"] == []
+
+
+def test_broken_since_names_each_missing_url_and_anchor() -> None:
+    old = {"a/": ["x", "y"], "b/": [], "gone/": ["z"], "retired/": ["w"]}
+    new = {"a/": ["x"], "b/": [], "retired/": []}
+    assert [where for where, _ in broken_since(old, new)] == ["a/#y", "gone/"]
+
+
+def test_check_against_old_manifest(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    mkdocs_build(tmp_path, tmp_path / "site")
+    old = tmp_path / "old-manifest.json"
+    old.write_text((tmp_path / "site" / MANIFEST_NAME).read_text())
+    runner = CliRunner()
+    os.chdir(tmp_path)
+    try:
+        assert runner.invoke(main, ["check", "--against", str(old)]).exit_code == 0
+        # The analysis is deleted: its URL (and its history page) break ...
+        provision = tmp_path / "content/provisions/acme/terms/liability-cap.yml"
+        provision.unlink()
+        mkdocs_build(tmp_path, tmp_path / "site")
+        result = runner.invoke(main, ["check", "--against", str(old)])
+        assert result.exit_code == 1
+        assert (
+            f"{old}:1:1: acme/terms/liability-cap/: published URL no longer resolves"
+            in result.output
+        )
+        assert "acme/terms/liability-cap/history/" in result.output
+        # ... until a tombstone and a redirect keep them.
+        (tmp_path / "content/retired.yml").write_text(
+            "acme/terms/liability-cap/:\n  retired: 2024-07-01\n  reason: Withdrawn.\n"
+            "acme/terms/liability-cap/history/:\n  retired: 2024-07-01\n  reason: Withdrawn.\n"
+            "  redirect: acme/terms/\n"
+        )
+        mkdocs_build(tmp_path, tmp_path / "site")
+        result = runner.invoke(main, ["check", "--against", str(old)])
+        assert result.exit_code == 0, result.output
+    finally:
+        os.chdir(ROOT)
+
+
+def test_retired_url_still_published_is_an_error(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    (tmp_path / "content/retired.yml").write_text(
+        "acme/terms/:\n  retired: 2024-07-01\n  reason: x\n"
+        "old/:\n  retired: 2024-07-01\n  reason: x\n  redirect: nowhere/\n"
+    )
+    runner = CliRunner()
+    os.chdir(tmp_path)
+    try:
+        result = runner.invoke(main, ["check"])
+    finally:
+        os.chdir(ROOT)
+    assert result.exit_code == 1
+    assert "content/retired.yml:1:1: acme/terms/: this URL is still published" in result.output
+    assert (
+        "content/retired.yml:7:13: old/.redirect: redirect target 'nowhere/' is not a page"
+        in result.output
+    )
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path: Path) -> None:
+    import filecmp
+
+    first, second = tmp_path / "one", tmp_path / "two"
+    mkdocs_build(ROOT, first, ROOT / "mkdocs.yml")
+    env_cache = ROOT / ".cache"
+    # the second build from an empty cache, so nothing is simply copied from the first
+    import shutil
+
+    shutil.rmtree(env_cache, ignore_errors=True)
+    mkdocs_build(ROOT, second, ROOT / "mkdocs.yml")
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    different = [str(f) for f in files if not filecmp.cmp(first / f, second / f, shallow=False)]
+    assert different == []
