@@ -18,41 +18,51 @@ _SKIP = ("assets/", "search/", "sitemap.xml", MANIFEST_NAME)
 _REDIRECT = b'<meta http-equiv="refresh"'
 
 
-def build_manifest(site: Path) -> dict[str, list[str]]:
-    """Every published URL of a built site (folder URLs for pages) with its anchors."""
+def page_anchors(html: str | bytes) -> tuple[list[str], bool]:
+    """The promised anchors of one rendered page, and whether it is a retired page."""
+    data = html.encode("utf-8") if isinstance(html, str) else html
+    if _REDIRECT in data or b"data-govsite-retired" in data:
+        return [], True
+    found = {m.decode("utf-8", "replace") for m in _ID.findall(data)}
+    return sorted(a for a in found if not _NOT_PROMISED.match(a)), False
+
+
+def url_of(dest: str) -> str:
+    """The published URL of an output file (folder URLs for ``index.html`` pages)."""
+    return dest[: -len("index.html")] if dest.endswith("index.html") else dest
+
+
+def write_manifest(
+    site: Path, site_url: str, known: dict[str, tuple[list[str], bool]] | None = None
+) -> dict[str, list[str]]:
+    """Write the manifest and a sitemap of its pages; both deterministic.
+
+    ``known`` gives the anchors of pages already seen while rendering (by output path), so
+    that only the other files need reading.
+    """
+    known = known or {}
     urls: dict[str, list[str]] = {}
+    retired: set[str] = set()
     for path in sorted(site.rglob("*")):
         if not path.is_file():
             continue
         relative = path.relative_to(site).as_posix()
         if relative.startswith(_SKIP):
             continue
+        url = url_of(relative)
         if path.suffix == ".html":
-            data = path.read_bytes()
-            found = {m.decode("utf-8", "replace") for m in _ID.findall(data)}
-            anchors = sorted(a for a in found if not _NOT_PROMISED.match(a))
-            url = relative[: -len("index.html")] if path.name == "index.html" else relative
-            # A redirect or tombstone stands for the whole old page, anchors included.
-            retired = _REDIRECT in data or b"data-govsite-retired" in data
-            urls[url] = [] if retired else anchors
+            anchors, is_retired = known.get(relative) or page_anchors(path.read_bytes())
+            urls[url] = anchors
+            if is_retired:
+                retired.add(url)
         else:
-            urls[relative] = []
-    return urls
-
-
-def write_manifest(site: Path, site_url: str) -> dict[str, list[str]]:
-    """Write the manifest and a sitemap of its pages; both deterministic."""
-    urls = build_manifest(site)
+            urls[url] = []
     (site / MANIFEST_NAME).write_text(
         json.dumps({"format": 1, "urls": urls}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
     base = site_url.rstrip("/") + "/" if site_url else "/"
-    # Pages with anchors: redirects and tombstones (listed with none) stay out of the sitemap.
-    pages = [
-        u
-        for u, anchors in urls.items()
-        if (u.endswith("/") or u == "") and not _retired(site / u / "index.html")
-    ]
+    # Redirects and tombstones stay out of the sitemap.
+    pages = [u for u in urls if (u.endswith("/") or u == "") and u not in retired]
     sitemap = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -62,11 +72,6 @@ def write_manifest(site: Path, site_url: str) -> dict[str, list[str]]:
     (site / "sitemap.xml").write_bytes(sitemap)
     (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap, mtime=0))
     return urls
-
-
-def _retired(page: Path) -> bool:
-    data = page.read_bytes()
-    return _REDIRECT in data or b"data-govsite-retired" in data
 
 
 def read_manifest(path: Path) -> dict[str, list[str]]:

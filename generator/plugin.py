@@ -35,7 +35,7 @@ from .build import build_site
 from .cache import Cache, code_fingerprint, digest, tree_digest
 from .config import SiteConfig
 from .diagnostics import LOGGER_NAME, Severity
-from .manifest import write_manifest
+from .manifest import page_anchors, write_manifest
 from .pages import Page, PageStream
 from .render import PACKAGE_TEMPLATES
 from .safemd import clean_text
@@ -78,6 +78,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         self.env: jinja2.Environment | None = None
         self.files: Files | None = None
         self.captured: str | None = None
+        self.anchors: dict[str, tuple[list[str], bool]] = {}
+        """Anchors of each page rendered, by output path, for the manifest."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent.resolve()
@@ -165,6 +167,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         if self.captured is not None:
             self.captured = output
+        else:
+            self.anchors[page.file.dest_uri] = page_anchors(output)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -181,16 +185,20 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         )
         site_dir = Path(config.site_dir)
         todo: list[tuple[PageStream, str]] = []
+        folders: set[Path] = set()
         for stream in self.streams:
             key = digest(theme_key, stream.fingerprint)
             stored = cache.get_bytes("pages", key)
             if stored is None:
                 todo.append((stream, key))
                 continue
-            for dest, output in pickle.loads(zlib.decompress(stored)):
+            for dest, output, anchors in pickle.loads(zlib.decompress(stored)):
                 target = site_dir / dest
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
                 target.write_bytes(output)
+                self.anchors[dest] = anchors
         workers = os.cpu_count() or 1
         global _BUILDING
         _BUILDING = (self, config, cache, todo)
@@ -209,7 +217,13 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         log.debug(
             f"govsite: {len(self.streams) - len(todo)} of {len(self.streams)} page streams reused"
         )
-        write_manifest(site_dir, config.site_url or "")
+        for _stream, key in todo:  # built by the workers: their anchors are in the cache
+            stored = cache.get_bytes("pages", key)
+            if stored is not None:
+                for dest, _output, anchors in pickle.loads(zlib.decompress(stored)):
+                    self.anchors[dest] = anchors
+        write_manifest(site_dir, config.site_url or "", self.anchors)
+        self.anchors = {}
 
     def _build_stream(self, stream: PageStream, config: MkDocsConfig) -> Iterator[tuple[str, str]]:
         """Render a stream's pages in the theme, one at a time, as mkdocs renders its own."""
@@ -261,7 +275,7 @@ def _build_stream_job(index: int) -> None:
     plugin, config, cache, todo = _BUILDING
     stream, key = todo[index]
     outputs = [
-        (dest, output.encode("utf-8", errors="xmlcharrefreplace"))
+        (dest, output.encode("utf-8", errors="xmlcharrefreplace"), page_anchors(output))
         for dest, output in plugin._build_stream(stream, config)
     ]
     cache.write_bytes("pages", key, zlib.compress(pickle.dumps(outputs), 1))

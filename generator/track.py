@@ -10,6 +10,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import safemd
 from .parse import ParsedText
@@ -100,16 +101,16 @@ SIMILAR = 0.5  # share of words two blocks must have in common to be one edited 
 PAIRING_BUDGET = 40_000  # block comparisons per differing region before narrowing the search
 
 
-@dataclass(slots=True, frozen=True)
-class Pair:
-    """One step of an alignment: an old block, a new block, or both."""
+class Pair(NamedTuple):
+    """One step of an alignment: an old block (``old``, its index in the older version), a
+    new block (``new``), or both; ``status`` is equal, changed, moved, added or removed.
+
+    A named tuple: documents have hundreds of thousands of pairs, cached between builds.
+    """
 
     old: int | None
-    """Index of the block in the older version."""
     new: int | None
-    """Index of the block in the newer version."""
     status: str
-    """equal, changed, moved, added or removed."""
 
 
 def _words(text: str) -> list[str]:
