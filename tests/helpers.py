@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from textwrap import dedent
@@ -197,3 +198,22 @@ def make_site(
     return SiteConfig.from_options(
         root, {}, site_name="Test site", site_url="https://test.example/"
     )
+
+
+def mkdocs(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m mkdocs ARGS`` in ``cwd``, as a contributor would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", *args],
+        cwd=cwd,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def build_into(cwd: Path, out: Path, *extra: str) -> Path:
+    """A strict ``mkdocs build`` of the site in ``cwd`` into ``out``; fails the test on error."""
+    result = mkdocs(cwd, "build", "--strict", "-q", "-d", str(out), *extra)
+    assert result.returncode == 0, result.stderr
+    return out

@@ -5,28 +5,20 @@ import io
 import json
 import os
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from helpers import ROOT, make_site
+from helpers import ROOT, build_into, make_site
 
 from generator.cli import main
 from generator.manifest import MANIFEST_NAME, broken_since, read_manifest
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
 
 def mkdocs_build(root: Path, out: Path, config: Path | None = None) -> None:
-    args = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)]
-    if config is not None:
-        args += ["-f", str(config)]
-    result = subprocess.run(args, cwd=root, env=ENV, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+    build_into(root, out, *(["-f", str(config)] if config is not None else []))
 
 
 @pytest.fixture(scope="module")

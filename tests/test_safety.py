@@ -1,12 +1,9 @@
 """Hostile text in archives and YAML never becomes live markup on a built page."""
 
-import os
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from helpers import make_site, provision_yml
+from helpers import build_into, make_site, provision_yml
 
 PAYLOADS = [
     "<script>alert('pwn1')</script>",
@@ -100,17 +97,7 @@ def build_hostile_site(tmp_path: Path) -> Path:
             "    type: Terms\n"
         ),
     )
-    site = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return site
+    return build_into(tmp_path, tmp_path / "site")
 
 
 def test_hostile_archive_text_and_yaml_stay_inert(tmp_path: Path) -> None:

@@ -1,30 +1,17 @@
 """The whole example site, built by mkdocs exactly as `make site` does."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, build_into
 
 from generator.sitecheck import broken_links
-
-MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("example") / "site"
-    result = subprocess.run(
-        [*MKDOCS, "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return site
+    return build_into(ROOT, site, "-f", str(ROOT / "mkdocs.yml"))
 
 
 def text(site: Path, url: str) -> str:

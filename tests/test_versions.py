@@ -1,14 +1,11 @@
 """Versions from git history: permalinks, changes, timelines, feeds, citations."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import feedparser
-from helpers import TERMS_V1, TERMS_V2, Archive, make_site, provision_yml
+from helpers import TERMS_V1, TERMS_V2, Archive, build_into, make_site, provision_yml
 
 from generator.build import build_site
 from generator.permalinks import LOCK_NAME
@@ -227,16 +224,7 @@ def test_change_note_for_unknown_version_is_an_error(tmp_path: Path) -> None:
 
 def test_mkdocs_publishes_cite_as_feeds_and_raw_texts(tmp_path: Path) -> None:
     make_site(tmp_path)
-    site = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    site = build_into(tmp_path, tmp_path / "site")
     version = (site / "acme/terms/2024-02-01/index.html").read_text()
     assert '<link rel="cite-as" href="https://test.example/acme/terms/2024-02-01/">' in version
     assert (site / "feed.xml").is_file() and (site / "acme/terms/feed.xml").is_file()
