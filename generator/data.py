@@ -400,7 +400,7 @@ def dataset_zip(
         info = zipfile.ZipInfo(name, ZIP_TIMESTAMP)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o644 << 16
-        archive.writestr(info, data)
+        archive.writestr(info, data, compresslevel=1)  # fast: texts are large
 
     readme = (
         f"# {site_name}: dataset\n\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -184,3 +185,19 @@ def test_navigation_works_at_phone_width(browser: Browser, base_url: str) -> Non
         assert page.locator("article h1").inner_text().strip() == "Topics"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "provision", ["nimbus/terms/training-on-content/", "parlor/privacy/advertising-sharing/"]
+)
+def test_provision_prints_as_one_page_with_its_citation(
+    page: Page, base_url: str, provision: str
+) -> None:
+    page.goto(base_url + provision)
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--secondary").is_visible()
+    assert page.locator("#cite-bluebook").is_visible()
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1
