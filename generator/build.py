@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .cache import Cache
 from .config import SiteConfig
@@ -14,7 +15,7 @@ from .content import load_content
 from .diagnostics import Diagnostics
 from .history import BlobReader, read_history
 from .link import SiteModel, TextSource, link
-from .pages import Page, PageStream, StaticFile
+from .pages import BlobFile, Page, PageStream, StaticFile
 from .permalinks import LOCK_NAME, append_lock, read_lock
 from .render import Renderer, make_environment
 
@@ -33,6 +34,10 @@ class BuildResult:
     """Generated static files."""
     streams: list[PageStream] = field(default_factory=list)
     """Pages produced on demand (each document's history pages)."""
+    blob_files: list[BlobFile] = field(default_factory=list)
+    """Version texts to publish, read from the archive as they are written."""
+    archive_root: Path | None = None
+    """The archive's git work tree (where ``blob_files`` are read from)."""
 
     def every_page(self) -> Iterator[Page]:
         """All pages, the streamed ones included (rendering them now)."""
@@ -66,8 +71,10 @@ def build_site(config: SiteConfig, *, render: bool = True, record: bool = False)
             env = make_environment([config.templates_dir / "pages"])
             renderer = Renderer(model, texts, env, config, blobs, cache, diag)
             result.pages, result.files, result.streams = renderer.render()
+            result.blob_files, result.archive_root = renderer.blob_files, history.root
             if diag.errors:  # problems only rendering can see (retired URLs still live)
                 result.pages, result.files, result.streams = [], [], []
+                result.blob_files = []
             elif record:
                 append_lock(lock_path, model.new_lock_entries)
     return result

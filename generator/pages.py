@@ -66,6 +66,20 @@ class PageStream:
     """The URLs of the pages it produces, known without producing them."""
 
 
+@dataclass(slots=True, frozen=True)
+class BlobFile:
+    """A file published with the bytes of an archived text, read from git as it is written.
+
+    Version texts are not held in memory (there are as many as versions): the site layer
+    writes them one by one at the end of the build.
+    """
+
+    path: str
+    """Site-relative file path."""
+    blob: str
+    """Git blob id of the text."""
+
+
 @dataclass(slots=True)
 class StaticFile:
     """A generated non-HTML file (feed, data, stylesheet), published at ``path``."""

@@ -35,8 +35,9 @@ from .build import build_site
 from .cache import Cache, code_fingerprint, digest, tree_digest
 from .config import SiteConfig
 from .diagnostics import LOGGER_NAME, Severity
+from .history import BlobReader
 from .manifest import page_anchors, write_manifest
-from .pages import Page, PageStream
+from .pages import BlobFile, Page, PageStream
 from .render import PACKAGE_TEMPLATES
 from .safemd import clean_text
 
@@ -80,6 +81,10 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         self.captured: str | None = None
         self.anchors: dict[str, tuple[list[str], bool]] = {}
         """Anchors of each page rendered, by output path, for the manifest."""
+        self.blob_files: list[BlobFile] = []
+        """Archived texts to publish at the end of the build, read from git one by one."""
+        self.archive_root: Path | None = None
+        """The archive those texts are read from."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent.resolve()
@@ -123,6 +128,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             )
         self.pages = {}
         self.streams = result.streams
+        self.blob_files, self.archive_root = result.blob_files, result.archive_root
         for page in result.pages:
             self.pages[page.src_path] = page
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -222,8 +228,21 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             if stored is not None:
                 for dest, _output, anchors in pickle.loads(zlib.decompress(stored)):
                     self.anchors[dest] = anchors
+        self._write_texts(site_dir, folders)
         write_manifest(site_dir, config.site_url or "", self.anchors)
         self.anchors = {}
+
+    def _write_texts(self, site_dir: Path, folders: set[Path]) -> None:
+        """Publish each version's archived text, one blob in memory at a time."""
+        if not self.blob_files or self.archive_root is None:
+            return
+        with BlobReader(self.archive_root) as blobs:
+            for item in self.blob_files:
+                target = site_dir / item.path
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                target.write_bytes(blobs.raw(item.blob))
 
     def _build_stream(self, stream: PageStream, config: MkDocsConfig) -> Iterator[tuple[str, str]]:
         """Render a stream's pages in the theme, one at a time, as mkdocs renders its own."""

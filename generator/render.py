@@ -32,7 +32,7 @@ from .feeds import FeedEntry, atom_feed
 from .history import VersionKind
 from .link import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel, TextSource
 from .model import Platform
-from .pages import Page, PageStream, StaticFile, TocEntry, relative_url
+from .pages import BlobFile, Page, PageStream, StaticFile, TocEntry, relative_url
 from .parse import BLOCK_ATTRIBUTE, BLOCK_SLOT, INLINE_SLOT, TextView
 from .track import ADDED, CHANGED, EQUAL, MOVED, REMOVED, locate
 
@@ -147,6 +147,8 @@ class Renderer:
         self.config = config
         self.raw = raw
         self.cache = cache or Cache(None)
+        self.blob_files: list[BlobFile] = []
+        """Version texts to publish (filled by :meth:`render`)."""
         self.diag = diag if diag is not None else Diagnostics()
         self.site_url = config.site_url.rstrip("/") + "/" if config.site_url else "/"
 
@@ -203,14 +205,11 @@ class Renderer:
                     [url for url, _ in entries],
                 )
             )
-            for entry in document.versions:
-                if not entry.is_removal:
-                    files.append(
-                        StaticFile(
-                            f"{version_url(document.key, entry.slug)}text.txt",
-                            self.raw.raw(entry.version.blob),
-                        )
-                    )
+            self.blob_files.extend(
+                BlobFile(f"{version_url(document.key, entry.slug)}text.txt", entry.version.blob)
+                for entry in document.versions
+                if not entry.is_removal
+            )
         for provision in model.provisions.values():
             pages.append(self.provision_page(provision))
         for registry in ("topics", "regulations", "jurisdictions"):

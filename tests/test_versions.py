@@ -28,8 +28,9 @@ def test_every_version_has_a_permalink_and_later_ones_a_changes_page(tmp_path: P
     assert "acme/terms/2024-06-01/changes/" in pages
     for url in ("acme/terms/timeline/", "acme/terms/compare/", "acme/terms/liability-cap/history/"):
         assert url in pages
-    files = {f.path: f.content for f in result.files}
-    assert files["acme/terms/2024-01-15/text.txt"] == TERMS_V1.encode()
+    texts = {f.path: f.blob for f in result.blob_files}
+    first = result.model.documents["acme/terms"].versions[0].version  # type: ignore[union-attr]
+    assert texts["acme/terms/2024-01-15/text.txt"] == first.blob
 
 
 def test_same_day_versions_get_suffixes_recorded_once(tmp_path: Path) -> None:
