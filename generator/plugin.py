@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import pickle
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from html import escape
 from pathlib import Path
@@ -33,11 +33,12 @@ from mkdocs.structure.toc import get_toc
 
 from .build import build_site
 from .cache import Cache, code_fingerprint, digest, tree_digest
+from .carry import Output, PreviousSite, publish, set_aside
 from .config import SiteConfig
 from .diagnostics import LOGGER_NAME, Severity
 from .history import BlobReader
 from .manifest import page_anchors, write_manifest
-from .pages import BlobFile, Page, PageStream
+from .pages import BlobFile, Page, PageStream, StaticFile
 from .render import PACKAGE_TEMPLATES
 from .safemd import clean_text
 
@@ -85,6 +86,10 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         """Archived texts to publish at the end of the build, read from git one by one."""
         self.archive_root: Path | None = None
         """The archive those texts are read from."""
+        self.static_files: list[StaticFile] = []
+        """Data, feeds and assets to publish at the end of the build."""
+        self.previous: PreviousSite | None = None
+        """The last build's output, set aside for reuse."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent.resolve()
@@ -140,8 +145,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                     config, page.src_path, content=front_matter(page), inclusion=inclusion
                 )
             )
-        for static in result.files:
-            files.append(File.generated(config, static.path, content=static.content))
+        self.static_files = result.files  # published in on_post_build, with the texts
         return files
 
     def on_page_markdown(
@@ -177,8 +181,17 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             self.anchors[page.file.dest_uri] = page_anchors(output)
         return output
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before mkdocs empties the site folder: keep the last build's output for reuse.
+        assert self.site is not None
+        self.previous = set_aside(Path(config.site_dir), self.site.cache_dir)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the streamed pages: from the cache when their inputs are unchanged."""
+        """Publish govsite's files: streamed pages, texts, data and feeds.
+
+        Pages of streams whose inputs changed are rendered (on every core); everything else
+        comes from the previous build's folders or from the cache.
+        """
         assert self.site is not None
         if self.nav is None or self.env is None or self.files is None:
             return
@@ -188,23 +201,50 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             Path(config.config_file_path).read_bytes(),
             tree_digest([Path(config.docs_dir)]),
             tree_digest([self.site.templates_dir]),
+            *(f"{page.title}|{page.url}" for page in self.nav.pages),
         )
         site_dir = Path(config.site_dir)
-        todo: list[tuple[PageStream, str]] = []
-        folders: set[Path] = set()
-        for stream in self.streams:
-            key = digest(theme_key, stream.fingerprint)
-            stored = cache.get_bytes("pages", key)
-            if stored is None:
-                todo.append((stream, key))
-                continue
-            for dest, output, anchors in pickle.loads(zlib.decompress(stored)):
-                target = site_dir / dest
-                if target.parent not in folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
-                target.write_bytes(output)
-                self.anchors[dest] = anchors
+        foreign = _files_below(site_dir)  # what mkdocs (and other plugins) wrote
+        keys = [digest(theme_key, stream.fingerprint) for stream in self.streams]
+        todo = [
+            (stream, key)
+            for stream, key in zip(self.streams, keys, strict=True)
+            if not cache.exists("pages", key)
+        ]
+        self._render_streams(config, cache, todo)
+        log.debug(
+            f"govsite: {len(self.streams) - len(todo)} of {len(self.streams)} page streams reused"
+        )
+        rendered = {key for _stream, key in todo}
+        outputs: list[Output] = []
+        for stream, key in zip(self.streams, keys, strict=True):
+            stored = cache.get("anchors", key)
+            for url in stream.urls:
+                dest = f"{url}index.html"
+                if stored is not None and dest in stored:
+                    self.anchors[dest] = stored[dest]
+                write = None if key in rendered else _cached_page(cache, key, dest)
+                outputs.append(Output(dest, digest(key, dest), write))
+        for static in self.static_files:
+            outputs.append(
+                Output(static.path, digest("bytes", static.content), _bytes_writer(static.content))
+            )
+        previous = self.previous or PreviousSite(None, {}, None)
+        with BlobReader(self.archive_root or Path(config.config_file_path).parent) as blobs:
+            for item in self.blob_files:
+                outputs.append(
+                    Output(item.path, digest("blob", item.blob), _blob_writer(blobs, item.blob))
+                )
+            folder_keys = publish(site_dir, outputs, foreign, previous)
+        log.debug(f"govsite: {previous.carried} folders carried from the previous build")
+        write_manifest(site_dir, config.site_url or "", self.anchors)
+        previous.finish(site_dir, folder_keys)
+        self.anchors, self.previous = {}, None
+
+    def _render_streams(
+        self, config: MkDocsConfig, cache: Cache, todo: list[tuple[PageStream, str]]
+    ) -> None:
+        """Render the streams whose inputs changed, into the site and the cache."""
         workers = os.cpu_count() or 1
         global _BUILDING
         _BUILDING = (self, config, cache, todo)
@@ -213,36 +253,13 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 # Forked workers inherit the theme environment and navigation as they are.
                 context = multiprocessing.get_context("fork")
                 with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                    for _ in pool.map(_build_stream_job, range(len(todo))):
-                        pass
+                    for index, anchors in enumerate(pool.map(_build_stream_job, range(len(todo)))):
+                        cache.put("anchors", todo[index][1], anchors)
             else:
                 for index in range(len(todo)):
-                    _build_stream_job(index)
+                    cache.put("anchors", todo[index][1], _build_stream_job(index))
         finally:
             _BUILDING = None
-        log.debug(
-            f"govsite: {len(self.streams) - len(todo)} of {len(self.streams)} page streams reused"
-        )
-        for _stream, key in todo:  # built by the workers: their anchors are in the cache
-            stored = cache.get_bytes("pages", key)
-            if stored is not None:
-                for dest, _output, anchors in pickle.loads(zlib.decompress(stored)):
-                    self.anchors[dest] = anchors
-        self._write_texts(site_dir, folders)
-        write_manifest(site_dir, config.site_url or "", self.anchors)
-        self.anchors = {}
-
-    def _write_texts(self, site_dir: Path, folders: set[Path]) -> None:
-        """Publish each version's archived text, one blob in memory at a time."""
-        if not self.blob_files or self.archive_root is None:
-            return
-        with BlobReader(self.archive_root) as blobs:
-            for item in self.blob_files:
-                target = site_dir / item.path
-                if target.parent not in folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
-                target.write_bytes(blobs.raw(item.blob))
 
     def _build_stream(self, stream: PageStream, config: MkDocsConfig) -> Iterator[tuple[str, str]]:
         """Render a stream's pages in the theme, one at a time, as mkdocs renders its own."""
@@ -288,13 +305,55 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
 _BUILDING: tuple[GovsitePlugin, MkDocsConfig, Cache, list[tuple[PageStream, str]]] | None = None
 
 
-def _build_stream_job(index: int) -> None:
+def _build_stream_job(index: int) -> dict[str, tuple[list[str], bool]]:
     """Render one page stream into the site and the cache (run in a worker process)."""
     assert _BUILDING is not None
     plugin, config, cache, todo = _BUILDING
     stream, key = todo[index]
-    outputs = [
-        (dest, output.encode("utf-8", errors="xmlcharrefreplace"), page_anchors(output))
-        for dest, output in plugin._build_stream(stream, config)
-    ]
+    outputs: dict[str, bytes] = {}
+    anchors: dict[str, tuple[list[str], bool]] = {}
+    for dest, output in plugin._build_stream(stream, config):
+        outputs[dest] = output.encode("utf-8", errors="xmlcharrefreplace")
+        anchors[dest] = page_anchors(output)
     cache.write_bytes("pages", key, zlib.compress(pickle.dumps(outputs), 1))
+    return anchors
+
+
+def _files_below(folder: Path) -> list[str]:
+    """Every file below ``folder``, as ``/``-separated relative paths."""
+    found: list[str] = []
+    for parent, _dirs, names in os.walk(folder):
+        relative = os.path.relpath(parent, folder)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in names)
+    return found
+
+
+def _bytes_writer(data: bytes) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_bytes(data)
+
+    return write
+
+
+def _blob_writer(blobs: BlobReader, blob: str) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_bytes(blobs.raw(blob))
+
+    return write
+
+
+_LAST_STREAM: list[tuple[str, dict[str, bytes]]] = []
+"""The last stream's pages read from the cache (its pages are written one after another)."""
+
+
+def _cached_page(cache: Cache, key: str, dest: str) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        if not _LAST_STREAM or _LAST_STREAM[0][0] != key:
+            stored = cache.get_bytes("pages", key)
+            if stored is None:
+                raise PluginError(f"govsite: the cache lost the pages of {dest}; build again")
+            _LAST_STREAM[:] = [(key, pickle.loads(zlib.decompress(stored)))]
+        path.write_bytes(_LAST_STREAM[0][1][dest])
+
+    return write

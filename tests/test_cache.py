@@ -1,14 +1,24 @@
 """The build cache only ever saves work: a cached build equals a build from scratch."""
 
 import filecmp
+import re
 import shutil
 from pathlib import Path
 
-from helpers import TERMS_V3, Archive, build_into, make_site
+from helpers import TERMS_V3, Archive, build_into, make_site, mkdocs
 
 
 def build(root: Path, out: str) -> Path:
     return build_into(root, root / out)
+
+
+def rebuild(root: Path) -> int:
+    """Build into ``site/`` again (as contributors do); how many folders were carried over."""
+    result = mkdocs(root, "build", "--strict", "-v", "-d", str(root / "site"))
+    assert result.returncode == 0, result.stderr
+    carried = re.search(r"govsite: (\d+) folders carried", result.stderr)
+    assert carried is not None, result.stderr
+    return int(carried.group(1))
 
 
 def same_trees(a: Path, b: Path) -> list[str]:
@@ -44,10 +54,11 @@ def test_cache_is_used_and_gives_identical_output(tmp_path: Path) -> None:
 
 def test_editing_a_yaml_file_shows_in_every_page_it_reaches(tmp_path: Path) -> None:
     make_site(tmp_path)
-    build(tmp_path, "before")
+    rebuild(tmp_path)
     path = tmp_path / "content/provisions/acme/terms/liability-cap.yml"
     path.write_text(path.read_text().replace("Liability cap", "Renamed cap"))
-    after = build(tmp_path, "after")
+    rebuild(tmp_path)
+    after = tmp_path / "site"
     # the analysis page, and the marker on the frozen version page (a streamed page)
     assert "Renamed cap" in (after / "acme/terms/liability-cap/index.html").read_text()
     assert "Analysis: Renamed cap" in (after / "acme/terms/2024-02-01/index.html").read_text()
@@ -57,23 +68,25 @@ def test_editing_a_yaml_file_shows_in_every_page_it_reaches(tmp_path: Path) -> N
 
 def test_editing_a_template_shows_on_cached_pages(tmp_path: Path) -> None:
     make_site(tmp_path)
-    build(tmp_path, "before")
+    rebuild(tmp_path)
     override = tmp_path / "templates/pages/version.html"
     override.parent.mkdir(parents=True)
     original = (Path(__file__).parent.parent / "templates/pages/version.html").read_text()
     override.write_text(original.replace('<h2 id="text">Text</h2>', '<h2 id="text">Wording</h2>'))
-    after = build(tmp_path, "after")
+    rebuild(tmp_path)
+    after = tmp_path / "site"
     assert '<h2 id="text">Wording</h2>' in (after / "acme/terms/2024-02-01/index.html").read_text()
     assert same_trees(after, fresh_build(tmp_path, "fresh")) == []
 
 
 def test_a_new_commit_rebuilds_what_it_changes(tmp_path: Path) -> None:
     make_site(tmp_path)
-    build(tmp_path, "before")
+    rebuild(tmp_path)
     Archive.existing(tmp_path).commit(
         "2024-09-01", {"sources/Acme/Terms of Service.md": TERMS_V3 + "\nNew clause.\n"}
     )
-    after = build(tmp_path, "after")
+    assert rebuild(tmp_path) > 0  # the other documents' folders are reused
+    after = tmp_path / "site"
     assert (after / "acme/terms/2024-09-01/changes/index.html").is_file()
     assert "2024-09-01" in (after / "acme/terms/timeline/index.html").read_text()
     assert same_trees(after, fresh_build(tmp_path, "fresh")) == []
@@ -84,3 +97,21 @@ def test_deleting_the_cache_is_safe(tmp_path: Path) -> None:
     first = build(tmp_path, "first")
     shutil.rmtree(tmp_path / ".cache")
     assert same_trees(first, build(tmp_path, "second")) == []
+
+
+def test_a_rebuild_reuses_unchanged_folders_and_equals_a_fresh_build(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    assert rebuild(tmp_path) == 0  # nothing to reuse the first time
+    assert rebuild(tmp_path) > 0
+    assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []
+
+
+def test_a_file_left_in_the_site_folder_is_not_carried_over(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    rebuild(tmp_path)
+    stray = tmp_path / "site/acme/terms/2024-02-01/stray.txt"
+    stray.write_text("left by hand")
+    rebuild(tmp_path)
+    # mkdocs empties the site folder: a build never publishes what it did not make
+    assert not stray.exists()
+    assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []

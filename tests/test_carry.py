@@ -1,0 +1,138 @@
+"""Reusing the previous build's folders: only what is provably unchanged is carried."""
+
+import os
+from pathlib import Path
+
+from generator.carry import Output, PreviousSite, publish, set_aside
+
+
+class Writes:
+    """Outputs whose writes are counted."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+
+    def output(self, path: str, text: str) -> Output:
+        def write(target: Path) -> None:
+            self.paths.append(path)
+            target.write_text(text)
+
+        return Output(path, f"key:{text}", write)
+
+
+def build(
+    tmp_path: Path, files: dict[str, str], foreign: dict[str, str] | None = None
+) -> tuple[Writes, PreviousSite]:
+    """One build: set the old site aside, let "mkdocs" write ``foreign``, publish ``files``."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    previous = set_aside(site, cache)
+    site.mkdir(exist_ok=True)
+    for path, text in (foreign or {}).items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(text)
+    writes = Writes()
+    outputs = [writes.output(path, text) for path, text in files.items()]
+    keys = publish(site, outputs, list(foreign or {}), previous)
+    previous.finish(site, keys)
+    return writes, previous
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+FILES = {
+    "doc/2024-01-01/index.html": "v1",
+    "doc/2024-01-01/changes/index.html": "c1",
+    "doc/2024-02-01/index.html": "v2",
+    "data/versions/doc/2024-01-01.json": "j1",
+    "feed.xml": "feed",
+}
+
+
+def test_first_build_writes_everything(tmp_path: Path) -> None:
+    writes, previous = build(tmp_path, FILES, {"doc/index.html": "doc page"})
+    assert previous.carried == 0
+    assert sorted(writes.paths) == sorted(FILES)
+    assert tree(tmp_path / "site") == {**FILES, "doc/index.html": "doc page"}
+
+
+def test_unchanged_folders_are_moved_back_not_written(tmp_path: Path) -> None:
+    build(tmp_path, FILES, {"doc/index.html": "doc page"})
+    writes, previous = build(tmp_path, FILES, {"doc/index.html": "doc page"})
+    # doc/ holds a page govsite did not write: its version folders are carried one by one
+    assert previous.carried == 3  # doc/2024-01-01/, doc/2024-02-01/, data/
+    assert writes.paths == ["feed.xml"]  # files at the root are always written
+    assert tree(tmp_path / "site") == {**FILES, "doc/index.html": "doc page"}
+    assert not list((tmp_path / "cache/carry").glob("*/previous"))  # leftovers are removed
+
+
+def test_a_changed_output_rewrites_its_folder_only(tmp_path: Path) -> None:
+    build(tmp_path, FILES, {"doc/index.html": "doc page"})
+    changed = {**FILES, "doc/2024-01-01/changes/index.html": "c1 edited"}
+    writes, _ = build(tmp_path, changed, {"doc/index.html": "doc page"})
+    assert sorted(writes.paths) == [
+        "doc/2024-01-01/changes/index.html",
+        "doc/2024-01-01/index.html",
+        "feed.xml",
+    ]
+    assert tree(tmp_path / "site") == {**changed, "doc/index.html": "doc page"}
+
+
+def test_a_foreign_file_keeps_its_folder_from_being_carried(tmp_path: Path) -> None:
+    build(tmp_path, FILES)
+    writes, _ = build(tmp_path, FILES, {"data/versions/index.html": "theirs"})
+    assert "data/versions/doc/2024-01-01.json" not in writes.paths  # its own folder is carried
+    assert tree(tmp_path / "site")["data/versions/index.html"] == "theirs"
+
+
+def test_files_added_removed_or_edited_by_hand_are_not_carried(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(tmp_path, FILES)
+    (site / "doc/2024-01-01/stray.txt").write_text("by hand")
+    (site / "doc/2024-02-01/index.html").write_text("edited")
+    (site / "data/versions/doc/2024-01-01.json").unlink()
+    writes, _ = build(tmp_path, FILES)
+    assert tree(site) == FILES
+    assert set(writes.paths) >= {
+        "doc/2024-01-01/index.html",
+        "doc/2024-02-01/index.html",
+        "data/versions/doc/2024-01-01.json",
+    }
+
+
+def test_an_unfinished_build_leaves_nothing_to_reuse(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(tmp_path, FILES)
+    interrupted = set_aside(site, cache)  # a build that fails before finishing
+    assert interrupted.root is not None
+    site.mkdir()
+    (site / "doc/2024-01-01").mkdir(parents=True)
+    (site / "doc/2024-01-01/index.html").write_text("half-written")
+    writes, previous = build(tmp_path, FILES)
+    assert previous.carried == 0
+    assert sorted(writes.paths) == sorted(FILES)
+    assert tree(site) == FILES
+
+
+def test_another_site_folder_does_not_reuse_this_one(tmp_path: Path) -> None:
+    build(tmp_path, FILES)
+    other = set_aside(tmp_path / "elsewhere", tmp_path / "cache")
+    assert other.root is None
+    assert (tmp_path / "site/feed.xml").is_file()
+
+
+def test_writers_are_called_with_their_target(tmp_path: Path) -> None:
+    seen: list[Path] = []
+
+    def write(target: Path) -> None:
+        seen.append(target)
+        target.write_text("x")
+
+    site = tmp_path / "site"
+    site.mkdir()
+    publish(site, [Output("a/b.txt", "k", write)], [], PreviousSite(None, {}, None))
+    assert seen == [site / "a/b.txt"]
+    assert os.listdir(site / "a") == ["b.txt"]
