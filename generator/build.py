@@ -68,7 +68,7 @@ def build_site(config: SiteConfig, *, render: bool = True, record: bool = False)
         model = link(content, history, texts, lock, LOCK_NAME, diag, cache)
         result = BuildResult(diag, model)
         if render and not diag.errors:
-            env = make_environment([config.templates_dir / "pages"])
+            env = make_environment([config.templates_dir / "pages"], config.cache_dir)
             renderer = Renderer(model, texts, env, config, blobs, cache, diag)
             result.pages, result.files, result.streams = renderer.render()
             result.blob_files, result.archive_root = renderer.blob_files, history.root

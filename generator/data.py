@@ -21,7 +21,8 @@ ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 SCHEMA_BASE = "data/schema/"
 
 
-def _json(value: Any) -> bytes:
+def json_bytes(value: Any) -> bytes:
+    """A JSON file: indented, keys sorted, UTF-8, ending in a newline."""
     return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
@@ -282,13 +283,13 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
     }
     for name, schema in SCHEMAS.items():
         schema = {"$id": absolute(f"{SCHEMA_BASE}{name}.schema.json"), **schema}
-        yield StaticFile(f"{SCHEMA_BASE}{name}.schema.json", _json(schema))
+        yield StaticFile(f"{SCHEMA_BASE}{name}.schema.json", json_bytes(schema))
     for platform in content.platforms.values():
         path = f"data/platforms/{platform.id}.json"
         index["platforms"].append(absolute(path))
         yield StaticFile(
             path,
-            _json(
+            json_bytes(
                 {
                     "$schema": absolute(SCHEMA_BASE + "platform.schema.json"),
                     "id": platform.id,
@@ -309,11 +310,11 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
         for entry in document.versions:
             yield StaticFile(
                 f"data/versions/{document.key}/{entry.slug}.json",
-                _json(version_record(document, entry, absolute)),
+                json_bytes(version_record(document, entry, absolute)),
             )
         yield StaticFile(
             path,
-            _json(
+            json_bytes(
                 {
                     "$schema": absolute(SCHEMA_BASE + "document.schema.json"),
                     "platform": document.document.platform,
@@ -338,7 +339,7 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
     for linked in model.provisions.values():
         path = f"data/provisions/{linked.key}.json"
         index["provisions"].append(absolute(path))
-        yield StaticFile(path, _json(provision_record(linked, absolute)))
+        yield StaticFile(path, json_bytes(provision_record(linked, absolute)))
     registries: list[tuple[str, str, str, str | None, str | None, str, list[LinkedProvision]]] = []
     for topic in content.topics.values():
         registries.append(
@@ -367,7 +368,7 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
         index["registries"].append(absolute(path))
         yield StaticFile(
             path,
-            _json(
+            json_bytes(
                 {
                     "$schema": absolute(SCHEMA_BASE + "registry-entry.schema.json"),
                     "registry": registry,
@@ -382,7 +383,7 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
             ),
         )
     yield StaticFile("data/provisions.csv", provisions_csv(model, absolute))
-    yield StaticFile("data/index.json", _json(index))
+    yield StaticFile("data/index.json", json_bytes(index))
 
 
 def dataset_zip(
@@ -420,9 +421,13 @@ def dataset_zip(
                 add(
                     archive,
                     f"versions/{document.key}/{entry.slug}.json",
-                    _json(version_record(document, entry, absolute)),
+                    json_bytes(version_record(document, entry, absolute)),
                 )
         for linked in model.provisions.values():
-            add(archive, f"provisions/{linked.key}.json", _json(provision_record(linked, absolute)))
+            add(
+                archive,
+                f"provisions/{linked.key}.json",
+                json_bytes(provision_record(linked, absolute)),
+            )
         add(archive, "provisions.csv", provisions_csv(model, absolute))
     return buffer.getvalue()

@@ -9,6 +9,7 @@ renderer can put an anchor on it.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
 from typing import NamedTuple
@@ -53,20 +54,108 @@ class ParsedText:
     """The text's blocks in reading order."""
 
 
-def _lines(token: Token) -> tuple[int, int]:
+def _lines(token: Token, offset: int) -> tuple[int, int]:
     if token.map:
-        return token.map[0] + 1, max(token.map[0] + 1, token.map[1])
+        return token.map[0] + 1 + offset, max(token.map[0] + 1, token.map[1]) + offset
     return 0, 0
+
+
+# Where a top-level block must begin: at the margin after a blank line, outside a fenced
+# code block, and not a list item (which could continue the list above). HTML blocks are
+# off (archived text never becomes markup), and a text with reference definitions, which
+# reach across the whole text, is never cut.
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+
+
+def top_level_pieces(text: str) -> list[tuple[int, str]]:
+    """Cut ``text`` where Markdown's block structure cannot reach across; each piece with
+    the number of lines before it.
+
+    Parsing the pieces one by one gives the same blocks as parsing the whole text; pieces
+    recur from version to version, so each distinct piece needs parsing only once.
+    """
+    if "]:" in text:
+        return [(0, text)]
+    lines = text.split("\n")
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    fence: str | None = None
+    previous_blank = True
+    for number, line in enumerate(lines):
+        if (
+            fence is None
+            and previous_blank
+            and number > start
+            and line
+            and not line[0].isspace()
+            and not _LIST_ITEM.match(line)
+        ):
+            pieces.append((start, "\n".join(lines[start:number]) + "\n"))
+            start = number
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                if not (marker[0] == "`" and "`" in line[match.end() :]):
+                    fence = marker
+            elif (
+                marker[0] == fence[0] and len(marker) >= len(fence) and line.strip(" \t") == marker
+            ):
+                fence = None
+        previous_blank = not line.strip(" \t")
+    pieces.append((start, "\n".join(lines[start:])))
+    return pieces
+
+
+class _PieceMemo:
+    """Tokens of recently parsed pieces, within one process, up to a number of characters.
+
+    Tokens are shared between the texts that contain the piece, so nothing may change them
+    in place (:func:`make_view` copies what it alters).
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.entries: OrderedDict[str, list[Token]] = OrderedDict()
+
+    def tokens(self, piece: str) -> list[Token]:
+        found = self.entries.get(piece)
+        if found is not None:
+            self.entries.move_to_end(piece)
+            return found
+        found = safemd.parse_clean(piece)
+        self.entries[piece] = found
+        self.size += len(piece)
+        while self.size > self.budget and len(self.entries) > 1:
+            dropped, _ = self.entries.popitem(last=False)
+            self.size -= len(dropped)
+        return found
+
+
+_PIECES = _PieceMemo(budget=8_000_000)
 
 
 def parse_text(text: str, blob: str) -> ParsedText:
     """Split ``text`` into blocks; never fails (any text is some Markdown)."""
-    tokens = safemd.parse_tokens(text)
+    text = safemd.clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
+    tokens: list[Token] = []
     blocks: list[Block] = []
+    for line_offset, piece in top_level_pieces(text):
+        piece_tokens = _PIECES.tokens(piece)
+        _add_blocks(piece_tokens, len(tokens), line_offset, blocks)
+        tokens.extend(piece_tokens)
+    return ParsedText(blob, tokens, blocks)
+
+
+def _add_blocks(tokens: list[Token], first: int, line_offset: int, blocks: list[Block]) -> None:
+    """Append the blocks of a piece's tokens (``first``: index of its first token)."""
     open_items: list[int] = []
     table_start: int | None = None
     table_text: list[str] = []
-    for index, token in enumerate(tokens):
+    for position, token in enumerate(tokens):
+        index = first + position
         kind = token.type
         if kind == "list_item_open":
             open_items.append(index)
@@ -75,7 +164,7 @@ def parse_text(text: str, blob: str) -> ParsedText:
         elif kind == "table_open":
             table_start, table_text = index, []
         elif kind == "table_close" and table_start is not None:
-            start, end = _lines(tokens[table_start])
+            start, end = _lines(tokens[table_start - first], line_offset)
             blocks.append(
                 Block(len(blocks), "table", " ".join(table_text), start, end, table_start)
             )
@@ -83,13 +172,13 @@ def parse_text(text: str, blob: str) -> ParsedText:
         elif kind == "inline" and table_start is not None:
             table_text.append(safemd.inline_text(token.children))
         elif kind == "heading_open":
-            start, end = _lines(token)
-            content = safemd.inline_text(tokens[index + 1].children)
+            start, end = _lines(token, line_offset)
+            content = safemd.inline_text(tokens[position + 1].children)
             level = int(token.tag[1]) if token.tag[1:].isdigit() else 1
             blocks.append(Block(len(blocks), "heading", content, start, end, index, level))
         elif kind == "paragraph_open":
-            start, end = _lines(token)
-            content = safemd.inline_text(tokens[index + 1].children)
+            start, end = _lines(token, line_offset)
+            content = safemd.inline_text(tokens[position + 1].children)
             anchor = index
             if token.hidden and open_items:
                 anchor = open_items[-1]  # tight lists render no <p>: anchor the <li>
@@ -97,9 +186,8 @@ def parse_text(text: str, blob: str) -> ParsedText:
                     anchor = index  # a second paragraph in the same item: no anchor
             blocks.append(Block(len(blocks), "paragraph", content, start, end, anchor))
         elif kind in ("fence", "code_block"):
-            start, end = _lines(token)
+            start, end = _lines(token, line_offset)
             blocks.append(Block(len(blocks), "code", token.content, start, end, index))
-    return ParsedText(blob, tokens, blocks)
 
 
 # A text view: the text rendered once to HTML with placeholders where each version's clause
@@ -156,37 +244,33 @@ def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
     ids = set(slugs.values())
     hidden: set[int] = set()
     for block in parsed.blocks:
-        open_token = tokens[block.anchor_token].copy()
-        if open_token.hidden:
+        original = tokens[block.anchor_token]
+        if original.hidden:
             hidden.add(block.position)
         else:
-            open_token.attrSet("data-gs-block", str(block.position))
-        tokens[block.anchor_token] = open_token
+            tokens[block.anchor_token] = original.copy(
+                attrs={**original.attrs, "data-gs-block": str(block.position)}
+            )
         if block.kind in ("heading", "paragraph"):
+            # The slot goes in an inline token of its own just before the block's content,
+            # which renders as if it were the content's first child.
             inline_index = block.anchor_token
             while tokens[inline_index].type != "inline":
                 inline_index += 1
-            inline = tokens[inline_index].copy()
             slot = f"\x02{block.position}\x03"
             if block.position in slugs:
                 slot += f'<span id="{escape(slugs[block.position])}"></span>'
-            children = _fix_links(inline.children or [], ids, base_url)
-            inline.children = [Token("html_inline", "", 0, content=slot), *children]
-            tokens[inline_index] = inline
+            marker = Token("html_inline", "", 0, content=slot)
+            inserts.setdefault(inline_index, []).append(Token("inline", "", 0, children=[marker]))
         else:
             inserts.setdefault(block.anchor_token, []).append(
                 Token("html_block", "", 0, content=f"\x04{block.position}\x05")
             )
-    for index, token in enumerate(tokens):  # links in tables and other inline content
-        if (
-            token.type == "inline"
-            and token.children
-            and not (
-                token.children[0].type == "html_inline"
-                and token.children[0].content.startswith("\x02")
-            )
-        ):
-            tokens[index] = token.copy(children=_fix_links(token.children, ids, base_url))
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and token.children:
+            children = _fix_links(token.children, ids, base_url)
+            if children is not token.children:
+                tokens[index] = token.copy(children=children)
     if inserts:
         spliced: list[Token] = []
         for index, token in enumerate(tokens):
@@ -203,25 +287,30 @@ def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
 
 
 def _fix_links(children: list[Token], ids: set[str], base_url: str) -> list[Token]:
+    """Children with links that cannot resolve fixed; the same list when none needs it."""
+    if not any(token.type == "link_open" for token in children):
+        return children
     out: list[Token] = []
     dropped = 0
+    changed = False
     for token in children:
         if token.type == "link_open":
             href = str(token.attrGet("href") or "")
             target = _resolve_link(href, ids, base_url)
             if target is None:
                 dropped += 1
+                changed = True
                 out.append(Token("html_inline", "", 0, content='<span class="govsite-dead-link">'))
                 continue
             if target != href:
-                token = token.copy()
-                token.attrSet("href", target)
+                changed = True
+                token = token.copy(attrs={**token.attrs, "href": target})
         elif token.type == "link_close" and dropped:
             dropped -= 1
             out.append(Token("html_inline", "", 0, content="</span>"))
             continue
         out.append(token)
-    return out
+    return out if changed else children
 
 
 def _resolve_link(href: str, ids: set[str], base_url: str) -> str | None:

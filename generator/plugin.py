@@ -39,7 +39,7 @@ from .diagnostics import LOGGER_NAME, Severity
 from .history import BlobReader
 from .manifest import page_anchors, write_manifest
 from .pages import BlobFile, Page, PageStream, StaticFile
-from .render import PACKAGE_TEMPLATES
+from .render import PACKAGE_TEMPLATES, bytecode_cache
 from .safemd import clean_text
 
 log = logging.getLogger(LOGGER_NAME)
@@ -172,6 +172,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
         self.env, self.files = env, files
+        if self.site is not None and env.bytecode_cache is None:
+            env.bytecode_cache = bytecode_cache(self.site.cache_dir)
         return env
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:

@@ -25,7 +25,7 @@ from .cache import Cache, code_fingerprint, digest, tree_digest
 from .charts import changes_per_month, exposure_per_topic
 from .cite import Citable, citations
 from .config import SiteConfig
-from .data import SCHEMAS, data_files, dataset_zip
+from .data import SCHEMAS, data_files, dataset_zip, json_bytes
 from .diagnostics import Diagnostics
 from .diff import Segment
 from .feeds import FeedEntry, atom_feed
@@ -49,7 +49,10 @@ class RawReader(Protocol):
     def raw(self, blob: str) -> bytes: ...
 
 
-def make_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
+def make_environment(
+    extra_dirs: Iterable[Path] = (), cache_dir: Path | None = None
+) -> jinja2.Environment:
+    """The page templates' environment; compiled templates are kept in ``cache_dir``."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in extra_dirs]
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES / "pages")))
     env = jinja2.Environment(
@@ -59,6 +62,7 @@ def make_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(cache_dir),
     )
     env.filters["md"] = lambda text: Markup(safemd.render_markdown(text or ""))
     env.filters["md_inline"] = lambda text: Markup(safemd.render_markdown(text or "", inline=True))
@@ -69,6 +73,15 @@ def make_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     env.globals["VersionKind"] = VersionKind
     env.globals["change_summary"] = change_summary
     return env
+
+
+def bytecode_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates on disk (Jinja checks each against its source's hash)."""
+    if cache_dir is None:
+        return None
+    folder = cache_dir / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def anchor_for(provision_slug: str) -> str:
@@ -308,7 +321,7 @@ class Renderer:
                     "redirect": self.absolute(entry.redirect) if entry.redirect else None,
                     "url": self.absolute(url),
                 }
-                files.append(StaticFile(f"data/provisions/{url[:-1]}.json", _json_bytes(record)))
+                files.append(StaticFile(f"data/provisions/{url[:-1]}.json", json_bytes(record)))
             if entry.redirect:
                 target = entry.redirect
                 if target not in live:
@@ -854,10 +867,6 @@ class Renderer:
             )
         )
         return files
-
-
-def _json_bytes(value: object) -> bytes:
-    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def change_summary(entry: DocumentVersion) -> str:

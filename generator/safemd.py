@@ -106,7 +106,12 @@ def markdown_to_text(text: str) -> str:
 
 
 def parse_tokens(text: str) -> list[Token]:
-    return list(_MD.parse(clean_text(text)))
+    return parse_clean(clean_text(text))
+
+
+def parse_clean(text: str) -> list[Token]:
+    """Tokens of a text already passed through :func:`clean_text`."""
+    return list(_MD.parse(text))
 
 
 def render_tokens(tokens: Sequence[Token], env: dict[str, Any] | None = None) -> str:

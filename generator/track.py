@@ -10,6 +10,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from . import safemd
@@ -28,8 +29,9 @@ _TYPOGRAPHY = str.maketrans(
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
-    """Text as compared when matching quotes."""
+    """Text as compared when matching quotes (remembered: clauses recur across versions)."""
     text = unicodedata.normalize("NFKC", safemd.clean_text(text)).translate(_TYPOGRAPHY)
     return _SPACE.sub(" ", text).strip()
 

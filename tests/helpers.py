@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from textwrap import dedent
 
+from generator import safemd
 from generator.config import SiteConfig
+from generator.parse import Block, _add_blocks, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -217,3 +219,17 @@ def build_into(cwd: Path, out: Path, *extra: str) -> Path:
     result = mkdocs(cwd, "build", "--strict", "-q", "-d", str(out), *extra)
     assert result.returncode == 0, result.stderr
     return out
+
+
+def parse_whole(text: str) -> tuple[list[Block], str]:
+    text = safemd.clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
+    tokens = safemd.parse_clean(text)
+    blocks: list[Block] = []
+    _add_blocks(tokens, 0, 0, blocks)
+    return blocks, safemd.render_tokens(tokens)
+
+
+def assert_same_as_whole(text: str) -> None:
+    """Parsing in pieces (each distinct piece once) gives exactly what parsing whole gives."""
+    parsed = parse_text(text, "blob")
+    assert (parsed.blocks, safemd.render_tokens(parsed.tokens)) == parse_whole(text)

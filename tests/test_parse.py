@@ -1,8 +1,12 @@
 from textwrap import dedent
 
 from golden import assert_golden
+from helpers import assert_same_as_whole
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.parse import make_view, parse_text
+from generator import safemd
+from generator.parse import make_view, parse_text, top_level_pieces
 from generator.render import fill_view
 
 SAMPLE = dedent(
@@ -63,3 +67,44 @@ def test_golden_rendering_with_marker() -> None:
         assert f'id="{anchor}"' in html
     # the shared tokens are not changed by marking
     assert "govsite-marked" not in fill_view(view, anchors)
+
+
+# Parsing in pieces (each distinct piece once) must give exactly what parsing whole gives.
+
+LINES = [
+    "# Heading", "## 2. Sub", "Plain clause text.", "", "", "- item", "  - nested item",
+    "* star item", "1. numbered", "2) other", "   continued", "```", "```py", "~~~", "````",
+    "  ```", "- ```", "    indented code", "> quoted", ">", "| a | b |", "| --- | --- |",
+    "***", "---", "===", "Text with [a link](#heading) and *stress*.", "\tTabbed",
+    "``` not `a fence", "<div>raw</div>", "Setext title", "[ref]", "\u00a0nbsp start",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=40), st.sampled_from(["\n", "\r\n"]))
+def test_parsing_in_pieces_equals_parsing_whole(lines: list[str], newline: str) -> None:
+    assert_same_as_whole(newline.join(lines))
+
+
+def test_pieces_cut_only_where_a_top_level_block_starts() -> None:
+    text = "# A\n\npara\n\n- item\n\n- item\n\n```\n\n# not a heading\n```\n\nlast\n"
+    pieces = top_level_pieces(text)
+    assert [line for line, _ in pieces] == [0, 2, 8, 13]
+    assert "".join(piece for _, piece in pieces) == text
+    assert_same_as_whole(text)
+
+
+def test_reference_definitions_keep_a_text_whole() -> None:
+    text = "# A\n\n[x]: https://example.org\n\n# B\n\nSee [x].\n"
+    assert len(top_level_pieces(text)) == 1
+    assert 'href="https://example.org"' in safemd.render_tokens(parse_text(text, "b").tokens)
+
+
+def test_views_of_texts_sharing_pieces_do_not_leak_into_each_other() -> None:
+    shared = "# Terms\n\nSee [the rules](rules.html) and [above](#terms).\n"
+    first = make_view(parse_text(shared, "a"), "https://one.example/")
+    second = make_view(parse_text("# Intro\n\n" + shared, "b"), "https://two.example/")
+    assert "https://one.example/rules.html" in first.template
+    assert "https://two.example/rules.html" in second.template
+    assert "one.example" not in second.template
+    assert 'data-gs-block="1"' in second.template and 'data-gs-block="2"' in second.template

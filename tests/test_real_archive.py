@@ -12,7 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 import yaml
-from helpers import CORPORA
+from helpers import CORPORA, assert_same_as_whole
 
 from generator.sitecheck import broken_links
 
@@ -122,3 +122,18 @@ def test_technical_upgrades_are_labelled(built: tuple[Path, Path]) -> None:
 def test_no_broken_internal_link_or_anchor(built: tuple[Path, Path]) -> None:
     _, site = built
     assert broken_links(site / "site") == []
+
+
+def test_parsing_in_pieces_equals_parsing_whole_on_real_texts(built: tuple[Path, Path]) -> None:
+    archive, _site = built
+    log = subprocess.run(
+        ["git", "-C", str(archive), "log", "--format=", "--raw", "--no-abbrev"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    blobs = sorted({f[3] for f in (line.split() for line in log.splitlines()) if len(f) >= 5})
+    blobs = [b for b in blobs if set(b) != {"0"}][::3]  # a third of the distinct texts
+    for blob in blobs:
+        raw = subprocess.run(
+            ["git", "-C", str(archive), "cat-file", "blob", blob], capture_output=True, check=True
+        ).stdout
+        assert_same_as_whole(raw.decode("utf-8", errors="replace"))
