@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -272,14 +272,21 @@ class TextSource:
         with ProcessPoolExecutor(
             self._workers, mp_context=multiprocessing.get_context("fork")
         ) as pool:
-            batch = 8 * self._workers
-            for start in range(0, len(items), batch):
-                jobs = [
-                    (root, key, self._read(v), v.blob, self._base_urls.get(v.path, ""))
-                    for key, v in items[start : start + batch]
-                ]
-                for _ in pool.map(_cached_view_job, jobs):
-                    pass
+            # A few texts in flight per worker: memory holds only those, and no worker
+            # waits for a slow neighbour (as it would with batches).
+            pending: set[Future[None]] = set()
+            for key, version in items:
+                if len(pending) >= 2 * self._workers:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        future.result()
+                base_url = self._base_urls.get(version.path, "")
+                text = self._read(version)
+                pending.add(
+                    pool.submit(_cached_view_job, (root, key, text, version.blob, base_url))
+                )
+            for future in pending:
+                future.result()
 
     def _store(self, key: str, view: TextView) -> None:
         if self._memory_only:

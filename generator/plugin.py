@@ -7,6 +7,7 @@ Python-Markdown never sees archived texts.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -25,7 +26,7 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
@@ -91,6 +92,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         self.previous: PreviousSite | None = None
         """The last build's output, set aside for reuse."""
 
+    @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent.resolve()
         self.site = SiteConfig.from_options(
@@ -114,6 +116,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 (i for i, d in enumerate(config.theme.dirs) if str(d).endswith(theme)), 0
             )
             config.theme.dirs.insert(position, overrides)
+        _remember_search_entries(config, self.site.cache_dir)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -359,3 +362,49 @@ def _cached_page(cache: Cache, key: str, dest: str) -> Callable[[Path], None]:
         path.write_bytes(_LAST_STREAM[0][1][dest])
 
     return write
+
+
+def _remember_search_entries(config: MkDocsConfig, cache_dir: Path | None) -> None:
+    """Let the theme's search plugin reuse the index entries of pages that did not change.
+
+    Parsing every page's HTML for the search index is a large part of a rebuild; the
+    entries depend only on the page's HTML, address, title, metadata and table of contents
+    and the search settings, which make the key. Left alone if the plugin is not there or
+    does not look as expected.
+    """
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(search, "search_index", None)
+    original = getattr(index, "add_entry_from_context", None)
+    if cache_dir is None or search is None or index is None or not callable(original):
+        return
+    if not isinstance(getattr(index, "entries", None), list):
+        return
+    cache = Cache(cache_dir)
+    settings = digest(
+        code_fingerprint(), json.dumps(dict(search.config), sort_keys=True, default=str)
+    )
+
+    def toc_items(items: Any) -> Iterator[str]:
+        for item in items:
+            yield f"{item.id}|{item.url}|{item.title}|{item.level}"
+            yield from toc_items(item.children)
+
+    def add_entry_from_context(page: MkPage) -> None:
+        key = digest(
+            settings,
+            page.url,
+            str(page.title),
+            json.dumps(page.meta, sort_keys=True, default=str),
+            page.content or "",
+            *toc_items(page.toc),
+        )
+        entries: list[Any] = index.entries
+        stored = cache.get("search", key)
+        if isinstance(stored, list):
+            entries.extend(stored)
+            return
+        before = len(entries)
+        original(page)
+        cache.put("search", key, entries[before:])
+
+    index.add_entry_from_context = add_entry_from_context
