@@ -45,7 +45,7 @@ def version_record(
         "permalink": absolute(base),
         "changes": absolute(base + "changes/") if entry.number > 1 else None,
         "text": None if entry.is_removal else absolute(base + "text.txt"),
-        "clauses": len(entry.clause_ids),
+        "clauses": entry.clause_count,
         "change": None
         if stats is None
         else {

@@ -74,16 +74,51 @@ class DocumentVersion:
     """YYYY-MM-DD, or YYYY-MM-DD-N for the N-th version of a day (from the lock file)."""
     number: int
     """1 for the first version of the document, and so on."""
-    clause_ids: list[str] = field(default_factory=list)
-    """Stable id of each block of the text, the same for the same clause across versions."""
-    pairs: list[Pair] | None = None
-    """Alignment with the previous version's blocks (``None`` for the first)."""
-    diffs: dict[int, list[Segment]] = field(default_factory=dict)
-    """Word diff of each changed block, by its index in this version."""
     stats: ChangeStats | None = None
     """Size of the change from the previous version (``None`` for the first)."""
     note: ChangeNote | None = None
     """The hand-written change note, if any."""
+    clause_count: int = 0
+    """Number of clauses of the text (known without loading the clause ids)."""
+    _clause_ids: list[str] = field(default_factory=list)
+    _pairs: list[Pair] | None = None
+    _diffs: dict[int, list[Segment]] = field(default_factory=dict)
+    _ids_loaded: bool = True
+    _load: Callable[[], None] | None = None
+    """Loads the tracked clauses of the whole document from the cache, when first needed."""
+
+    @property
+    def clause_ids(self) -> list[str]:
+        """Stable id of each block of the text, the same for the same clause across versions."""
+        if not self._ids_loaded and self._load is not None:
+            self._load()
+        return self._clause_ids
+
+    @clause_ids.setter
+    def clause_ids(self, value: list[str]) -> None:
+        self._clause_ids, self.clause_count = value, len(value)
+
+    @property
+    def pairs(self) -> list[Pair] | None:
+        """Alignment with the previous version's blocks (``None`` for the first)."""
+        if self._load is not None:
+            self._load()
+        return self._pairs
+
+    @pairs.setter
+    def pairs(self, value: list[Pair] | None) -> None:
+        self._pairs = value
+
+    @property
+    def diffs(self) -> dict[int, list[Segment]]:
+        """Word diff of each changed block, by its index in this version."""
+        if self._load is not None:
+            self._load()
+        return self._diffs
+
+    @diffs.setter
+    def diffs(self, value: dict[int, list[Segment]]) -> None:
+        self._diffs = value
 
     @property
     def is_removal(self) -> bool:
@@ -388,18 +423,48 @@ def track_document(document: LinkedDocument, texts: TextSource, cache: Cache) ->
     clauses added).
     """
     key = _track_key(document)
-    cached = cache.get("tracks", key)
-    if cached is not None and len(cached) == len(document.versions):
-        for entry, (clause_ids, pairs, diffs, stats) in zip(document.versions, cached, strict=True):
-            entry.clause_ids, entry.pairs, entry.diffs, entry.stats = (
-                clause_ids,
-                pairs,
-                diffs,
-                stats,
-            )
+    summary = cache.get("tracks", key)
+    if (
+        summary is not None
+        and len(summary) == len(document.versions)
+        and cache.exists("clauses", key)
+    ):
+        # Only the sizes of changes now; clause ids, alignments and diffs when first used
+        # (a rebuild that renders none of this document's history pages never reads them).
+        # The latest text's ids come with the summary: the document's own page shows them.
+        loader = _ClauseLoader(cache, key, document)
+        for entry, (count, stats, ids) in zip(document.versions, summary, strict=True):
+            entry.clause_count, entry.stats, entry._load = count, stats, loader
+            entry._ids_loaded = ids is not None
+            entry._clause_ids = ids or []
         return
     _track(document, texts, cache)
-    cache.put("tracks", key, [(e.clause_ids, e.pairs, e.diffs, e.stats) for e in document.versions])
+    versions = document.versions
+    latest = max((i for i, e in enumerate(versions) if not e.is_removal), default=None)
+    cache.put("clauses", key, [(e.clause_ids, e.pairs, e.diffs) for e in versions])
+    cache.put(
+        "tracks",
+        key,
+        [
+            (e.clause_count, e.stats, e.clause_ids if i == latest else None)
+            for i, e in enumerate(versions)
+        ],
+    )
+
+
+class _ClauseLoader:
+    """Reads a document's tracked clauses from the cache into its versions, once."""
+
+    def __init__(self, cache: Cache, key: str, document: LinkedDocument) -> None:
+        self.cache, self.key, self.document = cache, key, document
+
+    def __call__(self) -> None:
+        stored = self.cache.get("clauses", self.key)
+        if stored is None or len(stored) != len(self.document.versions):
+            raise RuntimeError(f"the build cache lost the clauses of {self.document.key}")
+        for entry, (clause_ids, pairs, diffs) in zip(self.document.versions, stored, strict=True):
+            entry._load, entry._ids_loaded = None, True
+            entry.clause_ids, entry.pairs, entry.diffs = clause_ids, pairs, diffs
 
 
 def _track_key(document: LinkedDocument) -> str:

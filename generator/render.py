@@ -872,7 +872,7 @@ class Renderer:
 def change_summary(entry: DocumentVersion) -> str:
     """One line on the size of a version's change."""
     if entry.version.kind is VersionKind.FIRST and entry.stats is None:
-        return f"First record: {len(entry.clause_ids)} clauses."
+        return f"First record: {entry.clause_count} clauses."
     stats = entry.stats
     if stats is None:
         return ""
