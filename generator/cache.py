@@ -102,6 +102,10 @@ class Cache:
     def exists(self, namespace: str, key: str) -> bool:
         return self.root is not None and self._path(namespace, key).is_file()
 
+    def entry_path(self, namespace: str, key: str) -> Path | None:
+        """Where an entry is (or would be) stored; ``None`` without a cache."""
+        return None if self.root is None else self._path(namespace, key)
+
     def get_bytes(self, namespace: str, key: str) -> bytes | None:
         if self.root is None:
             return None

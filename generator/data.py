@@ -9,8 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from .history import VersionKind
@@ -387,15 +390,19 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
 
 
 def dataset_zip(
+    target: Path,
     model: SiteModel,
     raw: Callable[[str], bytes],
     absolute: Callable[[str], str],
     licence: str,
     attribution: str,
     site_name: str,
-) -> bytes:
-    """Archived texts by version, with the analyses, the licence and the attribution."""
-    buffer = io.BytesIO()
+) -> None:
+    """Archived texts by version, with the analyses, the licence and the attribution.
+
+    Written to a temporary file beside ``target`` and moved into place when complete; one
+    text at a time is in memory.
+    """
 
     def add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
         info = zipfile.ZipInfo(name, ZIP_TIMESTAMP)
@@ -412,7 +419,9 @@ def dataset_zip(
         f"Attribution: {attribution or 'see the archive'}\n"
         f"Source of this dataset: {absolute('')}\n"
     )
-    with zipfile.ZipFile(buffer, "w") as archive:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as file, zipfile.ZipFile(file, "w") as archive:
         add(archive, "README.md", readme.encode())
         for document in model.documents.values():
             for entry in document.versions:
@@ -430,4 +439,4 @@ def dataset_zip(
                 json_bytes(provision_record(linked, absolute)),
             )
         add(archive, "provisions.csv", provisions_csv(model, absolute))
-    return buffer.getvalue()
+    os.replace(temporary, target)

@@ -198,6 +198,8 @@ class BlobReader:
     """Reads archived texts by blob id through one persistent ``git cat-file`` process."""
 
     def __init__(self, root: Path) -> None:
+        self.root = root
+        """The archive's work tree."""
         self._repo = git.Repo(root)
         self._cache: dict[str, str] = {}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(slots=True, frozen=True)
@@ -86,8 +87,14 @@ class StaticFile:
 
     path: str
     """Site-relative file path."""
-    content: bytes
-    """The bytes to publish."""
+    content: bytes = b""
+    """The bytes to publish (unless ``write`` is set)."""
+    key: str = ""
+    """Hash of what the file is made from, for a file produced by ``write``."""
+    write: Callable[[Path], None] | None = None
+    """Writes a file produced on demand (the dataset zip) at the given path."""
+    start: Callable[[], None] | None = None
+    """Starts producing that file in the background, so it is ready when written."""
 
 
 def relative_url(target: str, base: str) -> str:

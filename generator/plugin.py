@@ -149,6 +149,9 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 )
             )
         self.static_files = result.files  # published in on_post_build, with the texts
+        for static in self.static_files:
+            if static.start is not None:
+                static.start()  # the dataset zip, made while mkdocs builds the pages
         return files
 
     def on_page_markdown(
@@ -231,9 +234,13 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 write = None if key in rendered else _cached_page(cache, key, dest)
                 outputs.append(Output(dest, digest(key, dest), write))
         for static in self.static_files:
-            outputs.append(
-                Output(static.path, digest("bytes", static.content), _bytes_writer(static.content))
-            )
+            if static.write is not None:
+                outputs.append(Output(static.path, digest("made", static.key), static.write))
+            else:
+                content = static.content
+                outputs.append(
+                    Output(static.path, digest("bytes", content), _bytes_writer(content))
+                )
         previous = self.previous or PreviousSite(None, {}, None)
         with BlobReader(self.archive_root or Path(config.config_file_path).parent) as blobs:
             for item in self.blob_files:

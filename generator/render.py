@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import multiprocessing
+import multiprocessing.process
 import re
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -29,7 +32,7 @@ from .data import SCHEMAS, data_files, dataset_zip, json_bytes
 from .diagnostics import Diagnostics
 from .diff import Segment
 from .feeds import FeedEntry, atom_feed
-from .history import VersionKind
+from .history import BlobReader, VersionKind
 from .link import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel, TextSource
 from .model import Platform
 from .pages import BlobFile, Page, PageStream, StaticFile, TocEntry, relative_url
@@ -46,6 +49,9 @@ ASSETS = ("govsite.css", "govsite.js", "compare.js")
 
 
 class RawReader(Protocol):
+    root: Path
+    """The archive's work tree (a background process opens its own reader there)."""
+
     def raw(self, blob: str) -> bytes: ...
 
 
@@ -235,7 +241,7 @@ class Renderer:
             pages.append(self.jurisdiction_page(jurisdiction_id))
         pages.append(self.data_page())
         files.extend(data_files(self.model, self.absolute))
-        files.append(StaticFile("data/dataset.zip", self.dataset()))
+        files.append(self.dataset())
         for page in pages:
             page.in_nav = page.kind == "hub"
         files.extend(self.feeds())
@@ -245,8 +251,12 @@ class Renderer:
         files.extend(retired_files)
         return pages, files, streams
 
-    def dataset(self) -> bytes:
-        """The dataset zip, from the cache when none of its inputs changed."""
+    def dataset(self) -> StaticFile:
+        """The dataset zip: kept in the cache, made again only when one of its inputs changed.
+
+        It is the slowest file to make (every text, compressed), so the site layer may start
+        it in a background process while pages are built.
+        """
         model = self.model
         key = digest(
             code_fingerprint(),
@@ -261,19 +271,19 @@ class Renderer:
                 for e in d.versions
             ),
         )
-        cached = self.cache.get_bytes("dataset", key)
-        if cached is not None:
-            return cached
-        data = dataset_zip(
-            model,
-            self.raw.raw,
+        job = _DatasetJob(self, self.cache.entry_path("dataset", key))
+        return StaticFile("data/dataset.zip", key=key, write=job.write, start=job.start)
+
+    def write_dataset(self, target: Path, raw: Callable[[str], bytes]) -> None:
+        dataset_zip(
+            target,
+            self.model,
+            raw,
             self.absolute,
             self.config.licence,
             self.config.attribution,
             self.config.site_name,
         )
-        self.cache.write_bytes("dataset", key, data)
-        return data
 
     def data_page(self) -> Page:
         return self._page(
@@ -952,3 +962,36 @@ def timeline_svg(document: LinkedDocument, url: str) -> Markup:
         )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
+
+
+class _DatasetJob:
+    """Makes the dataset zip into the cache, in a forked process when started early."""
+
+    def __init__(self, renderer: Renderer, stored: Path | None) -> None:
+        self.renderer = renderer
+        self.stored = stored
+        """The cache entry (``None`` without a cache: written straight to the site)."""
+        self.process: multiprocessing.process.BaseProcess | None = None
+
+    def start(self) -> None:
+        if self.stored is None or self.stored.is_file() or self.process is not None:
+            return
+        context = multiprocessing.get_context("fork")
+        self.process = context.Process(target=self._make_in_child, daemon=True)
+        self.process.start()
+
+    def _make_in_child(self) -> None:
+        assert self.stored is not None
+        with BlobReader(self.renderer.raw.root) as blobs:  # never the parent's git process
+            self.renderer.write_dataset(self.stored, blobs.raw)
+
+    def write(self, target: Path) -> None:
+        if self.process is not None:
+            self.process.join()
+            self.process = None
+        if self.stored is None:
+            self.renderer.write_dataset(target, self.renderer.raw.raw)
+            return
+        if not self.stored.is_file():  # not started, or the child failed: make it here
+            self.renderer.write_dataset(self.stored, self.renderer.raw.raw)
+        shutil.copyfile(self.stored, target)

@@ -115,3 +115,13 @@ def test_a_file_left_in_the_site_folder_is_not_carried_over(tmp_path: Path) -> N
     # mkdocs empties the site folder: a build never publishes what it did not make
     assert not stray.exists()
     assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []
+
+
+def test_a_build_without_the_cache_equals_a_cached_one(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    cached = build(tmp_path, "cached")  # the dataset zip made in a background process
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - govsite", "  - govsite:\n      cache: false"))
+    uncached = build(tmp_path, "uncached")  # everything made in this process
+    assert (uncached / "data/dataset.zip").is_file()
+    assert same_trees(cached, uncached) == []
