@@ -13,6 +13,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib.metadata import version as package_version
@@ -102,6 +103,38 @@ class Cache:
     def exists(self, namespace: str, key: str) -> bool:
         return self.root is not None and self._path(namespace, key).is_file()
 
+    def write_records(self, namespace: str, key: str, records: Iterable[tuple[str, bytes]]) -> None:
+        """Store named records as they come (each compressed), readable one at a time.
+
+        Without a cache the records are still consumed (producing them may have effects).
+        """
+        if self.root is None:
+            for _record in records:
+                pass
+            return
+        path = self._path(namespace, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        index: dict[str, tuple[int, int]] = {}
+        with os.fdopen(handle, "wb") as file:
+            for name, data in records:
+                packed = zlib.compress(data, 1)
+                index[name] = (file.tell(), len(packed))
+                file.write(packed)
+            where = file.tell()
+            file.write(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+            file.write(where.to_bytes(8, "little"))
+        os.replace(temporary, path)
+
+    def records(self, namespace: str, key: str) -> Records | None:
+        """The records stored under ``key``, or ``None``."""
+        if self.root is None:
+            return None
+        try:
+            return Records(self._path(namespace, key))
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            return None
+
     def entry_path(self, namespace: str, key: str) -> Path | None:
         """Where an entry is (or would be) stored; ``None`` without a cache."""
         return None if self.root is None else self._path(namespace, key)
@@ -123,3 +156,33 @@ class Cache:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
         os.replace(temporary, path)
+
+
+class Records:
+    """Reads records written by :meth:`Cache.write_records`, one at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open("rb")
+        try:
+            self._file.seek(-8, os.SEEK_END)
+            where = int.from_bytes(self._file.read(8), "little")
+            self._file.seek(where)
+            index = pickle.loads(self._file.read()[:-8])
+        except Exception:
+            self._file.close()
+            raise
+        if not isinstance(index, dict):
+            self._file.close()
+            raise ValueError(f"{path} holds no records")
+        self._index: dict[str, tuple[int, int]] = index
+
+    def get(self, name: str) -> bytes | None:
+        found = self._index.get(name)
+        if found is None:
+            return None
+        offset, length = found
+        self._file.seek(offset)
+        return zlib.decompress(self._file.read(length))
+
+    def close(self) -> None:
+        self._file.close()

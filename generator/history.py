@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import re
 import subprocess
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,7 +202,9 @@ class BlobReader:
         self.root = root
         """The archive's work tree."""
         self._repo = git.Repo(root)
-        self._cache: dict[str, str] = {}
+        # A few recent texts only: memory must not grow with the number of versions.
+        self._recent: OrderedDict[str, str] = OrderedDict()
+        self._reported: set[str] = set()
 
     def __enter__(self) -> BlobReader:
         return self
@@ -220,20 +223,25 @@ class BlobReader:
 
     def text(self, version: Version, diag: Diagnostics) -> str:
         """The version's text; invalid UTF-8 is replaced and reported, never fatal."""
-        cached = self._cache.get(version.blob)
+        cached = self._recent.get(version.blob)
         if cached is not None:
+            self._recent.move_to_end(version.blob)
             return cached
         data = self.raw(version.blob)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            diag.warning(
-                Origin(version.path),
-                "text",
-                f"not valid UTF-8 at byte {exc.start} in commit {version.commit[:12]}; "
-                "invalid bytes are shown as \ufffd",
-            )
+            if version.blob not in self._reported:  # once per text, however often it is read
+                self._reported.add(version.blob)
+                diag.warning(
+                    Origin(version.path),
+                    "text",
+                    f"not valid UTF-8 at byte {exc.start} in commit {version.commit[:12]}; "
+                    "invalid bytes are shown as \ufffd",
+                )
             text = data.decode("utf-8", errors="replace")
         text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-        self._cache[version.blob] = text
+        self._recent[version.blob] = text
+        if len(self._recent) > 8:
+            self._recent.popitem(last=False)
         return text

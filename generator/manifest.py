@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -34,16 +35,18 @@ def url_of(dest: str) -> str:
 
 
 def write_manifest(
-    site: Path, site_url: str, known: dict[str, tuple[list[str], bool]] | None = None
-) -> dict[str, list[str]]:
+    site: Path,
+    site_url: str,
+    known: Callable[[str], tuple[list[str], bool] | None] = lambda path: None,
+) -> None:
     """Write the manifest and a sitemap of its pages; both deterministic.
 
-    ``known`` gives the anchors of pages already seen while rendering (by output path), so
-    that only the other files need reading.
+    ``known`` gives the anchors of a page already seen while rendering (by output path), so
+    that only the other pages need reading. Each URL becomes its manifest line at once, so
+    memory holds text, not every anchor of every version as objects.
     """
-    known = known or {}
-    urls: dict[str, list[str]] = {}
-    retired: set[str] = set()
+    lines: list[str] = []
+    pages: list[str] = []
     for folder, _dirs, names in os.walk(site):
         relative = os.path.relpath(folder, site)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
@@ -52,25 +55,23 @@ def write_manifest(
             if path.startswith(_SKIP):
                 continue
             url = url_of(path)
+            anchors: list[str] = []
             if name.endswith(".html"):
-                found = known.get(path)
+                found = known(path)
                 if found is None:
                     found = page_anchors((site / path).read_bytes())
                 anchors, is_retired = found
-                urls[url] = anchors
-                if is_retired:
-                    retired.add(url)
-            else:
-                urls[url] = []
-    urls = dict(sorted(urls.items()))
-    # One line per URL: readable in a diff, and written by json's fast encoder.
-    lines = ",\n".join(f"{json.dumps(url)}: {json.dumps(a)}" for url, a in urls.items())
+                if not is_retired and (url.endswith("/") or url == ""):
+                    pages.append(url)  # redirects and tombstones stay out of the sitemap
+            lines.append(f"{json.dumps(url)}: {json.dumps(anchors)}")
+    # One line per URL, in order: readable in a diff, and written by json's fast encoder.
+    lines.sort()
     (site / MANIFEST_NAME).write_text(
-        '{"format": 1, "urls": {\n' + lines + "\n}}\n", encoding="utf-8"
+        '{"format": 1, "urls": {\n' + ",\n".join(lines) + "\n}}\n", encoding="utf-8"
     )
+    del lines
+    pages.sort()
     base = site_url.rstrip("/") + "/" if site_url else "/"
-    # Redirects and tombstones stay out of the sitemap.
-    pages = [u for u in urls if (u.endswith("/") or u == "") and u not in retired]
     sitemap = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -79,7 +80,6 @@ def write_manifest(
     ).encode()
     (site / "sitemap.xml").write_bytes(sitemap)
     (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap, mtime=0))
-    return urls
 
 
 def read_manifest(path: Path) -> dict[str, list[str]]:

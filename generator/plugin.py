@@ -11,8 +11,6 @@ import json
 import logging
 import multiprocessing
 import os
-import pickle
-import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from html import escape
@@ -33,7 +31,7 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 
 from .build import build_site
-from .cache import Cache, code_fingerprint, digest, tree_digest
+from .cache import Cache, Records, code_fingerprint, digest, tree_digest
 from .carry import Output, PreviousSite, publish, set_aside
 from .config import SiteConfig
 from .diagnostics import LOGGER_NAME, Severity
@@ -225,12 +223,11 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         )
         rendered = {key for _stream, key in todo}
         outputs: list[Output] = []
+        stream_of: dict[str, str] = {}  # output path -> stream key, for its anchors
         for stream, key in zip(self.streams, keys, strict=True):
-            stored = cache.get("anchors", key)
             for url in stream.urls:
                 dest = f"{url}index.html"
-                if stored is not None and dest in stored:
-                    self.anchors[dest] = stored[dest]
+                stream_of[dest] = key
                 write = None if key in rendered else _cached_page(cache, key, dest)
                 outputs.append(Output(dest, digest(key, dest), write))
         for static in self.static_files:
@@ -249,7 +246,11 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 )
             folder_keys = publish(site_dir, outputs, foreign, previous)
         log.debug(f"govsite: {previous.carried} folders carried from the previous build")
-        write_manifest(site_dir, config.site_url or "", self.anchors)
+        del outputs
+        _close_stream()
+        write_manifest(
+            site_dir, config.site_url or "", _AnchorSource(self.anchors, cache, stream_of)
+        )
         previous.finish(site_dir, folder_keys)
         self.anchors, self.previous = {}, None
 
@@ -322,12 +323,14 @@ def _build_stream_job(index: int) -> dict[str, tuple[list[str], bool]]:
     assert _BUILDING is not None
     plugin, config, cache, todo = _BUILDING
     stream, key = todo[index]
-    outputs: dict[str, bytes] = {}
     anchors: dict[str, tuple[list[str], bool]] = {}
-    for dest, output in plugin._build_stream(stream, config):
-        outputs[dest] = output.encode("utf-8", errors="xmlcharrefreplace")
-        anchors[dest] = page_anchors(output)
-    cache.write_bytes("pages", key, zlib.compress(pickle.dumps(outputs), 1))
+
+    def pages() -> Iterator[tuple[str, bytes]]:
+        for dest, output in plugin._build_stream(stream, config):
+            anchors[dest] = page_anchors(output)
+            yield dest, output.encode("utf-8", errors="xmlcharrefreplace")
+
+    cache.write_records("pages", key, pages())  # one page in memory at a time
     return anchors
 
 
@@ -355,18 +358,53 @@ def _blob_writer(blobs: BlobReader, blob: str) -> Callable[[Path], None]:
     return write
 
 
-_LAST_STREAM: list[tuple[str, dict[str, bytes]]] = []
-"""The last stream's pages read from the cache (its pages are written one after another)."""
+class _AnchorSource:
+    """Anchors of the pages rendered by this or an earlier build, one stream in memory."""
+
+    def __init__(
+        self,
+        pages: dict[str, tuple[list[str], bool]],
+        cache: Cache,
+        stream_of: dict[str, str],
+    ) -> None:
+        self.pages, self.cache, self.stream_of = pages, cache, stream_of
+        self.key = ""
+        self.stored: dict[str, tuple[list[str], bool]] = {}
+
+    def __call__(self, path: str) -> tuple[list[str], bool] | None:
+        if path in self.pages:
+            return self.pages[path]
+        key = self.stream_of.get(path)
+        if key is None:
+            return None
+        if key != self.key:
+            stored = self.cache.get("anchors", key)
+            self.key, self.stored = key, stored if isinstance(stored, dict) else {}
+        return self.stored.get(path)
+
+
+_OPEN_STREAM: list[tuple[str, Records]] = []
+"""The cached pages of the stream being written (its pages come one after another)."""
+
+
+def _close_stream() -> None:
+    for _key, records in _OPEN_STREAM:
+        records.close()
+    _OPEN_STREAM.clear()
 
 
 def _cached_page(cache: Cache, key: str, dest: str) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        if not _LAST_STREAM or _LAST_STREAM[0][0] != key:
-            stored = cache.get_bytes("pages", key)
-            if stored is None:
+        if not _OPEN_STREAM or _OPEN_STREAM[0][0] != key:
+            _close_stream()
+            records = cache.records("pages", key)
+            if records is None:
                 raise PluginError(f"govsite: the cache lost the pages of {dest}; build again")
-            _LAST_STREAM[:] = [(key, pickle.loads(zlib.decompress(stored)))]
-        path.write_bytes(_LAST_STREAM[0][1][dest])
+            _OPEN_STREAM.append((key, records))
+        data = _OPEN_STREAM[0][1].get(dest)
+        if data is None:
+            raise PluginError(f"govsite: the cache lost the page {dest}; build again")
+        path.write_bytes(data)
 
     return write
 
