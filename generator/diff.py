@@ -32,18 +32,32 @@ def tokens(text: str) -> list[str]:
 def word_diff(old: str, new: str) -> list[Segment]:
     """Segments that rebuild ``old`` (= and -) and ``new`` (= and +) exactly."""
     a, b = tokens(old), tokens(new)
-    if len(a) * len(b) > WORD_BUDGET:
+    # Edits are usually local: the common beginning and end are kept as they are, and only
+    # the middle goes to the (quadratic) matcher.
+    limit = min(len(a), len(b))
+    head = 0
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if len(middle_a) * len(middle_b) > WORD_BUDGET:
         return [s for s in (Segment("-", old), Segment("+", new)) if s.text]
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
     segments: list[Segment] = []
+    if head:
+        segments.append(Segment("=", "".join(a[:head])))
+    matcher = SequenceMatcher(None, middle_a, middle_b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            segments.append(Segment("=", "".join(a[i1:i2])))
+            segments.append(Segment("=", "".join(middle_a[i1:i2])))
             continue
         if i2 > i1:
-            segments.append(Segment("-", "".join(a[i1:i2])))
+            segments.append(Segment("-", "".join(middle_a[i1:i2])))
         if j2 > j1:
-            segments.append(Segment("+", "".join(b[j1:j2])))
+            segments.append(Segment("+", "".join(middle_b[j1:j2])))
+    if tail:
+        segments.append(Segment("=", "".join(a[len(a) - tail :])))
     return _merge(segments)
 
 

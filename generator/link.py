@@ -388,6 +388,8 @@ def track_documents(
 ) -> None:
     """Track every document, in parallel when there are several to do and a cache."""
     todo = [d for d in documents if not cache.exists("tracks", _track_key(d))]
+    # Longest histories first, so that no core is left with a long one at the end.
+    todo.sort(key=lambda d: len(d.versions), reverse=True)
     if workers > 1 and len(todo) >= 4 and cache.root is not None:
         base_urls = texts.base_urls
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -121,18 +121,29 @@ def _words(text: str) -> list[str]:
 
 def similarity(a: str, b: str) -> float:
     """Share of words in common (a cheap bag-of-words Dice coefficient)."""
-    words_a, words_b = _words(a), _words(b)
-    if not words_a or not words_b:
-        return 1.0 if words_a == words_b else 0.0
+    return _similarity(_word_counts(a), _words(b))
+
+
+def _word_counts(text: str) -> tuple[dict[str, int], int]:
     counts: dict[str, int] = {}
-    for word in words_a:
+    words = _words(text)
+    for word in words:
         counts[word] = counts.get(word, 0) + 1
+    return counts, len(words)
+
+
+def _similarity(counted: tuple[dict[str, int], int], words_b: list[str]) -> float:
+    counts, total_a = counted
+    if not total_a or not words_b:
+        return 1.0 if total_a == len(words_b) else 0.0
+    used: dict[str, int] = {}
     common = 0
     for word in words_b:
-        if counts.get(word, 0) > 0:
-            counts[word] -= 1
+        seen = used.get(word, 0)
+        if seen < counts.get(word, 0):
+            used[word] = seen + 1
             common += 1
-    return 2 * common / (len(words_a) + len(words_b))
+    return 2 * common / (total_a + len(words_b))
 
 
 def align(old: list[str], new: list[str]) -> list[Pair]:
@@ -192,13 +203,15 @@ def _pair_similar(
         return result
     window = len(olds) if len(olds) * len(news) <= PAIRING_BUDGET else 10
     free = set(olds)
+    counted = {i: _word_counts(old[i]) for i in olds}  # each old block counted once
     for position, j in enumerate(news):
         centre = int(position * len(olds) / len(news))
         best, best_score = None, SIMILAR
+        words = _words(new[j])
         for i in olds[max(0, centre - window) : centre + window + 1]:
             if i not in free:
                 continue
-            score = similarity(old[i], new[j])
+            score = _similarity(counted[i], words)
             if score >= best_score:
                 best, best_score = i, score
         if best is not None:
