@@ -70,6 +70,7 @@ class PreviousSite:
         """Where the record of this build goes (``None``: keep no record)."""
         self.carried = 0
         """Folders moved back so far."""
+        self._carried_paths: set[str] = set()
 
     def take(self, path: str, folder: _Folder, site_dir: Path) -> bool:
         """Move the folder at ``path`` back into the new site when nothing in it changed.
@@ -88,6 +89,7 @@ class PreviousSite:
         except OSError:
             return False
         self.carried += 1
+        self._carried_paths.add(path)
         return True
 
     def _untouched(self, source: Path, path: str, folder: _Folder) -> bool:
@@ -118,11 +120,19 @@ class PreviousSite:
             shutil.rmtree(self.root, ignore_errors=True)
         if self.work_dir is None:
             return
+        # Files in carried folders are as recorded (checked before the move): keep their
+        # record; stat only what was written.
         stats: dict[str, list[int]] = {}
+        for file, recorded in self.stats.items():
+            folder = file[: file.rfind("/") + 1]
+            while folder and folder not in self._carried_paths:
+                folder = folder[: folder.rstrip("/").rfind("/") + 1]
+            if folder:
+                stats[file] = recorded
         for path in keys:
             parent = path[: path.rstrip("/").rfind("/") + 1]
-            if parent in keys:
-                continue  # walked with its parent
+            if parent in keys or path in self._carried_paths:
+                continue  # walked with its parent, or carried as recorded
             for folder, _dirs, names in os.walk(site_dir / path):
                 prefix = os.path.relpath(folder, site_dir).replace(os.sep, "/") + "/"
                 for name in names:
