@@ -181,8 +181,8 @@ class Records:
         if found is None:
             return None
         offset, length = found
-        self._file.seek(offset)
-        return zlib.decompress(self._file.read(length))
+        # A positional read: forked processes may share this open file, but not an offset.
+        return zlib.decompress(os.pread(self._file.fileno(), length, offset))
 
     def close(self) -> None:
         self._file.close()

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import ClassVar
 
-from .cache import Cache, code_fingerprint, digest
+from .cache import Cache, Records, code_fingerprint, digest
 from .diagnostics import Diagnostics, Origin
 from .diff import Segment, word_count, word_diff
 from .history import ArchiveHistory, Version, VersionKind
@@ -83,15 +85,18 @@ class DocumentVersion:
     _clause_ids: list[str] = field(default_factory=list)
     _pairs: list[Pair] | None = None
     _diffs: dict[int, list[Segment]] = field(default_factory=dict)
-    _ids_loaded: bool = True
-    _load: Callable[[], None] | None = None
-    """Loads the tracked clauses of the whole document from the cache, when first needed."""
+    _stored: StoredClauses | None = None
+    """Where the tracked clauses are kept when not in memory (the build cache)."""
+    _index: int = 0
+    """Position among the document's versions (the record's name in the cache)."""
+    _ids_here: bool = True
+    """Whether ``_clause_ids`` holds the ids even though the rest is stored."""
 
     @property
     def clause_ids(self) -> list[str]:
         """Stable id of each block of the text, the same for the same clause across versions."""
-        if not self._ids_loaded and self._load is not None:
-            self._load()
+        if self._stored is not None and not self._ids_here:
+            return self._stored.version(self._index)[0]
         return self._clause_ids
 
     @clause_ids.setter
@@ -101,8 +106,8 @@ class DocumentVersion:
     @property
     def pairs(self) -> list[Pair] | None:
         """Alignment with the previous version's blocks (``None`` for the first)."""
-        if self._load is not None:
-            self._load()
+        if self._stored is not None:
+            return self._stored.version(self._index)[1]
         return self._pairs
 
     @pairs.setter
@@ -112,13 +117,20 @@ class DocumentVersion:
     @property
     def diffs(self) -> dict[int, list[Segment]]:
         """Word diff of each changed block, by its index in this version."""
-        if self._load is not None:
-            self._load()
+        if self._stored is not None:
+            return self._stored.version(self._index)[2]
         return self._diffs
 
     @diffs.setter
     def diffs(self, value: dict[int, list[Segment]]) -> None:
         self._diffs = value
+
+    def store(self, stored: StoredClauses, index: int, keep_ids: bool) -> None:
+        """Leave the tracked clauses in the cache, read again when used."""
+        self._stored, self._index, self._ids_here = stored, index, keep_ids
+        if not keep_ids:
+            self._clause_ids = []
+        self._pairs, self._diffs = None, {}
 
     @property
     def is_removal(self) -> bool:
@@ -426,47 +438,96 @@ def track_document(document: LinkedDocument, texts: TextSource, cache: Cache) ->
     """
     key = _track_key(document)
     summary = cache.get("tracks", key)
+    stored = StoredClauses(cache, key)
     if (
         summary is not None
         and len(summary) == len(document.versions)
         and cache.exists("clauses", key)
     ):
-        # Only the sizes of changes now; clause ids, alignments and diffs when first used
-        # (a rebuild that renders none of this document's history pages never reads them).
-        # The latest text's ids come with the summary: the document's own page shows them.
-        loader = _ClauseLoader(cache, key, document)
-        for entry, (count, stats, ids) in zip(document.versions, summary, strict=True):
-            entry.clause_count, entry.stats, entry._load = count, stats, loader
-            entry._ids_loaded = ids is not None
-            entry._clause_ids = ids or []
+        # Only the sizes of changes now; clause ids, alignments and diffs when used, one
+        # version at a time (a rebuild that renders none of this document's history pages
+        # never reads them). The latest text's ids come with the summary: the document's
+        # own page shows them.
+        for index, (entry, (count, stats, ids)) in enumerate(
+            zip(document.versions, summary, strict=True)
+        ):
+            entry.clause_count, entry.stats = count, stats
+            if ids is not None:
+                entry.clause_ids = ids
+            entry.store(stored, index, keep_ids=ids is not None)
         return
-    _track(document, texts, cache)
+    if cache.root is None:
+        for _ in _track(document, texts, cache, keep=True):
+            pass
+        return
+
+    def records() -> Iterator[tuple[str, bytes]]:
+        for index, entry in _track(document, texts, cache, keep=False):
+            data = (entry._clause_ids, entry._pairs, entry._diffs)
+            yield str(index), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+    cache.write_records("clauses", key, records())
     versions = document.versions
     latest = max((i for i, e in enumerate(versions) if not e.is_removal), default=None)
-    cache.put("clauses", key, [(e.clause_ids, e.pairs, e.diffs) for e in versions])
     cache.put(
         "tracks",
         key,
         [
-            (e.clause_count, e.stats, e.clause_ids if i == latest else None)
+            (e.clause_count, e.stats, e._clause_ids if i == latest else None)
             for i, e in enumerate(versions)
         ],
     )
+    for index, entry in enumerate(versions):
+        entry.store(stored, index, keep_ids=index == latest)
 
 
-class _ClauseLoader:
-    """Reads a document's tracked clauses from the cache into its versions, once."""
+TrackedClauses = tuple[list[str], list[Pair] | None, dict[int, list[Segment]]]
+"""A version's clause ids, alignment with the previous version and word diffs."""
 
-    def __init__(self, cache: Cache, key: str, document: LinkedDocument) -> None:
-        self.cache, self.key, self.document = cache, key, document
 
-    def __call__(self) -> None:
-        stored = self.cache.get("clauses", self.key)
-        if stored is None or len(stored) != len(self.document.versions):
-            raise RuntimeError(f"the build cache lost the clauses of {self.document.key}")
-        for entry, (clause_ids, pairs, diffs) in zip(self.document.versions, stored, strict=True):
-            entry._load, entry._ids_loaded = None, True
-            entry.clause_ids, entry.pairs, entry.diffs = clause_ids, pairs, diffs
+class StoredClauses:
+    """A document's tracked clauses in the cache, read one version at a time.
+
+    The last few versions read stay in memory (a changes page needs two), so memory does
+    not grow with the length of a document's history.
+    """
+
+    RECENT_SIZE = 8
+    _recent: ClassVar[OrderedDict[tuple[str, int], TrackedClauses]] = OrderedDict()
+
+    _open: ClassVar[list[tuple[str, Records]]] = []
+    """The records file read last (versions of one document are read one after another)."""
+
+    def __init__(self, cache: Cache, key: str) -> None:
+        self.cache, self.key = cache, key
+
+    def _records(self) -> Records:
+        opened = StoredClauses._open
+        if opened and opened[0][0] == self.key:
+            return opened[0][1]
+        for _key, records in opened:
+            records.close()
+        opened.clear()
+        found = self.cache.records("clauses", self.key)
+        if found is None:
+            raise RuntimeError(f"the build cache lost tracked clauses ({self.key[:12]})")
+        opened.append((self.key, found))
+        return found
+
+    def version(self, index: int) -> TrackedClauses:
+        recent = StoredClauses._recent
+        found = recent.get((self.key, index))
+        if found is not None:
+            recent.move_to_end((self.key, index))
+            return found
+        data = self._records().get(str(index))
+        if data is None:
+            raise RuntimeError(f"the build cache lost tracked clauses ({self.key[:12]})")
+        loaded: TrackedClauses = pickle.loads(data)
+        recent[(self.key, index)] = found = loaded
+        while len(recent) > self.RECENT_SIZE:
+            recent.popitem(last=False)
+        return found
 
 
 def _track_key(document: LinkedDocument) -> str:
@@ -477,10 +538,18 @@ def _track_key(document: LinkedDocument) -> str:
     )
 
 
-def _track(document: LinkedDocument, texts: TextSource, cache: Cache) -> None:
+def _track(
+    document: LinkedDocument, texts: TextSource, cache: Cache, *, keep: bool
+) -> Iterator[tuple[int, DocumentVersion]]:
+    """Track each version in turn, yielding it when done.
+
+    Without ``keep`` a version's alignment and diffs are dropped once it has been yielded,
+    and its clause ids once a later version has been tracked against it: memory holds two
+    versions, not the whole history.
+    """
     last_text: DocumentVersion | None = None
     previous: DocumentVersion | None = None
-    for entry in document.versions:
+    for index, entry in enumerate(document.versions):
         if entry.is_removal:
             if last_text is not None:
                 entry.stats = ChangeStats(
@@ -488,6 +557,7 @@ def _track(document: LinkedDocument, texts: TextSource, cache: Cache) -> None:
                     words_removed=sum(word_count(t) for t in texts.block_texts(last_text.version)),
                 )
             previous = entry
+            yield index, entry
             continue
         new_texts = texts.block_texts(entry.version)
         if last_text is None:
@@ -511,6 +581,11 @@ def _track(document: LinkedDocument, texts: TextSource, cache: Cache) -> None:
                 entry.diffs, entry.stats = _stats(entry.pairs, [], new_texts)
             else:
                 entry.pairs, entry.diffs, entry.stats = pairs, dict(diffs), replace(stats)
+        yield index, entry
+        if not keep:
+            entry.pairs, entry.diffs = None, {}
+            if last_text is not None:
+                last_text._clause_ids = []  # its count stays
         last_text = previous = entry
 
 

@@ -125,3 +125,29 @@ def test_a_build_without_the_cache_equals_a_cached_one(tmp_path: Path) -> None:
     uncached = build(tmp_path, "uncached")  # everything made in this process
     assert (uncached / "data/dataset.zip").is_file()
     assert same_trees(cached, uncached) == []
+
+
+def test_tracked_clauses_read_back_from_the_cache_equal_those_kept_in_memory(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from generator.build import build_site
+    from generator.link import StoredClauses
+
+    config = make_site(tmp_path)
+    Archive.existing(tmp_path).commit("2024-09-01", {"sources/Acme/Terms of Service.md": ""})
+    Archive.existing(tmp_path).commit(
+        "2024-10-01", {"sources/Acme/Terms of Service.md": TERMS_V3 + "\nBack.\n"}
+    )
+    in_memory = build_site(replace(config, cache_dir=None), render=False).model
+    for _ in range(2):  # computed and stored; then read from the cache only
+        StoredClauses._recent.clear()
+        stored = build_site(config, render=False).model
+        assert in_memory is not None and stored is not None
+        versions = stored.documents["acme/terms"].versions
+        assert all(v._stored is not None for v in versions)  # not held in memory
+        for kept, read in zip(in_memory.documents["acme/terms"].versions, versions, strict=True):
+            assert (kept.clause_ids, kept.pairs, kept.diffs, kept.stats, kept.clause_count) == (
+                read.clause_ids, read.pairs, read.diffs, read.stats, read.clause_count
+            )  # fmt: skip
