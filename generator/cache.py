@@ -186,3 +186,30 @@ class Records:
 
     def close(self) -> None:
         self._file.close()
+
+
+_OPEN: dict[tuple[str, str], tuple[str, Records]] = {}
+"""The records file read last, per cache and namespace: records of one key (the pages of a
+document, the versions of a document) are read one after another, so it stays open."""
+
+
+def read_record(cache: Cache, namespace: str, key: str, name: str) -> bytes | None:
+    """One record of ``key``, or ``None`` when the cache does not have it."""
+    slot = (str(cache.root), namespace)
+    held = _OPEN.get(slot)
+    if held is None or held[0] != key:
+        if held is not None:
+            held[1].close()
+            del _OPEN[slot]
+        records = cache.records(namespace, key)
+        if records is None:
+            return None
+        held = _OPEN[slot] = (key, records)
+    return held[1].get(name)
+
+
+def close_records() -> None:
+    """Close the records files :func:`read_record` keeps open."""
+    for _key, records in _OPEN.values():
+        records.close()
+    _OPEN.clear()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
-from .cache import Cache, Records, code_fingerprint, digest
+from .cache import Cache, code_fingerprint, digest, read_record
 from .diagnostics import Diagnostics, Origin
 from .diff import Segment, word_count, word_diff
 from .history import ArchiveHistory, Version, VersionKind
@@ -495,24 +495,8 @@ class StoredClauses:
     RECENT_SIZE = 8
     _recent: ClassVar[OrderedDict[tuple[str, int], TrackedClauses]] = OrderedDict()
 
-    _open: ClassVar[list[tuple[str, Records]]] = []
-    """The records file read last (versions of one document are read one after another)."""
-
     def __init__(self, cache: Cache, key: str) -> None:
         self.cache, self.key = cache, key
-
-    def _records(self) -> Records:
-        opened = StoredClauses._open
-        if opened and opened[0][0] == self.key:
-            return opened[0][1]
-        for _key, records in opened:
-            records.close()
-        opened.clear()
-        found = self.cache.records("clauses", self.key)
-        if found is None:
-            raise RuntimeError(f"the build cache lost tracked clauses ({self.key[:12]})")
-        opened.append((self.key, found))
-        return found
 
     def version(self, index: int) -> TrackedClauses:
         recent = StoredClauses._recent
@@ -520,7 +504,7 @@ class StoredClauses:
         if found is not None:
             recent.move_to_end((self.key, index))
             return found
-        data = self._records().get(str(index))
+        data = read_record(self.cache, "clauses", self.key, str(index))
         if data is None:
             raise RuntimeError(f"the build cache lost tracked clauses ({self.key[:12]})")
         loaded: TrackedClauses = pickle.loads(data)

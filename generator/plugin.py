@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 
 from .build import build_site
-from .cache import Cache, Records, code_fingerprint, digest, tree_digest
+from .cache import Cache, close_records, code_fingerprint, digest, read_record, tree_digest
 from .carry import Output, PreviousSite, publish, set_aside
 from .config import SiteConfig
 from .diagnostics import LOGGER_NAME, Severity
@@ -247,7 +247,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             folder_keys = publish(site_dir, outputs, foreign, previous)
         log.debug(f"govsite: {previous.carried} folders carried from the previous build")
         del outputs
-        _close_stream()
+        close_records()
         write_manifest(
             site_dir, config.site_url or "", _AnchorSource(self.anchors, cache, stream_of)
         )
@@ -383,25 +383,9 @@ class _AnchorSource:
         return self.stored.get(path)
 
 
-_OPEN_STREAM: list[tuple[str, Records]] = []
-"""The cached pages of the stream being written (its pages come one after another)."""
-
-
-def _close_stream() -> None:
-    for _key, records in _OPEN_STREAM:
-        records.close()
-    _OPEN_STREAM.clear()
-
-
 def _cached_page(cache: Cache, key: str, dest: str) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        if not _OPEN_STREAM or _OPEN_STREAM[0][0] != key:
-            _close_stream()
-            records = cache.records("pages", key)
-            if records is None:
-                raise PluginError(f"govsite: the cache lost the pages of {dest}; build again")
-            _OPEN_STREAM.append((key, records))
-        data = _OPEN_STREAM[0][1].get(dest)
+        data = read_record(cache, "pages", key, dest)
         if data is None:
             raise PluginError(f"govsite: the cache lost the page {dest}; build again")
         path.write_bytes(data)
