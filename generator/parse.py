@@ -62,9 +62,12 @@ def _lines(token: Token, offset: int) -> tuple[int, int]:
 
 # Where a top-level block must begin: at the margin after a blank line, outside a fenced
 # code block, and not a list item (which could continue the list above). HTML blocks are
-# off (archived text never becomes markup), and a text with reference definitions, which
-# reach across the whole text, is never cut.
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+# off (archived text never becomes markup). A fence line at the margin is always at the top
+# level (a list item's or quote's content cannot start there), so those fences are followed
+# exactly; a fence line indented by one to three spaces may be inside a list item or not, so
+# such a text is never cut, nor is one with reference definitions (they reach across).
+_FENCE = re.compile(r"(`{3,}|~{3,})")
+_INDENTED_FENCE = re.compile(r"(?m)^ {1,3}(?:`{3}|~{3})")
 _LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
@@ -75,7 +78,7 @@ def top_level_pieces(text: str) -> list[tuple[int, str]]:
     Parsing the pieces one by one gives the same blocks as parsing the whole text; pieces
     recur from version to version, so each distinct piece needs parsing only once.
     """
-    if "]:" in text:
+    if "]:" in text or _INDENTED_FENCE.search(text):
         return [(0, text)]
     lines = text.split("\n")
     pieces: list[tuple[int, str]] = []

@@ -77,13 +77,23 @@ LINES = [
     "  ```", "- ```", "    indented code", "> quoted", ">", "| a | b |", "| --- | --- |",
     "***", "---", "===", "Text with [a link](#heading) and *stress*.", "\tTabbed",
     "``` not `a fence", "<div>raw</div>", "Setext title", "[ref]", "\u00a0nbsp start",
+    "> ```", "   ~~~", "1. ```", "    ```",
 ]  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(LINES), max_size=40), st.sampled_from(["\n", "\r\n"]))
 def test_parsing_in_pieces_equals_parsing_whole(lines: list[str], newline: str) -> None:
     assert_same_as_whole(newline.join(lines))
+
+
+FENCE_LINES = ["```", "  ```", "   ~~~", "~~~", "````", "- item", "- ```", "> ```", "1. x", "", "", "# H", "text", "    code"]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(FENCE_LINES), max_size=12))
+def test_parsing_in_pieces_equals_parsing_whole_around_fences(lines: list[str]) -> None:
+    assert_same_as_whole("\n".join(lines))
 
 
 def test_pieces_cut_only_where_a_top_level_block_starts() -> None:
@@ -91,6 +101,14 @@ def test_pieces_cut_only_where_a_top_level_block_starts() -> None:
     pieces = top_level_pieces(text)
     assert [line for line, _ in pieces] == [0, 2, 8, 13]
     assert "".join(piece for _, piece in pieces) == text
+    assert_same_as_whole(text)
+
+
+def test_a_fence_that_may_be_inside_a_list_item_keeps_a_text_whole() -> None:
+    # The indented fence belongs to the list item; the one at the margin then opens a fence
+    # at the top level that runs to the end, heading included (found by hypothesis).
+    text = "- item\n  ```\n```\n\n# Heading"
+    assert len(top_level_pieces(text)) == 1
     assert_same_as_whole(text)
 
 
