@@ -20,13 +20,18 @@ _SKIP = ("assets/", "search/", "sitemap.xml", MANIFEST_NAME)
 _REDIRECT = b'<meta http-equiv="refresh"'
 
 
-def page_anchors(html: str | bytes) -> tuple[list[str], bool]:
-    """The promised anchors of one rendered page, and whether it is a retired page."""
+PageAnchors = tuple[str, bool]
+"""A page's promised anchors as the JSON array its manifest line holds, and whether it is a
+retired page (a tombstone or a redirect, which stands for the whole old page)."""
+
+
+def page_anchors(html: str | bytes) -> PageAnchors:
+    """The promised anchors of one rendered page (see :data:`PageAnchors`)."""
     data = html.encode("utf-8") if isinstance(html, str) else html
     if _REDIRECT in data or b"data-govsite-retired" in data:
-        return [], True
+        return "[]", True
     found = {m.decode("utf-8", "replace") for m in _ID.findall(data)}
-    return sorted(a for a in found if not _NOT_PROMISED.match(a)), False
+    return json.dumps(sorted(a for a in found if not _NOT_PROMISED.match(a))), False
 
 
 def url_of(dest: str) -> str:
@@ -37,7 +42,7 @@ def url_of(dest: str) -> str:
 def write_manifest(
     site: Path,
     site_url: str,
-    known: Callable[[str], tuple[list[str], bool] | None] = lambda path: None,
+    known: Callable[[str], PageAnchors | None] = lambda path: None,
 ) -> None:
     """Write the manifest and a sitemap of its pages; both deterministic.
 
@@ -55,7 +60,7 @@ def write_manifest(
             if path.startswith(_SKIP):
                 continue
             url = url_of(path)
-            anchors: list[str] = []
+            anchors = "[]"
             if name.endswith(".html"):
                 found = known(path)
                 if found is None:
@@ -63,7 +68,7 @@ def write_manifest(
                 anchors, is_retired = found
                 if not is_retired and (url.endswith("/") or url == ""):
                     pages.append(url)  # redirects and tombstones stay out of the sitemap
-            lines.append(f"{json.dumps(url)}: {json.dumps(anchors)}")
+            lines.append(f"{json.dumps(url)}: {anchors}")
     # One line per URL, in order: readable in a diff, and written by json's fast encoder.
     lines.sort()
     (site / MANIFEST_NAME).write_text(

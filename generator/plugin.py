@@ -36,7 +36,7 @@ from .carry import Output, PreviousSite, publish, set_aside
 from .config import SiteConfig
 from .diagnostics import LOGGER_NAME, Severity
 from .history import BlobReader
-from .manifest import page_anchors, write_manifest
+from .manifest import PageAnchors, page_anchors, write_manifest
 from .pages import BlobFile, Page, PageStream, StaticFile
 from .render import PACKAGE_TEMPLATES, bytecode_cache
 from .safemd import clean_text
@@ -79,7 +79,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         self.env: jinja2.Environment | None = None
         self.files: Files | None = None
         self.captured: str | None = None
-        self.anchors: dict[str, tuple[list[str], bool]] = {}
+        self.anchors: dict[str, PageAnchors] = {}
         """Anchors of each page rendered, by output path, for the manifest."""
         self.blob_files: list[BlobFile] = []
         """Archived texts to publish at the end of the build, read from git one by one."""
@@ -318,12 +318,12 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
 _BUILDING: tuple[GovsitePlugin, MkDocsConfig, Cache, list[tuple[PageStream, str]]] | None = None
 
 
-def _build_stream_job(index: int) -> dict[str, tuple[list[str], bool]]:
+def _build_stream_job(index: int) -> dict[str, PageAnchors]:
     """Render one page stream into the site and the cache (run in a worker process)."""
     assert _BUILDING is not None
     plugin, config, cache, todo = _BUILDING
     stream, key = todo[index]
-    anchors: dict[str, tuple[list[str], bool]] = {}
+    anchors: dict[str, PageAnchors] = {}
 
     def pages() -> Iterator[tuple[str, bytes]]:
         for dest, output in plugin._build_stream(stream, config):
@@ -363,15 +363,15 @@ class _AnchorSource:
 
     def __init__(
         self,
-        pages: dict[str, tuple[list[str], bool]],
+        pages: dict[str, PageAnchors],
         cache: Cache,
         stream_of: dict[str, str],
     ) -> None:
         self.pages, self.cache, self.stream_of = pages, cache, stream_of
         self.key = ""
-        self.stored: dict[str, tuple[list[str], bool]] = {}
+        self.stored: dict[str, PageAnchors] = {}
 
-    def __call__(self, path: str) -> tuple[list[str], bool] | None:
+    def __call__(self, path: str) -> PageAnchors | None:
         if path in self.pages:
             return self.pages[path]
         key = self.stream_of.get(path)

@@ -240,25 +240,30 @@ class Renderer:
         for jurisdiction_id in model.content.jurisdictions:
             pages.append(self.jurisdiction_page(jurisdiction_id))
         pages.append(self.data_page())
-        files.extend(data_files(self.model, self.absolute))
+        files.extend(self.data_and_feeds())
         files.append(self.dataset())
         for page in pages:
             page.in_nav = page.kind == "hub"
-        files.extend(self.feeds())
         live = {page.url for page in pages} | {url for s in streams for url in s.urls}
         retired_pages, retired_files = self.retired(live)
         pages.extend(retired_pages)
         files.extend(retired_files)
         return pages, files, streams
 
-    def dataset(self) -> StaticFile:
-        """The dataset zip: kept in the cache, made again only when one of its inputs changed.
+    def data_and_feeds(self) -> list[StaticFile]:
+        """JSON records, CSV and feeds: from the cache when the model's inputs are unchanged."""
+        key = digest("data and feeds", self.model_key())
+        cached = self.cache.get("files", key)
+        if isinstance(cached, list):
+            return [StaticFile(path, content) for path, content in cached]
+        files = [*data_files(self.model, self.absolute), *self.feeds()]
+        self.cache.put("files", key, [(f.path, f.content) for f in files])
+        return files
 
-        It is the slowest file to make (every text, compressed), so the site layer may start
-        it in a background process while pages are built.
-        """
+    def model_key(self) -> str:
+        """Everything the model is made from: code, settings, content and every version."""
         model = self.model
-        key = digest(
+        return digest(
             code_fingerprint(),
             self.config.site_url,
             self.config.site_name,
@@ -266,11 +271,19 @@ class Renderer:
             self.config.attribution,
             tree_digest([self.config.content_dir]),
             *(
-                f"{d.key}|{e.slug}|{e.version.commit}|{e.version.blob}"
+                f"{d.key}|{e.slug}|{e.version.commit}|{e.version.blob}|{e.version.path}"
                 for d in model.documents.values()
                 for e in d.versions
             ),
         )
+
+    def dataset(self) -> StaticFile:
+        """The dataset zip: kept in the cache, made again only when one of its inputs changed.
+
+        It is the slowest file to make (every text, compressed), so the site layer may start
+        it in a background process while pages are built.
+        """
+        key = self.model_key()
         job = _DatasetJob(self, self.cache.entry_path("dataset", key))
         return StaticFile("data/dataset.zip", key=key, write=job.write, start=job.start)
 
