@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import multiprocessing.process
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -89,6 +90,12 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         """Data, feeds and assets to publish at the end of the build."""
         self.previous: PreviousSite | None = None
         """The last build's output, set aside for reuse."""
+        self.stream_keys: list[str] = []
+        """Cache key of each page stream (its inputs with the theme's)."""
+        self.todo: list[tuple[PageStream, str]] = []
+        """The streams whose pages are not in the cache, with their keys."""
+        self.renderer: multiprocessing.process.BaseProcess | None = None
+        """The forked process rendering them while mkdocs builds its pages."""
 
     @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -178,7 +185,37 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         self.env, self.files = env, files
         if self.site is not None and env.bytecode_cache is None:
             env.bytecode_cache = bytecode_cache(self.site.cache_dir)
+        self._start_streams(config)
         return env
+
+    def _start_streams(self, config: MkDocsConfig) -> None:
+        """Find the page streams whose inputs changed and start rendering them now.
+
+        The theme and navigation are ready, so a forked process renders them (on every
+        core) while mkdocs builds its own pages; ``on_post_build`` waits for it.
+        """
+        assert self.site is not None and self.nav is not None
+        cache = Cache(self.site.cache_dir)
+        theme_key = digest(
+            code_fingerprint(),
+            Path(config.config_file_path).read_bytes(),
+            tree_digest([Path(config.docs_dir)]),
+            tree_digest([self.site.templates_dir]),
+            *(f"{page.title}|{page.url}" for page in self.nav.pages),
+        )
+        self.stream_keys = [digest(theme_key, stream.fingerprint) for stream in self.streams]
+        self.todo = [
+            (stream, key)
+            for stream, key in zip(self.streams, self.stream_keys, strict=True)
+            if not cache.exists("pages", key)
+        ]
+        self.renderer = None
+        if self.todo and cache.root is not None:
+            context = multiprocessing.get_context("fork")
+            self.renderer = context.Process(
+                target=self._render_streams, args=(config, cache, self.todo)
+            )
+            self.renderer.start()
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         if self.captured is not None:
@@ -202,25 +239,23 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         if self.nav is None or self.env is None or self.files is None:
             return
         cache = Cache(self.site.cache_dir)
-        theme_key = digest(
-            code_fingerprint(),
-            Path(config.config_file_path).read_bytes(),
-            tree_digest([Path(config.docs_dir)]),
-            tree_digest([self.site.templates_dir]),
-            *(f"{page.title}|{page.url}" for page in self.nav.pages),
-        )
         site_dir = Path(config.site_dir)
-        foreign = _files_below(site_dir)  # what mkdocs (and other plugins) wrote
-        keys = [digest(theme_key, stream.fingerprint) for stream in self.streams]
-        todo = [
-            (stream, key)
-            for stream, key in zip(self.streams, keys, strict=True)
-            if not cache.exists("pages", key)
-        ]
-        self._render_streams(config, cache, todo)
+        keys, todo = self.stream_keys, self.todo
+        if self.renderer is not None:
+            self.renderer.join()
+            self.renderer = None
+            # Whatever the forked renderer did not finish is rendered here.
+            self._render_streams(
+                config, cache, [t for t in todo if not cache.exists("pages", t[1])]
+            )
+        else:
+            self._render_streams(config, cache, todo)
         log.debug(
             f"govsite: {len(self.streams) - len(todo)} of {len(self.streams)} page streams reused"
         )
+        streamed = {f"{url}index.html" for stream in self.streams for url in stream.urls}
+        # What mkdocs (and other plugins) wrote: everything but the streamed pages.
+        foreign = [path for path in _files_below(site_dir) if path not in streamed]
         rendered = {key for _stream, key in todo}
         outputs: list[Output] = []
         stream_of: dict[str, str] = {}  # output path -> stream key, for its anchors
