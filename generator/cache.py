@@ -14,11 +14,12 @@ import os
 import pickle
 import tempfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import markdown_it
 import mkdocs
@@ -70,6 +71,21 @@ def code_fingerprint() -> str:
     )
 
 
+@contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A file written beside ``path`` and moved onto it only when complete, so that readers
+    (and later builds) never see a torn file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            yield file
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 class Cache:
     """Pickled values by namespace and key; ``None`` root disables caching."""
 
@@ -112,11 +128,8 @@ class Cache:
             for _record in records:
                 pass
             return
-        path = self._path(namespace, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         index: dict[str, tuple[int, int]] = {}
-        with os.fdopen(handle, "wb") as file:
+        with replacing(self._path(namespace, key)) as file:
             for name, data in records:
                 packed = zlib.compress(data, 1)
                 index[name] = (file.tell(), len(packed))
@@ -124,7 +137,6 @@ class Cache:
             where = file.tell()
             file.write(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
             file.write(where.to_bytes(8, "little"))
-        os.replace(temporary, path)
 
     def records(self, namespace: str, key: str) -> Records | None:
         """The records stored under ``key``, or ``None``."""
@@ -139,23 +151,11 @@ class Cache:
         """Where an entry is (or would be) stored; ``None`` without a cache."""
         return None if self.root is None else self._path(namespace, key)
 
-    def get_bytes(self, namespace: str, key: str) -> bytes | None:
-        if self.root is None:
-            return None
-        try:
-            return self._path(namespace, key).read_bytes()
-        except OSError:
-            return None
-
     def write_bytes(self, namespace: str, key: str, data: bytes) -> None:
         if self.root is None:
             return
-        path = self._path(namespace, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as file:
+        with replacing(self._path(namespace, key)) as file:
             file.write(data)
-        os.replace(temporary, path)
 
 
 class Records:

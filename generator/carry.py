@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import digest
+from .cache import digest, replacing
 
 STATE_FORMAT = 1
 
@@ -138,16 +138,14 @@ class PreviousSite:
                 for name in names:
                     stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
                     stats[prefix + name] = [stat.st_size, stat.st_mtime_ns]
-        self.work_dir.mkdir(parents=True, exist_ok=True)
         state = {
             "format": STATE_FORMAT,
             "site_dir": str(site_dir.resolve()),
             "folders": keys,
             "files": stats,
         }
-        temporary = self.work_dir / "state.json.tmp"
-        temporary.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.work_dir / "state.json")
+        with replacing(self.work_dir / "state.json") as record:
+            record.write(json.dumps(state, sort_keys=True).encode("utf-8"))
 
 
 def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:

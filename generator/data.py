@@ -9,13 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .cache import replacing
 from .history import VersionKind
 from .link import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 from .pages import StaticFile
@@ -419,9 +418,7 @@ def dataset_zip(
         f"Attribution: {attribution or 'see the archive'}\n"
         f"Source of this dataset: {absolute('')}\n"
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as file, zipfile.ZipFile(file, "w") as archive:
+    with replacing(target) as file, zipfile.ZipFile(file, "w") as archive:
         add(archive, "README.md", readme.encode())
         for document in model.documents.values():
             for entry in document.versions:
@@ -439,4 +436,3 @@ def dataset_zip(
                 json_bytes(provision_record(linked, absolute)),
             )
         add(archive, "provisions.csv", provisions_csv(model, absolute))
-    os.replace(temporary, target)

@@ -253,9 +253,6 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         log.debug(
             f"govsite: {len(self.streams) - len(todo)} of {len(self.streams)} page streams reused"
         )
-        streamed = {f"{url}index.html" for stream in self.streams for url in stream.urls}
-        # What mkdocs (and other plugins) wrote: everything but the streamed pages.
-        foreign = [path for path in _files_below(site_dir) if path not in streamed]
         rendered = {key for _stream, key in todo}
         outputs: list[Output] = []
         stream_of: dict[str, str] = {}  # output path -> stream key, for its anchors
@@ -265,6 +262,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 stream_of[dest] = key
                 write = None if key in rendered else _cached_page(cache, key, dest)
                 outputs.append(Output(dest, digest(key, dest), write))
+        # What mkdocs (and other plugins) wrote: everything but the streamed pages.
+        foreign = [path for path in _files_below(site_dir) if path not in stream_of]
         for static in self.static_files:
             if static.write is not None:
                 outputs.append(Output(static.path, digest("made", static.key), static.write))

@@ -105,10 +105,6 @@ def markdown_to_text(text: str) -> str:
     return "\n".join(out)
 
 
-def parse_tokens(text: str) -> list[Token]:
-    return parse_clean(clean_text(text))
-
-
 def parse_clean(text: str) -> list[Token]:
     """Tokens of a text already passed through :func:`clean_text`."""
     return list(_MD.parse(text))
