@@ -35,9 +35,22 @@ def run(cmd: list[str], cwd: Path | None = None) -> None:
 
 
 def build_example(work: Path) -> Path:
-    """The example site, built from a clone of this repository's committed state."""
+    """The example site, built from a clone of this repository with the working tree's
+    files (committed or not) laid over it."""
     clone = work / "example"
     run(["git", "clone", "-q", str(ROOT), str(clone)])
+    listed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source, target = ROOT / name, clone / name
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        elif target.exists():
+            target.unlink()  # deleted in the working tree
     run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=clone)
     return clone / "site"
 

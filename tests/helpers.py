@@ -9,11 +9,29 @@ from collections.abc import Mapping
 from pathlib import Path
 from textwrap import dedent
 
-from generator import safemd
+from generator import pipeline
 from generator.config import SiteConfig
-from generator.parse import Block, _add_blocks, parse_text
+from generator.render import Page
+from generator.text import safemd
+from generator.text.blocks import Block, _add_blocks, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_site(config: SiteConfig, *, render: bool = True, record: bool = False) -> pipeline.Build:
+    """Run the pipeline in this process: up to rendering, or only up to validation."""
+    return pipeline.run(config, until="render" if render else pipeline.CHECK_UNTIL, record=record)
+
+
+def every_page(build: pipeline.Build) -> list[Page]:
+    """Every page a build rendered, the history streams' included."""
+    assert build.output is not None
+    pages = list(build.output.pages)
+    for stream in build.output.streams:
+        pages.extend(stream.produce())
+    return pages
+
+
 CORPORA = ROOT.parent / "shared" / "corpora"
 
 

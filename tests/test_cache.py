@@ -5,7 +5,7 @@ import re
 import shutil
 from pathlib import Path
 
-from helpers import TERMS_V3, Archive, build_into, make_site, mkdocs
+from helpers import TERMS_V3, Archive, build_into, build_site, make_site, mkdocs
 
 
 def build(root: Path, out: str) -> Path:
@@ -132,8 +132,7 @@ def test_tracked_clauses_read_back_from_the_cache_equal_those_kept_in_memory(
 ) -> None:
     from dataclasses import replace
 
-    from generator.build import build_site
-    from generator.link import StoredClauses
+    from generator.compare.track import DocumentTracks
 
     config = make_site(tmp_path)
     Archive.existing(tmp_path).commit("2024-09-01", {"sources/Acme/Terms of Service.md": ""})
@@ -142,12 +141,17 @@ def test_tracked_clauses_read_back_from_the_cache_equal_those_kept_in_memory(
     )
     in_memory = build_site(replace(config, cache_dir=None), render=False).model
     for _ in range(2):  # computed and stored; then read from the cache only
-        StoredClauses._recent.clear()
+        DocumentTracks._recent.clear()
         stored = build_site(config, render=False).model
         assert in_memory is not None and stored is not None
-        versions = stored.documents["acme/terms"].versions
-        assert all(v._stored is not None for v in versions)  # not held in memory
-        for kept, read in zip(in_memory.documents["acme/terms"].versions, versions, strict=True):
-            assert (kept.clause_ids, kept.pairs, kept.diffs, kept.stats, kept.clause_count) == (
-                read.clause_ids, read.pairs, read.diffs, read.stats, read.clause_count
+        memory_doc = in_memory.documents["acme/terms"]
+        stored_doc = stored.documents["acme/terms"]
+        assert stored_doc.tracks._in_memory is None  # read from the cache, not held
+        for kept, read in zip(memory_doc.versions, stored_doc.versions, strict=True):
+            assert (
+                memory_doc.clause_ids(kept), memory_doc.pairs(kept), memory_doc.diffs(kept),
+                kept.stats, kept.clause_count,
+            ) == (
+                stored_doc.clause_ids(read), stored_doc.pairs(read), stored_doc.diffs(read),
+                read.stats, read.clause_count,
             )  # fmt: skip

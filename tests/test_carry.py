@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from generator.carry import Output, PreviousSite, publish, set_aside
+from generator.publish.carry import Output, PreviousSite, publish, set_aside
 
 
 class Writes:

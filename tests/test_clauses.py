@@ -1,6 +1,6 @@
 """Clause identity across versions (the track stage's alignment and ids)."""
 
-from generator.track import ADDED, CHANGED, EQUAL, MOVED, REMOVED, align, carry_ids
+from generator.compare.align import ADDED, CHANGED, EQUAL, MOVED, REMOVED, align, carry_ids
 
 V1 = ["Intro.", "You must be 16 years old.", "We may end your account.", "Law of Delaware."]
 

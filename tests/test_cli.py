@@ -7,10 +7,10 @@ import yaml
 from click.testing import CliRunner
 from helpers import make_site, provision_yml
 
-from generator import schema
 from generator.cli import main
+from generator.content import schema
+from generator.content.yamlfile import parse_yaml
 from generator.diagnostics import Diagnostics
-from generator.yamlfile import parse_yaml
 
 
 def run(tmp_path: Path, *args: str) -> tuple[int, str]:

@@ -3,9 +3,8 @@
 from pathlib import Path
 
 import pytest
-from helpers import make_site, provision_yml
+from helpers import build_site, make_site, provision_yml
 
-from generator.build import build_site
 from generator.diagnostics import Severity
 
 PROVISION = "content/provisions/acme/terms/liability-cap.yml"
@@ -21,7 +20,7 @@ def test_valid_site_has_no_problems(tmp_path: Path) -> None:
     config = make_site(tmp_path)
     result = build_site(config)
     assert list(result.diagnostics) == []
-    assert any(p.url == "acme/terms/liability-cap/" for p in result.pages)
+    assert any(p.url == "acme/terms/liability-cap/" for p in result.output.pages)
 
 
 def test_malformed_yaml(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from helpers import ROOT, build_into, make_site
 
 from generator.cli import main
-from generator.manifest import MANIFEST_NAME, broken_since, read_manifest
+from generator.publish.manifest import MANIFEST_NAME, broken_since, read_manifest
 
 
 def mkdocs_build(root: Path, out: Path, config: Path | None = None) -> None:

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.diff import WORD_BUDGET, rebuild, tokens, word_diff
+from generator.compare.worddiff import WORD_BUDGET, rebuild, tokens, word_diff
 
 WORDS = st.lists(
     st.sampled_from(["the", "user", "may", "not", "shall", ",", ".", "data", "\n", "  ", "é"]),

@@ -2,8 +2,9 @@ from pathlib import Path
 
 from helpers import Archive, git
 
+from generator.archive import BlobReader, VersionKind, read_history
+from generator.archive.history import EMPTY_BLOB
 from generator.diagnostics import Diagnostics
-from generator.history import EMPTY_BLOB, BlobReader, VersionKind, read_history
 
 
 def test_one_pass_yields_versions_with_kinds_and_dates(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from helpers import Archive
 
 from generator.cli import main
-from generator.scaffold import slugify
+from generator.cli.scaffold import slugify
 
 
 def test_slugify() -> None:

@@ -5,9 +5,9 @@ from helpers import assert_same_as_whole
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import safemd
-from generator.parse import make_view, parse_text, top_level_pieces
-from generator.render import fill_view
+from generator.text import safemd
+from generator.text.blocks import parse_text, top_level_pieces
+from generator.text.views import fill_view, make_view
 
 SAMPLE = dedent(
     """\

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from helpers import CORPORA, assert_same_as_whole
 
-from generator.sitecheck import broken_links
+from generator.publish.linkcheck import broken_links
 
 BUNDLE = CORPORA / "genai-eu-versions.bundle"
 SLUG = re.compile(r"^\d{4}-\d{2}-\d{2}(-\d+)?$")

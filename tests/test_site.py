@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, build_into
 
-from generator.sitecheck import broken_links
+from generator.publish.linkcheck import broken_links
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
-from generator.parse import parse_text
-from generator.track import SearchableText, locate, normalise
+from generator.compare.quotes import SearchableText, locate
+from generator.text.blocks import parse_text
+from generator.text.normalise import normalise
 
 
 def test_normalise_typography_and_space() -> None:

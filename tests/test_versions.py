@@ -5,16 +5,24 @@ import re
 from pathlib import Path
 
 import feedparser
-from helpers import TERMS_V1, TERMS_V2, Archive, build_into, make_site, provision_yml
+from helpers import (
+    TERMS_V1,
+    TERMS_V2,
+    Archive,
+    build_into,
+    build_site,
+    every_page,
+    make_site,
+    provision_yml,
+)
 
-from generator.build import build_site
-from generator.permalinks import LOCK_NAME
+from generator.archive.permalinks import LOCK_NAME
 
 TECHNICAL = "Apply technical or declaration upgrade on Acme Terms"
 
 
 def pages_by_url(result):  # type: ignore[no-untyped-def]
-    return {p.url: p for p in result.every_page()}
+    return {p.url: p for p in every_page(result)}
 
 
 def test_every_version_has_a_permalink_and_later_ones_a_changes_page(tmp_path: Path) -> None:
@@ -28,7 +36,7 @@ def test_every_version_has_a_permalink_and_later_ones_a_changes_page(tmp_path: P
     assert "acme/terms/2024-06-01/changes/" in pages
     for url in ("acme/terms/timeline/", "acme/terms/compare/", "acme/terms/liability-cap/history/"):
         assert url in pages
-    texts = {f.path: f.blob for f in result.blob_files}
+    texts = {f.path: f.blob for f in result.output.blob_files}
     first = result.model.documents["acme/terms"].versions[0].version  # type: ignore[union-attr]
     assert texts["acme/terms/2024-01-15/text.txt"] == first.blob
 
@@ -193,7 +201,7 @@ def test_feeds_are_valid_atom_with_one_entry_per_version(tmp_path: Path) -> None
     )
     result = build_site(config)
     assert not result.diagnostics.errors
-    files = {f.path: f.content for f in result.files}
+    files = {f.path: f.content for f in result.output.files}
     for path in ("feed.xml", "acme/feed.xml", "acme/terms/feed.xml"):
         feed = feedparser.parse(files[path])
         assert not feed.bozo, (path, feed.bozo_exception)
@@ -249,5 +257,5 @@ def test_a_document_removed_and_restored_keeps_its_anchors(tmp_path: Path) -> No
     assert "<strong>0</strong> removed" in restored and "Added" in restored
     document = result.model.documents["acme/terms"]  # type: ignore[union-attr]
     before, after = document.versions[2], document.versions[4]
-    liability_before = before.clause_ids[-1]
-    assert liability_before in after.clause_ids  # the same clause keeps its anchor
+    liability_before = document.clause_ids(before)[-1]
+    assert liability_before in document.clause_ids(after)  # the same clause keeps its anchor

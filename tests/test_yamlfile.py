@@ -1,5 +1,5 @@
+from generator.content.yamlfile import format_key, parse_yaml
 from generator.diagnostics import Diagnostics
-from generator.yamlfile import format_key, parse_yaml
 
 
 def test_values_keep_their_positions() -> None:

@@ -1,0 +1,67 @@
+"""Archived texts by blob id, read through one long-lived ``git cat-file`` process
+(GitPython's object database), in the order they are asked for."""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from pathlib import Path
+
+import git
+
+from ..diagnostics import Diagnostics, Origin
+from .history import EMPTY_BLOB, Version
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class BlobReader:
+    """Reads archived texts by blob id through one persistent ``git cat-file`` process."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        """The archive's work tree."""
+        self._repo = git.Repo(root)
+        # A few recent texts only: memory must not grow with the number of versions.
+        self._recent: OrderedDict[str, str] = OrderedDict()
+        self._reported: set[str] = set()
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._repo.close()
+
+    def raw(self, blob: str) -> bytes:
+        if blob == EMPTY_BLOB:
+            return b""
+        data: bytes = self._repo.odb.stream(bytes.fromhex(blob)).read()
+        return data
+
+    def text(self, version: Version, diag: Diagnostics) -> str:
+        """The version's text; invalid UTF-8 is replaced and reported, never fatal."""
+        cached = self._recent.get(version.blob)
+        if cached is not None:
+            self._recent.move_to_end(version.blob)
+            return cached
+        data = self.raw(version.blob)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if version.blob not in self._reported:  # once per text, however often it is read
+                self._reported.add(version.blob)
+                diag.warning(
+                    Origin(version.path),
+                    "text",
+                    f"not valid UTF-8 at byte {exc.start} in commit {version.commit[:12]}; "
+                    "invalid bytes are shown as \ufffd",
+                )
+            text = data.decode("utf-8", errors="replace")
+        text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        self._recent[version.blob] = text
+        if len(self._recent) > 8:
+            self._recent.popitem(last=False)
+        return text

@@ -1,0 +1,124 @@
+"""Permanent version slugs, recorded in an append-only lock file.
+
+A version's URL is ``/<platform>/<document>/<YYYY-MM-DD>/``; the second version recorded on
+the same day gets ``-2``, and so on. Once a slug is published it belongs to that version
+(that commit of that document) forever: assignments are kept in ``versions.lock`` beside
+``mkdocs.yml``, which builds only append to. A build refuses to run when a published slug
+would have to change or disappear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import Diagnostics, Origin
+from .history import Version
+
+LOCK_NAME = "versions.lock"
+LOCK_HEADER = (
+    "# govsite version permalinks: document, slug, commit, blob. Builds append to this file;\n"
+    "# commit it. Never edit or remove a line: each one is a published URL.\n"
+)
+
+
+@dataclass(slots=True, frozen=True)
+class LockEntry:
+    """One published assignment of a slug to a version."""
+
+    document: str
+    """``platform/document``."""
+    slug: str
+    """The version's slug."""
+    commit: str
+    """The commit that recorded the version."""
+    blob: str
+    """The text's blob id, as a check that the history was not rewritten."""
+    line: int
+    """Line of the lock file (0 for a new entry)."""
+
+    def format(self) -> str:
+        return f"{self.document}\t{self.slug}\t{self.commit}\t{self.blob}\n"
+
+
+def read_lock(path: Path, display: str, diag: Diagnostics) -> dict[str, list[LockEntry]]:
+    """The lock file's entries by document; malformed lines are errors."""
+    entries: dict[str, list[LockEntry]] = {}
+    if not path.exists():
+        return entries
+    seen: dict[tuple[str, str], int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 4:
+            diag.error(Origin(display, number), "(line)", "expected document, slug, commit, blob")
+            continue
+        entry = LockEntry(fields[0], fields[1], fields[2], fields[3], line=number)
+        key = (entry.document, entry.slug)
+        if key in seen:
+            diag.error(
+                Origin(display, number),
+                entry.document,
+                f"slug {entry.slug} is assigned twice (also on line {seen[key]})",
+            )
+            continue
+        seen[key] = number
+        entries.setdefault(entry.document, []).append(entry)
+    return entries
+
+
+def assign_slugs(
+    document: str,
+    versions: list[Version],
+    locked: list[LockEntry],
+    display: str,
+    diag: Diagnostics,
+) -> tuple[list[str], list[LockEntry]]:
+    """Slugs for ``versions`` (oldest first) and the new lock entries they need."""
+    by_commit = {entry.commit: entry for entry in locked}
+    used = {entry.slug for entry in locked}
+    slugs: list[str] = []
+    new_entries: list[LockEntry] = []
+    present = set()
+    for version in versions:
+        entry = by_commit.get(version.commit)
+        if entry is not None:
+            present.add(version.commit)
+            if entry.blob != version.blob:
+                diag.error(
+                    Origin(display, entry.line),
+                    document,
+                    f"version {entry.slug} was published with text {entry.blob[:12]} but commit "
+                    f"{version.commit[:12]} now holds {version.blob[:12]}: the archive's history "
+                    "was rewritten",
+                )
+            slugs.append(entry.slug)
+            continue
+        day = version.date.strftime("%Y-%m-%d")
+        slug, n = day, 2
+        while slug in used:
+            slug, n = f"{day}-{n}", n + 1
+        used.add(slug)
+        slugs.append(slug)
+        new_entries.append(LockEntry(document, slug, version.commit, version.blob, 0))
+    for entry in locked:
+        if entry.commit not in present:
+            diag.error(
+                Origin(display, entry.line),
+                document,
+                f"published version {entry.slug} (commit {entry.commit[:12]}) is no longer in "
+                "the archive's history; restore it, since its URL must keep working",
+            )
+    return slugs, new_entries
+
+
+def append_lock(path: Path, entries: list[LockEntry]) -> None:
+    """Record new assignments; existing lines are never rewritten."""
+    if not entries:
+        return
+    new_file = not path.exists()
+    with path.open("a", encoding="utf-8") as lock:
+        if new_file:
+            lock.write(LOCK_HEADER)
+        lock.writelines(entry.format() for entry in entries)

@@ -1,0 +1,137 @@
+"""The ``govsite`` command line: contributor checks and scaffolding over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import pipeline, urls
+from ..config import load_site_config
+from ..content import schema
+from ..diagnostics import Diagnostics, Origin, Severity
+from ..publish.manifest import MANIFEST_NAME, broken_since, read_manifest
+from .scaffold import init_site
+
+
+def _config_option(func: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "-f",
+        "--config-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("mkdocs.yml"),
+        show_default=True,
+        help="The site's mkdocs configuration.",
+    )(func)
+
+
+def _report(diag: Diagnostics) -> None:
+    for diagnostic in diag.sorted():
+        label = "error" if diagnostic.severity is Severity.ERROR else "warning"
+        click.echo(f"{diagnostic} [{label}]", err=True)
+
+
+@click.group()
+@click.version_option(package_name="govsite")
+def main() -> None:
+    """govsite: governance reports on platform policies."""
+
+
+@main.command()
+@_config_option
+@click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
+@click.option(
+    "--against",
+    "old_manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A previous build's govsite-manifest.json: fail if any URL or anchor it lists no "
+    "longer resolves in the current build (run `mkdocs build` first).",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The current build, for --against.",
+)
+def check(config_file: Path, strict: bool, old_manifest: Path | None, site_dir: Path) -> None:
+    """Check every content file and the archive; report all problems at once."""
+    diag = Diagnostics()
+    site = load_site_config(config_file, diag)
+    if site is not None:
+        diag.extend(pipeline.run(site, until=pipeline.CHECK_UNTIL).diagnostics)
+    if old_manifest is not None:
+        current = site_dir / MANIFEST_NAME
+        if not current.exists():
+            diag.error(Origin(str(current)), "(file)", "no manifest: run `mkdocs build` first")
+        else:
+            old = read_manifest(old_manifest)
+            for where, reason in broken_since(old, read_manifest(current)):
+                diag.error(Origin(str(old_manifest)), where, reason)
+    _report(diag)
+    errors, warnings = len(diag.errors), len(diag.warnings)
+    if errors or (strict and warnings):
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        sys.exit(1)
+    click.echo(f"ok: no errors, {warnings} warning(s)", err=True)
+
+
+@main.command()
+@click.argument("target")
+@_config_option
+def new(target: str, config_file: Path) -> None:
+    """Write a provision file for TARGET (platform/document/slug), ready to fill."""
+    parts = target.strip("/").split("/")
+    if len(parts) != 3 or not all(schema.ID_PATTERN.match(p) for p in parts):
+        raise click.BadParameter(
+            "expected platform/document/slug in lowercase letters, digits and hyphens",
+            param_hint="TARGET",
+        )
+    platform, document, slug = parts
+    if schema.DATE_LIKE.match(slug):
+        raise click.BadParameter("a slug may not look like a date", param_hint="TARGET")
+    if slug in urls.RESERVED_PROVISION_SLUGS:
+        raise click.BadParameter(f"{slug!r} is reserved", param_hint="TARGET")
+    diag = Diagnostics()
+    site = load_site_config(config_file, diag)
+    if site is None:
+        _report(diag)
+        sys.exit(1)
+    path = site.content_dir / "provisions" / platform / document / f"{slug}.yml"
+    if path.exists():
+        click.echo(f"{path} already exists", err=True)
+        sys.exit(1)
+    header = (
+        f"# Analysis of one clause of {platform}/{document}.\n"
+        "# Fill every key; `govsite check` says what is missing or wrong.\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + schema.scaffold(schema.PROVISION) + "\n", encoding="utf-8")
+    click.echo(str(path.relative_to(site.root) if path.is_relative_to(site.root) else path))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--archive",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A git repository of <Service>/<Document>.md files (an Open Terms Archive "
+    "versions repository works as-is).",
+)
+@click.option("--name", default="Platform policy reports", show_default=True, help="Site name.")
+@click.option("--site-url", default="", help="Where the site will be published.")
+def init(directory: Path, archive: Path, name: str, site_url: str) -> None:
+    """Create a new site in DIRECTORY for an existing archive."""
+    if (directory / "mkdocs.yml").exists():
+        click.echo(f"{directory / 'mkdocs.yml'} already exists", err=True)
+        sys.exit(1)
+    diag = Diagnostics()
+    written = init_site(directory, archive, name, site_url, diag)
+    if diag.errors:
+        _report(diag)
+        sys.exit(1)
+    platforms = sum(1 for p in written if "content/platforms/" in p.as_posix())
+    click.echo(f"created {directory} for {platforms} platforms; build it with:")
+    click.echo(f"  cd {directory} && mkdocs build")

@@ -1,0 +1,358 @@
+"""Read ``content/`` into the content model, checking each file against the schema."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .. import urls
+from ..diagnostics import Diagnostics, Origin
+from ..untrusted import clean_text
+from . import schema
+from .model import (
+    Affected,
+    ChangeNote,
+    Content,
+    Document,
+    Exposure,
+    Jurisdiction,
+    JurisdictionRef,
+    Platform,
+    Provision,
+    Regulation,
+    RegulationRef,
+    Retired,
+    Topic,
+)
+from .yamlfile import YamlDocument, format_key, load_yaml
+
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+def _text(value: Any) -> str:
+    """A text field, with characters that could disguise it removed (see safemd)."""
+    return clean_text(value).strip() if isinstance(value, str) else ""
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _field_origins(doc: YamlDocument) -> dict[str, Origin]:
+    return {format_key(key): origin for key, origin in doc.origins.items() if "\0key" not in key}
+
+
+def _check_id(name: str, origin: Origin, what: str, diag: Diagnostics) -> bool:
+    if not schema.ID_PATTERN.match(name):
+        diag.error(
+            origin, "(file)", f"{what} {name!r} is not an id (lowercase letters, digits, hyphens)"
+        )
+        return False
+    return True
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in YAML_SUFFIXES)
+
+
+def _load_platform(doc: YamlDocument, platform_id: str, diag: Diagnostics) -> Platform | None:
+    if not schema.check(doc, schema.PLATFORM, diag):
+        return None
+    data = doc.data
+    documents: dict[str, Document] = {}
+    for document_id, value in _map(data.get("documents")).items():
+        key = ("documents", document_id)
+        origin = doc.key_origin(key)
+        if not schema.ID_PATTERN.match(document_id):
+            diag.error(origin, format_key(key), "document id must be lowercase letters, digits, -")
+            continue
+        if schema.DATE_LIKE.match(document_id):
+            diag.error(origin, format_key(key), "document id may not look like a date")
+            continue
+        if not isinstance(value, dict):
+            diag.error(doc.origin(key), format_key(key), "must be a mapping")
+            continue
+        schema.check_mapping(doc, key, value, schema.DOCUMENT, diag)
+        documents[document_id] = Document(
+            platform=platform_id,
+            id=document_id,
+            title=_text(value.get("title")),
+            source=_text(value.get("source")),
+            url=_text(value.get("url")),
+            type=_text(value.get("type")),
+            origin=origin,
+            former_sources=tuple(
+                s for s in _list(value.get("former_sources")) if isinstance(s, str)
+            ),
+        )
+    if isinstance(data.get("documents"), dict) and not documents and not data["documents"]:
+        diag.error(
+            doc.origin(("documents",)), "documents", "a platform needs at least one document"
+        )
+    return Platform(
+        id=platform_id,
+        name=_text(data.get("name")),
+        website=_text(data.get("website")),
+        documents=documents,
+        origin=doc.origin(),
+        description=_text(data.get("description")),
+    )
+
+
+def _load_provision(
+    doc: YamlDocument, platform: str, document: str, slug: str, diag: Diagnostics
+) -> Provision | None:
+    if not schema.check(doc, schema.PROVISION, diag):
+        return None
+    data = doc.data
+    exposure = _map(data.get("exposure"))
+    return Provision(
+        platform=platform,
+        document=document,
+        slug=slug,
+        title=_text(data.get("title")),
+        topic=_text(data.get("topic")),
+        quote=_text(data.get("quote")),
+        analyzed=_text(data.get("analyzed")),
+        summary=_text(data.get("summary")),
+        interpretation=_text(data.get("interpretation")),
+        affected=[
+            Affected(_text(a.get("who")), _text(a.get("impact")))
+            for a in _list(data.get("affected"))
+            if isinstance(a, dict)
+        ],
+        for_users=_text(data.get("for_users")),
+        exposure=Exposure(_text(exposure.get("level")), _text(exposure.get("rationale"))),
+        regulations=[
+            RegulationRef(
+                _text(r.get("id")), _text(str(r.get("article") or "")), _text(r.get("note"))
+            )
+            for r in _list(data.get("regulations"))
+            if isinstance(r, dict)
+        ],
+        jurisdictions=[
+            JurisdictionRef(_text(j.get("id")), _text(j.get("note")))
+            for j in _list(data.get("jurisdictions"))
+            if isinstance(j, dict)
+        ],
+        contracts=_text(data.get("contracts")),
+        compliance=_text(data.get("compliance")),
+        related=[_text(r) for r in _list(data.get("related")) if isinstance(r, str)],
+        authors=[_text(a) for a in _list(data.get("authors")) if isinstance(a, str)],
+        reviewed=_text(data.get("reviewed")),
+        origin=doc.origin(),
+        origins=_field_origins(doc),
+    )
+
+
+def _load_registry(
+    root: Path, name: str, site_root: Path, diag: Diagnostics
+) -> list[tuple[str, dict[str, Any], YamlDocument]]:
+    file = root / name
+    display = _display(file, site_root)
+    if not file.exists():
+        diag.error(Origin(display), "(file)", "registry file is missing")
+        return []
+    doc = load_yaml(file, display, diag)
+    if doc is None:
+        return []
+    if doc.data is None:
+        return []
+    if not isinstance(doc.data, dict):
+        diag.error(doc.origin(), "(file)", "must be a mapping from id to entry")
+        return []
+    entries = []
+    for entry_id, value in doc.data.items():
+        origin = doc.key_origin((entry_id,))
+        if not schema.ID_PATTERN.match(entry_id):
+            diag.error(origin, entry_id, "id must be lowercase letters, digits and hyphens")
+            continue
+        if not isinstance(value, dict):
+            diag.error(doc.origin((entry_id,)), entry_id, "must be a mapping of keys")
+            continue
+        entries.append((entry_id, value, doc))
+    return entries
+
+
+def _display(path: Path, site_root: Path) -> str:
+    try:
+        return path.resolve().relative_to(site_root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_content(content_dir: Path, site_root: Path, diag: Diagnostics) -> Content:
+    """Read every content file; problems go to ``diag`` and the rest still loads."""
+    content = Content()
+    for read in (
+        _read_platforms,
+        _read_provisions,
+        _read_change_notes,
+        _read_retired,
+        _read_registries,
+    ):
+        read(content, content_dir, site_root, diag)
+    return content
+
+
+def _read_platforms(
+    content: Content, content_dir: Path, site_root: Path, diag: Diagnostics
+) -> None:
+    """``platforms/<platform>.yml``."""
+    for file in _yaml_files(content_dir / "platforms"):
+        display = _display(file, site_root)
+        platform_id = file.stem
+        if not _check_id(platform_id, Origin(display), "platform file name", diag):
+            continue
+        if platform_id in urls.RESERVED_PLATFORM_IDS:
+            diag.error(Origin(display), "(file)", f"platform id {platform_id!r} is reserved")
+            continue
+        if platform_id in content.platforms:
+            diag.error(Origin(display), "(file)", f"duplicate platform id {platform_id!r}")
+            continue
+        doc = load_yaml(file, display, diag)
+        if doc is None:
+            continue
+        platform = _load_platform(doc, platform_id, diag)
+        if platform is not None:
+            content.platforms[platform_id] = platform
+
+
+def _read_provisions(
+    content: Content, content_dir: Path, site_root: Path, diag: Diagnostics
+) -> None:
+    """``provisions/<platform>/<document>/<slug>.yml``."""
+    provisions_dir = content_dir / "provisions"
+    for file in _yaml_files(provisions_dir):
+        display = _display(file, site_root)
+        parts = file.relative_to(provisions_dir).parts
+        if len(parts) != 3:
+            diag.error(
+                Origin(display),
+                "(file)",
+                "provision files go in provisions/<platform>/<document>/<slug>.yml",
+            )
+            continue
+        platform_id, document_id = parts[0], parts[1]
+        slug = file.stem
+        if not _check_id(slug, Origin(display), "provision slug", diag):
+            continue
+        if schema.DATE_LIKE.match(slug):
+            diag.error(
+                Origin(display),
+                "(file)",
+                f"provision slug {slug!r} looks like a date; such URLs are kept for versions",
+            )
+            continue
+        if slug in urls.RESERVED_PROVISION_SLUGS:
+            diag.error(Origin(display), "(file)", f"provision slug {slug!r} is reserved")
+            continue
+        key = f"{platform_id}/{document_id}/{slug}"
+        if key in content.provisions:
+            diag.error(Origin(display), "(file)", f"duplicate provision {key!r}")
+            continue
+        doc = load_yaml(file, display, diag)
+        if doc is None:
+            continue
+        provision = _load_provision(doc, platform_id, document_id, slug, diag)
+        if provision is not None:
+            content.provisions[key] = provision
+
+
+def _read_change_notes(
+    content: Content, content_dir: Path, site_root: Path, diag: Diagnostics
+) -> None:
+    """``changes/<platform>/<document>/<version>.yml``."""
+    changes_dir = content_dir / "changes"
+    for file in _yaml_files(changes_dir):
+        display = _display(file, site_root)
+        parts = file.relative_to(changes_dir).parts
+        if len(parts) != 3 or not schema.VERSION_PATTERN.match(file.stem):
+            diag.error(
+                Origin(display),
+                "(file)",
+                "change notes go in changes/<platform>/<document>/<version date>.yml",
+            )
+            continue
+        doc = load_yaml(file, display, diag)
+        if doc is None or not schema.check(doc, schema.CHANGE_NOTE, diag):
+            continue
+        content.change_notes.append(
+            ChangeNote(
+                platform=parts[0],
+                document=parts[1],
+                version=file.stem,
+                summary=_text(doc.data.get("summary")),
+                significance=_text(doc.data.get("significance")),
+                authors=[_text(a) for a in _list(doc.data.get("authors")) if isinstance(a, str)],
+                origin=doc.origin(),
+            )
+        )
+
+
+def _read_retired(content: Content, content_dir: Path, site_root: Path, diag: Diagnostics) -> None:
+    """``retired.yml``: published URLs that are gone."""
+    retired_file = content_dir / "retired.yml"
+    if retired_file.exists():
+        doc = load_yaml(retired_file, _display(retired_file, site_root), diag)
+        if doc is not None and doc.data is not None and not isinstance(doc.data, dict):
+            diag.error(doc.origin(), "(file)", "must be a mapping from URL to entry")
+        elif doc is not None and doc.data:
+            for url, value in doc.data.items():
+                origin = doc.key_origin((url,))
+                if not re.match(r"^[a-z0-9][a-z0-9._/-]*/$", url) or ".." in url:
+                    diag.error(origin, url, "expected a site-relative folder URL such as a/b/c/")
+                    continue
+                if not isinstance(value, dict):
+                    diag.error(doc.origin((url,)), url, "must be a mapping of keys")
+                    continue
+                schema.check_mapping(doc, (url,), value, schema.RETIRED, diag)
+                content.retired[url] = Retired(
+                    url=url,
+                    retired=_text(value.get("retired")),
+                    reason=_text(value.get("reason")),
+                    redirect=_text(value.get("redirect")),
+                    origin=origin,
+                    origins={
+                        format_key(k[1:]): o
+                        for k, o in doc.origins.items()
+                        if k[:1] == (url,) and "\0key" not in k
+                    },
+                )
+
+
+def _read_registries(
+    content: Content, content_dir: Path, site_root: Path, diag: Diagnostics
+) -> None:
+    """``topics.yml``, ``regulations.yml`` and ``jurisdictions.yml``."""
+    for entry_id, value, doc in _load_registry(content_dir, "topics.yml", site_root, diag):
+        schema.check_mapping(doc, (entry_id,), value, schema.TOPIC, diag)
+        content.topics[entry_id] = Topic(
+            entry_id,
+            _text(value.get("title")),
+            _text(value.get("description")),
+            doc.key_origin((entry_id,)),
+        )
+    for entry_id, value, doc in _load_registry(content_dir, "regulations.yml", site_root, diag):
+        schema.check_mapping(doc, (entry_id,), value, schema.REGULATION, diag)
+        content.regulations[entry_id] = Regulation(
+            entry_id,
+            _text(value.get("title")),
+            _text(value.get("full_title")),
+            _text(value.get("url")),
+            _text(value.get("description")),
+            doc.key_origin((entry_id,)),
+        )
+    for entry_id, value, doc in _load_registry(content_dir, "jurisdictions.yml", site_root, diag):
+        schema.check_mapping(doc, (entry_id,), value, schema.JURISDICTION, diag)
+        content.jurisdictions[entry_id] = Jurisdiction(
+            entry_id,
+            _text(value.get("name")),
+            _text(value.get("description")),
+            doc.key_origin((entry_id,)),
+        )

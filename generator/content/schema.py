@@ -1,0 +1,303 @@
+"""The content format, declared once: validation and the ``govsite new`` scaffold use it.
+
+Each file kind is a tuple of :class:`FieldSpec`. :func:`check` walks a parsed YAML
+document against it and reports every unknown, missing or mistyped key at its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..diagnostics import Diagnostics
+from .yamlfile import Key, YamlDocument, format_key
+
+Kind = Literal["text", "markdown", "id", "date", "version", "url", "enum", "list", "object"]
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+VERSION_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([2-9]|[1-9]\d+))?$")
+DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One key of a content file."""
+
+    name: str
+    """The key."""
+    kind: Kind
+    """What its value must be."""
+    help: str
+    """One line for contributors; becomes the comment in ``govsite new``."""
+    required: bool = True
+    """Whether the key must be present."""
+    choices: tuple[str, ...] = ()
+    """Allowed values, for ``enum``."""
+    items: Kind | None = None
+    """Kind of each item, for ``list``."""
+    fields: tuple[FieldSpec, ...] = ()
+    """Keys of each item (``list`` of ``object``) or of the value (``object``)."""
+    example: str = ""
+    """Placeholder written by ``govsite new``."""
+
+
+EXPOSURE_LEVELS = ("low", "medium", "high")
+
+PROVISION: tuple[FieldSpec, ...] = (
+    FieldSpec("title", "text", "short title of the clause", example="Use of customer content"),
+    FieldSpec("topic", "id", "topic id from content/topics.yml", example="training-data"),
+    FieldSpec(
+        "quote", "text", "the clause verbatim from the archived text", example="Paste the clause"
+    ),
+    FieldSpec(
+        "analyzed",
+        "version",
+        "date of the archived version this analysis reads (YYYY-MM-DD, or YYYY-MM-DD-2 for "
+        "the second version of that day)",
+        example="2024-01-31",
+    ),
+    FieldSpec("summary", "markdown", "plain-language summary (Markdown)"),
+    FieldSpec("interpretation", "markdown", "interpretive note: what it means legally (Markdown)"),
+    FieldSpec(
+        "affected",
+        "list",
+        "who is affected and how",
+        items="object",
+        fields=(
+            FieldSpec("who", "text", "a group of people or organisations", example="End users"),
+            FieldSpec("impact", "markdown", "how the clause affects them (Markdown)"),
+        ),
+    ),
+    FieldSpec("for_users", "markdown", "what it means for someone building on the platform"),
+    FieldSpec(
+        "exposure",
+        "object",
+        "exposure rating",
+        fields=(
+            FieldSpec("level", "enum", "low, medium or high", choices=EXPOSURE_LEVELS),
+            FieldSpec("rationale", "markdown", "why this level (Markdown)"),
+        ),
+    ),
+    FieldSpec(
+        "regulations",
+        "list",
+        "regulations the clause touches (may be an empty list: [])",
+        items="object",
+        fields=(
+            FieldSpec("id", "id", "regulation id from content/regulations.yml", example="gdpr"),
+            FieldSpec(
+                "article", "text", "article or section (optional)", required=False, example="6"
+            ),
+            FieldSpec("note", "markdown", "how the clause relates to it (Markdown)"),
+        ),
+    ),
+    FieldSpec(
+        "jurisdictions",
+        "list",
+        "jurisdictions where it matters (may be an empty list: [])",
+        items="object",
+        fields=(
+            FieldSpec("id", "id", "jurisdiction id from content/jurisdictions.yml", example="eu"),
+            FieldSpec("note", "markdown", "why it matters there (Markdown)"),
+        ),
+    ),
+    FieldSpec("contracts", "markdown", "contract and vendor implications (Markdown)"),
+    FieldSpec("compliance", "markdown", "compliance considerations (Markdown)"),
+    FieldSpec(
+        "related",
+        "list",
+        "related provisions as platform/document/slug (optional)",
+        required=False,
+        items="text",
+    ),
+    FieldSpec("authors", "list", "who wrote the analysis", items="text"),
+    FieldSpec("reviewed", "date", "date of the last review (YYYY-MM-DD)", example="2024-02-01"),
+)
+
+DOCUMENT: tuple[FieldSpec, ...] = (
+    FieldSpec("title", "text", "document title"),
+    FieldSpec("source", "text", "path of the archived text, relative to the archive"),
+    FieldSpec("url", "url", "where the platform publishes it", required=False),
+    FieldSpec("type", "text", "terms type, e.g. terms of service, privacy policy"),
+    FieldSpec(
+        "former_sources",
+        "list",
+        "earlier archive paths of this document, if it was renamed",
+        required=False,
+        items="text",
+    ),
+)
+
+PLATFORM: tuple[FieldSpec, ...] = (
+    FieldSpec("name", "text", "platform name"),
+    FieldSpec("website", "url", "platform home page", required=False),
+    FieldSpec("description", "markdown", "short introduction (Markdown)", required=False),
+    FieldSpec("documents", "object", "documents by id", fields=()),
+)
+
+SIGNIFICANCE = ("substantive", "editorial", "technical")
+
+CHANGE_NOTE: tuple[FieldSpec, ...] = (
+    FieldSpec("summary", "markdown", "what changed and why it matters (Markdown)"),
+    FieldSpec("significance", "enum", "substantive, editorial or technical", choices=SIGNIFICANCE),
+    FieldSpec("authors", "list", "who wrote the note", items="text", required=False),
+)
+
+RETIRED: tuple[FieldSpec, ...] = (
+    FieldSpec("retired", "date", "when the page went (YYYY-MM-DD)"),
+    FieldSpec("reason", "markdown", "why it went, for readers who follow an old link"),
+    FieldSpec(
+        "redirect", "text", "the URL it moved to, if it was renamed (e.g. a/b/c/)", required=False
+    ),
+)
+
+TOPIC: tuple[FieldSpec, ...] = (
+    FieldSpec("title", "text", "topic title"),
+    FieldSpec("description", "markdown", "what the topic covers", required=False),
+)
+
+REGULATION: tuple[FieldSpec, ...] = (
+    FieldSpec("title", "text", "short name, e.g. GDPR"),
+    FieldSpec("full_title", "text", "official full title"),
+    FieldSpec("url", "url", "official text"),
+    FieldSpec("description", "markdown", "note on the regulation", required=False),
+)
+
+JURISDICTION: tuple[FieldSpec, ...] = (
+    FieldSpec("name", "text", "display name"),
+    FieldSpec("description", "markdown", "note on the jurisdiction", required=False),
+)
+
+
+def valid_date(text: str) -> bool:
+    match = DATE_PATTERN.match(text)
+    if not match:
+        return False
+    try:
+        dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return False
+    return True
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+def _check_value(
+    doc: YamlDocument, key: Key, value: Any, spec: FieldSpec, kind: Kind, diag: Diagnostics
+) -> None:
+    where = doc.origin(key)
+    name = format_key(key)
+    if kind in ("text", "markdown", "id", "date", "version", "url", "enum"):
+        if not isinstance(value, str):
+            diag.error(where, name, f"must be text, got {_type_name(value)}")
+            return
+        if not value.strip():
+            diag.error(where, name, "must not be empty")
+            return
+        if kind == "id" and not ID_PATTERN.match(value):
+            diag.error(where, name, f"{value!r} is not an id (lowercase letters, digits, hyphens)")
+        elif kind == "date" and not valid_date(value):
+            diag.error(where, name, f"{value!r} is not a date (YYYY-MM-DD)")
+        elif kind == "version":
+            match = VERSION_PATTERN.match(value)
+            if not match or not valid_date(match[1]):
+                diag.error(where, name, f"{value!r} is not a version date (YYYY-MM-DD[-N])")
+        elif kind == "url" and not re.match(r"^https?://[^\s/]+", value):
+            diag.error(where, name, f"{value!r} is not an http(s) URL")
+        elif kind == "enum" and value not in spec.choices:
+            diag.error(where, name, f"{value!r} is not one of: {', '.join(spec.choices)}")
+    elif kind == "list":
+        if not isinstance(value, list):
+            diag.error(where, name, f"must be a list, got {_type_name(value)}")
+            return
+        if spec.name == "authors" and not value:
+            diag.error(where, name, "must name at least one author")
+        assert spec.items is not None
+        for index, item in enumerate(value):
+            _check_value(doc, (*key, index), item, spec, spec.items, diag)
+    elif kind == "object":
+        if not isinstance(value, dict):
+            diag.error(where, name, f"must be a mapping, got {_type_name(value)}")
+            return
+        if spec.fields:
+            check_mapping(doc, key, value, spec.fields, diag)
+
+
+def check_mapping(
+    doc: YamlDocument,
+    key: Key,
+    value: dict[str, Any],
+    specs: Sequence[FieldSpec],
+    diag: Diagnostics,
+) -> None:
+    """Report unknown keys, missing required keys and mistyped values of one mapping."""
+    known = {spec.name: spec for spec in specs}
+    for name in value:
+        if name not in known:
+            hint = ", ".join(known)
+            diag.error(
+                doc.key_origin((*key, name)),
+                format_key((*key, name)),
+                f"unknown key (expected one of: {hint})",
+            )
+    for spec in specs:
+        if spec.name not in value:
+            if spec.required:
+                diag.error(doc.origin(key), format_key((*key, spec.name)), "missing required key")
+            continue
+        _check_value(doc, (*key, spec.name), value[spec.name], spec, spec.kind, diag)
+
+
+def check(doc: YamlDocument, specs: Sequence[FieldSpec], diag: Diagnostics) -> bool:
+    """Check a whole file against ``specs``; true when its top level is a mapping."""
+    if not isinstance(doc.data, dict):
+        diag.error(doc.origin(), "(file)", f"must be a mapping of keys, got {_type_name(doc.data)}")
+        return False
+    check_mapping(doc, (), doc.data, specs, diag)
+    return True
+
+
+def _yaml_scalar(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def scaffold(specs: Sequence[FieldSpec], indent: str = "") -> str:
+    """A YAML skeleton with every key, each with a comment saying what it holds."""
+    lines: list[str] = []
+    for spec in specs:
+        comment = f"  # {spec.help}" + ("" if spec.required else " (optional)")
+        if spec.kind == "markdown":
+            lines.append(f"{indent}{spec.name}: >-{comment}")
+            lines.append(f"{indent}  TODO: {spec.help}.")
+        elif spec.kind == "enum":
+            lines.append(f"{indent}{spec.name}: {spec.choices[0]}{comment}")
+        elif spec.kind == "object":
+            lines.append(f"{indent}{spec.name}:{comment}")
+            lines.append(scaffold(spec.fields, indent + "  "))
+        elif spec.kind == "list" and spec.items == "object":
+            lines.append(f"{indent}{spec.name}:{comment}")
+            body = scaffold(spec.fields, indent + "    ").splitlines()
+            body[0] = f"{indent}  - " + body[0].lstrip()
+            lines.extend(body)
+        elif spec.kind == "list":
+            lines.append(f"{indent}{spec.name}:{comment}")
+            lines.append(f"{indent}  - {_yaml_scalar(spec.example or 'TODO')}")
+        else:
+            lines.append(f"{indent}{spec.name}: {_yaml_scalar(spec.example or 'TODO')}{comment}")
+    return "\n".join(lines)

@@ -1,0 +1,185 @@
+"""The mkdocs plugin: mkdocs' events, each handing over to the library.
+
+Pages arrive as finished HTML: each becomes a virtual Markdown file holding only front
+matter, and its HTML replaces the (empty) rendered Markdown in ``on_page_content``, so
+Python-Markdown never sees archived texts. Each document's history pages are rendered by
+the library in the theme (:class:`.theme.MkdocsTheme`) once the theme is ready.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page as MkPage
+
+from .. import pipeline, urls
+from ..cache import Cache
+from ..config import SiteConfig
+from ..diagnostics import LOGGER_NAME, Severity
+from ..publish import HistoryPages, PreviousSite, publish_site, set_aside
+from ..publish.manifest import PageAnchors, page_anchors
+from ..render import Page, SiteOutput
+from ..render.environment import PACKAGE_TEMPLATES, bytecode_cache
+from .search import remember_search_entries
+from .theme import MkdocsTheme, page_file, src_path, theme_key, toc
+
+log = logging.getLogger(LOGGER_NAME)
+
+
+class GovsiteConfig(Config):
+    content = config_options.Type(str, default="content")
+    archive = config_options.Type(str, default="sources")
+    templates = config_options.Type(str, default="templates")
+    cache = config_options.Type(bool, default=True)
+    cache_dir = config_options.Type(str, default=".cache/govsite")
+    licence = config_options.Type(str, default="")
+    attribution = config_options.Type(str, default="")
+
+
+class GovsitePlugin(BasePlugin[GovsiteConfig]):
+    def __init__(self) -> None:
+        self.site: SiteConfig | None = None
+        self.output = SiteOutput()
+        """What the library rendered for this build."""
+        self.pages: dict[str, Page] = {}
+        """Pages rendered now, by their virtual file's path."""
+        self.archive_root: Path | None = None
+        self.previous: PreviousSite | None = None
+        """The last build's output, set aside for reuse."""
+        self.history: HistoryPages | None = None
+        """Each document's history pages, rendered in the theme once it is ready."""
+        self.theme: MkdocsTheme | None = None
+        self.nav: Navigation | None = None
+        self.anchors: dict[str, PageAnchors] = {}
+        """Anchors of each page mkdocs rendered, by output path, for the manifest."""
+
+    @event_priority(-50)  # after the search plugin has set up its index
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path).parent.resolve()
+        self.site = SiteConfig.from_options(
+            root,
+            dict(self.config),
+            site_name=config.site_name,
+            site_url=config.site_url or "",
+            config_file=Path(config.config_file_path).name,
+        )
+        if urls.asset("govsite.css") not in config.extra_css:
+            config.extra_css.append(urls.asset("govsite.css"))
+        for script in (urls.asset("govsite.js"), urls.asset("compare.js")):
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
+        # Right before the theme's own templates: a site's custom_dir still comes first.
+        overrides = str(PACKAGE_TEMPLATES / "overrides")
+        if overrides not in config.theme.dirs:
+            theme = f"{os.sep}{config.theme.name}{os.sep}templates"
+            position = next(
+                (i for i, d in enumerate(config.theme.dirs) if str(d).endswith(theme)), 0
+            )
+            config.theme.dirs.insert(position, overrides)
+        remember_search_entries(config, self.site.cache_dir)
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before mkdocs empties the site folder: keep the last build's output for reuse.
+        assert self.site is not None
+        self.previous = set_aside(Path(config.site_dir), self.site.cache_dir)
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None
+        build = pipeline.run(self.site, record=True)
+        errors = 0
+        for diagnostic in build.diagnostics.sorted():
+            if diagnostic.severity is Severity.ERROR:
+                errors += 1
+                log.error(str(diagnostic))
+            else:
+                log.warning(str(diagnostic))
+        if errors or build.output is None or build.history is None:
+            raise PluginError(
+                f"govsite: {errors} error(s) in the site's inputs (listed above); "
+                "run `govsite check` for the same report"
+            )
+        self.output, self.archive_root = build.output, build.history.root
+        self.pages = {src_path(page): page for page in self.output.pages}
+        for page in self.output.pages:
+            existing = files.get_file_from_path(src_path(page))
+            if existing is not None:
+                files.remove(existing)  # a hand-written page of the same URL yields
+            files.append(page_file(page, config))
+        for static in self.output.files:
+            if static.start is not None:
+                static.start()  # the dataset zip, made while mkdocs builds the pages
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        return "" if page.file.src_uri in self.pages else markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return html
+        page.toc = toc(generated)
+        return generated.html
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        assert self.site is not None and self.nav is not None
+        if env.bytecode_cache is None:
+            env.bytecode_cache = bytecode_cache(self.site.cache_dir)
+        # The theme is ready: history pages that changed are rendered (in a forked
+        # process) while mkdocs builds its own pages.
+        self.theme = MkdocsTheme(config, self.nav, env, files)
+        key = theme_key(config, self.nav, self.site.templates_dir)
+        self.history = HistoryPages(self.output.streams, key, Cache(self.site.cache_dir))
+        self.history.start(self.theme, Path(config.site_dir))
+        return env
+
+    def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
+        if self.theme is None or not self.theme.rendering:  # history pages keep their own
+            self.anchors[page.file.dest_uri] = page_anchors(output)
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Publish govsite's files: history pages, texts, data and feeds."""
+        if self.history is None or self.theme is None or self.archive_root is None:
+            return
+        site_dir = Path(config.site_dir)
+        self.history.finish(self.theme, site_dir)
+        publish_site(
+            site_dir,
+            self.history,
+            self.output.files,
+            self.output.blob_files,
+            self.archive_root,
+            self.previous or PreviousSite(None, {}, None),
+            self.anchors,
+            config.site_url or "",
+        )
+        self.anchors, self.previous, self.history, self.theme = {}, None, None, None
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.site is not None:
+            for folder in (self.site.content_dir, self.site.templates_dir, self.site.archive_dir):
+                if folder.exists():
+                    server.watch(str(folder))
+        return server

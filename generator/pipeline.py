@@ -1,0 +1,154 @@
+"""The pipeline: named stages, run in order, each a plain function over typed data.
+
+Like markdown-it-py's core rules, :data:`STAGES` lists them in one place; each takes the
+:class:`Build` filled by the stages before it and adds its own result. ``govsite check`` runs
+them up to :data:`CHECK_UNTIL` (everything is validated by then, nothing is rendered); a build
+runs them all, and renders only when the inputs have no errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .archive.blobs import BlobReader
+from .archive.documents import Histories, collect_histories
+from .archive.history import ArchiveHistory, read_history
+from .archive.permalinks import LOCK_NAME, LockEntry, append_lock, read_lock
+from .cache import Cache
+from .compare.track import DocumentTracks, track_documents
+from .config import SiteConfig
+from .content.load import load_content
+from .content.model import Content
+from .diagnostics import Diagnostics
+from .render.context import RenderContext
+from .render.environment import make_environment
+from .render.site import SiteOutput, render_site
+from .site.link import link
+from .site.model import SiteModel
+from .text.source import TextSource
+
+
+@dataclass(slots=True)
+class Build:
+    """One run of the pipeline: its inputs, and each stage's result once it has run."""
+
+    config: SiteConfig
+    """The site's settings."""
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    """Every problem found so far."""
+    cache: Cache = field(default_factory=lambda: Cache(None))
+    """The build cache."""
+    content: Content = field(default_factory=Content)
+    """content: what contributors wrote."""
+    history: ArchiveHistory | None = None
+    """history: every archived file's versions."""
+    blobs: BlobReader | None = None
+    """The archive's texts, read as needed until the run ends."""
+    lock: dict[str, list[LockEntry]] = field(default_factory=dict)
+    """history: the published version slugs (``versions.lock``)."""
+    histories: Histories = field(default_factory=Histories)
+    """versions: each declared document's versions and slugs."""
+    texts: TextSource | None = None
+    """parse: every version's text, parsed."""
+    tracks: dict[str, DocumentTracks] = field(default_factory=dict)
+    """track: each document's clause ids, alignments and diffs."""
+    model: SiteModel | None = None
+    """link: the checked, cross-linked model."""
+    output: SiteOutput | None = None
+    """render: the site's pages and files."""
+
+
+def _content(build: Build) -> bool:
+    config = build.config
+    build.content = load_content(config.content_dir, config.root, build.diagnostics)
+    return True
+
+
+def _history(build: Build) -> bool:
+    config, diag = build.config, build.diagnostics
+    build.history = read_history(config.archive_dir, diag, config.origin)
+    build.lock = read_lock(config.root / LOCK_NAME, LOCK_NAME, diag)
+    if build.history is None:
+        return False
+    build.blobs = BlobReader(build.history.root)  # closed when the run ends
+    return True
+
+
+def _versions(build: Build) -> bool:
+    assert build.history is not None
+    build.histories = collect_histories(
+        build.content, build.history, build.lock, LOCK_NAME, build.diagnostics
+    )
+    return True
+
+
+def _parse(build: Build) -> bool:
+    assert build.blobs is not None
+    blobs, diag = build.blobs, build.diagnostics
+    base_urls = {}
+    for document in build.content.documents():
+        base_urls[document.source] = document.url
+        base_urls.update({former: document.url for former in document.former_sources})
+    build.texts = TextSource(lambda v: blobs.text(v, diag), build.cache, base_urls)
+    build.texts.prepare([v for h in build.histories.documents.values() for v in h.versions])
+    return True
+
+
+def _track(build: Build) -> bool:
+    assert build.texts is not None
+    build.tracks = track_documents(build.histories.documents, build.texts)
+    return True
+
+
+def _link(build: Build) -> bool:
+    assert build.texts is not None
+    build.model = link(build.content, build.histories, build.tracks, build.texts, build.diagnostics)
+    return True
+
+
+def _render(build: Build) -> bool:
+    if build.diagnostics.errors:
+        return False
+    assert build.model is not None and build.texts is not None and build.history is not None
+    config = build.config
+    env = make_environment([config.templates_dir / "pages"], config.cache_dir)
+    context = RenderContext(build.model, build.texts, env, config, build.cache)
+    build.output = render_site(context, build.history.root)
+    return True
+
+
+Stage = Callable[[Build], bool]
+"""A stage: fills its part of the build; false when the stages after it cannot run."""
+
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("content", _content),
+    ("history", _history),
+    ("versions", _versions),
+    ("parse", _parse),
+    ("track", _track),
+    ("link", _link),
+    ("render", _render),
+)
+CHECK_UNTIL = "link"
+"""The last stage ``govsite check`` runs: every input is validated, nothing rendered."""
+
+
+def run(config: SiteConfig, *, until: str = "render", record: bool = False) -> Build:
+    """Run the stages in order, up to and including ``until``.
+
+    With ``record``, version slugs assigned for the first time are appended to the lock
+    file once the site has rendered without errors (a publishing build does this;
+    ``govsite check`` does not).
+    """
+    build = Build(config, cache=Cache(config.cache_dir))
+    try:
+        for name, stage in STAGES:
+            if not stage(build) or name == until:
+                break
+    finally:
+        if build.blobs is not None:
+            build.blobs.close()
+    if record and build.output is not None and not build.diagnostics.errors:
+        append_lock(config.root / LOCK_NAME, build.histories.new_lock_entries)
+    return build

@@ -1,0 +1,14 @@
+"""Stage 7, publish: the rendered site written into the engine's output folder.
+
+:class:`HistoryPages` renders each document's history in the engine's theme through the
+small :class:`Theme` protocol, only when its inputs changed; :func:`publish_site` writes
+everything else, carrying unchanged folders from the previous build (:mod:`.carry`), and
+the manifest of every URL and anchor promised to readers (:mod:`.manifest`).
+:mod:`.linkcheck` checks a built site's internal links.
+"""
+
+from .carry import PreviousSite, set_aside
+from .site import publish_site
+from .streams import HistoryPages, Theme
+
+__all__ = ["HistoryPages", "PreviousSite", "Theme", "publish_site", "set_aside"]

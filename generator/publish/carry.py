@@ -1,0 +1,260 @@
+"""Carry unchanged output folders from the previous build into the new one.
+
+mkdocs empties the site folder before every build, so a rebuild would write every file again
+(thousands of version pages) even when nothing changed. Instead the previous site is set
+aside with one rename before mkdocs empties it, and each folder whose content is fully
+determined by keys that did not change moves back with one rename; only the rest is written.
+
+Every output carries a key: a hash of everything its bytes are made from (a page stream's
+fingerprint, a blob id, the bytes themselves). A folder's key hashes the names and keys of
+everything below it, so a carried folder holds exactly what writing it would have produced.
+Folders that also hold files govsite does not write (mkdocs' own pages) are never carried:
+their govsite files are written one by one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cache import digest, replacing
+
+STATE_FORMAT = 1
+
+
+@dataclass(slots=True, frozen=True)
+class Output:
+    """One file govsite publishes."""
+
+    path: str
+    """Site-relative file path (``/``-separated)."""
+    key: str
+    """Hash of everything the file's bytes are made from."""
+    write: Callable[[Path], None] | None
+    """Writes the file at the given path; ``None`` when this build already wrote it."""
+
+
+@dataclass(slots=True)
+class _Folder:
+    files: list[Output] = field(default_factory=list)
+    """Outputs directly in the folder."""
+    children: dict[str, _Folder] = field(default_factory=dict)
+    """Sub-folders by name."""
+    pure: bool = True
+    """Whether only outputs are below it (nothing written by others)."""
+    key: str = ""
+    """Hash of the names and keys below it (pure folders only)."""
+
+
+class PreviousSite:
+    """The last build's site, set aside, with the key of each folder it holds."""
+
+    def __init__(
+        self,
+        root: Path | None,
+        keys: dict[str, str],
+        work_dir: Path | None,
+        stats: dict[str, list[int]] | None = None,
+    ) -> None:
+        self.root = root
+        """Where the previous site now is (``None`` when there is nothing to reuse)."""
+        self.keys = keys
+        """Key of each carriable folder of the previous site, by site-relative path."""
+        self.stats = stats or {}
+        """Size and modification time (ns) of each file in those folders, as left."""
+        self.work_dir = work_dir
+        """Where the record of this build goes (``None``: keep no record)."""
+        self.carried = 0
+        """Folders moved back so far."""
+        self._carried_paths: set[str] = set()
+
+    def take(self, path: str, folder: _Folder, site_dir: Path) -> bool:
+        """Move the folder at ``path`` back into the new site when nothing in it changed.
+
+        Its key must match, and what is on disk must be what the last build left: the same
+        names, sizes and modification times (a file added or edited by hand is not carried).
+        """
+        if self.root is None or self.keys.get(path) != folder.key:
+            return False
+        source, target = self.root / path, site_dir / path
+        if target.exists() or not self._untouched(source, path, folder):
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(source, target)
+        except OSError:
+            return False
+        self.carried += 1
+        self._carried_paths.add(path)
+        return True
+
+    def _untouched(self, source: Path, path: str, folder: _Folder) -> bool:
+        expected = {o.path.rsplit("/", 1)[-1] for o in folder.files} | set(folder.children)
+        try:
+            with os.scandir(source) as entries:
+                found = {entry.name: entry for entry in entries}
+            if set(found) != expected:
+                return False
+            for name, entry in found.items():
+                child = folder.children.get(name)
+                if child is not None:
+                    if not entry.is_dir(follow_symlinks=False):
+                        return False
+                    if not self._untouched(source / name, f"{path}{name}/", child):
+                        return False
+                    continue
+                stat = entry.stat(follow_symlinks=False)
+                if self.stats.get(f"{path}{name}") != [stat.st_size, stat.st_mtime_ns]:
+                    return False
+        except OSError:
+            return False
+        return True
+
+    def finish(self, site_dir: Path, keys: dict[str, str]) -> None:
+        """Record this build's folders for the next one and drop what was not carried."""
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+        if self.work_dir is None:
+            return
+        # Files in carried folders are as recorded (checked before the move): keep their
+        # record; stat only what was written.
+        stats: dict[str, list[int]] = {}
+        for file, recorded in self.stats.items():
+            folder = file[: file.rfind("/") + 1]
+            while folder and folder not in self._carried_paths:
+                folder = folder[: folder.rstrip("/").rfind("/") + 1]
+            if folder:
+                stats[file] = recorded
+        for path in keys:
+            parent = path[: path.rstrip("/").rfind("/") + 1]
+            if parent in keys or path in self._carried_paths:
+                continue  # walked with its parent, or carried as recorded
+            for folder, _dirs, names in os.walk(site_dir / path):
+                prefix = os.path.relpath(folder, site_dir).replace(os.sep, "/") + "/"
+                for name in names:
+                    stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
+                    stats[prefix + name] = [stat.st_size, stat.st_mtime_ns]
+        state = {
+            "format": STATE_FORMAT,
+            "site_dir": str(site_dir.resolve()),
+            "folders": keys,
+            "files": stats,
+        }
+        with replacing(self.work_dir / "state.json") as record:
+            record.write(json.dumps(state, sort_keys=True).encode("utf-8"))
+
+
+def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
+    """Move the last build's site out of the way, when a record says what it holds.
+
+    The record is removed first, so a build that fails half-way leaves nothing that a later
+    build could trust.
+    """
+    if cache_dir is None:
+        return PreviousSite(None, {}, None)
+    site = site_dir.resolve()
+    work_dir = cache_dir.resolve() / "carry" / digest(str(site))[:16]
+    if work_dir.is_relative_to(site) or site.is_relative_to(work_dir):
+        return PreviousSite(None, {}, None)
+    previous = work_dir / "previous"
+    if previous.exists():
+        shutil.rmtree(previous, ignore_errors=True)
+    state_path = work_dir / "state.json"
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        state_path.unlink()
+    except (OSError, ValueError):
+        state = None
+    usable = (
+        isinstance(state, dict)
+        and state.get("format") == STATE_FORMAT
+        and state.get("site_dir") == str(site)
+        and isinstance(state.get("folders"), dict)
+        and isinstance(state.get("files"), dict)
+        and site.is_dir()
+    )
+    if usable:
+        assert isinstance(state, dict)
+        try:
+            os.rename(site, previous)
+        except OSError:  # another file system, or in use: write everything
+            return PreviousSite(None, {}, work_dir)
+        return PreviousSite(previous, dict(state["folders"]), work_dir, dict(state["files"]))
+    return PreviousSite(None, {}, work_dir)
+
+
+def _tree(outputs: Iterable[Output], foreign: Iterable[str]) -> _Folder:
+    root = _Folder(pure=False)
+    for output in outputs:
+        *parts, _name = output.path.split("/")
+        node = root
+        for part in parts:
+            node = node.children.setdefault(part, _Folder())
+        node.files.append(output)
+    for path in foreign:
+        node = root
+        for part in path.split("/")[:-1]:
+            child = node.children.get(part)
+            if child is None:
+                break
+            child.pure = False
+            node = child
+    return root
+
+
+def _key(folder: _Folder) -> bool:
+    """Fill in the keys of pure folders, bottom up; return whether ``folder`` is pure."""
+    children_pure = [_key(child) for child in folder.children.values()]
+    folder.pure = folder.pure and all(children_pure)
+    if folder.pure:
+        parts: list[str] = []
+        for output in sorted(folder.files, key=lambda o: o.path):
+            parts += [output.path.rsplit("/", 1)[-1], output.key]
+        for name in sorted(folder.children):
+            parts += [name + "/", folder.children[name].key]
+        folder.key = digest(*parts)
+    return folder.pure
+
+
+def publish(
+    site_dir: Path, outputs: Iterable[Output], foreign: Iterable[str], previous: PreviousSite
+) -> dict[str, str]:
+    """Publish ``outputs`` under ``site_dir``, carrying unchanged folders from ``previous``.
+
+    ``foreign`` lists the files others write into the site. Returns the key of every
+    carriable folder, for the next build's record.
+    """
+    root = _tree(outputs, foreign)
+    _key(root)
+    keys: dict[str, str] = {}
+    made: set[Path] = set()
+
+    def visit(folder: _Folder, path: str) -> None:
+        if folder.pure:
+            keys[path] = folder.key
+            if previous.take(path, folder, site_dir):
+                # the keys below it stay valid for the next build
+                _record(folder, path, keys)
+                return
+        target = site_dir / path if path else site_dir
+        if folder.files and target not in made:
+            target.mkdir(parents=True, exist_ok=True)
+            made.add(target)
+        for output in folder.files:
+            if output.write is not None:
+                output.write(site_dir / output.path)
+        for name in sorted(folder.children):
+            visit(folder.children[name], f"{path}{name}/")
+
+    visit(root, "")
+    return keys
+
+
+def _record(folder: _Folder, path: str, keys: dict[str, str]) -> None:
+    for name, child in folder.children.items():
+        keys[f"{path}{name}/"] = child.key
+        _record(child, f"{path}{name}/", keys)

@@ -1,0 +1,76 @@
+"""What every page family renders with: the model, the templates and the site's address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import urls
+from ..cache import Cache
+from ..config import SiteConfig
+from ..content.model import Platform
+from ..site.model import SiteModel
+from ..text.source import TextSource
+from .pages import Page, TocEntry
+
+
+@dataclass(slots=True)
+class RenderContext:
+    """The inputs shared by every page of a site."""
+
+    model: SiteModel
+    """The linked model."""
+    texts: TextSource
+    """Every version's parsed text."""
+    env: jinja2.Environment
+    """The page templates."""
+    config: SiteConfig
+    """The site's settings."""
+    cache: Cache
+    """The build cache (data files and the dataset are kept there)."""
+
+    @property
+    def site_url(self) -> str:
+        """The site's address, ending in ``/`` (``/`` alone when none is set)."""
+        return self.config.site_url.rstrip("/") + "/" if self.config.site_url else "/"
+
+    def absolute(self, url: str) -> str:
+        """A site URL as an absolute address (for feeds, data and citations)."""
+        return self.site_url + url
+
+    def platform_of(self, platform_id: str) -> Platform:
+        return self.model.content.platforms[platform_id]
+
+    def page(self, template: str, url: str, title: str, kind: str, **context: Any) -> Page:
+        """Render ``template`` as the page at ``url``; ``section(anchor, heading)`` in a
+        template adds an entry to the page's table of contents."""
+
+        def u(target: str) -> str:
+            return urls.relative(target, url)
+
+        toc: list[TocEntry] = []
+
+        def section(anchor: str, heading: str) -> Markup:
+            toc.append(TocEntry(2, anchor, heading))
+            return Markup('<h2 id="{}">{}</h2>').format(anchor, heading)
+
+        html = self.env.get_template(template).render(
+            u=u, section=section, model=self.model, content=self.model.content,
+            site_name=self.config.site_name, title=title, **context
+        )  # fmt: skip
+        meta: dict[str, str] = {}
+        if "cite_as" in context:
+            meta["cite_as"] = str(context["cite_as"])
+        return Page(
+            url=url,
+            title=title,
+            html=html,
+            kind=kind,
+            toc=toc,
+            description=str(context.get("description", "")),
+            searchable=bool(context.get("searchable", True)),
+            meta=meta,
+        )

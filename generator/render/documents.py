@@ -1,0 +1,85 @@
+"""A platform's page and each document's page (its latest text, analysed clauses marked)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from .. import urls
+from ..content.model import Platform
+from ..site.model import DocumentVersion, LinkedDocument
+from ..text.views import fill_view
+from .context import RenderContext
+from .fragments import analysis_marker
+from .pages import Page
+
+
+def platform_page(ctx: RenderContext, platform: Platform) -> Page:
+    documents = [
+        ctx.model.documents[d.key]
+        for d in platform.documents.values()
+        if d.key in ctx.model.documents
+    ]
+    provisions = [p for p in ctx.model.provisions.values() if p.provision.platform == platform.id]
+    return ctx.page(
+        "platform.html",
+        urls.platform(platform.id),
+        platform.name,
+        "platform",
+        platform=platform,
+        documents=documents,
+        provisions=provisions,
+        description=f"Policies of {platform.name} and their analyses",
+    )
+
+
+def analysis_marks(
+    ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion, url: str
+) -> dict[int, list[str]]:
+    """Markers for the analysed clauses found in a version, by block, linking to their
+    analyses."""
+    marks: dict[int, list[str]] = {}
+    latest = document.latest
+    for linked in ctx.model.provisions.values():
+        if linked.provision.document_key != document.key:
+            continue
+        if entry is latest:
+            match = linked.latest_match
+        else:
+            match = ctx.model.quotes.find(linked.provision.quote, entry.version)
+        if match is None:
+            continue
+        marker = analysis_marker(linked, url, anchored=entry is latest)
+        marks.setdefault(match.blocks[0], []).append(marker)
+    return marks
+
+
+def version_html(
+    ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion, url: str
+) -> Markup:
+    """A version's text with its clause anchors and analysis markers ('' for a removal)."""
+    if entry.is_removal:
+        return Markup("")
+    view = ctx.texts.view(entry.version)
+    marks = analysis_marks(ctx, document, entry, url)
+    return Markup(fill_view(view, document.clause_ids(entry), marks))
+
+
+def document_page(ctx: RenderContext, document: LinkedDocument) -> Page:
+    url = urls.document(document.key)
+    platform = ctx.platform_of(document.document.platform)
+    provisions = [
+        p for p in ctx.model.provisions.values() if p.provision.document_key == document.key
+    ]
+    latest = document.latest
+    return ctx.page(
+        "document.html",
+        url,
+        f"{platform.name}: {document.document.title}",
+        "document",
+        platform=platform,
+        document=document,
+        latest=latest,
+        provisions=provisions,
+        text_html=version_html(ctx, document, latest, url) if latest else Markup(""),
+        description=f"The latest archived text of {platform.name}'s {document.document.title}",
+    )

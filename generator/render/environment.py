@@ -1,0 +1,56 @@
+"""The jinja2 environment of generated pages: template folders, filters and globals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .. import urls
+from ..archive.history import VersionKind
+from ..text import safemd
+from ..untrusted import clean_text
+from .fragments import change_summary, render_segments
+
+PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
+if not PACKAGE_TEMPLATES.is_dir():  # editable install: the repository's own folder
+    PACKAGE_TEMPLATES = Path(__file__).parent.parent.parent / "templates"
+
+
+def make_environment(
+    extra_dirs: Iterable[Path] = (), cache_dir: Path | None = None
+) -> jinja2.Environment:
+    """The page templates' environment; a site's own folders come before govsite's, and
+    compiled templates are kept in ``cache_dir``."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in extra_dirs]
+    loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES / "pages")))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(cache_dir),
+    )
+    env.filters["md"] = lambda text: Markup(safemd.render_markdown(text or ""))
+    env.filters["md_inline"] = lambda text: Markup(safemd.render_markdown(text or "", inline=True))
+    env.filters["clean"] = lambda text: clean_text(text or "")
+    env.filters["day"] = lambda value: value.strftime("%Y-%m-%d")
+    env.filters["longday"] = lambda value: f"{value:%B} {value.day}, {value.year}"
+    env.filters["segments"] = render_segments
+    env.globals["VersionKind"] = VersionKind
+    env.globals["change_summary"] = change_summary
+    env.globals["urls"] = urls
+    return env
+
+
+def bytecode_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates on disk (Jinja checks each against its source's hash)."""
+    if cache_dir is None:
+        return None
+    folder = cache_dir / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))

@@ -1,0 +1,90 @@
+"""Small pieces of HTML and wording built in code: word diffs, change sizes, markers.
+
+Every piece of text placed in HTML here is escaped.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from .. import urls
+from ..archive.history import VersionKind
+from ..compare.worddiff import Segment
+from ..site.model import DocumentVersion, LinkedProvision
+
+
+def render_segments(segments: list[Segment]) -> Markup:
+    """A word diff as HTML: deletions and insertions are marked by more than colour."""
+    out = []
+    for segment in segments:
+        text = escape(segment.text)
+        if segment.op == "+":
+            out.append(
+                Markup(
+                    '<ins><span class="govsite-sr">[inserted: </span>{}<span class="govsite-sr">]</span></ins>'
+                ).format(text)
+            )
+        elif segment.op == "-":
+            out.append(
+                Markup(
+                    '<del><span class="govsite-sr">[deleted: </span>{}<span class="govsite-sr">]</span></del>'
+                ).format(text)
+            )
+        else:
+            out.append(text)
+    return Markup("").join(out)
+
+
+def change_summary(entry: DocumentVersion) -> str:
+    """One line on the size of a version's change."""
+    if entry.version.kind is VersionKind.FIRST and entry.stats is None:
+        return f"First record: {entry.clause_count} clauses."
+    stats = entry.stats
+    if stats is None:
+        return ""
+    if entry.is_removal:
+        return f"Removed from the archive ({stats.removed} clauses)."
+    parts = []
+    for count, label in (
+        (stats.changed, "changed"),
+        (stats.added, "added"),
+        (stats.removed, "removed"),
+        (stats.moved, "moved"),
+    ):
+        if count:
+            parts.append(f"{count} {label}")
+    clauses = ", ".join(parts) if parts else "no clause changed"
+    words = f"+{stats.words_added} / -{stats.words_removed} words"
+    prefix = "Technical re-extraction: " if entry.is_technical else ""
+    return f"{prefix}{clauses} ({words})."
+
+
+def analysis_marker(linked: LinkedProvision, page_url: str, *, anchored: bool) -> Markup:
+    """The marker put on an analysed clause in a text, linking to its analysis; the latest
+    text's marker carries the analysis's anchor."""
+    provision = linked.provision
+    return Markup(
+        '<a class="govsite-marker govsite-exposure-{level}"{anchor} href="{href}" '
+        'title="Analysis: {title}">Analysis: {title}</a> '
+    ).format(
+        level=provision.exposure.level,
+        anchor=Markup(' id="{}"').format(urls.analysis_anchor(provision.slug)) if anchored else "",
+        href=urls.relative(urls.provision(linked.key), page_url),
+        title=provision.title,
+    )
+
+
+def redirect_html(url: str, target: str, absolute_target: str) -> bytes:
+    """A page that sends readers (and search engines) from a moved URL to its new one."""
+    relative = escape(urls.relative(target, url))
+    absolute = escape(absolute_target)
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Moved to {absolute}</title>\n"
+        f'<link rel="canonical" href="{absolute}">\n'
+        '<meta name="robots" content="noindex">\n'
+        f'<meta http-equiv="refresh" content="0; url={relative}">\n'
+        "</head>\n<body>\n"
+        f'<p>This page has moved to <a href="{relative}">{absolute}</a>.</p>\n'
+        "</body>\n</html>\n"
+    ).encode()

@@ -1,0 +1,92 @@
+"""Pages and files as data: what the renderer produces and the site layer publishes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(slots=True, frozen=True)
+class TocEntry:
+    """One entry of a page's table of contents."""
+
+    level: int
+    """Heading level, 2 for sections."""
+    anchor: str
+    """Fragment id on the page."""
+    title: str
+    """Text shown."""
+
+
+@dataclass(slots=True)
+class Page:
+    """A generated HTML page, published at the folder URL ``url``."""
+
+    url: str
+    """Site-relative folder URL, e.g. ``nimbus/terms/`` (``''`` is the home page)."""
+    title: str
+    """Page title."""
+    html: str
+    """Finished body HTML, placed in the theme's content area."""
+    kind: str
+    """What the page is (platform, document, provision, ...), for styling and tests."""
+    in_nav: bool = False
+    """Hub pages appear in the navigation; the many others are linked from hubs."""
+    searchable: bool = True
+    """Whether the page goes into the search index."""
+    description: str = ""
+    """One-line summary for link previews."""
+    toc: list[TocEntry] = field(default_factory=list)
+    """Sections shown in the theme's table of contents."""
+    meta: dict[str, str] = field(default_factory=dict)
+    """Extra values for the theme templates (for example ``cite_as``)."""
+
+
+@dataclass(slots=True)
+class PageStream:
+    """Pages produced on demand, one at a time, with a fingerprint of all their inputs.
+
+    The many pages of a document's history (versions, changes, timeline, comparisons,
+    clause histories) come as a stream, so a build never holds them all in memory and can
+    reuse their finished HTML when the fingerprint is unchanged.
+    """
+
+    name: str
+    """What the pages belong to (a document key)."""
+    fingerprint: str
+    """Digest of everything the pages are made from."""
+    produce: Callable[[], Iterator[Page]]
+    """Renders the pages."""
+    urls: list[str] = field(default_factory=list)
+    """The URLs of the pages it produces, known without producing them."""
+
+
+@dataclass(slots=True, frozen=True)
+class BlobFile:
+    """A file published with the bytes of an archived text, read from git as it is written.
+
+    Version texts are not held in memory (there are as many as versions): the site layer
+    writes them one by one at the end of the build.
+    """
+
+    path: str
+    """Site-relative file path."""
+    blob: str
+    """Git blob id of the text."""
+
+
+@dataclass(slots=True)
+class StaticFile:
+    """A generated non-HTML file (feed, data, stylesheet), published at ``path``."""
+
+    path: str
+    """Site-relative file path."""
+    content: bytes = b""
+    """The bytes to publish (unless ``write`` is set)."""
+    key: str = ""
+    """Hash of what the file is made from, for a file produced by ``write``."""
+    write: Callable[[Path], None] | None = None
+    """Writes a file produced on demand (the dataset zip) at the given path."""
+    start: Callable[[], None] | None = None
+    """Starts producing that file in the background, so it is ready when written."""

@@ -1,0 +1,11 @@
+"""Stage 5, link: everything joined into one cross-linked, checked model.
+
+:func:`link` resolves every reference between content records, document histories and
+tracked clauses (:mod:`.model` holds the resulting types); :mod:`.retired` checks retired
+URLs against the pages the site publishes.
+"""
+
+from .link import link
+from .model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
+
+__all__ = ["DocumentVersion", "LinkedDocument", "LinkedProvision", "SiteModel", "link"]

@@ -1,0 +1,161 @@
+"""The linked model: content, history and tracking joined into what the site shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..archive.history import Version, VersionKind
+from ..compare.align import Pair
+from ..compare.quotes import QuoteIndex, QuoteMatch
+from ..compare.track import ChangeStats, DocumentTracks
+from ..compare.worddiff import Segment
+from ..content.model import ChangeNote, Content, Document, Provision, Retired
+
+
+@dataclass(slots=True, frozen=True, eq=False)
+class DocumentVersion:
+    """A version of a document with its permanent URL slug."""
+
+    version: Version
+    """The recorded version (commit, blob, date, message, kind)."""
+    slug: str
+    """YYYY-MM-DD, or YYYY-MM-DD-N for the N-th version of a day (from the lock file)."""
+    number: int
+    """1 for the first version of the document, and so on."""
+    stats: ChangeStats | None = None
+    """Size of the change from the previous version (``None`` for the first)."""
+    clause_count: int = 0
+    """Number of clauses of the text."""
+    note: ChangeNote | None = None
+    """The hand-written change note, if any."""
+
+    @property
+    def is_removal(self) -> bool:
+        return self.version.kind is VersionKind.REMOVAL
+
+    @property
+    def is_technical(self) -> bool:
+        return self.version.kind is VersionKind.TECHNICAL
+
+
+@dataclass(slots=True)
+class LinkedDocument:
+    """A declared document with its history."""
+
+    document: Document
+    """The declaration in the platform file."""
+    versions: list[DocumentVersion]
+    """Every version, oldest first (including removals)."""
+    tracks: DocumentTracks
+    """Each version's clause ids, alignment with the one before and word diffs."""
+
+    @property
+    def key(self) -> str:
+        return self.document.key
+
+    @property
+    def latest(self) -> DocumentVersion | None:
+        """The newest version with text (a removal has none)."""
+        for entry in reversed(self.versions):
+            if not entry.is_removal:
+                return entry
+        return None
+
+    @property
+    def removed(self) -> DocumentVersion | None:
+        """The removal, when the archive no longer holds the document."""
+        if self.versions and self.versions[-1].is_removal:
+            return self.versions[-1]
+        return None
+
+    def by_slug(self, slug: str) -> DocumentVersion | None:
+        for entry in self.versions:
+            if entry.slug == slug:
+                return entry
+        return None
+
+    def previous(self, entry: DocumentVersion) -> DocumentVersion | None:
+        return self.versions[entry.number - 2] if entry.number > 1 else None
+
+    def next(self, entry: DocumentVersion) -> DocumentVersion | None:
+        return self.versions[entry.number] if entry.number < len(self.versions) else None
+
+    def clause_ids(self, entry: DocumentVersion) -> list[str]:
+        """The clause id of each block of ``entry``'s text."""
+        return self.tracks.clause_ids(entry.number - 1)
+
+    def pairs(self, entry: DocumentVersion) -> list[Pair] | None:
+        """``entry``'s blocks aligned with the previous version's."""
+        return self.tracks.pairs(entry.number - 1)
+
+    def diffs(self, entry: DocumentVersion) -> dict[int, list[Segment]]:
+        """Word diffs of ``entry``'s changed blocks, by block index."""
+        return self.tracks.diffs(entry.number - 1)
+
+
+@dataclass(slots=True)
+class ClauseState:
+    """An analysed clause's text in one version, where its text changed."""
+
+    entry: DocumentVersion
+    """The version."""
+    text: str
+    """The clause's text in it ('' when absent)."""
+    status: str
+    """'first', 'changed', 'removed' or 'restored'."""
+    diff: list[Segment] = field(default_factory=list)
+    """Word diff from the clause's previous text."""
+
+
+@dataclass(slots=True)
+class LinkedProvision:
+    """An analysis joined to its document's history."""
+
+    provision: Provision
+    """The contributor's analysis."""
+    document: LinkedDocument
+    """The document it analyses."""
+    analyzed: DocumentVersion | None
+    """The version named by ``analyzed``, if it exists."""
+    analyzed_match: QuoteMatch | None
+    """Where the quote stands in the analysed version."""
+    latest_match: QuoteMatch | None
+    """Where the quote stands in the latest version (``None``: no longer there)."""
+    changes_since: list[DocumentVersion] = field(default_factory=list)
+    """Versions recorded after the analysed one (technical re-extractions excluded)."""
+    clause_ids: tuple[str, ...] = ()
+    """Ids of the clause(s) the quote covers in the analysed version."""
+    history: list[ClauseState] = field(default_factory=list)
+    """The versions in which the clause's text appeared, changed or went away."""
+    stale_since: DocumentVersion | None = None
+    """The first version, after the analysed one, that no longer has the quoted text."""
+
+    @property
+    def key(self) -> str:
+        return self.provision.key
+
+    @property
+    def stale(self) -> bool:
+        return self.stale_since is not None
+
+
+@dataclass(slots=True)
+class SiteModel:
+    """Everything the renderer needs, cross-linked."""
+
+    content: Content
+    """What contributors wrote."""
+    documents: dict[str, LinkedDocument]
+    """Documents by ``platform/document``."""
+    provisions: dict[str, LinkedProvision]
+    """Analyses by ``platform/document/slug``."""
+    by_topic: dict[str, list[LinkedProvision]]
+    """Analyses per topic id."""
+    by_regulation: dict[str, list[LinkedProvision]]
+    """Analyses per regulation id."""
+    by_jurisdiction: dict[str, list[LinkedProvision]]
+    """Analyses per jurisdiction id."""
+    quotes: QuoteIndex
+    """Finds an analysis's quote in any version (the markers on version pages)."""
+    retired: dict[str, Retired] = field(default_factory=dict)
+    """Retired URLs, checked, with the history pages their analyses take along."""

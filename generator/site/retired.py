@@ -1,0 +1,70 @@
+"""Published URLs that are gone: checked against the pages the site publishes.
+
+A retired URL must no longer be a page of the site, and a redirect must lead to one. Retiring
+an analysis (a ``platform/document/slug/`` URL) also retires its history page, which went
+with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .. import urls
+from ..content.model import Retired
+from ..diagnostics import Diagnostics
+from .model import SiteModel
+
+
+def page_urls(model: SiteModel) -> set[str]:
+    """Every page URL the site publishes from the model (the render stage makes exactly
+    these; a test holds the two together)."""
+    found = {urls.PLATFORMS, urls.ANALYSES, urls.DATA, *(f"{r}/" for r in urls.REGISTRIES)}
+    found.update(urls.platform(p) for p in model.content.platforms)
+    for key, document in model.documents.items():
+        found.update((urls.document(key), urls.timeline(key), urls.compare(key)))
+        for entry in document.versions:
+            found.add(urls.version(key, entry.slug))
+            if entry.number > 1:
+                found.add(urls.changes(key, entry.slug))
+    for key in model.provisions:
+        found.update((urls.provision(key), urls.provision_history(key)))
+    for registry, ids in (
+        ("topics", model.content.topics),
+        ("regulations", model.content.regulations),
+        ("jurisdictions", model.content.jurisdictions),
+    ):
+        found.update(urls.registry_entry(registry, entry_id) for entry_id in ids)
+    return found
+
+
+def is_provision_url(url: str) -> bool:
+    """Whether a site URL has the shape of an analysis's page (``platform/document/slug/``)."""
+    return url.count("/") == 3
+
+
+def check_retired(model: SiteModel, diag: Diagnostics) -> dict[str, Retired]:
+    """The retired URLs to publish a tombstone or redirect for; each one still published, or
+    redirecting to no page, is an error."""
+    live = page_urls(model)
+    entries = dict(model.content.retired)
+    for url, entry in model.content.retired.items():
+        history = urls.provision_history(url[:-1])
+        if is_provision_url(url) and history not in entries:
+            redirect = urls.provision_history(entry.redirect[:-1]) if entry.redirect else ""
+            if not redirect or redirect in live:
+                entries[history] = replace(entry, url=history, redirect=redirect)
+    valid: dict[str, Retired] = {}
+    for url, entry in entries.items():
+        if url in live:
+            diag.error(
+                entry.origin, url, "this URL is still published; remove it from retired.yml"
+            )
+        elif entry.redirect and entry.redirect not in live:
+            diag.error(
+                entry.origins.get("redirect", entry.origin),
+                f"{url}.redirect",
+                f"redirect target {entry.redirect!r} is not a page of this site",
+            )
+        else:
+            valid[url] = entry
+    return valid

@@ -1,0 +1,192 @@
+"""Each distinct archived text, once, into blocks with source lines.
+
+A block is what a reader perceives as one clause: a heading, a paragraph, a list item's
+paragraph, a table or a code block. Blocks keep their source line range (from
+markdown-it-py's ``Token.map``) and the index of the token that opens them, so that the
+renderer can put an anchor on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from markdown_it.token import Token
+
+from ..untrusted import clean_text
+from . import safemd
+
+
+class Block(NamedTuple):
+    """One clause-sized unit of an archived text.
+
+    A named tuple rather than a dataclass: texts hold hundreds of thousands of blocks, and
+    tuples pickle (to and from the build cache) several times faster.
+
+    Fields: ``position`` (position among the text's blocks, from 0); ``kind`` (heading,
+    paragraph, table or code); ``text`` (plain text as a reader sees it, markup removed);
+    ``line_start`` and ``line_end`` (1-based source lines, inclusive); ``anchor_token``
+    (index of the token that carries the block's anchor when rendered); ``level`` (heading
+    level 1-6, 0 for other blocks).
+    """
+
+    position: int
+    kind: str
+    text: str
+    line_start: int
+    line_end: int
+    anchor_token: int
+    level: int = 0
+
+
+@dataclass(slots=True)
+class ParsedText:
+    """An archived text parsed once and shared by every version that has it."""
+
+    blob: str
+    """Git blob id of the text."""
+    tokens: list[Token]
+    """markdown-it-py tokens (rendered later, with anchors set)."""
+    blocks: list[Block]
+    """The text's blocks in reading order."""
+
+
+def _lines(token: Token, offset: int) -> tuple[int, int]:
+    if token.map:
+        return token.map[0] + 1 + offset, max(token.map[0] + 1, token.map[1]) + offset
+    return 0, 0
+
+
+# Where a top-level block must begin: at the margin after a blank line, outside a fenced
+# code block, and not a list item (which could continue the list above). HTML blocks are
+# off (archived text never becomes markup). A fence line at the margin is always at the top
+# level (a list item's or quote's content cannot start there), so those fences are followed
+# exactly; a fence line indented by one to three spaces may be inside a list item or not, so
+# such a text is never cut, nor is one with reference definitions (they reach across).
+_FENCE = re.compile(r"(`{3,}|~{3,})")
+_INDENTED_FENCE = re.compile(r"(?m)^ {1,3}(?:`{3}|~{3})")
+_LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+
+
+def top_level_pieces(text: str) -> list[tuple[int, str]]:
+    """Cut ``text`` where Markdown's block structure cannot reach across; each piece with
+    the number of lines before it.
+
+    Parsing the pieces one by one gives the same blocks as parsing the whole text; pieces
+    recur from version to version, so each distinct piece needs parsing only once.
+    """
+    if "]:" in text or _INDENTED_FENCE.search(text):
+        return [(0, text)]
+    lines = text.split("\n")
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    fence: str | None = None
+    previous_blank = True
+    for number, line in enumerate(lines):
+        if (
+            fence is None
+            and previous_blank
+            and number > start
+            and line
+            and not line[0].isspace()
+            and not _LIST_ITEM.match(line)
+        ):
+            pieces.append((start, "\n".join(lines[start:number]) + "\n"))
+            start = number
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                if not (marker[0] == "`" and "`" in line[match.end() :]):
+                    fence = marker
+            elif (
+                marker[0] == fence[0] and len(marker) >= len(fence) and line.strip(" \t") == marker
+            ):
+                fence = None
+        previous_blank = not line.strip(" \t")
+    pieces.append((start, "\n".join(lines[start:])))
+    return pieces
+
+
+class _PieceMemo:
+    """Tokens of recently parsed pieces, within one process, up to a number of characters.
+
+    Tokens are shared between the texts that contain the piece, so nothing may change them
+    in place (:func:`make_view` copies what it alters).
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.entries: OrderedDict[str, list[Token]] = OrderedDict()
+
+    def tokens(self, piece: str) -> list[Token]:
+        found = self.entries.get(piece)
+        if found is not None:
+            self.entries.move_to_end(piece)
+            return found
+        found = safemd.parse_clean(piece)
+        self.entries[piece] = found
+        self.size += len(piece)
+        while self.size > self.budget and len(self.entries) > 1:
+            dropped, _ = self.entries.popitem(last=False)
+            self.size -= len(dropped)
+        return found
+
+
+_PIECES = _PieceMemo(budget=8_000_000)
+
+
+def parse_text(text: str, blob: str) -> ParsedText:
+    """Split ``text`` into blocks; never fails (any text is some Markdown)."""
+    text = clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
+    tokens: list[Token] = []
+    blocks: list[Block] = []
+    for line_offset, piece in top_level_pieces(text):
+        piece_tokens = _PIECES.tokens(piece)
+        _add_blocks(piece_tokens, len(tokens), line_offset, blocks)
+        tokens.extend(piece_tokens)
+    return ParsedText(blob, tokens, blocks)
+
+
+def _add_blocks(tokens: list[Token], first: int, line_offset: int, blocks: list[Block]) -> None:
+    """Append the blocks of a piece's tokens (``first``: index of its first token)."""
+    open_items: list[int] = []
+    table_start: int | None = None
+    table_text: list[str] = []
+    for position, token in enumerate(tokens):
+        index = first + position
+        kind = token.type
+        if kind == "list_item_open":
+            open_items.append(index)
+        elif kind == "list_item_close":
+            open_items.pop()
+        elif kind == "table_open":
+            table_start, table_text = index, []
+        elif kind == "table_close" and table_start is not None:
+            start, end = _lines(tokens[table_start - first], line_offset)
+            blocks.append(
+                Block(len(blocks), "table", " ".join(table_text), start, end, table_start)
+            )
+            table_start = None
+        elif kind == "inline" and table_start is not None:
+            table_text.append(safemd.inline_text(token.children))
+        elif kind == "heading_open":
+            start, end = _lines(token, line_offset)
+            content = safemd.inline_text(tokens[position + 1].children)
+            level = int(token.tag[1]) if token.tag[1:].isdigit() else 1
+            blocks.append(Block(len(blocks), "heading", content, start, end, index, level))
+        elif kind == "paragraph_open":
+            start, end = _lines(token, line_offset)
+            content = safemd.inline_text(tokens[position + 1].children)
+            anchor = index
+            if token.hidden and open_items:
+                anchor = open_items[-1]  # tight lists render no <p>: anchor the <li>
+                if any(b.anchor_token == anchor for b in blocks[-3:]):
+                    anchor = index  # a second paragraph in the same item: no anchor
+            blocks.append(Block(len(blocks), "paragraph", content, start, end, anchor))
+        elif kind in ("fence", "code_block"):
+            start, end = _lines(token, line_offset)
+            blocks.append(Block(len(blocks), "code", token.content, start, end, index))

@@ -1,0 +1,180 @@
+"""Text views: a parsed text rendered once to HTML with slots for each version's clause
+anchors and analysis markers, so that rendering a version is string substitution."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import unquote, urljoin, urlsplit
+
+from markdown_it.token import Token
+
+from . import safemd
+from .blocks import Block, ParsedText, parse_text
+from .normalise import normalise
+
+# A text view: the text rendered once to HTML with placeholders where each version's clause
+# anchors and analysis markers go, so that rendering a version is string substitution.
+# The placeholder characters are control characters, which archived text cannot contain
+# (safemd.clean_text removes them before parsing).
+BLOCK_ATTRIBUTE = re.compile(r' data-gs-block="(\d+)"')
+INLINE_SLOT = re.compile("\x02(\\d+)\x03")
+BLOCK_SLOT = re.compile("\x04(\\d+)\x05")
+_CLAUSE_ID_LIKE = re.compile(r"^c[0-9a-f]{7}(-\d+)?$")
+
+
+@dataclass(slots=True)
+class TextView:
+    """A distinct text, parsed once: what every stage after parsing needs of it."""
+
+    blob: str
+    """Git blob id of the text."""
+    blocks: list[Block]
+    """The text's blocks in reading order."""
+    normalised: list[str]
+    """Each block's text as compared by alignment and quote matching."""
+    template: str
+    """HTML with placeholders for anchors (``data-gs-block``) and markers (slots)."""
+    hidden_anchor: frozenset[int]
+    """Blocks whose element is not rendered (tight lists): anchored inside instead."""
+
+
+def heading_slug(text: str) -> str:
+    """The anchor a heading gets on most sites that render Markdown (GitHub's style)."""
+    return re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
+
+
+def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
+    """Render a parsed text once, leaving slots for per-version anchors and markers.
+
+    Headings get their usual slug anchor, so that the text's own ``#section`` links work;
+    any other link that cannot resolve on this site (an anchor of the platform's own page,
+    a path relative to its site) is made absolute against ``base_url`` or shown as text.
+    """
+    tokens = list(parsed.tokens)
+    inserts: dict[int, list[Token]] = {}
+    slugs: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for block in parsed.blocks:
+        if block.kind == "heading":
+            slug = heading_slug(block.text)
+            if slug and not _CLAUSE_ID_LIKE.match(slug):
+                count = seen.get(slug, 0)
+                seen[slug] = count + 1
+                slugs[block.position] = slug if count == 0 else f"{slug}-{count}"
+    ids = set(slugs.values())
+    hidden: set[int] = set()
+    for block in parsed.blocks:
+        original = tokens[block.anchor_token]
+        if original.hidden:
+            hidden.add(block.position)
+        else:
+            tokens[block.anchor_token] = original.copy(
+                attrs={**original.attrs, "data-gs-block": str(block.position)}
+            )
+        if block.kind in ("heading", "paragraph"):
+            # The slot goes in an inline token of its own just before the block's content,
+            # which renders as if it were the content's first child.
+            inline_index = block.anchor_token
+            while tokens[inline_index].type != "inline":
+                inline_index += 1
+            slot = f"\x02{block.position}\x03"
+            if block.position in slugs:
+                slot += f'<span id="{escape(slugs[block.position])}"></span>'
+            marker = Token("html_inline", "", 0, content=slot)
+            inserts.setdefault(inline_index, []).append(Token("inline", "", 0, children=[marker]))
+        else:
+            inserts.setdefault(block.anchor_token, []).append(
+                Token("html_block", "", 0, content=f"\x04{block.position}\x05")
+            )
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and token.children:
+            children = _fix_links(token.children, ids, base_url)
+            if children is not token.children:
+                tokens[index] = token.copy(children=children)
+    if inserts:
+        spliced: list[Token] = []
+        for index, token in enumerate(tokens):
+            spliced.extend(inserts.get(index, ()))
+            spliced.append(token)
+        tokens = spliced
+    return TextView(
+        blob=parsed.blob,
+        blocks=parsed.blocks,
+        normalised=[normalise(b.text) for b in parsed.blocks],
+        template=safemd.render_tokens(tokens),
+        hidden_anchor=frozenset(hidden),
+    )
+
+
+def _fix_links(children: list[Token], ids: set[str], base_url: str) -> list[Token]:
+    """Children with links that cannot resolve fixed; the same list when none needs it."""
+    if not any(token.type == "link_open" for token in children):
+        return children
+    out: list[Token] = []
+    dropped = 0
+    changed = False
+    for token in children:
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            target = _resolve_link(href, ids, base_url)
+            if target is None:
+                dropped += 1
+                changed = True
+                out.append(Token("html_inline", "", 0, content='<span class="govsite-dead-link">'))
+                continue
+            if target != href:
+                changed = True
+                token = token.copy(attrs={**token.attrs, "href": target})
+        elif token.type == "link_close" and dropped:
+            dropped -= 1
+            out.append(Token("html_inline", "", 0, content="</span>"))
+            continue
+        out.append(token)
+    return out if changed else children
+
+
+def _resolve_link(href: str, ids: set[str], base_url: str) -> str | None:
+    if href.startswith("#"):
+        return href if unquote(href[1:]) in ids else None
+    parts = urlsplit(href)
+    if parts.scheme or href.startswith("//"):
+        return href
+    return urljoin(base_url, href) if base_url else None
+
+
+def view_text(text: str, blob: str, base_url: str = "") -> TextView:
+    """Parse and view a text in one step (what a worker process runs)."""
+    return make_view(parse_text(text, blob), base_url)
+
+
+def fill_view(
+    view: TextView, anchors: list[str] | None = None, marks: dict[int, list[str]] | None = None
+) -> str:
+    """A version's text as HTML: the view with the version's clause anchors and markers.
+
+    ``marks`` are HTML snippets (already escaped by whoever made them) put at the start of
+    the blocks they are keyed by.
+    """
+    marks = marks or {}
+
+    def attribute(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        out = f' id="{anchors[index]}"' if anchors else ""
+        return out + (' class="govsite-marked"' if index in marks else "")
+
+    def inline(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        prefix = ""
+        if anchors and index in view.hidden_anchor:
+            prefix = f'<span id="{anchors[index]}"></span>'
+        return prefix + "".join(marks.get(index, ()))
+
+    def block(match: re.Match[str]) -> str:
+        content = inline(match)
+        return f"<div>{content}</div>\n" if content else ""
+
+    html = BLOCK_ATTRIBUTE.sub(attribute, view.template)
+    html = INLINE_SLOT.sub(inline, html)
+    return BLOCK_SLOT.sub(block, html)

@@ -1,0 +1,181 @@
+"""Every URL the site publishes, defined once.
+
+URLs are site-relative (no leading slash): folder URLs end in ``/`` (the page is its
+``index.html``), file URLs do not. Pages link to each other with :func:`relative`, so a site
+works wherever it is served from; feeds, data and citations make them absolute with the
+site's address. Templates get this module as the global ``urls``.
+
+Once published a URL never changes (see ``versions.lock`` and ``content/retired.yml``), so a
+change to a pattern here is a change to a published promise.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+# Hub pages (one each) and the folders govsite writes at the top of the site.
+HOME = ""
+PLATFORMS = "platforms/"
+ANALYSES = "analyses/"
+TOPICS = "topics/"
+REGULATIONS = "regulations/"
+JURISDICTIONS = "jurisdictions/"
+DATA = "data/"
+SITE_FEED = "feed.xml"
+DATASET = "data/dataset.zip"
+PROVISIONS_CSV = "data/provisions.csv"
+DATA_INDEX = "data/index.json"
+SCHEMA_FOLDER = "data/schema/"
+
+REGISTRIES = ("topics", "regulations", "jurisdictions")
+"""The registries, each with a hub page and a page per entry below its own folder."""
+
+RESERVED_PLATFORM_IDS = frozenset(
+    {
+        "about", "analyses", "assets", "contribute", "data", "feed", "jurisdictions", "methodology",
+        "platforms", "regulations", "search", "sitemap", "topics", "javascripts", "stylesheets",
+    }
+)  # fmt: skip
+"""Top-level segments the site uses itself; a platform may not take them."""
+
+RESERVED_PROVISION_SLUGS = frozenset(
+    {"changes", "compare", "history", "latest", "raw", "timeline", "versions", "feed", "data"}
+)
+"""Segments used below a document; a provision slug may not take them."""
+
+
+def platform(platform_id: str) -> str:
+    return f"{platform_id}/"
+
+
+def platform_feed(platform_id: str) -> str:
+    return f"{platform_id}/feed.xml"
+
+
+def document(document_key: str) -> str:
+    """The latest text of a document (``platform/document``)."""
+    return f"{document_key}/"
+
+
+def document_feed(document_key: str) -> str:
+    return f"{document_key}/feed.xml"
+
+
+def timeline(document_key: str) -> str:
+    return f"{document_key}/timeline/"
+
+
+def compare(document_key: str, old: str = "", new: str = "") -> str:
+    """The compare view, optionally opened on two version slugs."""
+    query = f"?from={old}&to={new}" if old and new else ""
+    return f"{document_key}/compare/{query}"
+
+
+def version(document_key: str, slug: str) -> str:
+    """A version's permanent page."""
+    return f"{document_key}/{slug}/"
+
+
+def clause(document_key: str, slug: str, clause_id: str) -> str:
+    """A clause of a version (clause anchors are the same in every version)."""
+    return f"{document_key}/{slug}/#{clause_id}"
+
+
+def changes(document_key: str, slug: str) -> str:
+    """What a version changed from the one before."""
+    return f"{document_key}/{slug}/changes/"
+
+
+def version_text(document_key: str, slug: str) -> str:
+    """A version's archived text, as recorded."""
+    return f"{document_key}/{slug}/text.txt"
+
+
+def provision(provision_key: str) -> str:
+    """An analysed provision (``platform/document/slug``)."""
+    return f"{provision_key}/"
+
+
+def provision_history(provision_key: str) -> str:
+    return f"{provision_key}/history/"
+
+
+def analysis_anchor(provision_slug: str) -> str:
+    """The anchor of an analysis's marker in its document's latest text."""
+    return f"analysis-{provision_slug}"
+
+
+def analysis_marker(document_key: str, provision_slug: str) -> str:
+    return f"{document_key}/#{analysis_anchor(provision_slug)}"
+
+
+def registry_entry(registry: str, entry_id: str) -> str:
+    """The page of a topic, regulation or jurisdiction."""
+    return f"{registry}/{entry_id}/"
+
+
+def topic(topic_id: str) -> str:
+    return registry_entry("topics", topic_id)
+
+
+def regulation(regulation_id: str) -> str:
+    return registry_entry("regulations", regulation_id)
+
+
+def jurisdiction(jurisdiction_id: str) -> str:
+    return registry_entry("jurisdictions", jurisdiction_id)
+
+
+def schema(name: str) -> str:
+    return f"{SCHEMA_FOLDER}{name}.schema.json"
+
+
+def platform_record(platform_id: str) -> str:
+    return f"data/platforms/{platform_id}.json"
+
+
+def document_record(document_key: str) -> str:
+    return f"data/documents/{document_key}.json"
+
+
+def version_record(document_key: str, slug: str) -> str:
+    return f"data/versions/{document_key}/{slug}.json"
+
+
+def provision_record(provision_key: str) -> str:
+    return f"data/provisions/{provision_key}.json"
+
+
+def registry_record(registry: str, entry_id: str) -> str:
+    return f"data/{registry}/{entry_id}.json"
+
+
+def asset(name: str) -> str:
+    """A stylesheet or script govsite ships with the site."""
+    return f"assets/govsite/{name}"
+
+
+def page_file(url: str) -> str:
+    """The file a folder URL is published as."""
+    return f"{url}index.html"
+
+
+def url_of(path: str) -> str:
+    """The published URL of an output file (folder URLs for ``index.html`` pages)."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def relative(target: str, base: str) -> str:
+    """Link from the page at folder URL ``base`` to ``target`` (a folder URL or a file,
+    optionally with a query and a fragment)."""
+    suffix = ""
+    for mark in ("#", "?"):
+        if mark in target:
+            target, rest = target.split(mark, 1)
+            suffix = mark + rest + suffix
+    if target == base:
+        return suffix or "./"
+    path = posixpath.relpath(target or ".", base or ".") if target or base else "."
+    if target.endswith("/") or target == "":
+        path = "./" if path == "." else path + "/"
+    return path + suffix

@@ -1,0 +1,128 @@
+"""Worker processes: the one place that forks, with one policy for when.
+
+Policy: work is spread over a pool of forked processes, one per core, when there is more
+than one core, at least :data:`MIN_TASKS` tasks, and a build cache on disk (workers hand
+large results back through the cache; without one everything runs in this process).
+Background jobs (:func:`start`) follow the same rule: they run only where a cache can take
+their result, and are otherwise done in place when their result is needed.
+
+Fork safety, the rules every task obeys:
+
+- Workers are forked, so they start with the parent's memory as it was (templates, theme,
+  model) without pickling; nothing they change there is seen by the parent.
+- A worker never uses a process or file offset the parent holds: it opens its own git
+  reader (:class:`generator.archive.blobs.BlobReader`), and records files are read with
+  positional reads (:mod:`generator.cache`).
+- What a task needs beyond its job (the theme, the site folder) is handed over with
+  ``inherit``: workers inherit it at the fork and read it with :func:`inherited`, so it is
+  never pickled. It is set only while :func:`run_all` runs.
+- Module-level memos (parsed text pieces, normalised clauses, recently read clauses, open
+  records files) are copied into a worker at the fork and die with it. They are only
+  shortcuts: results go back by return value or through the cache, never through a memo.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.process
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, TypeVar
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+MIN_TASKS = 4
+"""Fewer tasks than this are done in this process: a pool would cost more than it saves."""
+
+_inherited: Any = None
+
+
+def inherited() -> Any:
+    """What the running :func:`run_all` hands its tasks besides their jobs."""
+    return _inherited
+
+
+def cores() -> int:
+    return os.cpu_count() or 1
+
+
+def worth_forking(tasks: int, *, cache: bool) -> bool:
+    """The policy: several cores, enough tasks, and a cache for the results."""
+    return cache and cores() > 1 and tasks >= MIN_TASKS
+
+
+def run_all(
+    task: Callable[[Job], Result],
+    jobs: Iterable[Job],
+    *,
+    tasks: int,
+    cache: bool,
+    inherit: Any = None,
+) -> list[Result]:
+    """``task`` over ``jobs``, results in the jobs' order; ``tasks`` is how many there are.
+
+    Jobs are taken from the iterable as workers free up (a few per worker in flight), so a
+    generator of large jobs (texts) never has them all in memory.
+    """
+    global _inherited
+    previous, _inherited = _inherited, inherit
+    try:
+        if not worth_forking(tasks, cache=cache):
+            return [task(job) for job in jobs]
+        return _in_pool(task, jobs)
+    finally:
+        _inherited = previous
+
+
+def _in_pool(task: Callable[[Job], Result], jobs: Iterable[Job]) -> list[Result]:
+    workers = cores()
+    results: dict[int, Result] = {}
+    pending: dict[Future[Result], int] = {}
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for index, job in enumerate(jobs):
+            if len(pending) >= 2 * workers:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    results[pending.pop(future)] = future.result()
+            pending[pool.submit(task, job)] = index
+        for future, index in pending.items():
+            results[index] = future.result()
+    return [results[index] for index in range(len(results))]
+
+
+class Background:
+    """A job started in a forked process, waited for when its result is needed."""
+
+    def __init__(self, job: Callable[[], None], *, daemon: bool = True) -> None:
+        self._job = job
+        self._daemon = daemon
+        self._process: multiprocessing.process.BaseProcess | None = None
+
+    def start(self) -> None:
+        if self._process is None:
+            self._process = multiprocessing.get_context("fork").Process(
+                target=self._job, daemon=self._daemon
+            )
+            self._process.start()
+
+    def join(self) -> None:
+        """Wait for the job, if it was started."""
+        if self._process is not None:
+            self._process.join()
+            self._process = None
+
+
+def start(job: Callable[[], None], *, cache: bool, pool: bool = False) -> Background | None:
+    """Run ``job`` in a forked process now when the policy allows (a cache, several cores).
+
+    A job that itself uses :func:`run_all` says so with ``pool`` (a daemonic process may
+    not have workers of its own).
+    """
+    if not (cache and cores() > 1):
+        return None
+    background = Background(job, daemon=not pool)
+    background.start()
+    return background
