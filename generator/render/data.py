@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import urls
-from ..archive.history import VersionKind
+from ..content.model import Platform
 from ..site.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 from .pages import StaticFile
+from .schemas import SCHEMAS
 
 
 def json_bytes(value: Any) -> bytes:
@@ -91,160 +92,6 @@ def provision_record(linked: LinkedProvision, absolute: Callable[[str], str]) ->
     }
 
 
-def _string(nullable: bool = False, fmt: str | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string"}
-    if fmt:
-        schema["format"] = fmt
-    return schema
-
-
-def _object(properties: dict[str, Any], title: str, description: str) -> dict[str, Any]:
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": title,
-        "description": description,
-        "type": "object",
-        "properties": {"$schema": _string(fmt="uri"), **properties},
-        "required": sorted(properties),
-        "additionalProperties": False,
-    }
-
-
-CHANGE_FIELDS = ("added", "removed", "changed", "moved", "words_added", "words_removed")
-
-REFERENCE = {
-    "type": "object",
-    "properties": {"id": _string(), "note": _string(), "article": _string(nullable=True)},
-    "required": ["id", "note"],
-    "additionalProperties": False,
-}
-
-SCHEMAS: dict[str, dict[str, Any]] = {
-    "version": _object(
-        {
-            "platform": _string(),
-            "document": _string(),
-            "slug": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(-\d+)?$"},
-            "number": {"type": "integer", "minimum": 1},
-            "recorded": _string(fmt="date-time"),
-            "kind": {"enum": [k.value for k in VersionKind]},
-            "commit": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
-            "blob": {"type": ["string", "null"], "pattern": "^[0-9a-f]{40}$"},
-            "message": _string(),
-            "permalink": _string(fmt="uri"),
-            "changes": _string(nullable=True, fmt="uri"),
-            "text": _string(nullable=True, fmt="uri"),
-            "clauses": {"type": "integer", "minimum": 0},
-            "change": {
-                "type": ["object", "null"],
-                "properties": {k: {"type": "integer", "minimum": 0} for k in CHANGE_FIELDS},
-            },
-            "note": {
-                "type": ["object", "null"],
-                "properties": {
-                    "summary": _string(),
-                    "significance": {"enum": ["substantive", "editorial", "technical"]},
-                },
-            },
-        },
-        "Document version",
-        "One recorded version of an archived document (metadata; the text is at `text`).",
-    ),
-    "provision": _object(
-        {
-            "platform": _string(),
-            "document": _string(),
-            "slug": _string(),
-            "url": _string(fmt="uri"),
-            "title": _string(),
-            "topic": _string(),
-            "quote": _string(),
-            "analyzed": _string(),
-            "analyzed_version": _string(nullable=True, fmt="uri"),
-            "summary": _string(),
-            "interpretation": _string(),
-            "affected": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {"who": _string(), "impact": _string()},
-                    "required": ["who", "impact"],
-                },
-            },
-            "for_users": _string(),
-            "exposure": {
-                "type": "object",
-                "properties": {
-                    "level": {"enum": ["low", "medium", "high"]},
-                    "rationale": _string(),
-                },
-                "required": ["level", "rationale"],
-            },
-            "regulations": {"type": "array", "items": REFERENCE},
-            "jurisdictions": {"type": "array", "items": REFERENCE},
-            "contracts": _string(),
-            "compliance": _string(),
-            "related": {"type": "array", "items": _string()},
-            "authors": {"type": "array", "items": _string(), "minItems": 1},
-            "reviewed": _string(fmt="date"),
-            "stale_since": _string(nullable=True),
-            "changes_since_analyzed": {"type": "integer", "minimum": 0},
-        },
-        "Analysed provision",
-        "A contributor's analysis of one clause, with its state against the archive.",
-    ),
-    "document": _object(
-        {
-            "platform": _string(),
-            "id": _string(),
-            "title": _string(),
-            "type": _string(),
-            "source": _string(),
-            "url": _string(nullable=True, fmt="uri"),
-            "page": _string(fmt="uri"),
-            "versions": {"type": "array", "items": _string(fmt="uri")},
-            "provisions": {"type": "array", "items": _string(fmt="uri")},
-        },
-        "Document",
-        "An archived policy document and links to its versions and analyses.",
-    ),
-    "platform": _object(
-        {
-            "id": _string(),
-            "name": _string(),
-            "website": _string(nullable=True, fmt="uri"),
-            "page": _string(fmt="uri"),
-            "documents": {"type": "array", "items": _string(fmt="uri")},
-        },
-        "Platform",
-        "A platform whose policies the site follows.",
-    ),
-    "retired": _object(
-        {
-            "retired": _string(fmt="date"),
-            "reason": _string(),
-            "redirect": _string(nullable=True, fmt="uri"),
-            "url": _string(fmt="uri"),
-        },
-        "Retired record",
-        "Stands where an analysis's record was: when and why it went, and where it moved.",
-    ),
-    "registry-entry": _object(
-        {
-            "registry": {"enum": ["topics", "regulations", "jurisdictions"]},
-            "id": _string(),
-            "title": _string(),
-            "full_title": _string(nullable=True),
-            "url": _string(nullable=True, fmt="uri"),
-            "description": _string(),
-            "page": _string(fmt="uri"),
-            "provisions": {"type": "array", "items": _string(fmt="uri")},
-        },
-        "Registry entry",
-        "A topic, regulation or jurisdiction, and the analyses that refer to it.",
-    ),
-}
-
 CSV_COLUMNS = (
     "platform", "document", "slug", "url", "title", "topic", "exposure", "analyzed",
     "reviewed", "stale_since", "regulations", "jurisdictions", "authors", "quote", "summary",
@@ -270,112 +117,104 @@ def provisions_csv(model: SiteModel, absolute: Callable[[str], str]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[StaticFile]:
-    """Every JSON record, the schemas and the CSV."""
+def platform_record(
+    platform: Platform, model: SiteModel, absolute: Callable[[str], str]
+) -> dict[str, Any]:
+    return {
+        "$schema": absolute(urls.schema("platform")),
+        "id": platform.id,
+        "name": platform.name,
+        "website": platform.website or None,
+        "page": absolute(urls.platform(platform.id)),
+        "documents": [
+            absolute(urls.document_record(d.key))
+            for d in platform.documents.values()
+            if d.key in model.documents
+        ],
+    }
+
+
+def document_record(
+    document: LinkedDocument, model: SiteModel, absolute: Callable[[str], str]
+) -> dict[str, Any]:
+    return {
+        "$schema": absolute(urls.schema("document")),
+        "platform": document.document.platform,
+        "id": document.document.id,
+        "title": document.document.title,
+        "type": document.document.type,
+        "source": document.document.source,
+        "url": document.document.url or None,
+        "page": absolute(urls.document(document.key)),
+        "versions": [
+            absolute(urls.version_record(document.key, e.slug)) for e in document.versions
+        ],
+        "provisions": [
+            absolute(urls.provision_record(p.key))
+            for p in model.provisions.values()
+            if p.document is document
+        ],
+    }
+
+
+def registry_records(
+    model: SiteModel, absolute: Callable[[str], str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each topic, regulation and jurisdiction's record, with its path."""
     content = model.content
+    entries: list[tuple[str, str, str, str | None, str | None, str, list[LinkedProvision]]] = [
+        *(("topics", t.id, t.title, None, None, t.description, model.by_topic[t.id])
+          for t in content.topics.values()),
+        *(("regulations", r.id, r.title, r.full_title, r.url, r.description,
+           model.by_regulation[r.id]) for r in content.regulations.values()),
+        *(("jurisdictions", j.id, j.name, None, None, j.description,
+           model.by_jurisdiction[j.id]) for j in content.jurisdictions.values()),
+    ]  # fmt: skip
+    for registry, entry_id, title, full_title, url, description, linked_list in entries:
+        yield (
+            urls.registry_record(registry, entry_id),
+            {
+                "$schema": absolute(urls.schema("registry-entry")),
+                "registry": registry,
+                "id": entry_id,
+                "title": title,
+                "full_title": full_title,
+                "url": url,
+                "description": description,
+                "page": absolute(urls.registry_entry(registry, entry_id)),
+                "provisions": [absolute(urls.provision_record(p.key)) for p in linked_list],
+            },
+        )
+
+
+def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[StaticFile]:
+    """Every JSON record, the schemas, the CSV, and an index of the records."""
     index: dict[str, list[str]] = {
         k: [] for k in ("platforms", "documents", "provisions", "registries")
     }
+
+    def record(group: str, path: str, value: dict[str, Any]) -> StaticFile:
+        index[group].append(absolute(path))
+        return StaticFile(path, json_bytes(value))
+
     for name, schema in SCHEMAS.items():
         schema = {"$id": absolute(urls.schema(name)), **schema}
         yield StaticFile(urls.schema(name), json_bytes(schema))
-    for platform in content.platforms.values():
+    for platform in model.content.platforms.values():
         path = urls.platform_record(platform.id)
-        index["platforms"].append(absolute(path))
-        yield StaticFile(
-            path,
-            json_bytes(
-                {
-                    "$schema": absolute(urls.schema("platform")),
-                    "id": platform.id,
-                    "name": platform.name,
-                    "website": platform.website or None,
-                    "page": absolute(urls.platform(platform.id)),
-                    "documents": [
-                        absolute(urls.document_record(d.key))
-                        for d in platform.documents.values()
-                        if d.key in model.documents
-                    ],
-                }
-            ),
-        )
+        yield record("platforms", path, platform_record(platform, model, absolute))
     for document in model.documents.values():
-        path = urls.document_record(document.key)
-        index["documents"].append(absolute(path))
         for entry in document.versions:
             yield StaticFile(
                 urls.version_record(document.key, entry.slug),
                 json_bytes(version_record(document, entry, absolute)),
             )
-        yield StaticFile(
-            path,
-            json_bytes(
-                {
-                    "$schema": absolute(urls.schema("document")),
-                    "platform": document.document.platform,
-                    "id": document.document.id,
-                    "title": document.document.title,
-                    "type": document.document.type,
-                    "source": document.document.source,
-                    "url": document.document.url or None,
-                    "page": absolute(urls.document(document.key)),
-                    "versions": [
-                        absolute(urls.version_record(document.key, e.slug))
-                        for e in document.versions
-                    ],
-                    "provisions": [
-                        absolute(urls.provision_record(p.key))
-                        for p in model.provisions.values()
-                        if p.document is document
-                    ],
-                }
-            ),
-        )
+        path = urls.document_record(document.key)
+        yield record("documents", path, document_record(document, model, absolute))
     for linked in model.provisions.values():
         path = urls.provision_record(linked.key)
-        index["provisions"].append(absolute(path))
-        yield StaticFile(path, json_bytes(provision_record(linked, absolute)))
-    registries: list[tuple[str, str, str, str | None, str | None, str, list[LinkedProvision]]] = []
-    for topic in content.topics.values():
-        registries.append(
-            (
-                "topics",
-                topic.id,
-                topic.title,
-                None,
-                None,
-                topic.description,
-                model.by_topic[topic.id],
-            )
-        )
-    for reg in content.regulations.values():
-        registries.append(
-            ("regulations", reg.id, reg.title, reg.full_title, reg.url, reg.description,
-             model.by_regulation[reg.id])
-        )  # fmt: skip
-    for jur in content.jurisdictions.values():
-        registries.append(
-            ("jurisdictions", jur.id, jur.name, None, None, jur.description,
-             model.by_jurisdiction[jur.id])
-        )  # fmt: skip
-    for registry, entry_id, title, full_title, url, description, linked_list in registries:
-        path = urls.registry_record(registry, entry_id)
-        index["registries"].append(absolute(path))
-        yield StaticFile(
-            path,
-            json_bytes(
-                {
-                    "$schema": absolute(urls.schema("registry-entry")),
-                    "registry": registry,
-                    "id": entry_id,
-                    "title": title,
-                    "full_title": full_title,
-                    "url": url,
-                    "description": description,
-                    "page": absolute(urls.registry_entry(registry, entry_id)),
-                    "provisions": [absolute(urls.provision_record(p.key)) for p in linked_list],
-                }
-            ),
-        )
+        yield record("provisions", path, provision_record(linked, absolute))
+    for path, value in registry_records(model, absolute):
+        yield record("registries", path, value)
     yield StaticFile(urls.PROVISIONS_CSV, provisions_csv(model, absolute))
     yield StaticFile(urls.DATA_INDEX, json_bytes(index))

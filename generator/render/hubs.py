@@ -5,8 +5,8 @@ from __future__ import annotations
 from .. import urls
 from .charts import changes_per_month, exposure_per_topic
 from .context import RenderContext
-from .data import SCHEMAS
 from .pages import Page
+from .schemas import SCHEMAS
 
 EXPOSURE_ORDER = {"high": 0, "medium": 1, "low": 2}
 

@@ -64,7 +64,6 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
         same_topic=same_topic,
         related=related,
         last_change=last_change,
-        anchor=urls.analysis_anchor(provision.slug),
         citations=citations(citable),
         citable=citable,
         cite_as=citable.permalink,

@@ -1,0 +1,162 @@
+"""The JSON Schemas of the data records, published beside them under ``data/schema/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..archive.history import VersionKind
+
+
+def _string(nullable: bool = False, fmt: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string"}
+    if fmt:
+        schema["format"] = fmt
+    return schema
+
+
+def _object(properties: dict[str, Any], title: str, description: str) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": title,
+        "description": description,
+        "type": "object",
+        "properties": {"$schema": _string(fmt="uri"), **properties},
+        "required": sorted(properties),
+        "additionalProperties": False,
+    }
+
+
+CHANGE_FIELDS = ("added", "removed", "changed", "moved", "words_added", "words_removed")
+
+REFERENCE = {
+    "type": "object",
+    "properties": {"id": _string(), "note": _string(), "article": _string(nullable=True)},
+    "required": ["id", "note"],
+    "additionalProperties": False,
+}
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "version": _object(
+        {
+            "platform": _string(),
+            "document": _string(),
+            "slug": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(-\d+)?$"},
+            "number": {"type": "integer", "minimum": 1},
+            "recorded": _string(fmt="date-time"),
+            "kind": {"enum": [k.value for k in VersionKind]},
+            "commit": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
+            "blob": {"type": ["string", "null"], "pattern": "^[0-9a-f]{40}$"},
+            "message": _string(),
+            "permalink": _string(fmt="uri"),
+            "changes": _string(nullable=True, fmt="uri"),
+            "text": _string(nullable=True, fmt="uri"),
+            "clauses": {"type": "integer", "minimum": 0},
+            "change": {
+                "type": ["object", "null"],
+                "properties": {k: {"type": "integer", "minimum": 0} for k in CHANGE_FIELDS},
+            },
+            "note": {
+                "type": ["object", "null"],
+                "properties": {
+                    "summary": _string(),
+                    "significance": {"enum": ["substantive", "editorial", "technical"]},
+                },
+            },
+        },
+        "Document version",
+        "One recorded version of an archived document (metadata; the text is at `text`).",
+    ),
+    "provision": _object(
+        {
+            "platform": _string(),
+            "document": _string(),
+            "slug": _string(),
+            "url": _string(fmt="uri"),
+            "title": _string(),
+            "topic": _string(),
+            "quote": _string(),
+            "analyzed": _string(),
+            "analyzed_version": _string(nullable=True, fmt="uri"),
+            "summary": _string(),
+            "interpretation": _string(),
+            "affected": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"who": _string(), "impact": _string()},
+                    "required": ["who", "impact"],
+                },
+            },
+            "for_users": _string(),
+            "exposure": {
+                "type": "object",
+                "properties": {
+                    "level": {"enum": ["low", "medium", "high"]},
+                    "rationale": _string(),
+                },
+                "required": ["level", "rationale"],
+            },
+            "regulations": {"type": "array", "items": REFERENCE},
+            "jurisdictions": {"type": "array", "items": REFERENCE},
+            "contracts": _string(),
+            "compliance": _string(),
+            "related": {"type": "array", "items": _string()},
+            "authors": {"type": "array", "items": _string(), "minItems": 1},
+            "reviewed": _string(fmt="date"),
+            "stale_since": _string(nullable=True),
+            "changes_since_analyzed": {"type": "integer", "minimum": 0},
+        },
+        "Analysed provision",
+        "A contributor's analysis of one clause, with its state against the archive.",
+    ),
+    "document": _object(
+        {
+            "platform": _string(),
+            "id": _string(),
+            "title": _string(),
+            "type": _string(),
+            "source": _string(),
+            "url": _string(nullable=True, fmt="uri"),
+            "page": _string(fmt="uri"),
+            "versions": {"type": "array", "items": _string(fmt="uri")},
+            "provisions": {"type": "array", "items": _string(fmt="uri")},
+        },
+        "Document",
+        "An archived policy document and links to its versions and analyses.",
+    ),
+    "platform": _object(
+        {
+            "id": _string(),
+            "name": _string(),
+            "website": _string(nullable=True, fmt="uri"),
+            "page": _string(fmt="uri"),
+            "documents": {"type": "array", "items": _string(fmt="uri")},
+        },
+        "Platform",
+        "A platform whose policies the site follows.",
+    ),
+    "retired": _object(
+        {
+            "retired": _string(fmt="date"),
+            "reason": _string(),
+            "redirect": _string(nullable=True, fmt="uri"),
+            "url": _string(fmt="uri"),
+        },
+        "Retired record",
+        "Stands where an analysis's record was: when and why it went, and where it moved.",
+    ),
+    "registry-entry": _object(
+        {
+            "registry": {"enum": ["topics", "regulations", "jurisdictions"]},
+            "id": _string(),
+            "title": _string(),
+            "full_title": _string(nullable=True),
+            "url": _string(nullable=True, fmt="uri"),
+            "description": _string(),
+            "page": _string(fmt="uri"),
+            "provisions": {"type": "array", "items": _string(fmt="uri")},
+        },
+        "Registry entry",
+        "A topic, regulation or jurisdiction, and the analyses that refer to it.",
+    ),
+}
