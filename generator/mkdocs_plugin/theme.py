@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import mkdocs
 import yaml
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
@@ -60,13 +61,12 @@ def toc(page: Page) -> Any:
 
 
 def _engine_versions() -> list[str]:
-    found = []
-    for name in ("mkdocs", "properdocs", "mkdocs-material"):
-        try:
-            found.append(f"{name}={package_version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=none")
-    return found
+    """The engine running (ProperDocs answers to the name ``mkdocs`` too) and its theme."""
+    try:
+        material = package_version("mkdocs-material")
+    except PackageNotFoundError:
+        material = "none"
+    return [f"{mkdocs.__name__}={mkdocs.__version__}", f"mkdocs-material={material}"]
 
 
 def theme_key(config: MkDocsConfig, nav: Navigation, templates_dir: Path) -> str:
