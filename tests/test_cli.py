@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
-from helpers import make_site, provision_yml
+from helpers import ROOT, make_site, provision_yml
 
 from generator.cli import main
 from generator.content import schema
@@ -106,3 +106,18 @@ def test_mkdocs_strict_fails_on_warnings_only_when_strict(tmp_path: Path) -> Non
         [*base, "--strict"], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
     )
     assert strict.returncode != 0
+
+
+def test_every_command_and_option_is_documented_in_the_readme() -> None:
+    """The README's command-line section names every command and every option of it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    missing = []
+    for name, command in main.commands.items():  # type: ignore[attr-defined]
+        if f"govsite {name}" not in section:
+            missing.append(f"govsite {name}")
+        for param in command.params:
+            flags = [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]
+            names = [f for f in flags if f.startswith("--")] or [param.name.upper()]
+            missing.extend(f"govsite {name} {flag}" for flag in names if flag not in section)
+    assert missing == []
