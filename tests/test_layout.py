@@ -82,8 +82,7 @@ def test_each_stage_imports_only_earlier_stages_and_leaves() -> None:
 def test_no_module_imports_itself_back() -> None:
     known = modules()
     graph = {
-        name: {t for t in imports(path) if t in known and t != name}
-        for name, path in known.items()
+        name: {t for t in imports(path) if t in known and t != name} for name, path in known.items()
     }
     # A package's __init__ only hands on names of its own modules.
     for name in graph:
