@@ -165,6 +165,12 @@ def url_of(path: str) -> str:
     return path[: -len("index.html")] if path.endswith("index.html") else path
 
 
+def site_base(site_url: str) -> str:
+    """The address site URLs are appended to: the site's address ending in ``/``, or ``/``
+    alone when it has none."""
+    return site_url.rstrip("/") + "/" if site_url else "/"
+
+
 def relative(target: str, base: str) -> str:
     """Link from the page at folder URL ``base`` to ``target`` (a folder URL or a file,
     optionally with a query and a fragment)."""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..urls import url_of
+from ..urls import site_base, url_of
 
 MANIFEST_NAME = "govsite-manifest.json"
 _ID = re.compile(rb'\sid="([^"]+)"')
@@ -73,7 +73,7 @@ def write_manifest(
     )
     del lines
     pages.sort()
-    base = site_url.rstrip("/") + "/" if site_url else "/"
+    base = site_base(site_url)
     sitemap = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

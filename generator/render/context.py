@@ -35,7 +35,7 @@ class RenderContext:
     @property
     def site_url(self) -> str:
         """The site's address, ending in ``/`` (``/`` alone when none is set)."""
-        return self.config.site_url.rstrip("/") + "/" if self.config.site_url else "/"
+        return urls.site_base(self.config.site_url)
 
     def absolute(self, url: str) -> str:
         """A site URL as an absolute address (for feeds, data and citations)."""
