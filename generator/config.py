@@ -35,6 +35,18 @@ class SiteConfig:
     """Licence of the archived texts, carried by the data downloads."""
     attribution: str = ""
     """Attribution the archive's licence requires, shown with the data and on the site."""
+    disclaimer: str = ""
+    """What every analysis page says of the analyses' standing (Markdown); a default when
+    empty."""
+    pages_dir: Path | None = None
+    """The site's hand-written pages (mkdocs' ``docs_dir``), when known."""
+
+    @property
+    def methodology_url(self) -> str:
+        """The site's methodology page, when it has one ('' otherwise)."""
+        if self.pages_dir is not None and (self.pages_dir / "methodology.md").is_file():
+            return "methodology/"
+        return ""
 
     @property
     def origin(self) -> Origin:
@@ -48,10 +60,10 @@ class SiteConfig:
         site_name: str = "govsite",
         site_url: str = "",
         config_file: str = "mkdocs.yml",
+        pages_dir: str = "docs",
     ) -> SiteConfig:
         def path(name: str, default: str) -> Path:
-            value = Path(str(options.get(name) or default)).expanduser()
-            return value if value.is_absolute() else root / value
+            return _under(root, str(options.get(name) or default))
 
         return cls(
             root=root,
@@ -66,7 +78,15 @@ class SiteConfig:
             else path("cache_dir", ".cache/govsite"),
             licence=str(options.get("licence") or ""),
             attribution=str(options.get("attribution") or ""),
+            disclaimer=str(options.get("disclaimer") or ""),
+            pages_dir=_under(root, pages_dir),
         )
+
+
+def _under(root: Path, value: str) -> Path:
+    """A setting's path: as given when absolute, else relative to the site's folder."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else root / path
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -113,4 +133,5 @@ def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
         site_name=str(data.get("site_name") or "govsite"),
         site_url=str(data.get("site_url") or ""),
         config_file=config_file.name,
+        pages_dir=str(data.get("docs_dir") or "docs"),
     )

@@ -22,6 +22,9 @@ REGULATIONS = "regulations/"
 JURISDICTIONS = "jurisdictions/"
 DATA = "data/"
 SITE_FEED = "feed.xml"
+SITE_SUBSTANTIVE_FEED = "substantive.xml"
+KINDS = "kinds/"
+"""The page that defines the kinds of change (the feeds' category scheme)."""
 DATASET = "data/dataset.zip"
 PROVISIONS_CSV = "data/provisions.csv"
 DATA_INDEX = "data/index.json"
@@ -32,8 +35,9 @@ REGISTRIES = ("topics", "regulations", "jurisdictions")
 
 RESERVED_PLATFORM_IDS = frozenset(
     {
-        "about", "analyses", "assets", "contribute", "data", "feed", "jurisdictions", "methodology",
-        "platforms", "regulations", "search", "sitemap", "topics", "javascripts", "stylesheets",
+        "about", "analyses", "assets", "compare", "contribute", "data", "feed", "jurisdictions",
+        "kinds", "methodology", "platforms", "regulations", "search", "sitemap", "substantive",
+        "texts", "topics", "javascripts", "stylesheets",
     }
 )  # fmt: skip
 """Top-level segments the site uses itself; a platform may not take them."""
@@ -48,8 +52,9 @@ def platform(platform_id: str) -> str:
     return f"{platform_id}/"
 
 
-def platform_feed(platform_id: str) -> str:
-    return f"{platform_id}/feed.xml"
+def platform_feed(platform_id: str, substantive: bool = False) -> str:
+    """A platform's feed of every change, or of substantive changes only."""
+    return f"{platform_id}/{'substantive' if substantive else 'feed'}.xml"
 
 
 def document(document_key: str) -> str:
@@ -57,8 +62,13 @@ def document(document_key: str) -> str:
     return f"{document_key}/"
 
 
-def document_feed(document_key: str) -> str:
-    return f"{document_key}/feed.xml"
+def document_feed(document_key: str, substantive: bool = False) -> str:
+    """A document's feed of every change, or of substantive changes only."""
+    return f"{document_key}/{'substantive' if substantive else 'feed'}.xml"
+
+
+def site_feed(substantive: bool = False) -> str:
+    return SITE_SUBSTANTIVE_FEED if substantive else SITE_FEED
 
 
 def timeline(document_key: str) -> str:
@@ -82,8 +92,8 @@ def clause(document_key: str, slug: str, clause_id: str) -> str:
 
 
 def changes(document_key: str, slug: str) -> str:
-    """What a version changed from the one before."""
-    return f"{document_key}/{slug}/changes/"
+    """What a version changed from the one before (a section of the version's page)."""
+    return f"{document_key}/{slug}/#changes"
 
 
 def version_text(document_key: str, slug: str) -> str:
@@ -100,6 +110,11 @@ def provision_history(provision_key: str) -> str:
     return f"{provision_key}/history/"
 
 
+def provision_feed(provision_key: str) -> str:
+    """Each change of an analysed provision's quoted clause."""
+    return f"{provision_key}/feed.xml"
+
+
 def analysis_anchor(provision_slug: str) -> str:
     """The anchor of an analysis's marker in its document's latest text."""
     return f"analysis-{provision_slug}"
@@ -112,6 +127,16 @@ def analysis_marker(document_key: str, provision_slug: str) -> str:
 def registry_entry(registry: str, entry_id: str) -> str:
     """The page of a topic, regulation or jurisdiction."""
     return f"{registry}/{entry_id}/"
+
+
+def registry_feed(registry: str, entry_id: str) -> str:
+    """Each change of a clause analysed under a topic, regulation or jurisdiction."""
+    return f"{registry}/{entry_id}/feed.xml"
+
+
+def kind(kind_slug: str) -> str:
+    """A kind of change, defined on the kinds page."""
+    return f"{KINDS}#{kind_slug}"
 
 
 def topic(topic_id: str) -> str:

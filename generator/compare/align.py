@@ -2,8 +2,12 @@
 
 Identical blocks in order first (difflib over whole block texts), then identical blocks out
 of order ("moved"), then similar blocks inside the regions that differ ("changed", a light
-edit). A block inherits the id of the block it is aligned with; a new block gets an id made
-from a hash of its text, so ids do not depend on position and stay the same when text moves.
+edit). What is left of a region, when its old and new blocks still say much the same, was
+rewritten as a whole ("rewritten": clauses merged, split or re-cut, as when a page is
+re-extracted as one paragraph); each new block of it takes the id of the old block it shares
+most words with. A block inherits the id of the block it is aligned with; a new block gets an
+id made from a hash of its text, so ids do not depend on position and stay the same when text
+moves.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ import hashlib
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
+from .worddiff import token_opcodes, tokens
+
 EQUAL, CHANGED, MOVED, ADDED, REMOVED = "equal", "changed", "moved", "added", "removed"
+REWRITTEN = "rewritten"
 SIMILAR = 0.5  # share of words two blocks must have in common to be one edited clause
 PAIRING_BUDGET = 40_000  # block comparisons per differing region before narrowing the search
 
@@ -21,7 +28,8 @@ class Pair(NamedTuple):
     """One step of an alignment: an old block (``old``, its index in the older version), a
     new block (``new``), or both; ``status`` is equal, changed, moved, added or removed.
 
-    A named tuple: documents have hundreds of thousands of pairs, cached between builds.
+    Pairs of a rewritten region are contiguous but for the moved and changed pairs among
+    them. A named tuple: documents have hundreds of thousands of pairs, cached between builds.
     """
 
     old: int | None
@@ -92,14 +100,54 @@ def align(old: list[str], new: list[str]) -> list[Pair]:
         if tag == "equal":
             pairs.extend(Pair(i1 + k, j1 + k, EQUAL) for k in range(i2 - i1))
             continue
-        pairs.extend(Pair(i, None, REMOVED) for i in range(i1, i2) if i not in used_old)
+        removed = [i for i in range(i1, i2) if i not in used_old]
+        added = [j for j in range(j1, j2) if j not in partner]
+        rewritten = _rewritten(old, new, removed, added)
+        if rewritten is None:
+            pairs.extend(Pair(i, None, REMOVED) for i in removed)
+        else:
+            kept = set(rewritten.values())
+            pairs.extend(Pair(i, None, REWRITTEN) for i in removed if i not in kept)
         for j in range(j1, j2):
             if j in partner:
                 i, status = partner[j]
                 pairs.append(Pair(i, j, status))
+            elif rewritten is not None:
+                pairs.append(Pair(rewritten.get(j), j, REWRITTEN))
             else:
                 pairs.append(Pair(None, j, ADDED))
     return pairs
+
+
+def _rewritten(
+    old: list[str], new: list[str], removed: list[int], added: list[int]
+) -> dict[int, int] | None:
+    """When the blocks left in a region say much the same, the old block each new block
+    takes its id from (by the words they share); ``None`` when the region's old blocks were
+    removed and its new ones added."""
+    if not removed or not added:
+        return None
+    old_text = " ".join(old[i] for i in removed)
+    new_text = " ".join(new[j] for j in added)
+    if similarity(old_text, new_text) < SIMILAR:
+        return None
+    a, owners_a = _owned_tokens(old, removed)
+    b, owners_b = _owned_tokens(new, added)
+    shared: dict[tuple[int, int], int] = {}
+    for tag, i1, i2, j1, _ in token_opcodes(a, b):
+        if tag != "equal":
+            continue
+        for k in range(i2 - i1):
+            if not a[i1 + k].isspace():
+                key = (owners_a[i1 + k], owners_b[j1 + k])
+                shared[key] = shared.get(key, 0) + 1
+    carried: dict[int, int] = {}
+    taken: set[int] = set()
+    for (i, j), count in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
+        if j not in carried and i not in taken and 2 * count >= len(_words(new[j])):
+            carried[j] = i
+            taken.add(i)
+    return carried
 
 
 def _pair_similar(
@@ -130,6 +178,17 @@ def _pair_similar(
             result[j] = best
             free.discard(best)
     return result
+
+
+def _owned_tokens(texts: list[str], indexes: list[int]) -> tuple[list[str], list[int]]:
+    """The tokens of some blocks joined by spaces, and the block each token comes from."""
+    joined: list[str] = []
+    owners: list[int] = []
+    for index in indexes:
+        block = tokens(texts[index] + " ")
+        joined.extend(block)
+        owners.extend([index] * len(block))
+    return joined, owners
 
 
 def new_clause_id(text: str, taken: set[str]) -> str:

@@ -6,51 +6,37 @@ from __future__ import annotations
 import pickle
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from .. import workers
 from ..archive.documents import DocumentHistory
 from ..archive.history import Version, VersionKind
 from ..cache import Cache, code_fingerprint, digest, read_record
 from ..text.source import TextSource
-from .align import ADDED, CHANGED, MOVED, REMOVED, Pair, align, carry_ids
-from .worddiff import Segment, word_count, word_diff
+from .align import ADDED, EQUAL, Pair, align, carry_ids
+from .changes import Change, ChangeStats, change_stats, describe
+from .kinds import ChangeKind, classify
+from .worddiff import word_count
 
 
-@dataclass(slots=True)
-class ChangeStats:
-    """How much a version changed from the one before."""
+class VersionTrack(NamedTuple):
+    """What tracking found of one version, beside its clause ids."""
 
-    added: int = 0
-    """Clauses added."""
-    removed: int = 0
-    """Clauses removed."""
-    changed: int = 0
-    """Clauses edited."""
-    moved: int = 0
-    """Clauses moved unchanged."""
-    words_added: int = 0
-    """Words inserted, in added and edited clauses."""
-    words_removed: int = 0
-    """Words deleted, in removed and edited clauses."""
-
-    @property
-    def clauses(self) -> int:
-        return self.added + self.removed + self.changed + self.moved
-
-    @property
-    def words(self) -> int:
-        return self.words_added + self.words_removed
+    clauses: int
+    """Number of clauses of its text."""
+    stats: ChangeStats | None
+    """Size of its change from the version before (``None`` for the first)."""
+    kind: ChangeKind | None
+    """Kind of that change as its text shows it (``None`` for a first record or removal)."""
 
 
-TrackedClauses = tuple[list[str], list[Pair] | None, dict[int, list[Segment]]]
-"""A version's clause ids, alignment with the previous version and word diffs."""
+TrackedClauses = tuple[list[str], list[Pair] | None, list[Change]]
+"""A version's clause ids, alignment with the previous version, and changes from it."""
 
-Summary = list[tuple[int, ChangeStats | None, list[str] | None]]
-"""Per version: its number of clauses, the size of its change, and (latest text only) its
-clause ids; what a build needs of a document's tracking when it renders none of its history."""
+Summary = list[tuple[VersionTrack, list[str] | None]]
+"""Per version: what tracking found, and (latest text only) its clause ids; what a build
+needs of a document's tracking when it renders none of its history."""
 
 
 class DocumentTracks:
@@ -71,11 +57,9 @@ class DocumentTracks:
         key: str,
         in_memory: list[TrackedClauses] | None = None,
     ) -> None:
-        self.clause_counts = [count for count, _, _ in summary]
-        """Number of clauses of each version's text."""
-        self.stats = [stats for _, stats, _ in summary]
-        """Size of each version's change from the one before (``None`` for the first)."""
-        self._latest_ids = {index: ids for index, (_, _, ids) in enumerate(summary) if ids}
+        self.versions = [found for found, _ in summary]
+        """What tracking found of each version."""
+        self._latest_ids = {index: ids for index, (_, ids) in enumerate(summary) if ids}
         self._cache, self._key, self._in_memory = cache, key, in_memory
 
     def _tracked(self, index: int) -> TrackedClauses:
@@ -105,8 +89,8 @@ class DocumentTracks:
         """Alignment with the previous version's blocks (``None`` for the first)."""
         return self._tracked(index)[1]
 
-    def diffs(self, index: int) -> dict[int, list[Segment]]:
-        """Word diff of each changed block, by its index in this version."""
+    def changes(self, index: int) -> list[Change]:
+        """The version's changes from the one before, in reading order."""
         return self._tracked(index)[2]
 
 
@@ -161,7 +145,7 @@ def track_document(history: DocumentHistory, texts: TextSource) -> DocumentTrack
     tracked = _track(history.versions, texts, cache)
     if cache.root is None:
         steps = list(tracked)
-        summary = [(len(ids), stats, None) for _, (ids, _, _), stats in steps]
+        summary = [(found, None) for _, _, found in steps]
         return DocumentTracks(summary, cache, key, [clauses for _, clauses, _ in steps])
     latest = max(
         (i for i, v in enumerate(history.versions) if v.kind is not VersionKind.REMOVAL),
@@ -170,9 +154,8 @@ def track_document(history: DocumentHistory, texts: TextSource) -> DocumentTrack
     summary = []
 
     def records() -> Iterator[tuple[str, bytes]]:
-        for index, clauses, stats in tracked:
-            ids = clauses[0]
-            summary.append((len(ids), stats, ids if index == latest else None))
+        for index, clauses, found in tracked:
+            summary.append((found, clauses[0] if index == latest else None))
             yield str(index), pickle.dumps(clauses, protocol=pickle.HIGHEST_PROTOCOL)
 
     cache.write_records("clauses", key, records())
@@ -182,7 +165,7 @@ def track_document(history: DocumentHistory, texts: TextSource) -> DocumentTrack
 
 def _track(
     versions: list[Version], texts: TextSource, cache: Cache
-) -> Iterator[tuple[int, TrackedClauses, ChangeStats | None]]:
+) -> Iterator[tuple[int, TrackedClauses, VersionTrack]]:
     """Track each version in turn, yielding it when done: memory holds two versions, not
     the whole history."""
     last_text: Version | None = None
@@ -197,64 +180,48 @@ def _track(
                     words_removed=sum(word_count(t) for t in texts.block_texts(last_text)),
                 )
             after_removal = True
-            yield index, ([], None, {}), removal
+            yield index, ([], None, []), VersionTrack(0, removal, None)
             continue
-        new_texts = texts.block_texts(version)
-        pairs: list[Pair] | None = None
-        diffs: dict[int, list[Segment]] = {}
-        change: ChangeStats | None = None
+        view = texts.view(version)
         if last_text is None:
-            ids = carry_ids(None, None, new_texts)
+            ids = carry_ids(None, None, view.normalised)
+            yield index, (ids, None, []), VersionTrack(len(ids), None, None)
         else:
-            aligned, aligned_diffs, aligned_stats = _aligned(last_text, version, texts, cache)
-            ids = carry_ids(last_ids, aligned, new_texts)
-            if after_removal:
-                pairs = [Pair(None, j, ADDED) for j in range(len(new_texts))]
-                diffs, change = _stats(pairs, [], new_texts)
+            aligned = _aligned(last_text, version, texts, cache)
+            ids = carry_ids(last_ids, aligned.pairs, view.normalised)
+            if after_removal:  # shown against the removal: every clause added
+                pairs = [Pair(None, j, ADDED) for j in range(len(ids))]
+                changes = describe(None, view, pairs)
+                found = VersionTrack(len(ids), change_stats(changes, None, view), None)
+                yield index, (ids, pairs, changes), found
             else:
-                pairs, diffs, change = aligned, dict(aligned_diffs), replace(aligned_stats)
-        yield index, (ids, pairs, diffs), change
+                found = VersionTrack(len(ids), aligned.stats, aligned.kind)
+                yield index, (ids, aligned.pairs, aligned.changes), found
         last_text, last_ids, after_removal = version, ids, False
 
 
-def _aligned(
-    old: Version, new: Version, texts: TextSource, cache: Cache
-) -> tuple[list[Pair], dict[int, list[Segment]], ChangeStats]:
-    """The alignment of two texts, their word diffs and the size of the change (cached)."""
+class Aligned(NamedTuple):
+    """Two texts compared: cached by their blob ids, whichever documents have them."""
+
+    pairs: list[Pair]
+    changes: list[Change]
+    stats: ChangeStats
+    kind: ChangeKind
+
+
+def _aligned(old: Version, new: Version, texts: TextSource, cache: Cache) -> Aligned:
+    """The alignment of two texts, their changes, and the size and kind of the change."""
     key = digest(code_fingerprint(), old.blob, new.blob)
     cached = cache.get("align", key)
-    if cached is not None:
-        pairs, diffs, stats = cached
-        return pairs, diffs, stats
-    old_texts, new_texts = texts.block_texts(old), texts.block_texts(new)
+    if isinstance(cached, Aligned):
+        return cached
+    old_view, new_view = texts.view(old), texts.view(new)
     if old.blob == new.blob:
-        pairs = [Pair(i, i, "equal") for i in range(len(new_texts))]
+        pairs = [Pair(i, i, EQUAL) for i in range(len(new_view.normalised))]
     else:
-        pairs = align(old_texts, new_texts)
-    diffs, stats = _stats(pairs, old_texts, new_texts)
-    cache.put("align", key, (pairs, diffs, stats))
-    return pairs, diffs, stats
-
-
-def _stats(
-    pairs: list[Pair], old: list[str], new: list[str]
-) -> tuple[dict[int, list[Segment]], ChangeStats]:
-    """Word diffs of the changed clauses and the size of the change."""
-    stats = ChangeStats()
-    diffs: dict[int, list[Segment]] = {}
-    for pair in pairs:
-        if pair.status == ADDED and pair.new is not None:
-            stats.added += 1
-            stats.words_added += word_count(new[pair.new])
-        elif pair.status == REMOVED and pair.old is not None:
-            stats.removed += 1
-            stats.words_removed += word_count(old[pair.old])
-        elif pair.status == MOVED:
-            stats.moved += 1
-        elif pair.status == CHANGED and pair.old is not None and pair.new is not None:
-            stats.changed += 1
-            segments = word_diff(old[pair.old], new[pair.new])
-            diffs[pair.new] = segments
-            stats.words_added += sum(word_count(s.text) for s in segments if s.op == "+")
-            stats.words_removed += sum(word_count(s.text) for s in segments if s.op == "-")
-    return diffs, stats
+        pairs = align(old_view.normalised, new_view.normalised)
+    changes = describe(old_view, new_view, pairs)
+    kind = classify(changes, old_view.normalised, new_view.normalised)
+    found = Aligned(pairs, changes, change_stats(changes, old_view, new_view), kind)
+    cache.put("align", key, found)
+    return found

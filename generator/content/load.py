@@ -10,6 +10,7 @@ from .. import urls
 from ..diagnostics import Diagnostics, Origin
 from ..untrusted import clean_text
 from . import schema
+from .added import added_dates
 from .model import (
     Affected,
     ChangeNote,
@@ -105,7 +106,7 @@ def _load_platform(doc: YamlDocument, platform_id: str, diag: Diagnostics) -> Pl
 
 
 def _load_provision(
-    doc: YamlDocument, platform: str, document: str, slug: str, diag: Diagnostics
+    doc: YamlDocument, platform: str, document: str, slug: str, diag: Diagnostics, added: str
 ) -> Provision | None:
     if not schema.check(doc, schema.PROVISION, diag):
         return None
@@ -147,6 +148,7 @@ def _load_provision(
         reviewed=_text(data.get("reviewed")),
         origin=doc.origin(),
         origins=_field_origins(doc),
+        added=added,
     )
 
 
@@ -227,6 +229,7 @@ def _read_provisions(
     content: Content, content_dir: Path, site_root: Path, diag: Diagnostics
 ) -> None:
     """``provisions/<platform>/<document>/<slug>.yml``."""
+    added = added_dates(content_dir / "provisions")
     provisions_dir = content_dir / "provisions"
     for file in _yaml_files(provisions_dir):
         display = _display(file, site_root)
@@ -259,7 +262,10 @@ def _read_provisions(
         doc = load_yaml(file, display, diag)
         if doc is None:
             continue
-        provision = _load_provision(doc, platform_id, document_id, slug, diag)
+        day = added.get(file.resolve())
+        provision = _load_provision(
+            doc, platform_id, document_id, slug, diag, day.isoformat() if day else ""
+        )
         if provision is not None:
             content.provisions[key] = provision
 

@@ -142,6 +142,8 @@ class Provision:
     """Date of the last review (YYYY-MM-DD)."""
     origin: Origin
     """The provision file."""
+    added: str = ""
+    """When the file was added to the site's git history (YYYY-MM-DD; '' if not yet)."""
     origins: dict[str, Origin] = field(default_factory=dict)
     """Position of each field, keyed like ``regulations[1].id``."""
 

@@ -139,11 +139,17 @@ PLATFORM: tuple[FieldSpec, ...] = (
     FieldSpec("documents", "object", "documents by id", fields=()),
 )
 
-SIGNIFICANCE = ("substantive", "editorial", "technical")
+SIGNIFICANCE = ("substantive", "editorial", "dates-only", "links-only", "formatting", "technical")
+"""The kinds of change a change note may set (the kinds a version's text can show)."""
 
 CHANGE_NOTE: tuple[FieldSpec, ...] = (
     FieldSpec("summary", "markdown", "what changed and why it matters (Markdown)"),
-    FieldSpec("significance", "enum", "substantive, editorial or technical", choices=SIGNIFICANCE),
+    FieldSpec(
+        "significance",
+        "enum",
+        "kind of change: substantive, editorial, dates-only, links-only, formatting or technical",
+        choices=SIGNIFICANCE,
+    ),
     FieldSpec("authors", "list", "who wrote the note", items="text", required=False),
 )
 

@@ -45,6 +45,7 @@ class GovsiteConfig(Config):
     cache_dir = config_options.Type(str, default=".cache/govsite")
     licence = config_options.Type(str, default="")
     attribution = config_options.Type(str, default="")
+    disclaimer = config_options.Type(str, default="")
 
 
 class GovsitePlugin(BasePlugin[GovsiteConfig]):
@@ -73,6 +74,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             site_name=config.site_name,
             site_url=config.site_url or "",
             config_file=Path(config.config_file_path).name,
+            pages_dir=config.docs_dir,
         )
         if urls.asset("govsite.css") not in config.extra_css:
             config.extra_css.append(urls.asset("govsite.css"))
@@ -132,6 +134,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
     ) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
+            if page.is_homepage and self.output.home is not None:
+                return _with_home_sections(html, self.output.home.html)
             return html
         page.toc = toc(generated)
         return generated.html
@@ -183,3 +187,13 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 if folder.exists():
                     server.watch(str(folder))
         return server
+
+
+HOME_MARKER = "<!-- govsite:home -->"
+"""Where a site's own home page wants govsite's sections (after its text when absent)."""
+
+
+def _with_home_sections(html: str, sections: str) -> str:
+    if HOME_MARKER in html:
+        return html.replace(HOME_MARKER, sections, 1)
+    return html + sections

@@ -61,9 +61,14 @@ class RenderContext:
             u=u, section=section, model=self.model, content=self.model.content,
             site_name=self.config.site_name, title=title, **context
         )  # fmt: skip
-        meta: dict[str, str] = {}
+        meta: dict[str, Any] = {}
         if "cite_as" in context:
             meta["cite_as"] = str(context["cite_as"])
+        if context.get("feeds"):
+            meta["feeds"] = [
+                {"title": title, "href": urls.relative(target, url)}
+                for title, target in context["feeds"]
+            ]
         return Page(
             url=url,
             title=title,

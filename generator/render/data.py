@@ -34,7 +34,9 @@ def version_record(
         "slug": entry.slug,
         "number": entry.number,
         "recorded": entry.version.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "kind": entry.version.kind.value,
+        "recorded_as": entry.version.kind.value,
+        "kind": entry.kind.value,
+        "computed_kind": entry.computed_kind.value,
         "commit": entry.version.commit,
         "blob": None if entry.is_removal else entry.version.blob,
         "message": entry.version.subject,
@@ -42,16 +44,7 @@ def version_record(
         "changes": absolute(urls.changes(document.key, entry.slug)) if entry.number > 1 else None,
         "text": None if entry.is_removal else absolute(urls.version_text(document.key, entry.slug)),
         "clauses": entry.clause_count,
-        "change": None
-        if stats is None
-        else {
-            "added": stats.added,
-            "removed": stats.removed,
-            "changed": stats.changed,
-            "moved": stats.moved,
-            "words_added": stats.words_added,
-            "words_removed": stats.words_removed,
-        },
+        "change": None if stats is None else dict(stats._asdict()),
         "note": None
         if entry.note is None
         else {"summary": entry.note.summary, "significance": entry.note.significance},

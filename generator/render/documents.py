@@ -9,15 +9,28 @@ from ..content.model import Platform
 from ..site.model import DocumentVersion, LinkedDocument
 from ..text.views import fill_view
 from .context import RenderContext
+from .feeds import document_feeds, platform_feeds
 from .fragments import analysis_marker
 from .pages import Page
+from .timeline import timeline
+
+
+def last_substantive(document: LinkedDocument) -> DocumentVersion | None:
+    """The newest version that changed the document's substance (a first record counts)."""
+    for entry in reversed(document.versions):
+        if not entry.kind.noise:
+            return entry
+    return None
 
 
 def platform_page(ctx: RenderContext, platform: Platform) -> Page:
     documents = [
-        ctx.model.documents[d.key]
-        for d in platform.documents.values()
-        if d.key in ctx.model.documents
+        (linked, linked.versions[-1], last_substantive(linked))
+        for linked in (
+            ctx.model.documents[d.key]
+            for d in platform.documents.values()
+            if d.key in ctx.model.documents
+        )
     ]
     provisions = [p for p in ctx.model.provisions.values() if p.provision.platform == platform.id]
     return ctx.page(
@@ -28,6 +41,7 @@ def platform_page(ctx: RenderContext, platform: Platform) -> Page:
         platform=platform,
         documents=documents,
         provisions=provisions,
+        feeds=platform_feeds(ctx, platform.id),
         description=f"Policies of {platform.name} and their analyses",
     )
 
@@ -79,7 +93,11 @@ def document_page(ctx: RenderContext, document: LinkedDocument) -> Page:
         platform=platform,
         document=document,
         latest=latest,
+        last_substantive=last_substantive(document),
+        recent=document.versions[-1:-6:-1],
+        tl=timeline(document),
         provisions=provisions,
+        feeds=document_feeds(ctx, document),
         text_html=version_html(ctx, document, latest, url) if latest else Markup(""),
         description=f"The latest archived text of {platform.name}'s {document.document.title}",
     )

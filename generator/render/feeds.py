@@ -1,4 +1,7 @@
-"""Atom feeds of recorded versions: the site's, each platform's and each document's."""
+"""Atom feeds: of versions (the site's, each platform's and each document's, each in two
+flavours: every change, and substantive changes only), and of analysed clauses (each
+analysis's, and each topic's, regulation's and jurisdiction's). Each entry is categorised by
+its kind of change, a term of the scheme defined on the site's kinds page."""
 
 from __future__ import annotations
 
@@ -6,11 +9,12 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from .. import urls
-from ..archive.history import VersionKind
-from ..site.model import DocumentVersion, LinkedDocument
+from ..compare.kinds import ChangeKind
+from ..compare.worddiff import Segment
+from ..site.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
 from ..text import safemd
 from .context import RenderContext
 from .fragments import change_summary
@@ -22,18 +26,24 @@ SITE_FEED_LENGTH = 100
 
 @dataclass(slots=True, frozen=True)
 class FeedEntry:
-    """One version, as a feed entry."""
+    """One change, as a feed entry."""
 
     id: str
-    """Permanent id (the version's permalink)."""
+    """Permanent id (the version's permalink, or the analysis's URL with the version)."""
     title: str
     """Entry title."""
     link: str
-    """Absolute URL of the page to read (the changes page)."""
+    """Absolute URL of the page to read."""
     updated: dt.datetime
     """Recorded date of the version."""
     summary_html: str
-    """HTML summary (change note or size of change); escaped as text in the XML."""
+    """HTML summary (kind, size of change, change note or word diff); escaped in the XML."""
+    kind: ChangeKind
+    """The kind of change."""
+
+    @property
+    def categories(self) -> tuple[tuple[str, str], ...]:
+        return ((self.kind.value, self.kind.label),)
 
 
 def _iso(value: dt.datetime) -> str:
@@ -41,9 +51,17 @@ def _iso(value: dt.datetime) -> str:
 
 
 def atom_feed(
-    feed_id: str, title: str, self_url: str, site_url: str, author: str, entries: list[FeedEntry]
+    feed_id: str,
+    title: str,
+    self_url: str,
+    site_url: str,
+    author: str,
+    entries: list[FeedEntry],
+    scheme: str = "",
 ) -> bytes:
-    """A valid Atom 1.0 document, newest entry first; ``updated`` is the newest entry's date."""
+    """A valid Atom 1.0 document, newest entry first; ``updated`` is the newest entry's date.
+    Entries' categories are terms of ``scheme`` (the page that defines the kinds of change).
+    """
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_id
@@ -63,6 +81,8 @@ def atom_feed(
             element, f"{{{ATOM}}}link", rel="alternate", href=entry.link, type="text/html"
         )
         ET.SubElement(element, f"{{{ATOM}}}updated").text = _iso(entry.updated)
+        for term, label in entry.categories:
+            ET.SubElement(element, f"{{{ATOM}}}category", term=term, scheme=scheme, label=label)
         ET.SubElement(element, f"{{{ATOM}}}summary", type="html").text = entry.summary_html
     ET.indent(feed)
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
@@ -70,67 +90,205 @@ def atom_feed(
 
 
 _WHAT = {
-    VersionKind.FIRST: "first recorded",
-    VersionKind.CHANGE: "changed",
-    VersionKind.TECHNICAL: "re-extracted (technical, not a change by the platform)",
-    VersionKind.REMOVAL: "removed from the archive",
+    ChangeKind.FIRST: "first recorded",
+    ChangeKind.TECHNICAL: "re-extracted (technical, not a change by the platform)",
+    ChangeKind.REMOVAL: "removed from the archive",
+    ChangeKind.RESTORED: "restored to the archive",
 }
 
 
-def feed_entry(ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion) -> FeedEntry:
+def version_entry(
+    ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion
+) -> FeedEntry:
     platform = ctx.platform_of(document.document.platform)
-    page = urls.changes if entry.number > 1 else urls.version
+    what = _WHAT.get(entry.kind, f"{entry.kind.label.lower()} change")
+    summary = f"<p><strong>{escape(entry.kind.label)}.</strong> {escape(change_summary(entry))}</p>"
     if entry.note is not None:
-        summary = safemd.render_markdown(entry.note.summary)
-        summary = (
-            f"<p><strong>{escape(entry.note.significance.capitalize())}.</strong></p>{summary}"
-        )
-    else:
-        summary = f"<p>{escape(change_summary(entry))}</p>"
+        summary += safemd.render_markdown(entry.note.summary)
+    page = urls.changes if entry.number > 1 else urls.version
     return FeedEntry(
         id=ctx.absolute(urls.version(document.key, entry.slug)),
-        title=f"{platform.name} {document.document.title} {_WHAT[entry.version.kind]} on "
-        f"{entry.version.date:%Y-%m-%d}",
+        title=f"{platform.name} {document.document.title}: {what}, {entry.when}",
         link=ctx.absolute(page(document.key, entry.slug)),
         updated=entry.version.date,
         summary_html=summary,
+        kind=entry.kind,
     )
 
 
+def clause_entry(ctx: RenderContext, linked: LinkedProvision, state: ClauseState) -> FeedEntry:
+    """An entry for one change of an analysed provision's quoted clause."""
+    document, entry = linked.document, state.entry
+    what = {
+        "first": "first recorded",
+        "changed": f"changed ({state.kind.label.lower()})",
+        "removed": "removed",
+        "restored": "restored",
+    }[state.status]
+    if state.diff:
+        body = Markup("<p>{}</p>").format(_diff_html(state.diff))
+    else:
+        body = Markup("<blockquote><p>{}</p></blockquote>").format(state.text)
+    summary = Markup(
+        '<p>The clause analysed in <a href="{analysis}">{title}</a>, in {platform}\'s '
+        '{document}, {what} in the <a href="{version}">version of {when}</a>.</p>{body}'
+    ).format(
+        analysis=ctx.absolute(urls.provision(linked.key)),
+        title=linked.provision.title,
+        platform=ctx.platform_of(document.document.platform).name,
+        document=document.document.title,
+        what=what,
+        version=ctx.absolute(urls.changes(document.key, entry.slug)),
+        when=entry.when,
+        body=body,
+    )
+    return FeedEntry(
+        id=ctx.absolute(urls.provision(linked.key)) + f"#{entry.slug}",
+        title=f"{linked.provision.title}: the quoted clause {what}, {entry.when}",
+        link=ctx.absolute(urls.changes(document.key, entry.slug)),
+        updated=entry.version.date,
+        summary_html=str(summary),
+        kind=state.kind,
+    )
+
+
+def _diff_html(segments: list[Segment]) -> Markup:
+    """A word diff for feed readers: plain ins and del elements."""
+    parts = []
+    for segment in segments:
+        tag = {"+": "ins", "-": "del"}.get(segment.op)
+        text = escape(segment.text)
+        parts.append(Markup(f"<{tag}>{{}}</{tag}>").format(text) if tag else text)
+    return Markup("").join(parts)
+
+
+def document_feeds(ctx: RenderContext, document: LinkedDocument) -> list[tuple[str, str]]:
+    """The feeds a document's pages offer: (title, site URL)."""
+    platform = ctx.platform_of(document.document.platform)
+    name = f"{platform.name} {document.document.title}"
+    return [
+        (f"{name}: every change", urls.document_feed(document.key)),
+        (f"{name}: substantive changes", urls.document_feed(document.key, substantive=True)),
+    ]
+
+
+def platform_feeds(ctx: RenderContext, platform_id: str) -> list[tuple[str, str]]:
+    name = ctx.platform_of(platform_id).name
+    return [
+        (f"{name}: every change", urls.platform_feed(platform_id)),
+        (f"{name}: substantive changes", urls.platform_feed(platform_id, substantive=True)),
+    ]
+
+
 def site_feeds(ctx: RenderContext) -> list[StaticFile]:
-    """A feed per document and per platform, and the site's feed of the newest versions."""
-    name = ctx.config.site_name
+    """Every feed of the site."""
+    files: list[StaticFile] = []
     per_platform: dict[str, list[FeedEntry]] = {}
     every: list[FeedEntry] = []
-    files: list[StaticFile] = []
-
-    def feed(path: str, title: str, page: str, entries: list[FeedEntry]) -> StaticFile:
-        self_url = ctx.absolute(path)
-        return StaticFile(path, atom_feed(self_url, title, self_url, page, name, entries))
-
     for document in ctx.model.documents.values():
-        entries = [feed_entry(ctx, document, e) for e in document.versions]
-        platform = ctx.platform_of(document.document.platform)
-        files.append(
-            feed(
-                urls.document_feed(document.key),
-                f"{platform.name} {document.document.title}: versions",
-                ctx.absolute(urls.document(document.key)),
-                entries,
-            )
+        entries = [version_entry(ctx, document, e) for e in document.versions]
+        files += _two_flavours(
+            ctx, document_feeds(ctx, document), urls.document(document.key), entries
         )
-        per_platform.setdefault(platform.id, []).extend(entries)
+        per_platform.setdefault(document.document.platform, []).extend(entries)
         every.extend(entries)
     for platform_id, entries in per_platform.items():
-        platform = ctx.platform_of(platform_id)
-        files.append(
-            feed(
-                urls.platform_feed(platform_id),
-                f"{platform.name}: policy versions",
-                ctx.absolute(urls.platform(platform_id)),
-                entries,
-            )
+        files += _two_flavours(
+            ctx, platform_feeds(ctx, platform_id), urls.platform(platform_id), entries
         )
-    newest = sorted(every, key=lambda e: (e.updated, e.id), reverse=True)[:SITE_FEED_LENGTH]
-    files.append(feed(urls.SITE_FEED, f"{name}: policy versions", ctx.site_url, newest))
+    name = ctx.config.site_name
+    site = [
+        (f"{name}: every change", urls.site_feed()),
+        (f"{name}: substantive changes", urls.site_feed(True)),
+    ]
+    files += _two_flavours(ctx, site, urls.HOME, every, limit=SITE_FEED_LENGTH)
+    files += _clause_feeds(ctx)
+    return files
+
+
+def _two_flavours(
+    ctx: RenderContext,
+    feeds: list[tuple[str, str]],
+    page: str,
+    entries: list[FeedEntry],
+    limit: int | None = None,
+) -> list[StaticFile]:
+    (every_title, every_path), (substantive_title, substantive_path) = feeds
+    substantive = [e for e in entries if not e.kind.noise]
+    return [
+        _feed(ctx, every_path, every_title, page, entries, limit),
+        _feed(ctx, substantive_path, substantive_title, page, substantive, limit),
+    ]
+
+
+def _feed(
+    ctx: RenderContext,
+    path: str,
+    title: str,
+    page: str,
+    entries: list[FeedEntry],
+    limit: int | None = None,
+) -> StaticFile:
+    if limit is not None:
+        entries = sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)[:limit]
+    self_url = ctx.absolute(path)
+    return StaticFile(
+        path,
+        atom_feed(
+            self_url,
+            title,
+            self_url,
+            ctx.absolute(page),
+            ctx.config.site_name,
+            entries,
+            ctx.absolute(urls.KINDS),
+        ),
+    )
+
+
+def provision_feed_title(linked: LinkedProvision) -> str:
+    return f"{linked.provision.title}: changes of the quoted clause"
+
+
+def _clause_feeds(ctx: RenderContext) -> list[StaticFile]:
+    """A feed per analysed provision, and per topic, regulation and jurisdiction."""
+    model = ctx.model
+    entries = {
+        key: [clause_entry(ctx, linked, state) for state in linked.history]
+        for key, linked in model.provisions.items()
+    }
+    files = [
+        _feed(
+            ctx,
+            urls.provision_feed(key),
+            provision_feed_title(linked),
+            urls.provision(key),
+            entries[key],
+        )
+        for key, linked in model.provisions.items()
+    ]
+    for registry, index, names in (
+        ("topics", model.by_topic, {k: t.title for k, t in model.content.topics.items()}),
+        (
+            "regulations",
+            model.by_regulation,
+            {k: r.title for k, r in model.content.regulations.items()},
+        ),
+        (
+            "jurisdictions",
+            model.by_jurisdiction,
+            {k: j.name for k, j in model.content.jurisdictions.items()},
+        ),
+    ):
+        for entry_id, provisions in index.items():
+            found = [e for linked in provisions for e in entries[linked.key]]
+            files.append(
+                _feed(
+                    ctx,
+                    urls.registry_feed(registry, entry_id),
+                    f"{names[entry_id]}: changes of analysed clauses",
+                    urls.registry_entry(registry, entry_id),
+                    found,
+                )
+            )
     return files

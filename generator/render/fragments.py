@@ -8,7 +8,6 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from .. import urls
-from ..archive.history import VersionKind
 from ..compare.worddiff import Segment
 from ..site.model import DocumentVersion, LinkedProvision
 
@@ -37,26 +36,32 @@ def render_segments(segments: list[Segment]) -> Markup:
 
 def change_summary(entry: DocumentVersion) -> str:
     """One line on the size of a version's change."""
-    if entry.version.kind is VersionKind.FIRST and entry.stats is None:
-        return f"First record: {entry.clause_count} clauses."
     stats = entry.stats
     if stats is None:
-        return ""
+        return f"First record: {entry.clause_count} clauses." if entry.number == 1 else ""
     if entry.is_removal:
         return f"Removed from the archive ({stats.removed} clauses)."
-    parts = []
-    for count, label in (
-        (stats.changed, "changed"),
-        (stats.added, "added"),
-        (stats.removed, "removed"),
-        (stats.moved, "moved"),
-    ):
-        if count:
-            parts.append(f"{count} {label}")
-    clauses = ", ".join(parts) if parts else "no clause changed"
-    words = f"+{stats.words_added} / -{stats.words_removed} words"
-    prefix = "Technical re-extraction: " if entry.is_technical else ""
-    return f"{prefix}{clauses} ({words})."
+    parts = [
+        (count, label)
+        for count, label in (
+            (stats.changed, "edited"),
+            (stats.rewritten, "rewritten"),
+            (stats.added, "added"),
+            (stats.removed, "removed"),
+            (stats.moved, "moved"),
+            (stats.relinked, "with links changed"),
+            (stats.reformatted, "reformatted"),
+        )
+        if count
+    ]
+    if not parts:
+        return "No clause changed."
+    words = f" (+{stats.words_added} / −{stats.words_removed} words)" if stats.words else ""
+    if len(parts) == 1:
+        count, label = parts[0]
+        return f"{count} {'clause' if count == 1 else 'clauses'} {label}{words}."
+    listed = ", ".join(f"{count} {label}" for count, label in parts)
+    return f"{stats.clauses} clauses changed: {listed}{words}."
 
 
 def analysis_marker(linked: LinkedProvision, page_url: str, *, anchored: bool) -> Markup:

@@ -7,16 +7,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from .. import urls
-from ..compare.align import ADDED, CHANGED, EQUAL, MOVED, REMOVED
 from ..site.model import DocumentVersion, LinkedDocument, LinkedProvision
+from .changes import SectionChanges, change_sections, touched_sections
 from .cite import Citable, citations
 from .context import RenderContext
 from .documents import version_html
+from .feeds import document_feeds
 from .pages import Page
-from .timeline import timeline_svg
+from .timeline import timeline
 
 
 def stream_entries(
@@ -30,10 +30,6 @@ def stream_entries(
     ]
     for entry in document.versions:
         entries.append((urls.version(key, entry.slug), partial(version_page, ctx, document, entry)))
-        if entry.number > 1:
-            entries.append(
-                (urls.changes(key, entry.slug), partial(changes_page, ctx, document, entry))
-            )
     for linked in ctx.model.provisions.values():
         if linked.document is document:
             entries.append(
@@ -56,101 +52,50 @@ def version_citable(
         publisher=ctx.config.site_name,
         source_url=document.document.url,
         content_hash=entry.version.blob if not entry.is_removal else "",
-        version_label=f"version recorded {date.isoformat()}",
+        version_label=f"version recorded {entry.when}",
     )
 
 
 def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion) -> Page:
+    """A version's permanent page: what changed from the version before, then its text."""
     url = urls.version(document.key, entry.slug)
     platform = ctx.platform_of(document.document.platform)
+    previous = document.previous(entry)
+    new = None if entry.is_removal else ctx.texts.view(entry.version)
+    old = None if previous is None or previous.is_removal else ctx.texts.view(previous.version)
+    sections = change_sections(ctx.model, document, entry, new, old)
     citable = version_citable(ctx, document, entry)
     return ctx.page(
         "version.html",
         url,
-        f"{platform.name}: {document.document.title}, version of {entry.slug}",
+        f"{platform.name}: {document.document.title}, version of {entry.when}",
         "version",
         platform=platform,
         document=document,
         entry=entry,
-        previous=document.previous(entry),
-        following=document.next(entry),
+        previous=previous,
+        sections=sections,
+        touched=touched_sections(sections),
+        analyses_touched=_analyses_touched(sections),
         text_html=version_html(ctx, document, entry, url),
         citations=citations(citable),
         citable=citable,
         cite_as=citable.permalink,
-        searchable=False,
+        feeds=document_feeds(ctx, document),
         description=(
-            f"{platform.name} {document.document.title} as recorded on "
-            f"{entry.version.date:%Y-%m-%d}"
+            f"{platform.name} {document.document.title} as recorded on {entry.when}"
+            f" ({entry.kind.label.lower()})"
         ),
     )
 
 
-def change_rows(
-    ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion
-) -> list[dict[str, Any]]:
-    """The rows of a changes page: each clause that changed, runs of unchanged ones counted."""
-    previous = document.previous(entry)
-    assert previous is not None
-    if entry.is_removal:
-        if previous.is_removal:
-            return []
-        old_ids = document.clause_ids(previous)
-        return [
-            {"status": REMOVED, "old": b, "new": None, "id": old_ids[b.position]}
-            for b in ctx.texts.view(previous.version).blocks
-        ]
-    new_blocks = ctx.texts.view(entry.version).blocks
-    old_blocks = [] if previous.is_removal else ctx.texts.view(previous.version).blocks
-    new_ids = document.clause_ids(entry)
-    old_ids = [] if previous.is_removal else document.clause_ids(previous)
-    diffs = document.diffs(entry)
-    rows: list[dict[str, Any]] = []
-    unchanged = 0
-    for pair in document.pairs(entry) or ():
-        if pair.status == EQUAL:
-            unchanged += 1
-            continue
-        if unchanged:
-            rows.append({"status": EQUAL, "count": unchanged})
-            unchanged = 0
-        row: dict[str, Any] = {
-            "status": pair.status,
-            "old": old_blocks[pair.old] if pair.old is not None else None,
-            "new": new_blocks[pair.new] if pair.new is not None else None,
-            "id": new_ids[pair.new]
-            if pair.new is not None
-            else old_ids[pair.old]  # type: ignore[index]
-            if not previous.is_removal
-            else "",
-        }
-        if pair.status == CHANGED and pair.new is not None:
-            row["segments"] = diffs.get(pair.new, [])
-        rows.append(row)
-    if unchanged:
-        rows.append({"status": EQUAL, "count": unchanged})
-    return rows
-
-
-def changes_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion) -> Page:
-    platform = ctx.platform_of(document.document.platform)
-    return ctx.page(
-        "changes.html",
-        urls.changes(document.key, entry.slug),
-        f"{platform.name}: {document.document.title}, changes of {entry.slug}",
-        "changes",
-        platform=platform,
-        document=document,
-        entry=entry,
-        previous=document.previous(entry),
-        rows=change_rows(ctx, document, entry),
-        statuses={"added": ADDED, "removed": REMOVED, "changed": CHANGED, "moved": MOVED},
-        searchable=False,
-        description=(
-            f"What changed in {platform.name}'s {document.document.title} on "
-            f"{entry.version.date:%Y-%m-%d}"
-        ),
-    )
+def _analyses_touched(sections: list[SectionChanges]) -> list[LinkedProvision]:
+    found: dict[str, LinkedProvision] = {}
+    for section in sections:
+        for row in section.rows:
+            for linked in row.analyses:
+                found.setdefault(linked.key, linked)
+    return list(found.values())
 
 
 def timeline_page(ctx: RenderContext, document: LinkedDocument) -> Page:
@@ -159,11 +104,12 @@ def timeline_page(ctx: RenderContext, document: LinkedDocument) -> Page:
     return ctx.page(
         "timeline.html",
         url,
-        f"{platform.name}: {document.document.title}, timeline",
+        f"{platform.name}: {document.document.title}, all versions",
         "timeline",
         platform=platform,
         document=document,
-        svg=timeline_svg(document, url),
+        tl=timeline(document),
+        feeds=document_feeds(ctx, document),
         description=f"Every recorded version of {platform.name}'s {document.document.title}",
     )
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .. import urls
+from ..compare.kinds import ChangeKind
 from .charts import changes_per_month, exposure_per_topic
 from .context import RenderContext
 from .pages import Page
@@ -36,6 +39,72 @@ def registry_index(ctx: RenderContext, registry: str) -> Page:
     title = titles.get(registry, "Jurisdictions")
     chart = exposure_per_topic(ctx.model) if registry == "topics" else None
     return ctx.page(f"{registry}.html", f"{registry}/", title, "hub", exposure_chart=chart)
+
+
+KIND_MEANINGS = (
+    (ChangeKind.SUBSTANTIVE, "Words of the text changed: clauses were added, removed or edited."),
+    (ChangeKind.EDITORIAL, "Only punctuation, capitalisation, white space, the numbering or order "
+     "of clauses, or typo-level edits (a word edited by a letter or two; never a number, a "
+     "plural or a negation)."),
+    (ChangeKind.DATES, "Only dates changed, such as a “last updated” line."),
+    (ChangeKind.LINKS, "Only the targets of links changed; the words are the same."),
+    (ChangeKind.FORMATTING, "Only the formatting (Markdown markup) changed, or nothing a reader "
+     "sees."),
+    (ChangeKind.TECHNICAL, "The archive says the text was extracted again (its extraction "
+     "changed, not the platform's text); differences are differences of extraction."),
+    (ChangeKind.FIRST, "The first version recorded."),
+    (ChangeKind.REMOVAL, "The archive stopped recording the document."),
+    (ChangeKind.RESTORED, "The document came back after a removal."),
+)  # fmt: skip
+
+
+HOME_CHANGES = 10
+HOME_ANALYSES = 5
+
+
+def home_sections(ctx: RenderContext) -> Page:
+    """What the home page shows beside its own text: the latest substantive changes,
+    recently added analyses, and analyses that may be stale."""
+    model = ctx.model
+    changes = sorted(
+        (
+            (document, entry)
+            for document in model.documents.values()
+            for entry in document.versions
+            if entry.number > 1 and not entry.kind.noise
+        ),
+        key=lambda item: (item[1].version.date, item[0].key),
+        reverse=True,
+    )[:HOME_CHANGES]
+    analyses = sorted(
+        model.provisions.values(),
+        key=lambda p: (p.provision.added or p.provision.reviewed, p.key),
+        reverse=True,
+    )[:HOME_ANALYSES]
+    return ctx.page(
+        "home.html",
+        urls.HOME,
+        ctx.config.site_name,
+        "home",
+        latest_changes=changes,
+        recent_analyses=analyses,
+        stale=[p for p in model.provisions.values() if p.may_be_stale],
+    )
+
+
+def kinds_page(ctx: RenderContext) -> Page:
+    """The vocabulary of kinds of change: the scheme of the feeds' categories."""
+    counts = Counter(e.kind for d in ctx.model.documents.values() for e in d.versions)
+    return ctx.page(
+        "kinds.html",
+        urls.KINDS,
+        "Kinds of change",
+        "kinds",
+        kinds=KIND_MEANINGS,
+        counts=counts,
+        scheme=ctx.absolute(urls.KINDS),
+        description="What each kind of change means, and how it is computed",
+    )
 
 
 def data_page(ctx: RenderContext) -> Page:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(slots=True, frozen=True)
@@ -39,8 +40,9 @@ class Page:
     """One-line summary for link previews."""
     toc: list[TocEntry] = field(default_factory=list)
     """Sections shown in the theme's table of contents."""
-    meta: dict[str, str] = field(default_factory=dict)
-    """Extra values for the theme templates (for example ``cite_as``)."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Extra values for the theme templates: ``cite_as`` (the permalink), ``feeds`` (each
+    feed the page offers, as ``title`` and ``href`` relative to the page)."""
 
 
 @dataclass(slots=True)

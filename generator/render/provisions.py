@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from .. import urls
-from ..site.model import DocumentVersion, LinkedProvision
+from ..compare.kinds import ChangeKind
+from ..site.model import LinkedProvision
 from ..untrusted import clean_text
 from .cite import Citable, citations
 from .context import RenderContext
+from .feeds import provision_feed_title
 from .pages import Page
 
 
@@ -37,6 +40,13 @@ def provision_citable(ctx: RenderContext, linked: LinkedProvision) -> Citable:
     )
 
 
+DEFAULT_DISCLAIMER = (
+    "This analysis is the contributors' reading of the quoted text at the version they "
+    "read. It is not legal advice; the platform's own published text prevails."
+)
+_NAMED_NOT_COUNTED = (ChangeKind.TECHNICAL, ChangeKind.LINKS, ChangeKind.FORMATTING)
+
+
 def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
     provision = linked.provision
     model = ctx.model
@@ -46,11 +56,8 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
         if p.provision.platform != provision.platform
     ]
     related = [model.provisions[key] for key in provision.related if key in model.provisions]
-    last_change: DocumentVersion | None = None
-    for entry in reversed(linked.document.versions):
-        if not entry.is_technical:
-            last_change = entry
-            break
+    since = linked.changes_since_all
+    ignored = Counter(e.kind for e in since if e.kind in _NAMED_NOT_COUNTED)
     citable = provision_citable(ctx, linked)
     return ctx.page(
         "provision.html",
@@ -63,7 +70,15 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
         document=linked.document,
         same_topic=same_topic,
         related=related,
-        last_change=last_change,
+        other_changes=since,
+        other_substantive=sum(1 for e in since if not e.kind.noise),
+        ignored=", ".join(
+            f"{count} {kind.label.lower()} {'change' if count == 1 else 'changes'}"
+            for kind, count in ignored.items()
+        ),
+        disclaimer=ctx.config.disclaimer or DEFAULT_DISCLAIMER,
+        methodology=ctx.config.methodology_url or urls.KINDS,
+        feeds=[(provision_feed_title(linked), urls.provision_feed(linked.key))],
         citations=citations(citable),
         citable=citable,
         cite_as=citable.permalink,

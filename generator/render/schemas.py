@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..archive.history import VersionKind
+from ..compare.changes import ChangeStats
+from ..compare.kinds import ChangeKind
 
 
 def _string(nullable: bool = False, fmt: str | None = None) -> dict[str, Any]:
@@ -26,7 +28,8 @@ def _object(properties: dict[str, Any], title: str, description: str) -> dict[st
     }
 
 
-CHANGE_FIELDS = ("added", "removed", "changed", "moved", "words_added", "words_removed")
+CHANGE_FIELDS = ChangeStats._fields
+KINDS = [k.value for k in ChangeKind]
 
 REFERENCE = {
     "type": "object",
@@ -43,7 +46,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "slug": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(-\d+)?$"},
             "number": {"type": "integer", "minimum": 1},
             "recorded": _string(fmt="date-time"),
-            "kind": {"enum": [k.value for k in VersionKind]},
+            "recorded_as": {"enum": [k.value for k in VersionKind]},
+            "kind": {"enum": KINDS},
+            "computed_kind": {"enum": KINDS},
             "commit": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
             "blob": {"type": ["string", "null"], "pattern": "^[0-9a-f]{40}$"},
             "message": _string(),
@@ -59,7 +64,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "type": ["object", "null"],
                 "properties": {
                     "summary": _string(),
-                    "significance": {"enum": ["substantive", "editorial", "technical"]},
+                    "significance": {"enum": KINDS},
                 },
             },
         },

@@ -34,6 +34,8 @@ class SiteOutput:
     """Data, feeds, assets and redirects."""
     blob_files: list[BlobFile] = field(default_factory=list)
     """Version texts, read from the archive as they are written."""
+    home: Page | None = None
+    """Sections for the site's home page, which the site itself writes."""
 
 
 def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
@@ -55,7 +57,8 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     out.pages += [registries.topic_page(ctx, t) for t in model.content.topics]
     out.pages += [registries.regulation_page(ctx, r) for r in model.content.regulations]
     out.pages += [registries.jurisdiction_page(ctx, j) for j in model.content.jurisdictions]
-    out.pages.append(hubs.data_page(ctx))
+    out.pages += [hubs.data_page(ctx), hubs.kinds_page(ctx)]
+    out.home = hubs.home_sections(ctx)
     for page in out.pages:
         page.in_nav = page.kind == "hub"
     out.files += [

@@ -1,74 +1,83 @@
-"""A document's timeline, drawn at build time as SVG."""
+"""A document's timeline: one column per month, one mark per version coloured by its kind
+of change, drawn in HTML so that its labels read at any width (the versions table says the
+same in words)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
+from collections import Counter
+from dataclasses import dataclass
 
-from markupsafe import Markup
+from ..compare.kinds import ChangeKind
+from ..site.model import DocumentVersion, LinkedDocument
 
-from .. import urls
-from ..archive.history import VersionKind
-from ..site.model import LinkedDocument
-from .fragments import change_summary
+KIND_ORDER = (
+    ChangeKind.SUBSTANTIVE,
+    ChangeKind.FIRST,
+    ChangeKind.RESTORED,
+    ChangeKind.REMOVAL,
+    ChangeKind.EDITORIAL,
+    ChangeKind.DATES,
+    ChangeKind.LINKS,
+    ChangeKind.FORMATTING,
+    ChangeKind.TECHNICAL,
+)
+"""Kinds in the order legends and filters list them: what matters first."""
+MAX_LABELS = 12
+"""Month labels shown at most (every n-th month is labelled)."""
 
 
-def timeline_svg(document: LinkedDocument, url: str) -> Markup:
-    """A timeline of versions drawn at build time: one mark per version, sized by change."""
-    versions = document.versions
-    width, height, margin = 760, 120, 30
-    start = versions[0].version.date.timestamp()
-    end = versions[-1].version.date.timestamp()
-    span = max(end - start, 1.0)
-    colours = {
-        VersionKind.FIRST: "#3949ab",
-        VersionKind.CHANGE: "#c62828",
-        VersionKind.TECHNICAL: "#757575",
-        VersionKind.REMOVAL: "#000000",
-    }
-    parts = [
-        Markup(
-            '<svg class="govsite-timeline" viewBox="0 0 {w} {h}" width="100%" role="group" '
-            'aria-labelledby="timeline-title timeline-desc" xmlns="http://www.w3.org/2000/svg">'
-        ).format(w=width, h=height),
-        Markup('<title id="timeline-title">Timeline of {}</title>').format(document.document.title),
-        Markup(
-            '<desc id="timeline-desc">{} versions from {} to {}; the table below lists them.</desc>'
-        ).format(len(versions), versions[0].slug, versions[-1].slug),
-        Markup(
-            '<line x1="{a}" y1="60" x2="{b}" y2="60" stroke="#9e9e9e" stroke-width="2"/>'
-        ).format(a=margin, b=width - margin),
-    ]
-    years = range(versions[0].version.date.year, versions[-1].version.date.year + 2)
-    for year in years:
-        stamp = dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()
-        if start <= stamp <= end:
-            x = margin + (stamp - start) / span * (width - 2 * margin)
-            parts.append(
-                Markup(
-                    '<line x1="{x:.1f}" y1="50" x2="{x:.1f}" y2="70" stroke="#bdbdbd"/>'
-                    '<text x="{x:.1f}" y="90" font-size="11" text-anchor="middle" fill="#616161">{y}</text>'
-                ).format(x=x, y=year)
-            )
-    for entry in versions:
-        x = margin + (entry.version.date.timestamp() - start) / span * (width - 2 * margin)
-        words = entry.stats.words if entry.stats else 0
-        radius = 4 + min(10.0, math.log1p(words))
-        colour = colours[entry.version.kind]
-        fill = "none" if entry.is_technical else colour
-        href = urls.relative(urls.version(document.key, entry.slug), url)
-        parts.append(
-            Markup(
-                '<a href="{href}" aria-label="{t}"><circle cx="{x:.1f}" cy="60" r="{r:.1f}" fill="{fill}" '
-                'fill-opacity="0.6" stroke="{c}" stroke-width="2"><title>{t}</title></circle></a>'
-            ).format(
-                href=href,
-                x=x,
-                r=radius,
-                fill=fill,
-                c=colour,
-                t=f"{entry.slug}: {entry.version.kind.value}. {change_summary(entry)}",
-            )
+@dataclass(slots=True)
+class Month:
+    """One column of the timeline."""
+
+    label: str
+    """'Jan 2025'."""
+    shown: str
+    """Where its label shows: 'all' widths, 'wide' screens only, or 'none' (every n-th
+    month is labelled, and every 2n-th on a phone)."""
+    versions: list[DocumentVersion]
+    """The versions recorded that month, oldest first."""
+
+
+@dataclass(slots=True)
+class Timeline:
+    """What a timeline draws, for the template."""
+
+    months: list[Month]
+    """Every month from the first version's to the last's."""
+    kinds: list[tuple[ChangeKind, int]]
+    """The kinds the document's versions have, with how many of each, in legend order."""
+    tallest: int
+    """The most versions in one month (the columns' scale)."""
+
+
+def timeline(document: LinkedDocument) -> Timeline:
+    """The months and kinds of a document's history."""
+    first, last = document.versions[0].version.date, document.versions[-1].version.date
+    by_month: dict[tuple[int, int], list[DocumentVersion]] = {}
+    for entry in document.versions:
+        date = entry.version.date
+        by_month.setdefault((date.year, date.month), []).append(entry)
+    keys: list[tuple[int, int]] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        keys.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    step = max(1, -(-len(keys) // MAX_LABELS))
+    months = [
+        Month(
+            f"{_MONTH_NAMES[m - 1]} {y}",
+            "all" if index % (2 * step) == 0 else "wide" if index % step == 0 else "none",
+            by_month.get((y, m), []),
         )
-    parts.append(Markup("</svg>"))
-    return Markup("").join(parts)
+        for index, (y, m) in enumerate(keys)
+    ]
+    counts = Counter(entry.kind for entry in document.versions)
+    return Timeline(
+        months,
+        [(kind, counts[kind]) for kind in KIND_ORDER if counts[kind]],
+        max(len(m.versions) for m in months),
+    )
+
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

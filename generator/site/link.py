@@ -7,10 +7,15 @@ at the line that names it.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
+
 from ..archive.documents import DocumentHistory, Histories
+from ..archive.history import VersionKind
+from ..compare.kinds import ChangeKind, text_kind, version_kind
 from ..compare.quotes import QuoteIndex
 from ..compare.track import DocumentTracks
-from ..compare.worddiff import word_diff
+from ..compare.worddiff import Segment, word_diff
 from ..content.model import ChangeNote, Content, Provision
 from ..diagnostics import Diagnostics
 from ..text.normalise import normalise
@@ -57,19 +62,31 @@ def _linked_document(
     tracks: DocumentTracks,
     notes: dict[tuple[str, str], ChangeNote],
 ) -> LinkedDocument:
-    versions = [
-        DocumentVersion(
-            version,
-            slug,
-            number,
-            stats=tracks.stats[number - 1],
-            clause_count=tracks.clause_counts[number - 1],
-            note=notes.get((history.key, slug)),
+    versions: list[DocumentVersion] = []
+    days = Counter(v.date.date() for v in history.versions)
+    seen: Counter[dt.date] = Counter()
+    for number, (version, slug) in enumerate(
+        zip(history.versions, history.slugs, strict=True), start=1
+    ):
+        found = tracks.versions[number - 1]
+        after_removal = number > 1 and history.versions[number - 2].kind is VersionKind.REMOVAL
+        computed = version_kind(version.kind, after_removal, found.kind)
+        note = notes.get((history.key, slug))
+        seen[version.date.date()] += 1
+        versions.append(
+            DocumentVersion(
+                version,
+                slug,
+                number,
+                kind=ChangeKind(note.significance) if note is not None else computed,
+                computed_kind=computed,
+                stats=found.stats,
+                clause_count=found.clauses,
+                note=note,
+                day_rank=seen[version.date.date()],
+                day_count=days[version.date.date()],
+            )
         )
-        for number, (version, slug) in enumerate(
-            zip(history.versions, history.slugs, strict=True), start=1
-        )
-    ]
     return LinkedDocument(history.document, versions, tracks)
 
 
@@ -228,6 +245,20 @@ def _stale_since(
     return document.versions[last_found]
 
 
+def _clause_kind(
+    entry: DocumentVersion, status: str, old: str, new: str, diff: list[Segment]
+) -> ChangeKind:
+    if status == "first":
+        return ChangeKind.FIRST
+    if entry.is_technical:
+        return ChangeKind.TECHNICAL
+    if status == "removed":
+        return ChangeKind.REMOVAL if entry.is_removal else ChangeKind.SUBSTANTIVE
+    if status == "restored":
+        return ChangeKind.RESTORED
+    return text_kind(normalise(old), normalise(new), tuple(diff))
+
+
 def _clause_history(
     ids: tuple[str, ...], document: LinkedDocument, texts: TextSource
 ) -> list[ClauseState]:
@@ -252,6 +283,6 @@ def _clause_history(
         else:
             status = "changed"
         diff = word_diff(previous_text, text) if previous_text and text else []
-        states.append(ClauseState(entry, text, status, diff))
+        states.append(ClauseState(entry, text, status, _clause_kind(entry, status, previous_text, text, diff), diff))
         previous_text = text
     return states

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 from ..archive.history import Version, VersionKind
 from ..compare.align import Pair
+from ..compare.changes import Change, ChangeStats
+from ..compare.kinds import ChangeKind
 from ..compare.quotes import QuoteIndex, QuoteMatch
-from ..compare.track import ChangeStats, DocumentTracks
+from ..compare.track import DocumentTracks
 from ..compare.worddiff import Segment
 from ..content.model import ChangeNote, Content, Document, Provision, Retired
 
@@ -22,12 +24,34 @@ class DocumentVersion:
     """YYYY-MM-DD, or YYYY-MM-DD-N for the N-th version of a day (from the lock file)."""
     number: int
     """1 for the first version of the document, and so on."""
+    kind: ChangeKind
+    """What the change is: the change note's significance, or else the computed kind."""
+    computed_kind: ChangeKind
+    """The kind computed from the archive and the change itself."""
     stats: ChangeStats | None = None
     """Size of the change from the previous version (``None`` for the first)."""
     clause_count: int = 0
     """Number of clauses of the text."""
     note: ChangeNote | None = None
     """The hand-written change note, if any."""
+    day_rank: int = 1
+    """Its place among the versions of the document recorded the same day (1 for the first)."""
+    day_count: int = 1
+    """How many versions of the document were recorded that day."""
+
+    @property
+    def same_day(self) -> bool:
+        """Whether the document has other versions of the same day."""
+        return self.day_count > 1
+
+    @property
+    def when(self) -> str:
+        """The recorded day; with the time of day (UTC) and the version's place that day
+        when the day has several, so that headings, feeds and citations tell them apart."""
+        date = self.version.date
+        if not self.same_day:
+            return f"{date:%Y-%m-%d}"
+        return f"{date:%Y-%m-%d %H:%M} UTC ({self.day_rank} of {self.day_count} that day)"
 
     @property
     def is_removal(self) -> bool:
@@ -88,9 +112,9 @@ class LinkedDocument:
         """``entry``'s blocks aligned with the previous version's."""
         return self.tracks.pairs(entry.number - 1)
 
-    def diffs(self, entry: DocumentVersion) -> dict[int, list[Segment]]:
-        """Word diffs of ``entry``'s changed blocks, by block index."""
-        return self.tracks.diffs(entry.number - 1)
+    def changes(self, entry: DocumentVersion) -> list[Change]:
+        """What changed in ``entry`` from the version before, in reading order."""
+        return self.tracks.changes(entry.number - 1)
 
 
 @dataclass(slots=True)
@@ -103,8 +127,16 @@ class ClauseState:
     """The clause's text in it ('' when absent)."""
     status: str
     """'first', 'changed', 'removed' or 'restored'."""
+    kind: ChangeKind
+    """The kind of the change to the clause (technical when the archive says so)."""
     diff: list[Segment] = field(default_factory=list)
     """Word diff from the clause's previous text."""
+
+    @property
+    def counts(self) -> bool:
+        """Whether it is a change of the clause's text by the platform (monitoring counts
+        these; a technical re-extraction is named, not counted)."""
+        return self.status != "first" and self.kind is not ChangeKind.TECHNICAL
 
 
 @dataclass(slots=True)
@@ -137,6 +169,32 @@ class LinkedProvision:
     @property
     def stale(self) -> bool:
         return self.stale_since is not None
+
+    @property
+    def clause_changes_since(self) -> list[ClauseState]:
+        """Changes of the quoted clause's text after the analysed version (technical
+        re-extractions left out: they are named, not counted)."""
+        if self.analyzed is None:
+            return []
+        number = self.analyzed.number
+        return [s for s in self.history if s.entry.number > number and s.counts]
+
+    @property
+    def technical_since(self) -> list[DocumentVersion]:
+        """Technical re-extractions of the document after the analysed version."""
+        return [v for v in self.changes_since_all if v.is_technical]
+
+    @property
+    def changes_since_all(self) -> list[DocumentVersion]:
+        """Every version recorded after the analysed one."""
+        if self.analyzed is None:
+            return []
+        return self.document.versions[self.analyzed.number :]
+
+    @property
+    def may_be_stale(self) -> bool:
+        """Whether the analysis may no longer hold: its quote is gone, or its clause changed."""
+        return self.stale or bool(self.clause_changes_since)
 
 
 @dataclass(slots=True)

@@ -18,14 +18,17 @@ from .model import SiteModel
 def page_urls(model: SiteModel) -> set[str]:
     """Every page URL the site publishes from the model (the render stage makes exactly
     these; a test holds the two together)."""
-    found = {urls.PLATFORMS, urls.ANALYSES, urls.DATA, *(f"{r}/" for r in urls.REGISTRIES)}
+    found = {
+        urls.PLATFORMS,
+        urls.ANALYSES,
+        urls.DATA,
+        urls.KINDS,
+        *(f"{r}/" for r in urls.REGISTRIES),
+    }
     found.update(urls.platform(p) for p in model.content.platforms)
     for key, document in model.documents.items():
         found.update((urls.document(key), urls.timeline(key), urls.compare(key)))
-        for entry in document.versions:
-            found.add(urls.version(key, entry.slug))
-            if entry.number > 1:
-                found.add(urls.changes(key, entry.slug))
+        found.update(urls.version(key, entry.slug) for entry in document.versions)
     for key in model.provisions:
         found.update((urls.provision(key), urls.provision_history(key)))
     for registry, ids in (

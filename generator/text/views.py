@@ -38,6 +38,14 @@ class TextView:
     """HTML with placeholders for anchors (``data-gs-block``) and markers (slots)."""
     hidden_anchor: frozenset[int]
     """Blocks whose element is not rendered (tight lists): anchored inside instead."""
+    links: list[tuple[tuple[str, str], ...]]
+    """Each block's links as (link text, target), targets as rendered."""
+    markup: list[str]
+    """Each block's markup (kind, level and inline markup in order): two blocks with the
+    same text and different markup differ only in formatting."""
+    heading_like: frozenset[int]
+    """Paragraphs that stand as headings (wholly bold and short): texts converted from web
+    pages often have no Markdown headings."""
 
 
 def heading_slug(text: str) -> str:
@@ -93,6 +101,7 @@ def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
             children = _fix_links(token.children, ids, base_url)
             if children is not token.children:
                 tokens[index] = token.copy(children=children)
+    inline = [_block_inline(tokens, block) for block in parsed.blocks]
     if inserts:
         spliced: list[Token] = []
         for index, token in enumerate(tokens):
@@ -105,6 +114,68 @@ def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
         normalised=[normalise(b.text) for b in parsed.blocks],
         template=safemd.render_tokens(tokens),
         hidden_anchor=frozenset(hidden),
+        links=[_links(children) for children in inline],
+        markup=[
+            _markup(block, children) for block, children in zip(parsed.blocks, inline, strict=True)
+        ],
+        heading_like=frozenset(
+            b.position
+            for b, children in zip(parsed.blocks, inline, strict=True)
+            if b.kind == "paragraph" and _wholly_strong(children) and len(b.text.split()) <= 15
+        ),
+    )
+
+
+_MARKUP = frozenset(
+    {"strong_open", "em_open", "s_open", "code_inline", "link_open", "image", "hardbreak"}
+)
+
+
+def _block_inline(tokens: list[Token], block: Block) -> list[Token]:
+    """The inline children of a block, in order (a table's cells one after another)."""
+    if block.kind in ("heading", "paragraph"):
+        index = block.anchor_token
+        while tokens[index].type != "inline":
+            index += 1
+        return list(tokens[index].children or [])
+    if block.kind == "table":
+        children: list[Token] = []
+        index = block.anchor_token + 1
+        while tokens[index].type != "table_close":
+            if tokens[index].type == "inline":
+                children.extend(tokens[index].children or [])
+            index += 1
+        return children
+    return []
+
+
+def _links(children: list[Token]) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
+    href: str | None = None
+    text: list[str] = []
+    for token in children:
+        if token.type == "link_open":
+            href, text = str(token.attrGet("href") or ""), []
+        elif token.type == "link_close" and href is not None:
+            found.append((normalise("".join(text)), href))
+            href = None
+        elif href is not None and token.type in ("text", "code_inline"):
+            text.append(token.content)
+    return tuple(found)
+
+
+def _markup(block: Block, children: list[Token]) -> str:
+    inline = ",".join(t.type for t in children if t.type in _MARKUP)
+    return f"{block.kind}{block.level}:{inline}"
+
+
+def _wholly_strong(children: list[Token]) -> bool:
+    kinds = [t.type for t in children if not (t.type == "text" and not t.content.strip())]
+    return (
+        len(kinds) >= 3
+        and kinds[0] == "strong_open"
+        and kinds[-1] == "strong_close"
+        and (kinds.count("strong_open") == 1)
     )
 
 

@@ -1,0 +1,149 @@
+"""A version's changes as its page shows them: each changed clause under its path of
+section headings, the sections touched, and the analyses whose clause changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..compare.align import ADDED, CHANGED, MOVED, REMOVED, REWRITTEN
+from ..compare.changes import REFORMATTED, RELINKED, Change
+from ..site.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
+from ..text.views import TextView
+
+LABELS = {
+    CHANGED: "Changed",
+    REWRITTEN: "Rewritten",
+    ADDED: "Added",
+    REMOVED: "Removed",
+    MOVED: "Moved",
+    RELINKED: "Link changed",
+    REFORMATTED: "Formatting changed",
+}
+"""How each status of a change is named on pages."""
+
+
+@dataclass(slots=True)
+class ChangeRow:
+    """One change, ready for a template."""
+
+    change: Change
+    """The change."""
+    label: str
+    """Its name (see :data:`LABELS`)."""
+    clause: str
+    """The clause id to link to: in this version, or the previous one for a removal."""
+    in_this_version: bool
+    """Whether ``clause`` is in this version (else in the previous one)."""
+    old_text: str
+    """The text before (the clauses it concerns, blank lines between)."""
+    new_text: str
+    """The text after."""
+    analyses: list[LinkedProvision] = field(default_factory=list)
+    """Analyses whose quoted clause this change touches."""
+
+
+@dataclass(slots=True)
+class SectionChanges:
+    """The changes under one path of section headings."""
+
+    path: tuple[str, ...]
+    """The headings, outermost first (empty: before any heading)."""
+    anchor: str
+    """Anchor of the group on the page."""
+    rows: list[ChangeRow] = field(default_factory=list)
+    """Its changes, in reading order (each says how many unchanged clauses precede it)."""
+
+
+def section_paths(view: TextView) -> list[tuple[str, ...]]:
+    """The headings each block stands under (a heading stands under those above it).
+
+    Texts converted from web pages often have no Markdown headings: wholly bold short
+    paragraphs count as headings one level below the real ones. A heading that opens the
+    text is its title, which every block stands under: it is left out.
+    """
+    paths: list[tuple[str, ...]] = []
+    stack: list[tuple[int, str]] = []
+    for block in view.blocks:
+        level = block.level if block.kind == "heading" else 7
+        if block.position == 0 and block.kind == "heading":
+            paths.append(())
+        elif block.kind == "heading" or block.position in view.heading_like:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            paths.append(tuple(text for _, text in stack))
+            stack.append((level, " ".join(block.text.split())[:120]))
+        else:
+            paths.append(tuple(text for _, text in stack))
+    return paths
+
+
+def change_sections(
+    model: SiteModel,
+    document: LinkedDocument,
+    entry: DocumentVersion,
+    new: TextView | None,
+    old: TextView | None,
+) -> list[SectionChanges]:
+    """The changes of ``entry`` from the version before, grouped by section."""
+    previous = document.previous(entry)
+    if previous is None or (new is None and old is None):
+        return []
+    new_ids = document.clause_ids(entry) if new is not None else []
+    old_ids = document.clause_ids(previous) if old is not None else []
+    new_paths = section_paths(new) if new is not None else []
+    old_paths = section_paths(old) if old is not None else []
+    watched = _watched_clauses(model, document)
+    sections: list[SectionChanges] = []
+    for change in _changes(document, entry, old):
+        if change.new:
+            clause, path, here = new_ids[change.new[0]], new_paths[change.new[0]], True
+        else:
+            clause, path, here = old_ids[change.old[0]], old_paths[change.old[0]], False
+        touched = {new_ids[j] for j in change.new} | {old_ids[i] for i in change.old}
+        row = ChangeRow(
+            change,
+            LABELS[change.status],
+            clause,
+            here,
+            "\n\n".join(old.blocks[i].text for i in change.old) if old is not None else "",
+            "\n\n".join(new.blocks[j].text for j in change.new) if new is not None else "",
+            [p for p, ids in watched if ids & touched],
+        )
+        if sections and sections[-1].path == path:
+            sections[-1].rows.append(row)
+        else:
+            sections.append(SectionChanges(path, f"changes-{len(sections) + 1}", [row]))
+    return sections
+
+
+def _changes(
+    document: LinkedDocument, entry: DocumentVersion, old: TextView | None
+) -> list[Change]:
+    """The version's changes; a removal's are every clause of the text before."""
+    if entry.is_removal:
+        if old is None:
+            return []
+        return [Change(REMOVED, (i,), ()) for i in range(len(old.blocks))]
+    return document.changes(entry)
+
+
+def _watched_clauses(
+    model: SiteModel, document: LinkedDocument
+) -> list[tuple[LinkedProvision, set[str]]]:
+    """Each analysis of the document with the ids of the clauses it quotes."""
+    return [
+        (linked, set(linked.clause_ids))
+        for linked in model.provisions.values()
+        if linked.document is document and linked.clause_ids
+    ]
+
+
+def touched_sections(sections: list[SectionChanges]) -> list[SectionChanges]:
+    """The sections with changes, each once, in reading order (for the summary)."""
+    seen: set[tuple[str, ...]] = set()
+    found: list[SectionChanges] = []
+    for section in sections:
+        if section.path not in seen:
+            seen.add(section.path)
+            found.append(section)
+    return found
