@@ -1,5 +1,5 @@
-"""Golden files for the version history of the example site: clause alignment, word diffs
-and the rows of every changes page. `make golden` refreshes them after an intended change;
+"""Golden files for the version history of the example site: clause alignment, the changes
+(with their word diffs and kinds) and the sections of every version's changes. `make golden` refreshes them after an intended change;
 the diff of the golden files then shows what the change did to every page of history."""
 
 from typing import Any
@@ -9,12 +9,9 @@ from golden import assert_golden
 from helpers import ROOT
 
 from generator import pipeline
-from generator.cache import Cache
 from generator.config import SiteConfig, load_site_config
 from generator.diagnostics import Diagnostics
-from generator.render.context import RenderContext
-from generator.render.environment import make_environment
-from generator.render.history import change_rows
+from generator.render.changes import change_sections
 
 
 @pytest.fixture(scope="module")
@@ -46,39 +43,52 @@ def test_golden_alignment(example: pipeline.Build) -> None:
     assert_golden("history_alignment.json", found)
 
 
-def test_golden_word_diffs(example: pipeline.Build) -> None:
+def test_golden_changes(example: pipeline.Build) -> None:
     found = {
         f"{document.key}/{entry.slug}": {
-            str(block): [[s.op, s.text] for s in segments]
-            for block, segments in sorted(document.diffs(entry).items())
+            "kind": entry.kind.value,
+            "changes": [
+                {
+                    "status": c.status,
+                    "old": list(c.old),
+                    "new": list(c.new),
+                    "segments": [[s.op, s.text] for s in c.segments],
+                    "links": [list(link) for link in c.links],
+                    "unchanged_before": c.unchanged_before,
+                }
+                for c in document.changes(entry)
+            ],
         }
         for document, entry in changed_versions(example)
     }
-    assert_golden("history_word_diffs.json", found)
+    assert_golden("history_changes.json", found)
 
 
-def test_golden_changes_rows(example: pipeline.Build) -> None:
+def test_golden_change_sections(example: pipeline.Build) -> None:
     assert example.model is not None and example.texts is not None
-    context = RenderContext(
-        example.model, example.texts, make_environment(), example.config, Cache(None)
-    )
+    texts = example.texts
 
-    def plain(row: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"status": row["status"]}
-        for side in ("old", "new"):
-            if row.get(side) is not None:
-                out[side] = row[side].text
-        for key in ("count", "id"):
-            if key in row:
-                out[key] = row[key]
-        if "segments" in row:
-            out["segments"] = [[s.op, s.text] for s in row["segments"]]
-        return out
+    def view(entry: Any) -> Any:
+        return None if entry is None or entry.is_removal else texts.view(entry.version)
 
     found = {
         f"{document.key}/{entry.slug}": [
-            plain(row) for row in change_rows(context, document, entry)
+            {
+                "path": list(section.path),
+                "rows": [
+                    {
+                        "label": row.label,
+                        "clause": row.clause,
+                        "in_this_version": row.in_this_version,
+                        "analyses": [linked.key for linked in row.analyses],
+                    }
+                    for row in section.rows
+                ],
+            }
+            for section in change_sections(
+                example.model, document, entry, view(entry), view(document.previous(entry))
+            )
         ]
         for document, entry in changed_versions(example)
     }
-    assert_golden("history_changes_rows.json", found)
+    assert_golden("history_change_sections.json", found)
