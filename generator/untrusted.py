@@ -13,6 +13,8 @@ import re
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
+EXTERNAL = re.compile(r"^(?:https?:|//)", re.IGNORECASE)
+"""Links that leave the site (they get ``rel="nofollow noopener noreferrer"``)."""
 _ANY_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
@@ -22,8 +24,9 @@ def clean_text(text: str) -> str:
 
 
 def safe_url(url: str) -> bool:
-    """True for http(s), mailto and scheme-less (relative or fragment) URLs."""
+    """True for http(s), mailto, scheme-less (relative or fragment) URLs and network-path
+    references (``//host/path``, which browsers open over the page's own https)."""
     compact = re.sub(r"[\s\x00-\x1f]", "", url)
     if SAFE_SCHEME.match(compact):
         return True
-    return not _ANY_SCHEME.match(compact) and not compact.startswith("//")
+    return not _ANY_SCHEME.match(compact)

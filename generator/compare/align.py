@@ -100,8 +100,19 @@ def align(old: list[str], new: list[str]) -> list[Pair]:
         if tag == "equal":
             pairs.extend(Pair(i1 + k, j1 + k, EQUAL) for k in range(i2 - i1))
             continue
-        removed = [i for i in range(i1, i2) if i not in used_old]
-        added = [j for j in range(j1, j2) if j not in partner]
+        edited = {
+            j: partner[j][0]
+            for j in range(j1, j2)
+            if j in partner and partner[j][1] == CHANGED and i1 <= partner[j][0] < i2
+        }
+        removed = [i for i in range(i1, i2) if i not in used_old or i in edited.values()]
+        added = [j for j in range(j1, j2) if j not in partner or j in edited]
+        if edited and _rewrite_reads_better(old, new, removed, added, edited):
+            for j in edited:
+                del partner[j]
+        else:
+            removed = [i for i in removed if i not in edited.values()]
+            added = [j for j in added if j not in edited]
         rewritten = _rewritten(old, new, removed, added)
         if rewritten is None:
             pairs.extend(Pair(i, None, REMOVED) for i in removed)
@@ -117,6 +128,33 @@ def align(old: list[str], new: list[str]) -> list[Pair]:
             else:
                 pairs.append(Pair(None, j, ADDED))
     return pairs
+
+
+def _rewrite_reads_better(
+    old: list[str], new: list[str], olds: list[int], news: list[int], edited: dict[int, int]
+) -> bool:
+    """Whether a region reads with fewer changed words as one rewritten passage than as its
+    edited clauses, each on its own (a clause split in several, or several merged).
+
+    Changed words are estimated from shared words: two texts of ``a`` and ``b`` words with
+    similarity ``s`` differ by about ``(a + b) * (1 - s)`` words.
+    """
+
+    def words(text: str) -> int:
+        return len(_words(text))
+
+    paired_old, paired_new = set(edited.values()), set(edited)
+    apart = sum(
+        (words(old[i]) + words(new[j])) * (1 - similarity(old[i], new[j]))
+        for j, i in edited.items()
+    )
+    apart += sum(words(old[i]) for i in olds if i not in paired_old)
+    apart += sum(words(new[j]) for j in news if j not in paired_new)
+    old_text = " ".join(old[i] for i in olds)
+    new_text = " ".join(new[j] for j in news)
+    together = similarity(old_text, new_text)
+    whole = (words(old_text) + words(new_text)) * (1 - together)
+    return together >= SIMILAR and whole < 0.8 * apart
 
 
 def _rewritten(

@@ -221,7 +221,23 @@ def word_count(text: str) -> int:
 
 
 def changed_words(segments: list[Segment]) -> tuple[int, int]:
-    """Words inserted and words deleted by a diff."""
-    inserted = sum(word_count(s.text) for s in segments if s.op == "+")
-    deleted = sum(word_count(s.text) for s in segments if s.op == "-")
-    return inserted, deleted
+    """Words inserted and words deleted by a diff: the white-space-separated words of each
+    text that a change touches (an edited URL is one changed word, as a reader sees it)."""
+    return _touched(segments, "+"), _touched(segments, "-")
+
+
+def _touched(segments: list[Segment], op: str) -> int:
+    count = 0
+    in_word = touched = False
+    for segment in segments:
+        if segment.op not in ("=", op):
+            continue
+        changed = segment.op == op
+        for char in segment.text:
+            if char.isspace():
+                count += in_word and touched
+                in_word = touched = False
+            else:
+                in_word = True
+                touched = touched or changed
+    return count + (in_word and touched)

@@ -17,7 +17,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from ..untrusted import SAFE_SCHEME, clean_text, safe_url
+from ..untrusted import EXTERNAL, clean_text, safe_url
 
 
 def _render_image(
@@ -33,7 +33,7 @@ def _render_link_open(
 ) -> str:
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
-    if SAFE_SCHEME.match(href) and not href.lower().startswith("mailto:"):
+    if EXTERNAL.match(href):
         token.attrSet("rel", "nofollow noopener noreferrer")
     return self.renderToken(tokens, idx, options, env)
 
