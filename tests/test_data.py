@@ -55,7 +55,7 @@ def test_every_record_is_valid_against_its_published_schema(example: Path) -> No
     assert kinds == {
         "platforms": 3,
         "documents": 5,
-        "versions": 16,
+        "versions": 22,
         "provisions": 11,
         "registries": 5 + 6 + 4,
     }
@@ -70,7 +70,7 @@ def test_csv_and_dataset_zip(example: Path) -> None:
         names = archive.namelist()
         readme = archive.read("README.md").decode()
         text = archive.read("texts/nimbus/terms/2024-09-30.md").decode()
-    assert sum(n.startswith("texts/") for n in names) == 16
+    assert sum(n.startswith("texts/") for n in names) == 22
     assert sum(n.startswith("provisions/") for n in names) == 11
     assert "CC BY 4.0" in readme and "govsite developers" in readme
     assert "If you use a consumer plan" in text

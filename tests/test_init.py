@@ -45,7 +45,8 @@ def test_init_creates_a_site_that_builds_unchanged(tmp_path: Path) -> None:
         check=False,
     )
     assert build.returncode == 0, build.stderr
-    assert (site / "site/chat-app/terms-of-service/2024-02-03/changes/index.html").is_file()
+    changed = site / "site/chat-app/terms-of-service/2024-02-03/index.html"
+    assert 'id="changes"' in changed.read_text()
     assert (site / "site/data-2/old-policy/2024-04-01/index.html").is_file()
     again = CliRunner().invoke(main, ["init", str(site), "--archive", str(archive.path)])
     assert again.exit_code == 1 and "already exists" in again.output

@@ -61,8 +61,10 @@ def test_provision_page_shows_every_field(example_site: Path) -> None:
     assert 'href="../../../regulations/gdpr/"' in html
     assert "6(1)(f)" in html
     assert 'href="../#analysis-training-on-content"' in html
-    # monitoring: analysed 2024-09-30, one change since (2025-04-14)
-    assert "The document has changed once since. It last changed on <strong>2025-04-14" in html
+    # monitoring: analysed 2024-09-30; the clause is the same since; the document changed
+    # twice (2025-04-14 substantive, 2025-11-17 formatting, which is named, not counted)
+    assert "The quoted clause has not changed since this analysis" in html
+    assert "The document itself changed 2 times since (1 substantive); 1 formatting change" in html
     assert "Medium exposure" in html
 
 

@@ -25,15 +25,15 @@ def pages_by_url(result):  # type: ignore[no-untyped-def]
     return {p.url: p for p in every_page(result)}
 
 
-def test_every_version_has_a_permalink_and_later_ones_a_changes_page(tmp_path: Path) -> None:
+def test_every_version_has_a_permalink_and_later_ones_their_changes(tmp_path: Path) -> None:
     config = make_site(tmp_path)
     result = build_site(config)
     pages = pages_by_url(result)
     for slug in ("2024-01-15", "2024-02-01", "2024-06-01"):
         assert f"acme/terms/{slug}/" in pages
-    assert "acme/terms/2024-01-15/changes/" not in pages
-    assert "acme/terms/2024-02-01/changes/" in pages
-    assert "acme/terms/2024-06-01/changes/" in pages
+    assert 'id="changes"' not in pages["acme/terms/2024-01-15/"].html
+    assert 'id="changes"' in pages["acme/terms/2024-02-01/"].html
+    assert 'id="changes"' in pages["acme/terms/2024-06-01/"].html
     for url in ("acme/terms/timeline/", "acme/terms/compare/", "acme/terms/liability-cap/history/"):
         assert url in pages
     texts = {f.path: f.blob for f in result.output.blob_files}
@@ -100,8 +100,8 @@ def test_a_build_fails_rather_than_lose_a_published_version(tmp_path: Path) -> N
 def test_changes_page_counts_and_word_diff(tmp_path: Path) -> None:
     config = make_site(tmp_path)
     pages = pages_by_url(build_site(config))
-    html = pages["acme/terms/2024-02-01/changes/"].html
-    assert "<strong>1</strong> clauses changed" in html
+    html = pages["acme/terms/2024-02-01/"].html
+    assert "1 clause edited (+1 / −1 words)." in html
     assert '<del><span class="govsite-sr">[deleted: </span>10<' in html
     assert '<ins><span class="govsite-sr">[inserted: </span>100<' in html
     assert "unchanged clauses" in html
@@ -114,8 +114,8 @@ def test_technical_reextraction_is_labelled(tmp_path: Path) -> None:
         "2024-07-01", {"sources/Acme/Terms of Service.md": TERMS_V2.replace("#", "###")}, TECHNICAL
     )
     pages = pages_by_url(build_site(config))
-    assert "Technical re-extraction" in pages["acme/terms/2024-07-01/changes/"].html
-    assert "technical re-extraction" in pages["acme/terms/timeline/"].html
+    assert "Technical re-extraction" in pages["acme/terms/2024-07-01/"].html
+    assert "govsite-kind-technical" in pages["acme/terms/timeline/"].html
 
 
 def test_clause_anchor_is_stable_across_versions(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_clause_anchor_is_stable_across_versions(tmp_path: Path) -> None:
     ]
     assert len(set(liability)) == 1  # lightly edited (10 -> 100 dollars)
     assert len(set(use)) == 1  # moved to the end
-    assert "Moved" in pages["acme/terms/2024-06-01/changes/"].html
+    assert "Moved" in pages["acme/terms/2024-06-01/"].html
 
 
 def test_provision_history_and_staleness(tmp_path: Path) -> None:
@@ -165,8 +165,8 @@ def test_provision_history_and_staleness(tmp_path: Path) -> None:
     ]
     pages = pages_by_url(result)
     page = pages["acme/terms/training/"].html
-    assert "This analysis may be out of date" in page
-    assert 'href="../2024-06-01/">version of 2024-06-01</a>' in page
+    assert "The quoted clause is no longer in the text" in page
+    assert 'href="../2024-06-01/#changes">version of 2024-06-01</a>' in page
     history = pages["acme/terms/training/history/"].html
     assert '<del><span class="govsite-sr">[deleted: </span>may' in history
 
@@ -209,14 +209,16 @@ def test_feeds_are_valid_atom_with_one_entry_per_version(tmp_path: Path) -> None
         assert len(feed.entries) == 3
     entries = feedparser.parse(files["acme/terms/feed.xml"]).entries
     assert [e.link for e in entries] == [
-        "https://test.example/acme/terms/2024-06-01/changes/",
-        "https://test.example/acme/terms/2024-02-01/changes/",
+        "https://test.example/acme/terms/2024-06-01/#changes",
+        "https://test.example/acme/terms/2024-02-01/#changes",
         "https://test.example/acme/terms/2024-01-15/",
     ]
     assert "The cap went <strong>up</strong> tenfold." in entries[1].summary
     assert "Substantive" in entries[1].summary
+    assert [t.term for t in entries[1].tags] == ["substantive"]
+    assert entries[1].tags[0].scheme == "https://test.example/kinds/"
     timeline = pages_by_url(result)["acme/terms/timeline/"].html
-    assert "<svg" in timeline and "Substantive." in timeline
+    assert 'data-kind="substantive"' in timeline and "govsite-kind-filter" in timeline
 
 
 def test_change_note_for_unknown_version_is_an_error(tmp_path: Path) -> None:
@@ -253,8 +255,9 @@ def test_a_document_removed_and_restored_keeps_its_anchors(tmp_path: Path) -> No
     assert not result.diagnostics.errors
     pages = pages_by_url(result)
     assert "Removal recorded 2024-07-01" in pages["acme/terms/2024-07-01/"].html
-    restored = pages["acme/terms/2024-08-01/changes/"].html
-    assert "<strong>0</strong> removed" in restored and "Added" in restored
+    restored = pages["acme/terms/2024-08-01/"].html
+    assert "govsite-kind-restored" in restored and "Added" in restored
+    assert "removed" not in restored.split('id="changes"')[1].split('id="text"')[0]
     document = result.model.documents["acme/terms"]  # type: ignore[union-attr]
     before, after = document.versions[2], document.versions[4]
     liability_before = document.clause_ids(before)[-1]

@@ -15,9 +15,10 @@ from ..urls import site_base, url_of
 MANIFEST_NAME = "govsite-manifest.json"
 _ID = re.compile(rb'\sid="([^"]+)"')
 # Ids that are not promises to readers: the theme's own (``__drawer``), the labels inside
-# charts and timelines, and the markers that point from a text to its analyses (they go with
-# the analysis, which keeps its own tombstone when it is retired).
-_NOT_PROMISED = re.compile(r"^(__|cpm-|ept-|timeline-|analysis-)")
+# charts and timelines, the markers that point from a text to its analyses (they go with
+# the analysis, which keeps its own tombstone when it is retired), the home page's lists of
+# what is new, and the groups of a version's changes (the version's #changes stays).
+_NOT_PROMISED = re.compile(r"^(__|cpm-|ept-|timeline-|analysis-|home-|changes-\d)")
 _SKIP = ("assets/", "search/", "sitemap.xml", MANIFEST_NAME)
 _REDIRECT = b'<meta http-equiv="refresh"'
 

@@ -3,10 +3,16 @@ a data record saying when and why it went."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .. import urls
+from ..compare.kinds import ChangeKind
+from ..content.model import Retired
 from ..site.retired import is_provision_url
+from ..text import safemd
 from .context import RenderContext
 from .data import json_bytes
+from .feeds import FeedEntry, atom_feed
 from .fragments import redirect_html
 from .pages import Page, StaticFile
 
@@ -26,6 +32,7 @@ def retired_output(ctx: RenderContext) -> tuple[list[Page], list[StaticFile]]:
                 "url": ctx.absolute(url),
             }
             files.append(StaticFile(urls.provision_record(key), json_bytes(record)))
+            files.append(_retired_feed(ctx, key, entry))
         if entry.redirect:
             html = redirect_html(url, entry.redirect, ctx.absolute(entry.redirect))
             files.append(StaticFile(urls.page_file(url), html))
@@ -42,3 +49,30 @@ def retired_output(ctx: RenderContext) -> tuple[list[Page], list[StaticFile]]:
                 )
             )
     return pages, files
+
+
+def _retired_feed(ctx: RenderContext, key: str, entry: Retired) -> StaticFile:
+    """The feed of a retired analysis keeps answering, with one last entry saying so."""
+    page = entry.redirect or urls.provision(key)
+    retired = dt.datetime.combine(dt.date.fromisoformat(entry.retired), dt.time(), dt.UTC)
+    notice = FeedEntry(
+        id=ctx.absolute(urls.provision(key)) + "#retired",
+        title=f"This analysis was retired on {entry.retired}",
+        link=ctx.absolute(page),
+        updated=retired,
+        summary_html=safemd.render_markdown(entry.reason),
+        kind=ChangeKind.REMOVAL,
+    )
+    path = urls.provision_feed(key)
+    return StaticFile(
+        path,
+        atom_feed(
+            ctx.absolute(path),
+            f"Retired analysis: {key}",
+            ctx.absolute(path),
+            ctx.absolute(page),
+            ctx.config.site_name,
+            [notice],
+            ctx.absolute(urls.KINDS),
+        ),
+    )
