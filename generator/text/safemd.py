@@ -25,7 +25,10 @@ def _render_image(
 ) -> str:
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env)
-    return f'<span class="govsite-image-alt">[image: {escape(alt)}]</span>' if alt else ""
+    # An image without a description still leaves an (empty) mark: the compare view reads
+    # a version's markup back from its page.
+    text = f"[image: {escape(alt)}]" if alt else ""
+    return f'<span class="govsite-image-alt">{text}</span>'
 
 
 def _render_link_open(

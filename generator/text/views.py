@@ -161,6 +161,8 @@ def _links(children: list[Token]) -> tuple[tuple[str, str], ...]:
             href = None
         elif href is not None and token.type in ("text", "code_inline"):
             text.append(token.content)
+        elif href is not None and token.type in ("softbreak", "hardbreak"):
+            text.append(" ")
     return tuple(found)
 
 

@@ -1,165 +1,612 @@
-/* govsite compare view: diffs two archived versions in the browser, from static files.
-   Texts are split into clauses (blank-line separated blocks), clauses are aligned with a
-   longest-common-subsequence pass, and paired clauses are diffed word by word. Archived
-   text is untrusted: it is only ever inserted with textContent. */
+/* govsite compare view: any two versions of a document, compared in the browser with the
+   same engine as the version pages' changes (generator/compare: align.py, worddiff.py,
+   changes.py), step for step, so that two consecutive versions get the same changes.
+   Each version's clauses are read back from its own page (no extra data is published).
+   Archived text is untrusted: it is only ever inserted with textContent. */
 (function () {
   "use strict";
+
+  // ---- Text as compared (generator/text/normalise.py) --------------------------------
+  var TYPOGRAPHY = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+    "\u0060": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+    "\u2014": "-", "\u2015": "-", "\u2212": "-"
+  };
+  var TYPO_CHARS = new RegExp("[" + Object.keys(TYPOGRAPHY).join("") + "]", "g");
+  function normalise(text) {
+    return text.normalize("NFKC").replace(TYPO_CHARS, function (c) { return TYPOGRAPHY[c]; })
+      .replace(/\s+/g, " ").trim();
+  }
+  function words(text) { return text.split(/\s+/).filter(function (w) { return w !== ""; }); }
+  function isSpace(text) { return /^\s+$/.test(text); }
+
+  // ---- difflib.SequenceMatcher without junk (autojunk=False) ----------------------------
+  function opcodes(a, b) {
+    var b2j = new Map();
+    b.forEach(function (item, j) {
+      var list = b2j.get(item);
+      if (list) { list.push(j); } else { b2j.set(item, [j]); }
+    });
+    function longest(alo, ahi, blo, bhi) {
+      var besti = alo, bestj = blo, bestsize = 0, j2len = new Map();
+      for (var i = alo; i < ahi; i++) {
+        var next = new Map(), js = b2j.get(a[i]) || [];
+        for (var n = 0; n < js.length; n++) {
+          var j = js[n];
+          if (j < blo) { continue; }
+          if (j >= bhi) { break; }
+          var k = (j2len.get(j - 1) || 0) + 1;
+          next.set(j, k);
+          if (k > bestsize) { besti = i - k + 1; bestj = j - k + 1; bestsize = k; }
+        }
+        j2len = next;
+      }
+      while (besti > alo && bestj > blo && a[besti - 1] === b[bestj - 1]) {
+        besti--; bestj--; bestsize++;
+      }
+      while (besti + bestsize < ahi && bestj + bestsize < bhi &&
+             a[besti + bestsize] === b[bestj + bestsize]) { bestsize++; }
+      return [besti, bestj, bestsize];
+    }
+    var queue = [[0, a.length, 0, b.length]], blocks = [];
+    while (queue.length) {
+      var q = queue.pop(), m = longest(q[0], q[1], q[2], q[3]);
+      if (m[2]) {
+        blocks.push(m);
+        if (q[0] < m[0] && q[2] < m[1]) { queue.push([q[0], m[0], q[2], m[1]]); }
+        if (m[0] + m[2] < q[1] && m[1] + m[2] < q[3]) {
+          queue.push([m[0] + m[2], q[1], m[1] + m[2], q[3]]);
+        }
+      }
+    }
+    blocks.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]; });
+    var merged = [], i1 = 0, j1 = 0, k1 = 0;
+    blocks.forEach(function (x) {
+      if (i1 + k1 === x[0] && j1 + k1 === x[1]) { k1 += x[2]; }
+      else { if (k1) { merged.push([i1, j1, k1]); } i1 = x[0]; j1 = x[1]; k1 = x[2]; }
+    });
+    if (k1) { merged.push([i1, j1, k1]); }
+    merged.push([a.length, b.length, 0]);
+    var out = [], i = 0, j = 0;
+    merged.forEach(function (x) {
+      var tag = i < x[0] && j < x[1] ? "replace" : i < x[0] ? "delete" : j < x[1] ? "insert" : "";
+      if (tag) { out.push([tag, i, x[0], j, x[1]]); }
+      i = x[0] + x[2]; j = x[1] + x[2];
+      if (x[2]) { out.push(["equal", x[0], i, x[1], j]); }
+    });
+    return out;
+  }
+
+  // ---- Word diffs (worddiff.py) -----------------------------------------------------------
+  var WORD_BUDGET = 4000000;
+  var UNIT_ENDS = [".!?", ",;:"];
+  function tokens(text) { return text.match(/\s+|[\p{L}\p{N}_]+|[^\p{L}\p{N}_\s]/gu) || []; }
+
+  function tokenOpcodes(a, b) {
+    var out = [];
+    diffLevel(a, b, 0, a.length, 0, b.length, 0, out);
+    var joined = [];
+    out.forEach(function (op) {
+      if (op[1] === op[2] && op[3] === op[4]) { return; }
+      var tag = op[0] === "equal" ? "equal" : "replace", last = joined[joined.length - 1];
+      if (last && last[0] === tag) { joined[joined.length - 1] = [tag, last[1], op[2], last[3], op[4]]; }
+      else { joined.push([tag, op[1], op[2], op[3], op[4]]); }
+    });
+    return joined;
+  }
+  function diffLevel(a, b, alo, ahi, blo, bhi, level, out) {
+    var head = 0, tail = 0;
+    while (alo + head < ahi && blo + head < bhi && a[alo + head] === b[blo + head]) { head++; }
+    while (ahi - tail > alo + head && bhi - tail > blo + head &&
+           a[ahi - 1 - tail] === b[bhi - 1 - tail]) { tail++; }
+    if (head) { out.push(["equal", alo, alo + head, blo, blo + head]); }
+    var lo1 = alo + head, lo2 = blo + head, hi1 = ahi - tail, hi2 = bhi - tail;
+    if (lo1 < hi1 || lo2 < hi2) {
+      if (lo1 === hi1 || lo2 === hi2 || (hi1 - lo1) * (hi2 - lo2) <= WORD_BUDGET) {
+        opcodes(a.slice(lo1, hi1), b.slice(lo2, hi2)).forEach(function (op) {
+          out.push([op[0], lo1 + op[1], lo1 + op[2], lo2 + op[3], lo2 + op[4]]);
+        });
+      } else if (level < UNIT_ENDS.length) {
+        byUnits(a, b, lo1, hi1, lo2, hi2, level, out);
+      } else {
+        out.push(["replace", lo1, hi1, lo2, hi2]);
+      }
+    }
+    if (tail) { out.push(["equal", hi1, ahi, hi2, bhi]); }
+  }
+  function unitStarts(toks, lo, hi, ends) {
+    var starts = [lo], index = lo;
+    while (index < hi) {
+      var token = toks[index];
+      index++;
+      if (ends.indexOf(token) >= 0 && token.length === 1 && index < hi && isSpace(toks[index])) {
+        index++;
+      } else if (!(token.indexOf("\n") >= 0 && isSpace(token))) { continue; }
+      if (index < hi) { starts.push(index); }
+    }
+    starts.push(hi);
+    return starts;
+  }
+  function byUnits(a, b, alo, ahi, blo, bhi, level, out) {
+    var sa = unitStarts(a, alo, ahi, UNIT_ENDS[level]), sb = unitStarts(b, blo, bhi, UNIT_ENDS[level]);
+    function units(toks, starts) {
+      var list = [];
+      for (var n = 0; n + 1 < starts.length; n++) { list.push(toks.slice(starts[n], starts[n + 1]).join("")); }
+      return list;
+    }
+    opcodes(units(a, sa), units(b, sb)).forEach(function (op) {
+      if (op[0] === "equal") { out.push(["equal", sa[op[1]], sa[op[2]], sb[op[3]], sb[op[4]]]); }
+      else { diffLevel(a, b, sa[op[1]], sa[op[2]], sb[op[3]], sb[op[4]], level + 1, out); }
+    });
+  }
+  function wordDiff(oldText, newText) {
+    var a = tokens(oldText), b = tokens(newText), segments = [];
+    tokenOpcodes(a, b).forEach(function (op) {
+      if (op[0] === "equal") { segments.push(["=", a.slice(op[1], op[2]).join("")]); return; }
+      if (op[2] > op[1]) { segments.push(["-", a.slice(op[1], op[2]).join("")]); }
+      if (op[4] > op[3]) { segments.push(["+", b.slice(op[3], op[4]).join("")]); }
+    });
+    return mergeSegments(segments);
+  }
+  function mergeSegments(segments) {
+    var out = [];
+    segments.forEach(function (s) {
+      var last = out[out.length - 1];
+      if (last && last[0] === s[0]) { out[out.length - 1] = [s[0], last[1] + s[1]]; } else { out.push(s); }
+    });
+    var merged = [], index = 0;
+    while (index < out.length) {
+      var segment = out[index], following = [], scan = index + 1;
+      while (scan < out.length && out[scan][0] !== "=") { following.push(out[scan]); scan++; }
+      var before = merged.length && merged[merged.length - 1][0] !== "="
+        ? merged.slice(-2).filter(function (s) { return s[0] !== "="; }) : [];
+      var around = before.concat(following);
+      var has = function (op) { return around.some(function (s) { return s[0] === op; }); };
+      if (segment[0] === "=" && isSpace(segment[1]) && before.length && following.length &&
+          has("-") && has("+")) {
+        merged = merged.slice(0, merged.length - before.length);
+        var text = function (list, op) {
+          return list.filter(function (s) { return s[0] === op; }).map(function (s) { return s[1]; }).join("");
+        };
+        merged.push(["-", text(before, "-") + segment[1] + text(following, "-")]);
+        merged.push(["+", text(before, "+") + segment[1] + text(following, "+")]);
+        index = scan;
+      } else { merged.push(segment); index++; }
+    }
+    return merged;
+  }
+  function touched(segments, op) {
+    var count = 0, inWord = false, hit = false;
+    segments.forEach(function (s) {
+      if (s[0] !== "=" && s[0] !== op) { return; }
+      var changed = s[0] === op;
+      for (var c of s[1]) {
+        if (/\s/.test(c)) { if (inWord && hit) { count++; } inWord = hit = false; }
+        else { inWord = true; hit = hit || changed; }
+      }
+    });
+    return count + (inWord && hit ? 1 : 0);
+  }
+
+  // ---- Alignment (align.py) -----------------------------------------------------------------
+  var SIMILAR = 0.5, PAIRING_BUDGET = 40000;
+  function counted(text) {
+    var counts = new Map(), list = words(text);
+    list.forEach(function (w) { counts.set(w, (counts.get(w) || 0) + 1); });
+    return [counts, list.length];
+  }
+  function similarityOf(c, wordsB) {
+    var counts = c[0], totalA = c[1];
+    if (!totalA || !wordsB.length) { return totalA === wordsB.length ? 1.0 : 0.0; }
+    var used = new Map(), common = 0;
+    wordsB.forEach(function (w) {
+      var seen = used.get(w) || 0;
+      if (seen < (counts.get(w) || 0)) { used.set(w, seen + 1); common++; }
+    });
+    return 2 * common / (totalA + wordsB.length);
+  }
+  function similarity(a, b) { return similarityOf(counted(a), words(b)); }
+
+  function align(oldTexts, newTexts) {
+    var ops = opcodes(oldTexts, newTexts), unmatchedOld = [], unmatchedNew = [];
+    ops.forEach(function (op) {
+      if (op[0] === "equal") { return; }
+      for (var i = op[1]; i < op[2]; i++) { unmatchedOld.push(i); }
+      for (var j = op[3]; j < op[4]; j++) { unmatchedNew.push(j); }
+    });
+    var byText = new Map(), partner = new Map(), usedOld = new Set();
+    unmatchedOld.forEach(function (i) {
+      var list = byText.get(oldTexts[i]);
+      if (list) { list.push(i); } else { byText.set(oldTexts[i], [i]); }
+    });
+    unmatchedNew.forEach(function (j) {
+      var list = byText.get(newTexts[j]);
+      if (list && list.length) { partner.set(j, [list.shift(), "moved"]); }
+    });
+    partner.forEach(function (p) { usedOld.add(p[0]); });
+    var changed = pairSimilar(oldTexts, newTexts,
+      unmatchedOld.filter(function (i) { return !usedOld.has(i); }),
+      unmatchedNew.filter(function (j) { return !partner.has(j); }));
+    changed.forEach(function (i, j) { partner.set(j, [i, "changed"]); usedOld.add(i); });
+    var pairs = [];
+    ops.forEach(function (op) {
+      var i1 = op[1], i2 = op[2], j1 = op[3], j2 = op[4], i, j;
+      if (op[0] === "equal") {
+        for (var k = 0; k < i2 - i1; k++) { pairs.push([i1 + k, j1 + k, "equal"]); }
+        return;
+      }
+      var edited = new Map();
+      for (j = j1; j < j2; j++) {
+        var p = partner.get(j);
+        if (p && p[1] === "changed" && p[0] >= i1 && p[0] < i2) { edited.set(j, p[0]); }
+      }
+      var editedOld = new Set(edited.values()), removed = [], added = [];
+      for (i = i1; i < i2; i++) { if (!usedOld.has(i) || editedOld.has(i)) { removed.push(i); } }
+      for (j = j1; j < j2; j++) { if (!partner.has(j) || edited.has(j)) { added.push(j); } }
+      if (edited.size && rewriteReadsBetter(oldTexts, newTexts, removed, added, edited)) {
+        edited.forEach(function (_, jj) { partner.delete(jj); });
+      } else {
+        removed = removed.filter(function (ii) { return !editedOld.has(ii); });
+        added = added.filter(function (jj) { return !edited.has(jj); });
+      }
+      var rewritten = rewrittenRegion(oldTexts, newTexts, removed, added);
+      if (rewritten === null) {
+        removed.forEach(function (ii) { pairs.push([ii, null, "removed"]); });
+      } else {
+        var kept = new Set(rewritten.values());
+        removed.forEach(function (ii) { if (!kept.has(ii)) { pairs.push([ii, null, "rewritten"]); } });
+      }
+      for (j = j1; j < j2; j++) {
+        if (partner.has(j)) { pairs.push([partner.get(j)[0], j, partner.get(j)[1]]); }
+        else if (rewritten !== null) { pairs.push([rewritten.has(j) ? rewritten.get(j) : null, j, "rewritten"]); }
+        else { pairs.push([null, j, "added"]); }
+      }
+    });
+    return pairs;
+  }
+  function pairSimilar(oldTexts, newTexts, olds, news) {
+    var result = new Map();
+    if (!olds.length || !news.length) { return result; }
+    var win = olds.length * news.length <= PAIRING_BUDGET ? olds.length : 10;
+    var free = new Set(olds), counts = new Map();
+    olds.forEach(function (i) { counts.set(i, counted(oldTexts[i])); });
+    news.forEach(function (j, position) {
+      var centre = Math.floor(position * olds.length / news.length);
+      var best = null, bestScore = SIMILAR, list = words(newTexts[j]);
+      olds.slice(Math.max(0, centre - win), centre + win + 1).forEach(function (i) {
+        if (!free.has(i)) { return; }
+        var score = similarityOf(counts.get(i), list);
+        if (score >= bestScore) { best = i; bestScore = score; }
+      });
+      if (best !== null) { result.set(j, best); free.delete(best); }
+    });
+    return result;
+  }
+  function rewriteReadsBetter(oldTexts, newTexts, olds, news, edited) {
+    var pairedOld = new Set(edited.values()), apart = 0;
+    edited.forEach(function (i, j) {
+      apart += (words(oldTexts[i]).length + words(newTexts[j]).length) *
+        (1 - similarity(oldTexts[i], newTexts[j]));
+    });
+    apart += olds.filter(function (i) { return !pairedOld.has(i); })
+      .reduce(function (sum, i) { return sum + words(oldTexts[i]).length; }, 0);
+    apart += news.filter(function (j) { return !edited.has(j); })
+      .reduce(function (sum, j) { return sum + words(newTexts[j]).length; }, 0);
+    var oldText = olds.map(function (i) { return oldTexts[i]; }).join(" ");
+    var newText = news.map(function (j) { return newTexts[j]; }).join(" ");
+    var together = similarity(oldText, newText);
+    var whole = (words(oldText).length + words(newText).length) * (1 - together);
+    return together >= SIMILAR && whole < 0.8 * apart;
+  }
+  function owned(texts, indexes) {
+    var joined = [], owners = [];
+    indexes.forEach(function (index) {
+      tokens(texts[index] + " ").forEach(function (t) { joined.push(t); owners.push(index); });
+    });
+    return [joined, owners];
+  }
+  function rewrittenRegion(oldTexts, newTexts, removed, added) {
+    if (!removed.length || !added.length) { return null; }
+    var oldText = removed.map(function (i) { return oldTexts[i]; }).join(" ");
+    var newText = added.map(function (j) { return newTexts[j]; }).join(" ");
+    if (similarity(oldText, newText) < SIMILAR) { return null; }
+    var a = owned(oldTexts, removed), b = owned(newTexts, added), shared = new Map();
+    tokenOpcodes(a[0], b[0]).forEach(function (op) {
+      if (op[0] !== "equal") { return; }
+      for (var k = 0; k < op[2] - op[1]; k++) {
+        if (isSpace(a[0][op[1] + k])) { continue; }
+        var key = a[1][op[1] + k] + "," + b[1][op[3] + k];
+        shared.set(key, (shared.get(key) || 0) + 1);
+      }
+    });
+    var entries = Array.from(shared.entries()).map(function (e) {
+      var ij = e[0].split(",").map(Number);
+      return [ij[0], ij[1], e[1]];
+    });
+    entries.sort(function (x, y) { return y[2] - x[2] || x[0] - y[0] || x[1] - y[1]; });
+    var carried = new Map(), taken = new Set();
+    entries.forEach(function (e) {
+      if (!carried.has(e[1]) && !taken.has(e[0]) && 2 * e[2] >= words(newTexts[e[1]]).length) {
+        carried.set(e[1], e[0]); taken.add(e[0]);
+      }
+    });
+    return carried;
+  }
+
+  // ---- Changes (changes.py) ------------------------------------------------------------------
+  var LABELS = {
+    changed: "Changed", rewritten: "Rewritten", added: "Added", removed: "Removed",
+    moved: "Moved", relinked: "Link changed", reformatted: "Formatting changed"
+  };
+  function sameLinks(x, y) { return JSON.stringify(x) === JSON.stringify(y); }
+  function linkChanges(oldLinks, newLinks) {
+    if (sameLinks(oldLinks, newLinks)) { return []; }
+    var found = [], remaining = newLinks.slice();
+    oldLinks.forEach(function (link) {
+      var exact = remaining.findIndex(function (n) { return n[0] === link[0] && n[1] === link[1]; });
+      var sameText = remaining.findIndex(function (n) { return n[0] === link[0]; });
+      if (exact >= 0) { remaining.splice(exact, 1); }
+      else if (sameText >= 0) { found.push([link[0], link[1], remaining[sameText][1]]); remaining.splice(sameText, 1); }
+      else { found.push([link[0], link[1], ""]); }
+    });
+    remaining.forEach(function (n) { found.push([n[0], "", n[1]]); });
+    return found;
+  }
+  function describe(oldV, newV, pairs) {
+    var changes = [], group = [[], []], unchanged = 0;
+    function add(change) { change.unchangedBefore = unchanged; unchanged = 0; changes.push(change); }
+    function closeGroup() {
+      if (!group[0].length && !group[1].length) { return; }
+      var o = group[0].map(function (i) { return oldV.texts[i]; }).join("\n\n");
+      var n = group[1].map(function (j) { return newV.texts[j]; }).join("\n\n");
+      add({ status: "rewritten", old: group[0], new: group[1], segments: wordDiff(o, n), links: [] });
+      group = [[], []];
+    }
+    pairs.forEach(function (pair) {
+      var i = pair[0], j = pair[1], status = pair[2];
+      if (status === "rewritten") {
+        if (i !== null) { group[0].push(i); }
+        if (j !== null) { group[1].push(j); }
+        return;
+      }
+      if (status === "equal") { closeGroup(); }
+      var change = null;
+      if (status === "added") { change = { status: "added", old: [], new: [j], segments: [], links: [] }; }
+      else if (status === "removed") { change = { status: "removed", old: [i], new: [], segments: [], links: [] }; }
+      else {
+        var links = linkChanges(oldV.links[i], newV.links[j]);
+        if (status === "changed") {
+          change = { status: "changed", old: [i], new: [j], segments: wordDiff(oldV.texts[i], newV.texts[j]), links: links };
+        } else if (status === "moved") {
+          change = { status: "moved", old: [i], new: [j], segments: [], links: links };
+        } else if (links.length) {
+          change = { status: "relinked", old: [i], new: [j], segments: [], links: links };
+        } else if (oldV.markup[i] !== newV.markup[j]) {
+          change = { status: "reformatted", old: [i], new: [j], segments: [], links: [] };
+        }
+      }
+      if (change) { add(change); } else { unchanged++; }
+    });
+    closeGroup();
+    return changes;
+  }
+  function changeStats(changes, oldV, newV) {
+    var stats = { changed: 0, rewritten: 0, added: 0, removed: 0, moved: 0, relinked: 0,
+      reformatted: 0, words_added: 0, words_removed: 0 };
+    changes.forEach(function (c) {
+      stats[c.status]++;
+      if (c.status === "added") {
+        c.new.forEach(function (j) { stats.words_added += words(newV.texts[j]).length; });
+      } else if (c.status === "removed") {
+        c.old.forEach(function (i) { stats.words_removed += words(oldV.texts[i]).length; });
+      } else if (c.segments.length) {
+        stats.words_added += touched(c.segments, "+");
+        stats.words_removed += touched(c.segments, "-");
+      }
+    });
+    return stats;
+  }
+
+  // ---- A version read back from its page ------------------------------------------------------
+  var CLAUSE_ID = /^c[0-9a-f]{7}(-\d+)?$/;
+  var MARKUP = { STRONG: "strong_open", EM: "em_open", S: "s_open", A: "link_open", BR: "hardbreak" };
+  function readVersion(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var root = doc.querySelector(".govsite-archived-text");
+    var blocks = [];
+    var current = null;
+    function start(element) {
+      var tag = element.tagName, kind = "paragraph0";
+      if (/^H[1-6]$/.test(tag)) { kind = "heading" + tag.charAt(1); }
+      else if (tag === "TABLE") { kind = "table0"; }
+      else if (tag === "CODE") { kind = "code0"; }
+      current = { id: element.id, element: element, kind: kind, raw: "", markup: [], links: [],
+        strongOnly: null, visible: [] };
+      blocks.push(current);
+    }
+    function walk(node, link) {
+      if (node.nodeType === 3) {
+        if (current) { current.raw += node.nodeValue; if (link) { link.text += node.nodeValue; } }
+        return;
+      }
+      if (node.nodeType !== 1) { return; }
+      var el = node;
+      if (el.classList.contains("govsite-marker")) { return; }
+      if (el.id && CLAUSE_ID.test(el.id)) { start(el); }
+      if (el.classList.contains("govsite-image-alt")) {
+        if (current) {
+          current.markup.push("image");
+          var alt = el.textContent;
+          current.raw += alt.length ? alt.slice("[image: ".length, -1) : "";
+        }
+        return;
+      }
+      if (current && current.kind !== "code0") {
+        var type = el.tagName === "CODE" ? "code_inline" : MARKUP[el.tagName];
+        if (type) { current.markup.push(type); }
+      }
+      var inner = link;
+      if (el.tagName === "A" && el.hasAttribute("href") && current) {
+        inner = { text: "", href: el.getAttribute("href") };
+      }
+      for (var child = el.firstChild; child; child = child.nextSibling) { walk(child, inner); }
+      if (inner !== link && current) { current.links.push([normalise(inner.text), inner.href]); }
+    }
+    if (root) { walk(root, null); }
+    return {
+      blocks: blocks,
+      texts: blocks.map(function (b) { return normalise(b.raw); }),
+      links: blocks.map(function (b) { return b.links; }),
+      markup: blocks.map(function (b) { return b.kind + ":" + b.markup.join(","); })
+    };
+  }
+  function sectionPaths(version) {
+    var paths = [], stack = [];
+    version.blocks.forEach(function (block, position) {
+      var heading = block.kind.indexOf("heading") === 0;
+      var level = heading ? Number(block.kind.charAt(7)) : 7;
+      var headingLike = !heading && block.kind === "paragraph0" && wholly(block.element) &&
+        words(block.raw).length <= 15;
+      if (position === 0 && heading) { paths.push([]); return; }
+      if (heading || headingLike) {
+        while (stack.length && stack[stack.length - 1][0] >= level) { stack.pop(); }
+        paths.push(stack.map(function (s) { return s[1]; }));
+        stack.push([level, words(block.raw).join(" ").slice(0, 120)]);
+      } else { paths.push(stack.map(function (s) { return s[1]; })); }
+    });
+    return paths;
+  }
+  function wholly(element) {
+    var nodes = Array.prototype.filter.call(element.childNodes, function (n) {
+      if (n.nodeType === 3) { return n.nodeValue.trim() !== ""; }
+      return n.nodeType === 1 && !n.classList.contains("govsite-marker") && !(n.id && !n.textContent);
+    });
+    return nodes.length === 1 && nodes[0].tagName === "STRONG" &&
+      element.querySelectorAll("strong").length === 1;
+  }
+
+  // ---- The page ------------------------------------------------------------------------------------
   var form = document.querySelector("form.govsite-compare-form");
   if (!form) { return; }
   var versions = JSON.parse(form.getAttribute("data-versions"));
   var bySlug = {};
   versions.forEach(function (v) { bySlug[v.slug] = v; });
   var output = document.querySelector(".govsite-compare-result");
-  var MAX_CELLS = 4000000;
 
-  function blocks(text) {
-    return text.replace(/\r\n?/g, "\n").split(/\n\s*\n/).map(function (b) {
-      return b.replace(/\s+/g, " ").trim();
-    }).filter(function (b) { return b.length > 0; });
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text !== undefined) { el.textContent = text; }
+    return el;
   }
-  function tokens(text) { return text.match(/\s+|[\w]+|[^\w\s]/g) || []; }
-
-  // Longest common subsequence table over two arrays; returns [op, a-index, b-index] steps.
-  function lcs(a, b, same) {
-    var n = a.length, m = b.length, i, j;
-    if (n * m > MAX_CELLS) { return null; }
-    var table = [];
-    for (i = 0; i <= n; i++) { table.push(new Uint32Array(m + 1)); }
-    for (i = n - 1; i >= 0; i--) {
-      for (j = m - 1; j >= 0; j--) {
-        table[i][j] = same(a[i], b[j]) ? table[i + 1][j + 1] + 1
-          : Math.max(table[i + 1][j], table[i][j + 1]);
-      }
-    }
-    var steps = [];
-    i = 0; j = 0;
-    while (i < n && j < m) {
-      if (same(a[i], b[j])) { steps.push(["=", i, j]); i++; j++; }
-      else if (table[i + 1][j] >= table[i][j + 1]) { steps.push(["-", i, -1]); i++; }
-      else { steps.push(["+", -1, j]); j++; }
-    }
-    while (i < n) { steps.push(["-", i++, -1]); }
-    while (j < m) { steps.push(["+", -1, j++]); }
-    return steps;
+  function marked(tag, text, label) {
+    var el = document.createElement(tag);
+    el.appendChild(element("span", "govsite-sr", "[" + label + ": "));
+    el.appendChild(document.createTextNode(text));
+    el.appendChild(element("span", "govsite-sr", "]"));
+    return el;
   }
-  function eq(x, y) { return x === y; }
-
-  function span(tag, text, label) {
-    var element = document.createElement(tag);
-    if (label) {
-      var hidden = document.createElement("span");
-      hidden.className = "govsite-sr";
-      hidden.textContent = "[" + label + ": ";
-      element.appendChild(hidden);
-    }
-    element.appendChild(document.createTextNode(text));
-    if (label) {
-      var end = document.createElement("span");
-      end.className = "govsite-sr";
-      end.textContent = "]";
-      element.appendChild(end);
-    }
-    return element;
+  function link(href, text) { var a = element("a", "", text); a.href = href; return a; }
+  function unchanged(count) {
+    return element("p", "govsite-unchanged", "… " + count + " unchanged " + (count === 1 ? "clause" : "clauses") + " …");
   }
-  function wordDiff(oldText, newText, into) {
-    var a = tokens(oldText), b = tokens(newText);
-    var steps = lcs(a, b, eq);
-    if (!steps) {
-      into.appendChild(span("del", oldText, "deleted"));
-      into.appendChild(span("ins", newText, "inserted"));
-      return;
+  function summary(stats) {
+    var parts = [["changed", "edited"], ["rewritten", "rewritten"], ["added", "added"], ["removed", "removed"],
+      ["moved", "moved"], ["relinked", "with links changed"], ["reformatted", "reformatted"]]
+      .filter(function (p) { return stats[p[0]]; });
+    if (!parts.length) { return "No clause changed."; }
+    var total = parts.reduce(function (sum, p) { return sum + stats[p[0]]; }, 0);
+    var wordsPart = stats.words_added + stats.words_removed
+      ? " (+" + stats.words_added + " / −" + stats.words_removed + " words)" : "";
+    if (parts.length === 1) {
+      var n = stats[parts[0][0]];
+      return n + " " + (n === 1 ? "clause" : "clauses") + " " + parts[0][1] + wordsPart + ".";
     }
-    steps.forEach(function (s) {
-      if (s[0] === "=") { into.appendChild(document.createTextNode(a[s[1]])); }
-      else if (s[0] === "-") { into.appendChild(span("del", a[s[1]], "deleted")); }
-      else { into.appendChild(span("ins", b[s[2]], "inserted")); }
-    });
+    return total + " clauses changed: " + parts.map(function (p) { return stats[p[0]] + " " + p[1]; }).join(", ") + wordsPart + ".";
   }
-  function similar(x, y) {
-    var words = {}, common = 0, a = x.split(" "), b = y.split(" ");
-    a.forEach(function (w) { words[w] = (words[w] || 0) + 1; });
-    b.forEach(function (w) { if (words[w] > 0) { words[w]--; common++; } });
-    return 2 * common / (a.length + b.length) >= 0.5;
-  }
-  function render(oldText, newText, from, to) {
+  function render(from, to, oldV, newV, changes, stats) {
     output.textContent = "";
-    var a = blocks(oldText), b = blocks(newText);
-    var steps = lcs(a, b, eq) || [["-", 0, -1]].concat([]);
-    var counts = { changed: 0, added: 0, removed: 0 };
-    var heading = document.createElement("p");
-    output.appendChild(heading);
-    var pendingRemoved = [];
-    var unchanged = 0;
-    function flushUnchanged() {
-      if (unchanged) {
-        var p = document.createElement("p");
-        p.className = "govsite-unchanged";
-        p.textContent = "… " + unchanged + " unchanged clause" + (unchanged === 1 ? "" : "s") + " …";
-        output.appendChild(p);
-        unchanged = 0;
-      }
-    }
-    function clause(kind, build) {
-      flushUnchanged();
-      var box = document.createElement("div");
-      box.className = "govsite-change govsite-change-" + kind;
-      var label = document.createElement("p");
-      label.className = "govsite-change-label";
-      label.textContent = kind.charAt(0).toUpperCase() + kind.slice(1);
+    var head = element("p", "govsite-compare-summary");
+    head.setAttribute("data-govsite-stats", JSON.stringify(stats));
+    head.appendChild(document.createTextNode("From the "));
+    head.appendChild(link(from.page, "version of " + from.slug));
+    head.appendChild(document.createTextNode(" to the "));
+    head.appendChild(link(to.page, "version of " + to.slug));
+    head.appendChild(document.createTextNode(": " + summary(stats)));
+    output.appendChild(head);
+    var newPaths = sectionPaths(newV), oldPaths = sectionPaths(oldV), section = null, lastPath = null;
+    changes.forEach(function (change, index) {
+      var here = change.new.length > 0;
+      var path = here ? newPaths[change.new[0]] : oldPaths[change.old[0]];
+      var key = JSON.stringify(path);
+      if (section === null || key !== lastPath) {
+        if (change.unchangedBefore) { output.appendChild(unchanged(change.unchangedBefore)); }
+        section = element("section", "govsite-change-section");
+        section.appendChild(element("h3", "govsite-change-path", path.length ? path.join(" › ") : "Beginning of the text"));
+        output.appendChild(section);
+        lastPath = key;
+      } else if (change.unchangedBefore) { section.appendChild(unchanged(change.unchangedBefore)); }
+      var box = element("div", "govsite-change govsite-change-" + change.status);
+      var label = element("p", "govsite-change-label", LABELS[change.status] + " · ");
+      var clause = here ? newV.blocks[change.new[0]].id : oldV.blocks[change.old[0]].id;
+      label.appendChild(link((here ? to : from).page + "#" + clause, here ? "in the later version" : "in the earlier version"));
       box.appendChild(label);
-      var body = document.createElement("p");
-      body.className = "govsite-diff";
-      build(body);
-      box.appendChild(body);
-      output.appendChild(box);
-      counts[kind]++;
-    }
-    function flushRemoved() {
-      pendingRemoved.forEach(function (text) {
-        clause("removed", function (body) { body.appendChild(span("del", text, "deleted")); });
-      });
-      pendingRemoved = [];
-    }
-    steps.forEach(function (s) {
-      if (s[0] === "=") { flushRemoved(); unchanged++; return; }
-      if (s[0] === "-") { pendingRemoved.push(a[s[1]]); return; }
-      var text = b[s[2]];
-      var match = -1;
-      for (var k = 0; k < pendingRemoved.length; k++) {
-        if (similar(pendingRemoved[k], text)) { match = k; break; }
-      }
-      if (match >= 0) {
-        var old = pendingRemoved.splice(match, 1)[0];
-        clause("changed", function (body) { wordDiff(old, text, body); });
+      var body = element("div", "govsite-diff");
+      if (change.segments.length) {
+        change.segments.forEach(function (s) {
+          if (s[0] === "+") { body.appendChild(marked("ins", s[1], "inserted")); }
+          else if (s[0] === "-") { body.appendChild(marked("del", s[1], "deleted")); }
+          else { body.appendChild(document.createTextNode(s[1])); }
+        });
+      } else if (change.status === "added") {
+        body.appendChild(marked("ins", change.new.map(function (j) { return newV.blocks[j].raw.trim(); }).join("\n\n"), "inserted"));
+      } else if (change.status === "removed") {
+        body.appendChild(marked("del", change.old.map(function (i) { return oldV.blocks[i].raw.trim(); }).join("\n\n"), "deleted"));
       } else {
-        clause("added", function (body) { body.appendChild(span("ins", text, "inserted")); });
+        body.textContent = change.new.map(function (j) { return newV.blocks[j].raw.trim(); }).join("\n\n");
       }
+      box.appendChild(body);
+      if (change.links.length) {
+        var list = element("ul", "govsite-link-changes");
+        change.links.forEach(function (l) {
+          list.appendChild(element("li", "", "Link “" + l[0] + "”: " + (l[1] || "(none)") + " → " + (l[2] || "(removed)")));
+        });
+        box.appendChild(list);
+      }
+      section.appendChild(box);
     });
-    flushRemoved();
-    flushUnchanged();
-    heading.textContent = "From " + from + " to " + to + ": " + counts.changed + " changed, " +
-      counts.added + " added, " + counts.removed + " removed.";
+    if (!changes.length) { output.appendChild(element("p", "", "No clause changed.")); }
   }
-  function load(url) {
-    return fetch(url).then(function (r) {
-      if (!r.ok) { throw new Error(url + ": " + r.status); }
-      return r.text();
+  function fetchText(url) {
+    return fetch(url).then(function (r) { if (!r.ok) { throw new Error(url); } return r.text(); });
+  }
+  function compare(fromSlug, toSlug) {
+    var from = bySlug[fromSlug], to = bySlug[toSlug];
+    if (!from || !to) { return; }
+    output.setAttribute("aria-busy", "true");
+    output.textContent = "Comparing…";
+    Promise.all([fetchText(from.page), fetchText(to.page)]).then(function (pages) {
+      var oldV = readVersion(pages[0]), newV = readVersion(pages[1]);
+      var changes = describe(oldV, newV, align(oldV.texts, newV.texts));
+      render(from, to, oldV, newV, changes, changeStats(changes, oldV, newV));
+      output.removeAttribute("aria-busy");
+    }).catch(function () {
+      output.textContent = "The versions could not be loaded.";
+      output.removeAttribute("aria-busy");
     });
   }
-  function compare() {
-    var from = form.elements.from.value, to = form.elements.to.value;
-    if (!bySlug[from] || !bySlug[to]) { return; }
-    history.replaceState(null, "", "?from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to));
-    output.textContent = "Loading…";
-    Promise.all([load(bySlug[from].text), load(bySlug[to].text)]).then(function (texts) {
-      render(texts[0], texts[1], from, to);
-    }, function (error) {
-      output.textContent = "Could not load the versions (" + error.message + ").";
-    });
-  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var fromSlug = form.elements.from.value, toSlug = form.elements.to.value;
+    var query = "?from=" + encodeURIComponent(fromSlug) + "&to=" + encodeURIComponent(toSlug);
+    history.replaceState(null, "", location.pathname + query);
+    compare(fromSlug, toSlug);
+  });
   var params = new URLSearchParams(location.search);
-  if (bySlug[params.get("from")]) { form.elements.from.value = params.get("from"); }
-  if (bySlug[params.get("to")]) { form.elements.to.value = params.get("to"); }
-  form.addEventListener("submit", function (event) { event.preventDefault(); compare(); });
-  compare();
+  if (params.get("from") && params.get("to") && bySlug[params.get("from")] && bySlug[params.get("to")]) {
+    form.elements.from.value = params.get("from");
+    form.elements.to.value = params.get("to");
+    compare(params.get("from"), params.get("to"));
+  }
 })();
