@@ -88,8 +88,10 @@ def main() -> None:
     print("kinds of change:", dict(kinds.most_common()), f"(total {sum(kinds.values())})")
     ratios = [ours / theirs for ours, theirs, _ in rows if theirs]
     print(f"{len(rows)} consecutive pairs with text on both sides")
-    print(f"ours / git: median {statistics.median(ratios):.2f}, "
-          f"95th percentile {statistics.quantiles(ratios, n=20)[-1]:.2f}")
+    print(
+        f"ours / git: median {statistics.median(ratios):.2f}, "
+        f"95th percentile {statistics.quantiles(ratios, n=20)[-1]:.2f}"
+    )
     over = [r for r in rows if r[0] > 2 * r[1] + SLACK]
     print(f"pairs over 2 x git + {SLACK}: {len(over)}")
     worst = sorted(rows, key=lambda r: (r[0] - r[1], r[0]), reverse=True)[:3]
@@ -98,7 +100,9 @@ def main() -> None:
     sizable = [r for r in rows if r[1] >= 10]
     for ours, theirs, name in sorted(sizable, key=lambda r: r[0] / r[1], reverse=True)[:3]:
         print(f"  highest ratio (git >= 10 words): {name}: ours {ours}, git {theirs}")
-    print(f"largest change: {max(r[0] for r in rows)} words marked (git: {max(r[1] for r in rows)})")
+    print(
+        f"largest change: {max(r[0] for r in rows)} words marked (git: {max(r[1] for r in rows)})"
+    )
 
 
 if __name__ == "__main__":

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
 import threading
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.request import urlopen
 
 import pytest
 from helpers import ROOT, build_into
@@ -57,10 +60,9 @@ PAGE_TYPES = {
     "jurisdiction": "jurisdictions/eu/",
     "version": "nimbus/terms/2024-09-30/",
     "changes": "nimbus/terms/2025-04-14/#changes",
-    "timeline": "nimbus/usage-policy/timeline/",
     "kinds": "kinds/",
     "compare": "nimbus/terms/compare/",
-    "timeline": "nimbus/terms/timeline/",
+    "timeline": "nimbus/usage-policy/timeline/",
     "data": "data/",
     "tombstone": "nimbus/usage-policy/enforcement-reviews/",
 }
@@ -152,7 +154,7 @@ def test_compare_view_shows_the_diff_of_two_versions_picked(page: Page, base_url
     page.get_by_role("button", name="Compare").click()
     summary = page.locator(".govsite-compare-result > p").first
     summary.wait_for()
-    assert "From 2024-02-12 to 2025-04-14" in summary.inner_text()
+    assert "From the version of 2024-02-12 to the version of 2025-04-14" in summary.inner_text()
     inserted = page.locator(".govsite-compare-result ins").all_inner_texts()
     deleted = page.locator(".govsite-compare-result del").all_inner_texts()
     assert any("twelve" in text for text in inserted)
@@ -203,3 +205,76 @@ def test_provision_prints_as_one_page_with_its_citation(
     pdf = page.pdf(format="A4")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1
+
+
+def consecutive_pairs(base_url: str) -> list[tuple[str, str, str, dict[str, int]]]:
+    """Every pair of consecutive versions with text, with the changes' counts published."""
+
+    def fetch(url: str) -> Any:  # a record's absolute address, read from the test server
+        return json.loads(urlopen(base_url + "data/" + url.split("/data/", 1)[1]).read())
+
+    pairs = []
+    for url in fetch("/data/index.json")["documents"]:
+        record = fetch(url)
+        key = f"{record['platform']}/{record['id']}"
+        versions = [fetch(v) for v in record["versions"]]
+        for before, after in pairwise(versions):
+            if before["blob"] and after["blob"]:
+                pairs.append((key, before["slug"], after["slug"], after["change"]))
+    return pairs
+
+
+def test_compare_view_counts_what_the_version_pages_count(page: Page, base_url: str) -> None:
+    """The same engine in the browser: for every consecutive pair, the compare view finds
+    exactly the changes the later version's page lists."""
+    pairs = consecutive_pairs(base_url)
+    assert len(pairs) >= 15
+    for key, before, after, expected in pairs:
+        page.goto(f"{base_url}{key}/compare/?from={before}&to={after}")
+        found = page.wait_for_selector("[data-govsite-stats]", timeout=30000)
+        assert found is not None
+        assert json.loads(found.get_attribute("data-govsite-stats") or "") == expected, (key, after)
+
+
+def test_compare_view_renders_text_and_a_shareable_address(page: Page, base_url: str) -> None:
+    page.goto(base_url + "quillstack/api-terms/compare/")
+    page.select_option("select[name=from]", "2025-09-15")
+    page.select_option("select[name=to]", "2025-10-06")
+    page.click("form.govsite-compare-form button")
+    page.wait_for_selector("[data-govsite-stats]")
+    assert page.url.endswith("?from=2025-09-15&to=2025-10-06")
+    result = page.locator(".govsite-compare-result").inner_text()
+    assert (
+        "https://quillstack.example/docs/limits → https://quillstack.example/docs/rate-limits"
+        in result
+    )
+    assert "](" not in result and "**" not in result  # rendered text, never raw Markdown
+
+
+def test_timeline_filters_by_kind(page: Page, base_url: str) -> None:
+    page.goto(base_url + "nimbus/usage-policy/timeline/")
+    rows = page.locator('tr[data-kind="dates-only"]')
+    assert rows.count() == 2 and rows.first.is_visible()
+    page.uncheck('input[value="dates-only"]')
+    assert not rows.first.is_visible()
+    assert page.locator('tr[data-kind="substantive"]').first.is_visible()
+    assert not page.locator('.govsite-mark[data-kind="dates-only"]').first.is_visible()
+
+
+def test_timeline_reads_at_phone_width(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(base_url + "nimbus/usage-policy/timeline/")
+        for label in page.locator(".govsite-timeline-label").all():
+            if label.is_visible():
+                size = label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+                assert size >= 12
+        table = page.locator(".govsite-scroll")
+        assert table.evaluate(
+            "e => e.scrollWidth <= e.clientWidth + 1 || getComputedStyle(e).overflowX === 'auto'"
+        )
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "timeline-phone.png"), full_page=True)
+    finally:
+        context.close()

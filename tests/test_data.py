@@ -22,10 +22,8 @@ def mkdocs_build(root: Path, out: Path, config: Path | None = None) -> None:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "site"
-    mkdocs_build(ROOT, out, ROOT / "mkdocs.yml")
-    return out
+def example(example_site: Path) -> Path:
+    return example_site
 
 
 def schema_store(site: Path) -> dict[str, dict[str, object]]:

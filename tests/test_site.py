@@ -2,16 +2,7 @@
 
 from pathlib import Path
 
-import pytest
-from helpers import ROOT, build_into
-
 from generator.publish.linkcheck import broken_links
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("example") / "site"
-    return build_into(ROOT, site, "-f", str(ROOT / "mkdocs.yml"))
 
 
 def text(site: Path, url: str) -> str:

@@ -120,7 +120,7 @@ def compare_page(ctx: RenderContext, document: LinkedDocument) -> Page:
     versions = [
         {
             "slug": e.slug,
-            "label": f"{e.slug} ({e.version.kind.value})",
+            "label": f"{e.when} ({e.kind.label.lower()})",
             "text": urls.relative(urls.version_text(document.key, e.slug), url),
             "page": urls.relative(urls.version(document.key, e.slug), url),
         }

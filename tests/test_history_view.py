@@ -1,0 +1,300 @@
+"""What changed, and whether it matters, as the example site shows it: kinds of change,
+fine-grained diffs, version pages that navigate their changes, timelines, hubs, feeds and
+the monitoring of analysed clauses."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+from helpers import TERMS_V1, Archive, build_site, every_page, make_site, provision_yml
+
+from generator.compare.align import REWRITTEN, align
+from generator.compare.changes import describe
+from generator.compare.kinds import ChangeKind, text_kind
+from generator.compare.worddiff import changed_words, rebuild, word_diff
+from generator.content.schema import SIGNIFICANCE
+from generator.text.views import view_text
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def kind_on(site: Path, document: str, slug: str) -> str:
+    match = re.search(
+        r'class="govsite-kind govsite-kind-([a-z-]+)"', page(site, f"{document}/{slug}")
+    )
+    assert match, (document, slug)
+    return match.group(1)
+
+
+# Kinds of change
+
+
+@pytest.mark.parametrize(
+    ("document", "slug", "kind"),
+    [
+        ("nimbus/terms", "2024-02-12", "first-record"),
+        ("nimbus/terms", "2024-09-30", "substantive"),
+        ("nimbus/usage-policy", "2025-02-03-2", "editorial"),
+        ("nimbus/usage-policy", "2025-10-06", "dates-only"),
+        ("nimbus/usage-policy", "2025-11-03", "dates-only"),
+        ("quillstack/api-terms", "2025-10-06", "links-only"),
+        ("nimbus/terms", "2025-11-17", "formatting"),
+        ("parlor/privacy", "2025-10-20", "technical"),
+        ("quillstack/api-terms", "2025-09-15", "substantive"),
+    ],
+)
+def test_every_version_shows_its_kind(
+    example_site: Path, document: str, slug: str, kind: str
+) -> None:
+    assert kind_on(example_site, document, slug) == kind
+    timeline = page(example_site, f"{document}/timeline")
+    assert re.search(rf'<tr id="v-{slug}" data-kind="{kind}">', timeline)
+
+
+def test_a_change_note_sets_the_kind_and_says_so(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    notes = tmp_path / "content/changes/acme/terms"
+    notes.mkdir(parents=True)
+    (notes / "2024-02-01.yml").write_text("summary: A typo, really.\nsignificance: editorial\n")
+    build = build_site(config)
+    assert build.model is not None
+    entry = build.model.documents["acme/terms"].by_slug("2024-02-01")
+    assert entry is not None
+    assert (entry.kind, entry.computed_kind) == (ChangeKind.EDITORIAL, ChangeKind.SUBSTANTIVE)
+    html = {p.url: p.html for p in every_page(build)}["acme/terms/2024-02-01/"]
+    assert "set by a change note; computed: substantive" in html
+
+
+def test_change_notes_take_the_vocabulary_of_kinds() -> None:
+    assert set(SIGNIFICANCE) <= {k.value for k in ChangeKind}
+
+
+def test_the_kinds_page_defines_every_term_the_feeds_use(example_site: Path) -> None:
+    kinds = page(example_site, "kinds")
+    for kind in ChangeKind:
+        assert f'<tr id="{kind.value}">' in kinds
+    assert "Atom category" in kinds
+    methodology = page(example_site, "methodology")
+    assert 'href="../kinds/"' in methodology
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        ("You must be 16.", "You must be 18.", ChangeKind.SUBSTANTIVE),
+        ("We may share data.", "We may not share data.", ChangeKind.SUBSTANTIVE),
+        ("We may share data.", "We may share Data!", ChangeKind.EDITORIAL),
+        ("1. We keep logs.", "2. We keep logs.", ChangeKind.EDITORIAL),
+        ("We recieve requests.", "We receive requests.", ChangeKind.EDITORIAL),
+        ("This is lawful.", "This is unlawful.", ChangeKind.SUBSTANTIVE),
+        ("Notify the user.", "Notify the users.", ChangeKind.SUBSTANTIVE),
+        ("Last updated: March 3, 2025", "Last updated: April 1, 2025", ChangeKind.DATES),
+        ("Mis à jour le 3 mars 2025", "Mis à jour le 1 avril 2025", ChangeKind.DATES),
+    ],
+)
+def test_text_kinds(old: str, new: str, kind: ChangeKind) -> None:
+    assert text_kind(old, new, tuple(word_diff(old, new))) == kind
+
+
+# Diffs that stay fine-grained at any size
+
+
+def long_text(words: int) -> str:
+    return " ".join(f"Clause {n} says the party number {n} agrees." for n in range(words // 8))
+
+
+def test_a_few_edits_in_a_huge_paragraph_stay_a_few_edits() -> None:
+    old = long_text(24_000)
+    new = old.replace("party number 17 agrees", "party number 17 refuses").replace(
+        "Clause 2500 says", "Clause 2500 now says"
+    )
+    segments = word_diff(old, new)
+    assert rebuild(segments) == (old, new)
+    assert changed_words(segments) == (2, 1)
+
+
+def test_a_paragraph_split_in_three_is_one_rewritten_passage() -> None:
+    sentences = [long_text(120), long_text(200), long_text(80)]
+    old = view_text(f"# T\n\n{' '.join(sentences)}\n", "a")
+    new = view_text(
+        "# T\n\n" + "\n\n".join(sentences).replace("party number 3 ", "party 3 ") + "\n", "b"
+    )
+    changes = describe(old, new, align(old.normalised, new.normalised))
+    assert [c.status for c in changes] == [REWRITTEN]
+    inserted, deleted = changed_words(list(changes[0].segments))
+    assert inserted == 0 and deleted <= 3
+
+
+def test_link_targets_moves_and_words_are_shown(example_site: Path) -> None:
+    relinked = page(example_site, "quillstack/api-terms/2025-10-06")
+    assert "Link changed" in relinked
+    assert (
+        '<span class="govsite-url">https://quillstack.example/docs/limits</span> → '
+        '<span class="govsite-url">https://quillstack.example/docs/rate-limits</span>'
+    ) in relinked
+    edited = page(example_site, "nimbus/terms/2024-09-30")
+    assert "<ins>" in edited and "<del>" in edited
+
+
+def test_only_the_text_that_changed_is_in_ins_and_del(example_site: Path) -> None:
+    class Elements(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.outside: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            classes = dict(attrs).get("class") or ""
+            if tag in ("ins", "del") and not any("govsite-diff" in c for c in self.stack):
+                self.outside.append(tag)
+            if tag not in ("br", "img", "meta", "link", "input", "hr"):
+                self.stack.append(classes)
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.stack and tag not in ("br", "img", "meta", "link", "input", "hr"):
+                self.stack.pop()
+
+    for path in example_site.rglob("index.html"):
+        parser = Elements()
+        parser.feed(path.read_text(encoding="utf-8"))
+        assert parser.outside == [], path
+
+
+# Version pages that navigate their changes
+
+
+def test_changes_are_grouped_under_their_section_with_a_summary(example_site: Path) -> None:
+    html = page(example_site, "nimbus/terms/2025-04-14")
+    changes = html.split('id="changes"', 1)[1].split('id="text"', 1)[0]
+    assert "Sections touched" in changes
+    assert '<h3 class="govsite-change-path">' in changes
+    assert re.search(r'<a href="#changes-\d+">', changes)
+    assert "unchanged clauses" in changes
+    assert "This change touches an analysed provision" in page(
+        example_site, "nimbus/terms/2024-09-30"
+    )
+    assert "touches the analysis" in page(example_site, "nimbus/terms/2024-09-30")
+
+
+def test_same_day_versions_are_told_apart_everywhere(example_site: Path) -> None:
+    html = page(example_site, "nimbus/usage-policy/2025-02-03-2")
+    assert "2025-02-03 10:00 UTC (2 of 2 that day)" in html
+    assert "version recorded 2025-02-03 10:00 UTC (2 of 2 that day)" in html  # the citation
+    feed = feedparser.parse((example_site / "nimbus/usage-policy/feed.xml").read_bytes())
+    titles = [e.title for e in feed.entries if "2025-02-03" in e.title]
+    assert len(titles) == 2 and len(set(titles)) == 2
+
+
+# Hubs
+
+
+def test_the_document_page_is_the_hub_of_its_history(example_site: Path) -> None:
+    html = page(example_site, "nimbus/usage-policy")
+    for target in (
+        'href="timeline/"',
+        'href="compare/"',
+        'href="feed.xml"',
+        'href="substantive.xml"',
+        'href="2025-11-03/#changes"',
+    ):
+        assert target in html, target
+    assert "govsite-timeline-chart" in html
+    platform = page(example_site, "nimbus")
+    assert "Last substantive change" in platform and 'href="substantive.xml"' in platform
+
+
+def test_the_home_page_shows_what_is_new_and_what_may_be_stale(
+    example_site: Path, tmp_path: Path
+) -> None:
+    html = page(example_site, "")
+    assert "Latest substantive changes" in html
+    assert 'href="quillstack/api-terms/2025-09-15/#changes"' in html
+    assert "Recently added analyses" in html
+    assert "Analyses that may be stale" not in html  # none is, in the example
+    stale = provision_yml(
+        quote="We may use your content to train our models.", analyzed="2024-01-15"
+    )
+    config = make_site(tmp_path, provisions={"acme/terms/training": stale})
+    home = build_site(config).output
+    assert home is not None and home.home is not None
+    assert "Analyses that may be stale" in home.home.html
+    assert "quote no longer in the text since 2024-06-01" in home.home.html
+
+
+# Feeds and monitoring
+
+
+def test_feeds_of_every_kind_are_valid_and_linked(example_site: Path) -> None:
+    for path in (
+        "feed.xml",
+        "substantive.xml",
+        "nimbus/feed.xml",
+        "nimbus/substantive.xml",
+        "nimbus/terms/feed.xml",
+        "nimbus/terms/substantive.xml",
+        "nimbus/terms/training-on-content/feed.xml",
+        "topics/training-data/feed.xml",
+        "regulations/gdpr/feed.xml",
+        "jurisdictions/eu/feed.xml",
+    ):
+        feed = feedparser.parse((example_site / path).read_bytes())
+        assert not feed.bozo and feed.version == "atom10", path
+    every = feedparser.parse((example_site / "nimbus/usage-policy/feed.xml").read_bytes())
+    substantive = feedparser.parse(
+        (example_site / "nimbus/usage-policy/substantive.xml").read_bytes()
+    )
+    assert {t.term for e in every.entries for t in e.tags} >= {"dates-only", "editorial"}
+    assert {t.term for e in substantive.entries for t in e.tags} <= {
+        "substantive", "first-record", "removal", "restored",
+    }  # fmt: skip
+    assert len(substantive.entries) < len(every.entries)
+    for url, feed in (
+        ("nimbus/terms/training-on-content", "feed.xml"),
+        ("nimbus/terms", "substantive.xml"),
+        ("nimbus/terms/2024-09-30", "../substantive.xml"),
+        ("nimbus", "feed.xml"),
+        ("methodology", "../feed.xml"),
+    ):
+        assert f'type="application/atom+xml"' in page(example_site, url)
+        assert re.search(
+            rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="{re.escape(feed)}">',
+            page(example_site, url),
+        ), url
+
+
+def test_a_provision_feed_has_an_entry_per_change_of_its_clause(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    build = build_site(config)
+    assert build.output is not None
+    files = {f.path: f.content for f in build.output.files}
+    feed = feedparser.parse(files["acme/terms/liability-cap/feed.xml"])
+    assert [e.title.split(": the quoted clause ")[1] for e in feed.entries] == [
+        "changed (substantive), 2024-02-01",
+        "first recorded, 2024-01-15",
+    ]
+    assert "<ins>100</ins>" in feed.entries[0].summary
+
+
+def test_monitoring_says_whether_the_quoted_clause_changed(tmp_path: Path) -> None:
+    config = make_site(tmp_path)  # analysed 2024-02-01; the clause stays the same after
+    archive = Archive.existing(tmp_path)
+    archive.commit(
+        "2024-07-01",
+        {"sources/Acme/Terms of Service.md": TERMS_V1.replace("10 dollars", "100 dollars")},
+        "Apply technical or declaration upgrade on Acme Terms",
+    )
+    pages = {p.url: p.html for p in every_page(build_site(config))}
+    html = pages["acme/terms/liability-cap/"]
+    assert "The quoted clause has not changed since this analysis" in html
+    assert "1 technical re-extraction change not counted as changes of the clause" in html
+    assert "About this analysis" in html and "not legal advice" in html
+
+
+def test_the_example_sets_its_own_disclaimer(example_site: Path) -> None:
+    html = page(example_site, "nimbus/terms/training-on-content")
+    assert "The platforms, texts and analyses of this example site are fictional" in html
+    assert 'href="../../../methodology/"' in html
