@@ -48,6 +48,24 @@ RESERVED_PROVISION_SLUGS = frozenset(
 """Segments used below a document; a provision slug may not take them."""
 
 
+PAGE_ANCHORS = frozenset(
+    {
+        "affected", "analyses", "changes", "charts", "cite", "compare", "compliance", "contracts",
+        "credits", "documents", "downloads", "exposure", "for-users", "history", "interpretation",
+        "jurisdictions", "licence", "provisions", "quote", "records", "regulations", "related",
+        "summary", "table", "text", "touched-heading", "versions",
+    }
+)  # fmt: skip
+"""Anchors of the sections of govsite's pages; an archived text's headings never take them."""
+PAGE_ANCHOR_PREFIXES = ("changes-", "home-", "cite-", "analysis-", "v-", "__")
+"""Prefixes of anchors govsite's pages number (groups of changes, lists, citations)."""
+
+
+def page_anchor_taken(anchor: str) -> bool:
+    """Whether an anchor belongs to govsite's pages (a text's heading must not take it)."""
+    return anchor in PAGE_ANCHORS or anchor.startswith(PAGE_ANCHOR_PREFIXES)
+
+
 def platform(platform_id: str) -> str:
     return f"{platform_id}/"
 

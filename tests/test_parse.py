@@ -126,3 +126,10 @@ def test_views_of_texts_sharing_pieces_do_not_leak_into_each_other() -> None:
     assert "https://two.example/rules.html" in second.template
     assert "one.example" not in second.template
     assert 'data-gs-block="1"' in second.template and 'data-gs-block="2"' in second.template
+
+
+def test_a_heading_never_takes_an_anchor_of_the_page_around_it() -> None:
+    view = make_view(parse_text("# Terms\n\n## Changes\n\nSee [changes](#changes).\n", "b"))
+    html = fill_view(view)
+    assert '<span id="text-changes"></span>' in html and 'id="changes"' not in html
+    assert 'href="#text-changes"' in html  # the text's own link follows its heading

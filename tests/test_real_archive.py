@@ -3,10 +3,13 @@
 Skipped, with the reason, when ../shared/corpora is not beside the project.
 """
 
+import json
 import os
 import re
 import subprocess
 import sys
+from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import feedparser
@@ -14,6 +17,7 @@ import pytest
 import yaml
 from helpers import CORPORA, assert_same_as_whole
 
+from generator.compare.kinds import ChangeKind
 from generator.publish.linkcheck import broken_links
 
 BUNDLE = CORPORA / "genai-eu-versions.bundle"
@@ -139,3 +143,67 @@ def test_parsing_in_pieces_equals_parsing_whole_on_real_texts(built: tuple[Path,
             ["git", "-C", str(archive), "cat-file", "blob", blob], capture_output=True, check=True
         ).stdout
         assert_same_as_whole(raw.decode("utf-8", errors="replace"))
+
+
+def git_word_diff_words(archive: Path, old_blob: str, new_blob: str) -> int:
+    out = subprocess.run(
+        ["git", "-C", str(archive), "diff", "--word-diff=porcelain", old_blob, new_blob],
+        capture_output=True, text=True, errors="replace", check=True,
+    ).stdout  # fmt: skip
+    return sum(
+        len(line[1:].split())
+        for line in out.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    )
+
+
+def version_records(site: Path) -> dict[str, list[dict[str, object]]]:
+    """Each document's version records, oldest first, as the site publishes them."""
+    records: dict[str, list[dict[str, object]]] = {}
+    for path in sorted((site / "site/data/versions").glob("*/*/*.json")):
+        record = json.loads(path.read_text())
+        records.setdefault(f"{record['platform']}/{record['document']}", []).append(record)
+    for versions in records.values():
+        versions.sort(key=lambda r: int(str(r["number"])))
+    return records
+
+
+def test_every_change_has_a_kind_and_noise_is_told_apart(built: tuple[Path, Path]) -> None:
+    _, site = built
+    kinds = Counter(r["kind"] for rs in version_records(site).values() for r in rs)
+    assert sum(kinds.values()) == 1055
+    assert kinds["technical"] == 37  # as the archive says
+    assert kinds["first-record"] == 82 and kinds["removal"] == 19
+    assert kinds["links-only"] > 300  # changes of link targets alone: noise, not news
+    assert set(kinds) <= {k.value for k in ChangeKind}
+    feed = feedparser.parse((site / "site/claude-ai/acceptable-use-policy/feed.xml").read_bytes())
+    assert all(e.tags and e.tags[0].scheme.endswith("/kinds/") for e in feed.entries)
+
+
+def test_diffs_stay_within_twice_what_git_finds(built: tuple[Path, Path]) -> None:
+    """Every consecutive pair: the words marked changed stay within 2 x git's + 20."""
+    archive, site = built
+    over = []
+    pairs = 0
+    for versions in version_records(site).values():
+        for before, after in pairwise(versions):
+            if not before["blob"] or not after["blob"]:
+                continue
+            change = after["change"]
+            assert isinstance(change, dict)
+            ours = int(change["words_added"]) + int(change["words_removed"])
+            theirs = git_word_diff_words(archive, str(before["blob"]), str(after["blob"]))
+            pairs += 1
+            if ours > 2 * theirs + 20:
+                over.append((after["permalink"], ours, theirs))
+    assert pairs == 954
+    assert over == []
+
+
+def test_a_big_rewrite_is_navigable(built: tuple[Path, Path]) -> None:
+    _, site = built
+    html = (site / "site/microsoft-copilot/privacy-policy/2026-06-25/index.html").read_text()
+    changes = html.split('id="changes"', 1)[1].split('id="text"', 1)[0]
+    assert "Sections touched" in changes
+    assert changes.count("<details>") > 20  # folded by place, each opened on demand
+    assert changes.count('class="govsite-change-path"') > 20

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown_it.token import Token
 
+from .. import urls
 from . import safemd
 from .blocks import Block, ParsedText, parse_text
 from .normalise import normalise
@@ -64,14 +65,17 @@ def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
     inserts: dict[int, list[Token]] = {}
     slugs: dict[int, str] = {}
     seen: dict[str, int] = {}
+    targets: dict[str, str] = {}  # the anchor a text's own links name -> the one it gets
     for block in parsed.blocks:
         if block.kind == "heading":
             slug = heading_slug(block.text)
             if slug and not _CLAUSE_ID_LIKE.match(slug):
                 count = seen.get(slug, 0)
                 seen[slug] = count + 1
-                slugs[block.position] = slug if count == 0 else f"{slug}-{count}"
-    ids = set(slugs.values())
+                named = slug if count == 0 else f"{slug}-{count}"
+                # The page's own sections keep their anchors: a heading "Changes" gets another.
+                slugs[block.position] = f"text-{named}" if urls.page_anchor_taken(named) else named
+                targets[named] = slugs[block.position]
     hidden: set[int] = set()
     for block in parsed.blocks:
         original = tokens[block.anchor_token]
@@ -98,7 +102,7 @@ def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
             )
     for index, token in enumerate(tokens):
         if token.type == "inline" and token.children:
-            children = _fix_links(token.children, ids, base_url)
+            children = _fix_links(token.children, targets, base_url)
             if children is not token.children:
                 tokens[index] = token.copy(children=children)
     inline = [_block_inline(tokens, block) for block in parsed.blocks]
@@ -181,7 +185,7 @@ def _wholly_strong(children: list[Token]) -> bool:
     )
 
 
-def _fix_links(children: list[Token], ids: set[str], base_url: str) -> list[Token]:
+def _fix_links(children: list[Token], ids: dict[str, str], base_url: str) -> list[Token]:
     """Children with links that cannot resolve fixed; the same list when none needs it."""
     if not any(token.type == "link_open" for token in children):
         return children
@@ -208,9 +212,12 @@ def _fix_links(children: list[Token], ids: set[str], base_url: str) -> list[Toke
     return out if changed else children
 
 
-def _resolve_link(href: str, ids: set[str], base_url: str) -> str | None:
+def _resolve_link(href: str, ids: dict[str, str], base_url: str) -> str | None:
     if href.startswith("#"):
-        return href if unquote(href[1:]) in ids else None
+        target = ids.get(unquote(href[1:]))
+        if target is None:
+            return None
+        return href if target == unquote(href[1:]) else f"#{target}"
     parts = urlsplit(href)
     if parts.scheme or href.startswith("//"):
         return href

@@ -33,6 +33,16 @@
   Array.prototype.forEach.call(document.querySelectorAll(".md-search[role=dialog]"), function (el) {
     if (!el.hasAttribute("aria-label")) { el.setAttribute("aria-label", "Search"); }
   });
+  // A folded group of changes opens when a link leads into it (browsers that do not do it).
+  function openTarget() {
+    var target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    for (var el = target; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") { el.open = true; }
+    }
+    if (target) { target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+  if (location.hash) { openTarget(); }
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button[data-copy-target]") : null;
     if (button) { copy(button); }
