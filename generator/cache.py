@@ -139,6 +139,15 @@ class Cache:
         """Where an entry is (or would be) stored; ``None`` without a cache."""
         return None if self.root is None else self._path(namespace, key)
 
+    def read_bytes(self, namespace: str, key: str) -> bytes | None:
+        """An entry written by :meth:`write_bytes`, or ``None``."""
+        if self.root is None:
+            return None
+        try:
+            return self._path(namespace, key).read_bytes()
+        except OSError:
+            return None
+
     def write_bytes(self, namespace: str, key: str, data: bytes) -> None:
         if self.root is None:
             return

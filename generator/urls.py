@@ -21,11 +21,16 @@ TOPICS = "topics/"
 REGULATIONS = "regulations/"
 JURISDICTIONS = "jurisdictions/"
 DATA = "data/"
+COMPARE = "compare/"
+"""Any two versions of any document, compared in the browser."""
+SEARCH = "search/"
+TEXTS = "texts/"
+"""Archived texts, one file per distinct text, named by its content hash (git blob id)."""
 SITE_FEED = "feed.xml"
 SITE_SUBSTANTIVE_FEED = "substantive.xml"
 KINDS = "kinds/"
 """The page that defines the kinds of change (the feeds' category scheme)."""
-DATASET = "data/dataset.zip"
+DATASET = "data/dataset.tar.xz"
 PROVISIONS_CSV = "data/provisions.csv"
 DATA_INDEX = "data/index.json"
 SCHEMA_FOLDER = "data/schema/"
@@ -36,7 +41,8 @@ REGISTRIES = ("topics", "regulations", "jurisdictions")
 RESERVED_PLATFORM_IDS = frozenset(
     {
         "about", "analyses", "assets", "compare", "contribute", "data", "feed", "jurisdictions",
-        "kinds", "methodology", "platforms", "regulations", "search", "sitemap", "substantive",
+        "kinds", "methodology", "pagefind", "platforms", "regulations", "search", "sitemap",
+        "substantive",
         "texts", "topics", "javascripts", "stylesheets",
     }
 )  # fmt: skip
@@ -90,13 +96,14 @@ def site_feed(substantive: bool = False) -> str:
 
 
 def timeline(document_key: str) -> str:
-    return f"{document_key}/timeline/"
+    """Every version of a document (a section of the document's page)."""
+    return f"{document_key}/#history"
 
 
 def compare(document_key: str, old: str = "", new: str = "") -> str:
-    """The compare view, optionally opened on two version slugs."""
-    query = f"?from={old}&to={new}" if old and new else ""
-    return f"{document_key}/compare/{query}"
+    """The compare view opened on a document, and optionally on two of its versions."""
+    query = f"&from={old}&to={new}" if old and new else ""
+    return f"{COMPARE}?document={document_key}{query}"
 
 
 def version(document_key: str, slug: str) -> str:
@@ -114,9 +121,10 @@ def changes(document_key: str, slug: str) -> str:
     return f"{document_key}/{slug}/#changes"
 
 
-def version_text(document_key: str, slug: str) -> str:
-    """A version's archived text, as recorded."""
-    return f"{document_key}/{slug}/text.txt"
+def text(blob: str) -> str:
+    """An archived text, as recorded, by its content hash (every version with that text
+    shares it)."""
+    return f"{TEXTS}{blob}.txt"
 
 
 def provision(provision_key: str) -> str:
@@ -179,10 +187,6 @@ def platform_record(platform_id: str) -> str:
 
 def document_record(document_key: str) -> str:
     return f"data/documents/{document_key}.json"
-
-
-def version_record(document_key: str, slug: str) -> str:
-    return f"data/versions/{document_key}/{slug}.json"
 
 
 def provision_record(provision_key: str) -> str:

@@ -7,18 +7,32 @@ import pytest
 from helpers import PLATFORM_YML, TERMS_V1, TERMS_V3, Archive, build_site, make_site
 
 from generator.config import SiteConfig
-from generator.render.keys import canonical, history_key, model_key
+from generator.render.keys import canonical, model_key, provision_history_key, version_page_key
 
 OTHER_PLATFORM = PLATFORM_YML.replace("Acme", "Other").replace("acme", "other")
 
 
 def keys(root: Path) -> tuple[dict[str, str], str]:
-    """The history key of each document and the model's key, as a build computes them."""
+    """The key of each history page (by URL) and the model's key, as a build computes them."""
     build = build_site(build_config(root), render=False)
     assert build.model is not None and not build.diagnostics.errors
-    model = build.model
-    histories = {k: history_key(model, d, build.config) for k, d in model.documents.items()}
-    return histories, model_key(model, build.config)
+    model, config = build.model, build.config
+    pages = {
+        f"{key}/{e.slug}/": version_page_key(model, d, e, config)
+        for key, d in model.documents.items()
+        for e in d.versions
+    }
+    pages.update(
+        {
+            f"{k}/history/": provision_history_key(model, p, config)
+            for k, p in model.provisions.items()
+        }
+    )
+    return pages, model_key(model, config)
+
+
+def of(pages: dict[str, str], prefix: str) -> dict[str, str]:
+    return {url: key for url, key in pages.items() if url.startswith(prefix)}
 
 
 def build_config(root: Path) -> SiteConfig:
@@ -42,42 +56,46 @@ def test_keys_are_the_same_for_the_same_inputs(site: Path) -> None:
 
 
 def test_editing_an_analysis_changes_its_documents_history_only(site: Path) -> None:
-    histories, data = keys(site)
+    pages, data = keys(site)
     path = site / "content/provisions/acme/terms/liability-cap.yml"
     path.write_text(path.read_text().replace("Liability cap", "Renamed cap"))
     after, data_after = keys(site)
-    assert after["acme/terms"] != histories["acme/terms"]
-    assert after["other/terms"] == histories["other/terms"]
+    # its markers are on every version page of its document
+    assert all(after[url] != key for url, key in of(pages, "acme/terms/").items())
+    assert of(after, "other/terms/") == of(pages, "other/terms/")
     assert data_after != data
 
 
-def test_a_new_commit_changes_only_its_documents_history(site: Path) -> None:
-    histories, data = keys(site)
+def test_a_new_commit_changes_only_the_pages_that_show_it(site: Path) -> None:
+    pages, data = keys(site)
     Archive.existing(site).commit(
         "2024-09-01", {"sources/Acme/Terms of Service.md": TERMS_V3 + "\nNew.\n"}
     )
     after, data_after = keys(site)
-    assert after["acme/terms"] != histories["acme/terms"]
-    assert after["other/terms"] == histories["other/terms"]
+    new = set(after) - set(pages)
+    assert new == {"acme/terms/2024-09-01/"}
+    changed = {url for url in pages if after[url] != pages[url]}
+    # the older versions' pages stay; the clause history lists every version
+    assert changed == {"acme/terms/liability-cap/history/"}
     assert data_after != data
 
 
 def test_a_registry_edit_reaches_the_data_but_no_history(site: Path) -> None:
-    histories, data = keys(site)
+    pages, data = keys(site)
     topics = site / "content/topics.yml"
     topics.write_text(topics.read_text().replace("title: Liability", "title: Liability caps"))
     after, data_after = keys(site)
-    assert after == histories
+    assert after == pages
     assert data_after != data
 
 
 def test_a_platform_edit_reaches_its_documents(site: Path) -> None:
-    histories, _ = keys(site)
+    pages, _ = keys(site)
     platform = site / "content/platforms/other.yml"
     platform.write_text(platform.read_text().replace("name: Other", "name: Other Inc."))
     after, _ = keys(site)
-    assert after["other/terms"] != histories["other/terms"]
-    assert after["acme/terms"] == histories["acme/terms"]
+    assert all(after[url] != key for url, key in of(pages, "other/terms/").items())
+    assert of(after, "acme/terms/") == of(pages, "acme/terms/")
 
 
 def test_canonical_form_refuses_what_it_cannot_make_stable() -> None:

@@ -3,11 +3,15 @@
 Skipped, with the reason, when ../shared/corpora is not beside the project.
 """
 
+import functools
+import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
@@ -207,3 +211,41 @@ def test_a_big_rewrite_is_navigable(built: tuple[Path, Path]) -> None:
     assert "Sections touched" in changes
     assert changes.count("<details>") > 20  # folded by place, each opened on demand
     assert changes.count('class="govsite-change-path"') > 20
+
+
+def test_compare_view_counts_what_the_version_pages_count(built: tuple[Path, Path]) -> None:
+    """The browser's engine on a sample of real pairs: the same changes as the pages."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("no chromium (apt-get install chromium)")
+    _, site = built
+    pairs = [
+        (f"{after['platform']}/{after['document']}", before["slug"], after["slug"], after["change"])
+        for versions in version_records(site).values()
+        for before, after in pairwise(versions)
+        if before["blob"] and after["blob"]
+    ][::40]
+    handler = functools.partial(Quiet, directory=str(site / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page()
+            for key, before, after, expected in pairs:
+                page.goto(f"{base}{key}/compare/?from={before}&to={after}")
+                found = page.wait_for_selector("[data-govsite-stats]", timeout=60000)
+                assert found is not None
+                stats = json.loads(found.get_attribute("data-govsite-stats") or "")
+                assert stats == expected, (key, after)
+            browser.close()
+    finally:
+        server.shutdown()
+    assert len(pairs) >= 20
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass

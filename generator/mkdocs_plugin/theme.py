@@ -40,6 +40,8 @@ def front_matter(page: Page) -> str:
         meta["description"] = escape(clean_text(page.description))
     if not page.searchable:
         meta["search"] = {"exclude": True}
+    if page.template:
+        meta["template"] = page.template
     if page.meta:
         meta["govsite"] = dict(page.meta)
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n"

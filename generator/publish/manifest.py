@@ -12,14 +12,16 @@ from xml.sax.saxutils import escape
 
 from ..urls import site_base, url_of
 
-MANIFEST_NAME = "govsite-manifest.json"
+MANIFEST_NAME = "govsite-manifest.json.gz"
+"""Every published URL and promised anchor (gzip-compressed JSON: it lists every clause of
+every version)."""
 _ID = re.compile(rb'\sid="([^"]+)"')
 # Ids that are not promises to readers: the theme's own (``__drawer``), the labels inside
 # charts and timelines, the markers that point from a text to its analyses (they go with
 # the analysis, which keeps its own tombstone when it is retired), the home page's lists of
 # what is new, and the groups of a version's changes (the version's #changes stays).
 _NOT_PROMISED = re.compile(r"^(__|cpm-|ept-|timeline-|analysis-|home-|changes-\d)")
-_SKIP = ("assets/", "search/", "sitemap.xml", MANIFEST_NAME)
+_SKIP = ("assets/", "pagefind/", "search/search_index.json", "sitemap.xml", MANIFEST_NAME)
 _REDIRECT = b'<meta http-equiv="refresh"'
 
 
@@ -69,9 +71,8 @@ def write_manifest(
             lines.append(f"{json.dumps(url)}: {anchors}")
     # One line per URL, in order: readable in a diff, and written by json's fast encoder.
     lines.sort()
-    (site / MANIFEST_NAME).write_text(
-        '{"format": 1, "urls": {\n' + ",\n".join(lines) + "\n}}\n", encoding="utf-8"
-    )
+    text = '{"format": 1, "urls": {\n' + ",\n".join(lines) + "\n}}\n"
+    (site / MANIFEST_NAME).write_bytes(gzip.compress(text.encode("utf-8"), 6, mtime=0))
     del lines
     pages.sort()
     base = site_base(site_url)
@@ -82,11 +83,12 @@ def write_manifest(
         + "</urlset>\n"
     ).encode()
     (site / "sitemap.xml").write_bytes(sitemap)
-    (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap, mtime=0))
 
 
 def read_manifest(path: Path) -> dict[str, list[str]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """A manifest's URLs and anchors (gzip-compressed or not)."""
+    raw = path.read_bytes()
+    data = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
     urls = data.get("urls") if isinstance(data, dict) else None
     if not isinstance(urls, dict):
         raise ValueError(f"{path} is not a govsite manifest")

@@ -31,9 +31,9 @@ def publish_site(
     ``engine_anchors`` are the anchors of the pages the site engine rendered, by output
     path (they are in the site already).
     """
-    outputs, stream_of = history.outputs()
-    # What the engine (and other plugins) wrote: everything but the streamed pages.
-    foreign = [path for path in _files_below(site_dir) if path not in stream_of]
+    outputs, key_of = history.outputs()
+    # What the engine (and other plugins) wrote: everything but the history pages.
+    foreign = [path for path in _files_below(site_dir) if path not in key_of]
     for static in files:
         if static.write is not None:
             outputs.append(Output(static.path, digest("made", static.key), static.write))
@@ -49,7 +49,7 @@ def publish_site(
     log.debug(f"govsite: {previous.carried} folders carried from the previous build")
     del outputs
     close_records()
-    write_manifest(site_dir, site_url, _AnchorSource(engine_anchors, history.cache, stream_of))
+    write_manifest(site_dir, site_url, _AnchorSource(engine_anchors, history.cache, key_of))
     previous.finish(site_dir, folder_keys)
 
 
@@ -78,22 +78,16 @@ def _blob_writer(blobs: BlobReader, blob: str) -> Callable[[Path], None]:
 
 
 class _AnchorSource:
-    """Anchors of the pages rendered by this or an earlier build, one stream in memory."""
+    """Anchors of the pages rendered by this or an earlier build."""
 
     def __init__(
-        self, pages: dict[str, PageAnchors], cache: Cache, stream_of: dict[str, str]
+        self, pages: dict[str, PageAnchors], cache: Cache, key_of: dict[str, str]
     ) -> None:
-        self.pages, self.cache, self.stream_of = pages, cache, stream_of
-        self.key = ""
-        self.stored: dict[str, PageAnchors] = {}
+        self.pages, self.cache, self.key_of = pages, cache, key_of
 
     def __call__(self, path: str) -> PageAnchors | None:
         if path in self.pages:
             return self.pages[path]
-        key = self.stream_of.get(path)
-        if key is None:
-            return None
-        if key != self.key:
-            stored = self.cache.get("anchors", key)
-            self.key, self.stored = key, stored if isinstance(stored, dict) else {}
-        return self.stored.get(path)
+        key = self.key_of.get(path)
+        stored = self.cache.get("anchors", key) if key is not None else None
+        return stored if isinstance(stored, tuple) else None

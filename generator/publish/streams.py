@@ -1,16 +1,17 @@
-"""Each document's history pages, rendered in the site's theme only when their inputs
-changed, and otherwise taken from the build cache."""
+"""Each document's history pages, rendered in the site's theme only when what a page shows
+changed, and otherwise taken from the build cache, page by page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 from .. import urls, workers
-from ..cache import Cache, digest, read_record
+from ..cache import Cache, digest
 from ..diagnostics import log
-from ..render.pages import Page, PageStream
+from ..render.pages import Page, PageStream, StreamedPage
 from .carry import Output
 from .manifest import PageAnchors, page_anchors
 
@@ -24,22 +25,27 @@ class Theme(Protocol):
 
 
 class HistoryPages:
-    """The page streams of a build, each under a key of its inputs and the theme's."""
+    """The history pages of a build, each under a key of what it shows and the theme."""
 
     def __init__(self, streams: list[PageStream], theme_key: str, cache: Cache) -> None:
         self.streams = streams
         """Every document's history pages."""
-        self.keys = [digest(theme_key, stream.fingerprint) for stream in streams]
-        """The key of each stream: its inputs with the theme's."""
         self.cache = cache
-        self.todo = [i for i, key in enumerate(self.keys) if not cache.exists("pages", key)]
-        """The streams whose pages are not in the cache (rendered by this build)."""
+        self.keys = {
+            page.url: digest(theme_key, page.key) for stream in streams for page in stream.pages
+        }
+        """The key of each page (by URL): what it shows, with the theme."""
+        self.todo = [
+            [page for page in stream.pages if not cache.exists("page", self.keys[page.url])]
+            for stream in streams
+        ]
+        """Per stream, the pages not in the cache (rendered by this build)."""
         self._background: workers.Background | None = None
 
     def start(self, theme: Theme, site_dir: Path) -> None:
-        """Start rendering the streams that changed in a forked process, so that they are
-        made while the site engine builds its own pages."""
-        if self.todo:
+        """Start rendering the pages that changed in a forked process, so that they are made
+        while the site engine builds its own pages."""
+        if any(self.todo):
             self._background = workers.start(
                 lambda: self._render(theme, site_dir, self.todo),
                 cache=self.cache.root is not None,
@@ -52,62 +58,66 @@ class HistoryPages:
         if self._background is not None:
             self._background.join()
             self._background = None
-            remaining = [i for i in self.todo if not self.cache.exists("pages", self.keys[i])]
+            remaining = [
+                [page for page in pages if not self.cache.exists("page", self.keys[page.url])]
+                for pages in self.todo
+            ]
         self._render(theme, site_dir, remaining)
-        reused = len(self.streams) - len(self.todo)
-        log.debug(f"govsite: {reused} of {len(self.streams)} page streams reused")
+        rendered = sum(len(pages) for pages in self.todo)
+        total = sum(len(stream.pages) for stream in self.streams)
+        log.debug(f"govsite: {total - rendered} of {total} history pages reused")
 
-    def _render(self, theme: Theme, site_dir: Path, indexes: list[int]) -> None:
+    def _render(self, theme: Theme, site_dir: Path, todo: list[list[StreamedPage]]) -> None:
+        # Jobs name the pages by their place: workers find them in what they inherited.
+        jobs = [
+            (index, [self.streams[index].pages.index(page) for page in pages])
+            for index, pages in enumerate(todo)
+            if pages
+        ]
         workers.run_all(
-            _render_stream,
-            indexes,
-            tasks=len(indexes),
+            _render_pages,
+            jobs,
+            tasks=len(jobs),
             cache=self.cache.root is not None,
             inherit=(self, theme, site_dir),
         )
 
     def outputs(self) -> tuple[list[Output], dict[str, str]]:
-        """Every streamed page as an output (written already, or to copy from the cache),
-        and the key of the stream of each page's file."""
-        rendered = set(self.todo)
+        """Every history page as an output (written already, or to copy from the cache),
+        and the key of each page's file."""
+        rendered = {page.url for pages in self.todo for page in pages}
         outputs: list[Output] = []
-        stream_of: dict[str, str] = {}
-        for index, (stream, key) in enumerate(zip(self.streams, self.keys, strict=True)):
-            for url in stream.urls:
-                dest = urls.page_file(url)
-                stream_of[dest] = key
-                write = None if index in rendered else _cached_page(self.cache, key, dest)
-                outputs.append(Output(dest, digest(key, dest), write))
-        return outputs, stream_of
+        key_of: dict[str, str] = {}
+        for stream in self.streams:
+            for page in stream.pages:
+                dest, key = urls.page_file(page.url), self.keys[page.url]
+                key_of[dest] = key
+                write = None if page.url in rendered else _cached_page(self.cache, key, dest)
+                outputs.append(Output(dest, key, write))
+        return outputs, key_of
 
 
-def _render_stream(index: int) -> None:
-    """Render one stream into the site and the cache, one page in memory at a time."""
-    pages, theme, site_dir = workers.inherited()
-    assert isinstance(pages, HistoryPages)
-    stream, key = pages.streams[index], pages.keys[index]
-    anchors: dict[str, PageAnchors] = {}
-
-    def rendered() -> Iterator[tuple[str, bytes]]:
-        for page in stream.produce():
-            html = theme.render(page)
-            dest = urls.page_file(page.url)
-            data = html.encode("utf-8", errors="xmlcharrefreplace")
-            target = site_dir / dest
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            anchors[dest] = page_anchors(data)
-            yield dest, data
-
-    pages.cache.write_records("pages", key, rendered())
-    pages.cache.put("anchors", key, anchors)
+def _render_pages(job: tuple[int, list[int]]) -> None:
+    """Render some pages of a stream into the site and the cache, one in memory at a time."""
+    history, theme, site_dir = workers.inherited()
+    assert isinstance(history, HistoryPages)
+    stream, indexes = history.streams[job[0]], job[1]
+    for streamed in (stream.pages[i] for i in indexes):
+        html = theme.render(streamed.render())
+        dest, key = urls.page_file(streamed.url), history.keys[streamed.url]
+        data = html.encode("utf-8", errors="xmlcharrefreplace")
+        target = site_dir / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        history.cache.put("anchors", key, page_anchors(data))
+        history.cache.write_bytes("page", key, zlib.compress(data, 1))
 
 
 def _cached_page(cache: Cache, key: str, dest: str) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        data = read_record(cache, "pages", key, dest)
-        if data is None:
+        stored = cache.read_bytes("page", key)
+        if stored is None:
             raise RuntimeError(f"govsite: the cache lost the page {dest}; build again")
-        path.write_bytes(data)
+        path.write_bytes(zlib.decompress(stored))
 
     return write

@@ -77,5 +77,6 @@ class RenderContext:
             toc=toc,
             description=str(context.get("description", "")),
             searchable=bool(context.get("searchable", True)),
+            template=str(context.get("theme_template", "")),
             meta=meta,
         )

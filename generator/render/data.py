@@ -28,12 +28,12 @@ def version_record(
 ) -> dict[str, Any]:
     stats = entry.stats
     return {
-        "$schema": absolute(urls.schema("version")),
         "platform": document.document.platform,
         "document": document.document.id,
         "slug": entry.slug,
         "number": entry.number,
         "recorded": entry.version.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "when": entry.when,
         "recorded_as": entry.version.kind.value,
         "kind": entry.kind.value,
         "computed_kind": entry.computed_kind.value,
@@ -42,7 +42,7 @@ def version_record(
         "message": entry.version.subject,
         "permalink": absolute(urls.version(document.key, entry.slug)),
         "changes": absolute(urls.changes(document.key, entry.slug)) if entry.number > 1 else None,
-        "text": None if entry.is_removal else absolute(urls.version_text(document.key, entry.slug)),
+        "text": None if entry.is_removal else absolute(urls.text(entry.version.blob)),
         "clauses": entry.clause_count,
         "change": None if stats is None else dict(stats._asdict()),
         "note": None
@@ -139,9 +139,7 @@ def document_record(
         "source": document.document.source,
         "url": document.document.url or None,
         "page": absolute(urls.document(document.key)),
-        "versions": [
-            absolute(urls.version_record(document.key, e.slug)) for e in document.versions
-        ],
+        "versions": [version_record(document, e, absolute) for e in document.versions],
         "provisions": [
             absolute(urls.provision_record(p.key))
             for p in model.provisions.values()
@@ -197,11 +195,6 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
         path = urls.platform_record(platform.id)
         yield record("platforms", path, platform_record(platform, model, absolute))
     for document in model.documents.values():
-        for entry in document.versions:
-            yield StaticFile(
-                urls.version_record(document.key, entry.slug),
-                json_bytes(version_record(document, entry, absolute)),
-            )
         path = urls.document_record(document.key)
         yield record("documents", path, document_record(document, model, absolute))
     for linked in model.provisions.values():

@@ -1,11 +1,9 @@
-"""A document's history pages: each version, each change, the timeline, the compare view
-and the history of each analysed clause. They come as one stream per document, rendered
-one page at a time, so that a build can reuse them whole when nothing they show changed."""
+"""A document's history pages: each version (with what changed from the one before) and the
+history of each analysed clause. They come as one stream per document, rendered one page at
+a time, each only when something it shows changed."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from functools import partial
 
 from .. import urls
@@ -15,27 +13,35 @@ from .cite import Citable, citations
 from .context import RenderContext
 from .documents import version_html
 from .feeds import document_feeds
-from .pages import Page
-from .timeline import timeline
+from .keys import provision_history_key, version_page_key
+from .pages import Page, PageStream, StreamedPage
+
+HISTORY_TEMPLATE = "govsite-history.html"
+"""The theme template of history pages: the site's, with lighter chrome (there are many)."""
 
 
-def stream_entries(
-    ctx: RenderContext, document: LinkedDocument
-) -> list[tuple[str, Callable[[], Page]]]:
-    """A document's history pages: each URL with the function that renders it."""
-    key = document.key
-    entries: list[tuple[str, Callable[[], Page]]] = [
-        (urls.timeline(key), partial(timeline_page, ctx, document)),
-        (urls.compare(key), partial(compare_page, ctx, document)),
-    ]
+def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
+    """A document's history pages, each with the key of what it shows."""
+    model, config = ctx.model, ctx.config
+    stream = PageStream(document.key)
     for entry in document.versions:
-        entries.append((urls.version(key, entry.slug), partial(version_page, ctx, document, entry)))
-    for linked in ctx.model.provisions.values():
-        if linked.document is document:
-            entries.append(
-                (urls.provision_history(linked.key), partial(provision_history_page, ctx, linked))
+        stream.pages.append(
+            StreamedPage(
+                urls.version(document.key, entry.slug),
+                version_page_key(model, document, entry, config),
+                partial(version_page, ctx, document, entry),
             )
-    return entries
+        )
+    for linked in model.provisions.values():
+        if linked.document is document:
+            stream.pages.append(
+                StreamedPage(
+                    urls.provision_history(linked.key),
+                    provision_history_key(model, linked, config),
+                    partial(provision_history_page, ctx, linked),
+                )
+            )
+    return stream
 
 
 def version_citable(
@@ -82,6 +88,7 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
         citable=citable,
         cite_as=citable.permalink,
         feeds=document_feeds(ctx, document),
+        theme_template=HISTORY_TEMPLATE,
         description=(
             f"{platform.name} {document.document.title} as recorded on {entry.when}"
             f" ({entry.kind.label.lower()})"
@@ -96,49 +103,6 @@ def _analyses_touched(sections: list[SectionChanges]) -> list[LinkedProvision]:
             for linked in row.analyses:
                 found.setdefault(linked.key, linked)
     return list(found.values())
-
-
-def timeline_page(ctx: RenderContext, document: LinkedDocument) -> Page:
-    platform = ctx.platform_of(document.document.platform)
-    url = urls.timeline(document.key)
-    return ctx.page(
-        "timeline.html",
-        url,
-        f"{platform.name}: {document.document.title}, all versions",
-        "timeline",
-        platform=platform,
-        document=document,
-        tl=timeline(document),
-        feeds=document_feeds(ctx, document),
-        description=f"Every recorded version of {platform.name}'s {document.document.title}",
-    )
-
-
-def compare_page(ctx: RenderContext, document: LinkedDocument) -> Page:
-    url = urls.compare(document.key)
-    platform = ctx.platform_of(document.document.platform)
-    versions = [
-        {
-            "slug": e.slug,
-            "label": f"{e.when} ({e.kind.label.lower()})",
-            "text": urls.relative(urls.version_text(document.key, e.slug), url),
-            "page": urls.relative(urls.version(document.key, e.slug), url),
-        }
-        for e in document.versions
-        if not e.is_removal
-    ]
-    return ctx.page(
-        "compare.html",
-        url,
-        f"{platform.name}: {document.document.title}, compare versions",
-        "compare",
-        platform=platform,
-        document=document,
-        versions_json=json.dumps(versions, ensure_ascii=True, sort_keys=True),
-        versions=versions,
-        searchable=False,
-        description=f"Compare any two versions of {platform.name}'s {document.document.title}",
-    )
 
 
 def provision_history_page(ctx: RenderContext, linked: LinkedProvision) -> Page:

@@ -120,3 +120,20 @@ def data_page(ctx: RenderContext) -> Page:
         exposure_chart=exposure_per_topic(ctx.model),
         description="Download the archive's versions and the analyses as JSON, CSV and zip",
     )
+
+
+def compare_page(ctx: RenderContext) -> Page:
+    """The compare view: any two versions of any document."""
+    documents = sorted(
+        (d for d in ctx.model.documents.values() if any(not e.is_removal for e in d.versions)),
+        key=lambda d: (ctx.platform_of(d.document.platform).name.casefold(), d.document.title),
+    )
+    return ctx.page(
+        "compare.html",
+        urls.COMPARE,
+        "Compare versions",
+        "compare",
+        documents=documents,
+        searchable=False,
+        description="Compare any two versions of any document, clause by clause",
+    )

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..cache import code_fingerprint, digest
 from ..config import SiteConfig
-from ..site.model import LinkedDocument, SiteModel
+from ..site.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 
 
 def canonical(value: Any) -> str:
@@ -32,31 +32,71 @@ def canonical(value: Any) -> str:
     raise TypeError(f"no canonical form for {type(value).__name__}")
 
 
+def _version(entry: DocumentVersion) -> str:
+    v = entry.version
+    return (
+        f"{entry.slug}|{v.commit}|{v.blob}|{v.path}|{v.date.isoformat()}|{v.kind.value}|"
+        f"{v.message}|{entry.kind.value}|{entry.computed_kind.value}|{entry.when}|"
+        f"{canonical(entry.note)}"
+    )
+
+
 def _versions(document: LinkedDocument) -> list[str]:
-    return [
-        f"{e.slug}|{e.version.commit}|{e.version.blob}|{e.version.path}|"
-        f"{e.version.date.isoformat()}|{e.version.kind.value}|{e.version.message}"
-        for e in document.versions
-    ]
+    return [_version(e) for e in document.versions]
 
 
 def _settings(config: SiteConfig) -> list[str]:
-    return [config.site_name, config.site_url, config.licence, config.attribution]
+    return [
+        config.site_name,
+        config.site_url,
+        config.licence,
+        config.attribution,
+        config.disclaimer,
+        config.methodology_url,
+    ]
 
 
-def history_key(model: SiteModel, document: LinkedDocument, config: SiteConfig) -> str:
-    """Everything a document's history pages show: its versions, its platform, the analyses
-    and change notes of the document (their markers and histories appear on its pages), and
-    the site's settings."""
+def _document(model: SiteModel, document: LinkedDocument) -> list[str]:
+    """What every history page of a document shows of it: its platform and declaration, and
+    its analyses (their markers, and the flags of the changes that touch them)."""
     platform = model.content.platforms[document.document.platform]
-    return digest(
-        code_fingerprint(),
-        *_settings(config),
+    return [
         document.key,
         canonical(platform),
-        *(canonical(p.provision) for p in model.provisions.values() if p.document is document),
-        *(canonical(e.note) for e in document.versions if e.note is not None),
-        *_versions(document),
+        *(
+            f"{canonical(p.provision)}|{p.clause_ids}"
+            for p in model.provisions.values()
+            if p.document is document
+        ),
+    ]
+
+
+def version_page_key(
+    model: SiteModel, document: LinkedDocument, entry: DocumentVersion, config: SiteConfig
+) -> str:
+    """Everything a version's page shows: the version and the one before it (its changes),
+    its document, and the site's settings; not the versions after it, so that a new version
+    leaves the pages of the older ones as they are."""
+    previous = document.previous(entry)
+    return digest(
+        code_fingerprint(),
+        "version",
+        *_settings(config),
+        *_document(model, document),
+        _version(entry),
+        _version(previous) if previous is not None else "",
+    )
+
+
+def provision_history_key(model: SiteModel, linked: LinkedProvision, config: SiteConfig) -> str:
+    """Everything a clause's history page shows: the analysis and every version of its
+    document (the clause may change in any of them)."""
+    return digest(
+        code_fingerprint(),
+        "provision history",
+        *_settings(config),
+        *_document(model, linked.document),
+        *_versions(linked.document),
     )
 
 

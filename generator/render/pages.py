@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,28 +40,39 @@ class Page:
     """One-line summary for link previews."""
     toc: list[TocEntry] = field(default_factory=list)
     """Sections shown in the theme's table of contents."""
+    template: str = ""
+    """The theme template to render it with ('' for the theme's default); history pages
+    use a lighter one."""
     meta: dict[str, Any] = field(default_factory=dict)
     """Extra values for the theme templates: ``cite_as`` (the permalink), ``feeds`` (each
     feed the page offers, as ``title`` and ``href`` relative to the page)."""
 
 
+@dataclass(slots=True, frozen=True)
+class StreamedPage:
+    """A page rendered only when something it shows changed."""
+
+    url: str
+    """Its site-relative folder URL."""
+    key: str
+    """Digest of everything it shows (the site engine adds its theme's)."""
+    render: Callable[[], Page]
+    """Renders it."""
+
+
 @dataclass(slots=True)
 class PageStream:
-    """Pages produced on demand, one at a time, with a fingerprint of all their inputs.
+    """A document's history pages, rendered on demand, one at a time.
 
-    The many pages of a document's history (versions, changes, timeline, comparisons,
-    clause histories) come as a stream, so a build never holds them all in memory and can
-    reuse their finished HTML when the fingerprint is unchanged.
+    A build never holds them all in memory, and reuses the finished HTML of each page whose
+    key is unchanged: a new version renders its own page and the pages that list it, not
+    its document's whole history.
     """
 
     name: str
     """What the pages belong to (a document key)."""
-    fingerprint: str
-    """Digest of everything the pages are made from."""
-    produce: Callable[[], Iterator[Page]]
-    """Renders the pages."""
-    urls: list[str] = field(default_factory=list)
-    """The URLs of the pages it produces, known without producing them."""
+    pages: list[StreamedPage] = field(default_factory=list)
+    """The pages, in the order they are rendered."""
 
 
 @dataclass(slots=True, frozen=True)

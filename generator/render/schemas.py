@@ -46,6 +46,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "slug": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(-\d+)?$"},
             "number": {"type": "integer", "minimum": 1},
             "recorded": _string(fmt="date-time"),
+            "when": _string(),
             "recorded_as": {"enum": [k.value for k in VersionKind]},
             "kind": {"enum": KINDS},
             "computed_kind": {"enum": KINDS},
@@ -69,7 +70,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             },
         },
         "Document version",
-        "One recorded version of an archived document (metadata; the text is at `text`).",
+        "One recorded version of an archived document (metadata; the text is at `text`), as "
+        "listed in its document's record.",
     ),
     "provision": _object(
         {
@@ -123,7 +125,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "source": _string(),
             "url": _string(nullable=True, fmt="uri"),
             "page": _string(fmt="uri"),
-            "versions": {"type": "array", "items": _string(fmt="uri")},
+            "versions": {"type": "array", "items": {"$ref": "version.schema.json"}},
             "provisions": {"type": "array", "items": _string(fmt="uri")},
         },
         "Document",

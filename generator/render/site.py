@@ -7,14 +7,13 @@ from pathlib import Path
 
 from .. import urls
 from ..archive.blobs import BlobReader
-from ..site.model import LinkedDocument
 from . import documents, history, hubs, registries
 from .context import RenderContext
 from .data import data_files
-from .dataset import DatasetJob, dataset_zip
+from .dataset import DatasetJob, dataset_archive
 from .environment import PACKAGE_TEMPLATES
 from .feeds import site_feeds
-from .keys import history_key, model_key
+from .keys import model_key
 from .pages import BlobFile, Page, PageStream, StaticFile
 from .provisions import provision_page
 from .retired import retired_output
@@ -44,20 +43,20 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     out = SiteOutput()
     out.pages += [hubs.platforms_index(ctx), hubs.analyses_index(ctx)]
     out.pages += [documents.platform_page(ctx, p) for p in model.content.platforms.values()]
+    texts: dict[str, BlobFile] = {}  # one file per distinct text
     for document in model.documents.values():
         out.pages.append(documents.document_page(ctx, document))
-        out.streams.append(_history_stream(ctx, document))
-        out.blob_files += [
-            BlobFile(urls.version_text(document.key, e.slug), e.version.blob)
-            for e in document.versions
-            if not e.is_removal
-        ]
+        out.streams.append(history.history_stream(ctx, document))
+        for e in document.versions:
+            if not e.is_removal and e.version.blob not in texts:
+                texts[e.version.blob] = BlobFile(urls.text(e.version.blob), e.version.blob)
+    out.blob_files = sorted(texts.values(), key=lambda f: f.path)
     out.pages += [provision_page(ctx, p) for p in model.provisions.values()]
     out.pages += [hubs.registry_index(ctx, registry) for registry in urls.REGISTRIES]
     out.pages += [registries.topic_page(ctx, t) for t in model.content.topics]
     out.pages += [registries.regulation_page(ctx, r) for r in model.content.regulations]
     out.pages += [registries.jurisdiction_page(ctx, j) for j in model.content.jurisdictions]
-    out.pages += [hubs.data_page(ctx), hubs.kinds_page(ctx)]
+    out.pages += [hubs.data_page(ctx), hubs.kinds_page(ctx), hubs.compare_page(ctx)]
     out.home = hubs.home_sections(ctx)
     for page in out.pages:
         page.in_nav = page.kind == "hub"
@@ -71,16 +70,6 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     out.pages += retired_pages
     out.files += retired_files
     return out
-
-
-def _history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
-    entries = history.stream_entries(ctx, document)
-    return PageStream(
-        document.key,
-        history_key(ctx.model, document, ctx.config),
-        lambda: (make() for _, make in entries),
-        [url for url, _ in entries],
-    )
 
 
 def _data_and_feeds(ctx: RenderContext) -> list[StaticFile]:
@@ -101,7 +90,7 @@ def _dataset(ctx: RenderContext, archive_root: Path) -> StaticFile:
 
     def make(target: Path) -> None:
         with BlobReader(archive_root) as blobs:  # its own git process, wherever it runs
-            dataset_zip(
+            dataset_archive(
                 target,
                 ctx.model,
                 blobs.raw,

@@ -23,11 +23,12 @@ def page_urls(model: SiteModel) -> set[str]:
         urls.ANALYSES,
         urls.DATA,
         urls.KINDS,
+        urls.COMPARE,
         *(f"{r}/" for r in urls.REGISTRIES),
     }
     found.update(urls.platform(p) for p in model.content.platforms)
     for key, document in model.documents.items():
-        found.update((urls.document(key), urls.timeline(key), urls.compare(key)))
+        found.add(urls.document(key))
         found.update(urls.version(key, entry.slug) for entry in document.versions)
     for key in model.provisions:
         found.update((urls.provision(key), urls.provision_history(key)))

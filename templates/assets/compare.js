@@ -489,10 +489,36 @@
   // ---- The page ------------------------------------------------------------------------------------
   var form = document.querySelector("form.govsite-compare-form");
   if (!form) { return; }
-  var versions = JSON.parse(form.getAttribute("data-versions"));
-  var bySlug = {};
-  versions.forEach(function (v) { bySlug[v.slug] = v; });
+  var recordUrl = form.getAttribute("data-record-url");
+  var versionUrl = form.getAttribute("data-version-url");
   var output = document.querySelector(".govsite-compare-result");
+  var bySlug = {};
+  var current = null;
+
+  function loadDocument(key, choose) {
+    // The document's record lists its versions (this page's URLs come from the site's own).
+    return fetch(recordUrl.replace("DOCUMENT", key)).then(function (r) { return r.json(); }).then(function (record) {
+      current = key;
+      bySlug = {};
+      var texts = record.versions.filter(function (v) { return v.blob; });
+      ["from", "to"].forEach(function (name) {
+        var select = form.elements[name];
+        select.textContent = "";
+        texts.forEach(function (v) {
+          var option = element("option", "", v.when + " (" + v.kind.replace(/-/g, " ") + ")");
+          option.value = v.slug;
+          select.appendChild(option);
+        });
+      });
+      texts.forEach(function (v) {
+        bySlug[v.slug] = { slug: v.slug, when: v.when, page: versionUrl.replace("DOCUMENT", key).replace("SLUG", v.slug) };
+      });
+      if (texts.length) {
+        form.elements.from.value = choose && bySlug[choose[0]] ? choose[0] : texts[Math.max(0, texts.length - 2)].slug;
+        form.elements.to.value = choose && bySlug[choose[1]] ? choose[1] : texts[texts.length - 1].slug;
+      }
+    });
+  }
 
   function element(tag, className, text) {
     var el = document.createElement(tag);
@@ -530,9 +556,9 @@
     var head = element("p", "govsite-compare-summary");
     head.setAttribute("data-govsite-stats", JSON.stringify(stats));
     head.appendChild(document.createTextNode("From the "));
-    head.appendChild(link(from.page, "version of " + from.slug));
+    head.appendChild(link(from.page, "version of " + from.when));
     head.appendChild(document.createTextNode(" to the "));
-    head.appendChild(link(to.page, "version of " + to.slug));
+    head.appendChild(link(to.page, "version of " + to.when));
     head.appendChild(document.createTextNode(": " + summary(stats)));
     output.appendChild(head);
     var newPaths = sectionPaths(newV), oldPaths = sectionPaths(oldV), section = null, lastPath = null;
@@ -599,14 +625,24 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var fromSlug = form.elements.from.value, toSlug = form.elements.to.value;
-    var query = "?from=" + encodeURIComponent(fromSlug) + "&to=" + encodeURIComponent(toSlug);
+    var query = "?document=" + encodeURIComponent(current) + "&from=" + encodeURIComponent(fromSlug) +
+      "&to=" + encodeURIComponent(toSlug);
     history.replaceState(null, "", location.pathname + query);
     compare(fromSlug, toSlug);
   });
+  form.elements.document.addEventListener("change", function () {
+    output.textContent = "";
+    loadDocument(form.elements.document.value, null);
+  });
   var params = new URLSearchParams(location.search);
-  if (params.get("from") && params.get("to") && bySlug[params.get("from")] && bySlug[params.get("to")]) {
-    form.elements.from.value = params.get("from");
-    form.elements.to.value = params.get("to");
-    compare(params.get("from"), params.get("to"));
+  var wanted = params.get("document");
+  if (wanted && !Array.prototype.some.call(form.elements.document.options, function (o) { return o.value === wanted; })) {
+    wanted = null;
   }
+  if (wanted) { form.elements.document.value = wanted; }
+  loadDocument(form.elements.document.value, [params.get("from"), params.get("to")]).then(function () {
+    if (wanted && bySlug[params.get("from")] && bySlug[params.get("to")]) {
+      compare(params.get("from"), params.get("to"));
+    }
+  });
 })();
