@@ -28,7 +28,7 @@ def every_page(build: pipeline.Build) -> list[Page]:
     assert build.output is not None
     pages = list(build.output.pages)
     for stream in build.output.streams:
-        pages.extend(stream.produce())
+        pages.extend(streamed.render() for streamed in stream.pages)
     return pages
 
 

@@ -51,8 +51,8 @@ def test_every_version_shows_its_kind(
     example_site: Path, document: str, slug: str, kind: str
 ) -> None:
     assert kind_on(example_site, document, slug) == kind
-    timeline = page(example_site, f"{document}/timeline")
-    assert re.search(rf'<tr id="v-{slug}" data-kind="{kind}">', timeline)
+    history = page(example_site, document)
+    assert re.search(rf'<tr id="v-{slug}" data-kind="{kind}">', history)
 
 
 def test_a_change_note_sets_the_kind_and_says_so(tmp_path: Path) -> None:
@@ -195,13 +195,14 @@ def test_same_day_versions_are_told_apart_everywhere(example_site: Path) -> None
 def test_the_document_page_is_the_hub_of_its_history(example_site: Path) -> None:
     html = page(example_site, "nimbus/usage-policy")
     for target in (
-        'href="timeline/"',
-        'href="compare/"',
+        'href="../../compare/?document=nimbus/usage-policy"',
         'href="feed.xml"',
         'href="substantive.xml"',
         'href="2025-11-03/#changes"',
+        'href="../../data/documents/nimbus/usage-policy.json"',
     ):
         assert target in html, target
+    assert "All 6 versions, newest first" in html and "govsite-kind-filter" in html
     assert "govsite-timeline-chart" in html
     platform = page(example_site, "nimbus")
     assert "Last substantive change" in platform and 'href="substantive.xml"' in platform

@@ -164,11 +164,9 @@ def git_word_diff_words(archive: Path, old_blob: str, new_blob: str) -> int:
 def version_records(site: Path) -> dict[str, list[dict[str, object]]]:
     """Each document's version records, oldest first, as the site publishes them."""
     records: dict[str, list[dict[str, object]]] = {}
-    for path in sorted((site / "site/data/versions").glob("*/*/*.json")):
-        record = json.loads(path.read_text())
-        records.setdefault(f"{record['platform']}/{record['document']}", []).append(record)
-    for versions in records.values():
-        versions.sort(key=lambda r: int(str(r["number"])))
+    for path in sorted((site / "site/data/documents").glob("*/*.json")):
+        document = json.loads(path.read_text())
+        records[f"{document['platform']}/{document['id']}"] = document["versions"]
     return records
 
 
@@ -235,7 +233,7 @@ def test_compare_view_counts_what_the_version_pages_count(built: tuple[Path, Pat
             browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page()
             for key, before, after, expected in pairs:
-                page.goto(f"{base}{key}/compare/?from={before}&to={after}")
+                page.goto(f"{base}compare/?document={key}&from={before}&to={after}")
                 found = page.wait_for_selector("[data-govsite-stats]", timeout=60000)
                 assert found is not None
                 stats = json.loads(found.get_attribute("data-govsite-stats") or "")

@@ -80,9 +80,7 @@ def _blob_writer(blobs: BlobReader, blob: str) -> Callable[[Path], None]:
 class _AnchorSource:
     """Anchors of the pages rendered by this or an earlier build."""
 
-    def __init__(
-        self, pages: dict[str, PageAnchors], cache: Cache, key_of: dict[str, str]
-    ) -> None:
+    def __init__(self, pages: dict[str, PageAnchors], cache: Cache, key_of: dict[str, str]) -> None:
         self.pages, self.cache, self.key_of = pages, cache, key_of
 
     def __call__(self, path: str) -> PageAnchors | None:

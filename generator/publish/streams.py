@@ -13,7 +13,7 @@ from ..cache import Cache, digest
 from ..diagnostics import log
 from ..render.pages import Page, PageStream, StreamedPage
 from .carry import Output
-from .manifest import PageAnchors, page_anchors
+from .manifest import page_anchors
 
 
 class Theme(Protocol):

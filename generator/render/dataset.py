@@ -61,7 +61,9 @@ def dataset_archive(
                 json_bytes(document_record(document, model, absolute)),
             )
         for linked in model.provisions.values():
-            _add(tar, f"provisions/{linked.key}.json", json_bytes(provision_record(linked, absolute)))
+            _add(
+                tar, f"provisions/{linked.key}.json", json_bytes(provision_record(linked, absolute))
+            )
         _add(tar, "provisions.csv", provisions_csv(model, absolute))
 
 

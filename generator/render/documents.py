@@ -47,10 +47,15 @@ def platform_page(ctx: RenderContext, platform: Platform) -> Page:
 
 
 def analysis_marks(
-    ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion, url: str
+    ctx: RenderContext,
+    document: LinkedDocument,
+    entry: DocumentVersion,
+    url: str,
+    *,
+    anchored: bool,
 ) -> dict[int, list[str]]:
     """Markers for the analysed clauses found in a version, by block, linking to their
-    analyses."""
+    analyses; ``anchored`` ones (on the document's page) carry the analyses' anchors."""
     marks: dict[int, list[str]] = {}
     latest = document.latest
     for linked in ctx.model.provisions.values():
@@ -62,19 +67,26 @@ def analysis_marks(
             match = ctx.model.quotes.find(linked.provision.quote, entry.version)
         if match is None:
             continue
-        marker = analysis_marker(linked, url, anchored=entry is latest)
+        marker = analysis_marker(linked, url, anchored=anchored)
         marks.setdefault(match.blocks[0], []).append(marker)
     return marks
 
 
 def version_html(
-    ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion, url: str
+    ctx: RenderContext,
+    document: LinkedDocument,
+    entry: DocumentVersion,
+    url: str,
+    *,
+    anchored: bool = False,
 ) -> Markup:
-    """A version's text with its clause anchors and analysis markers ('' for a removal)."""
+    """A version's text with its clause anchors and analysis markers ('' for a removal);
+    only the document's own page (``anchored``) carries the analyses' anchors, so that a
+    version's page does not change when a later version comes."""
     if entry.is_removal:
         return Markup("")
     view = ctx.texts.view(entry.version)
-    marks = analysis_marks(ctx, document, entry, url)
+    marks = analysis_marks(ctx, document, entry, url, anchored=anchored)
     return Markup(fill_view(view, document.clause_ids(entry), marks))
 
 
@@ -98,6 +110,6 @@ def document_page(ctx: RenderContext, document: LinkedDocument) -> Page:
         tl=timeline(document),
         provisions=provisions,
         feeds=document_feeds(ctx, document),
-        text_html=version_html(ctx, document, latest, url) if latest else Markup(""),
+        text_html=version_html(ctx, document, latest, url, anchored=True) if latest else Markup(""),
         description=f"The latest archived text of {platform.name}'s {document.document.title}",
     )

@@ -81,6 +81,8 @@ def version_page_key(
     return digest(
         code_fingerprint(),
         "version",
+        document.key,
+        entry.slug,
         *_settings(config),
         *_document(model, document),
         _version(entry),
@@ -94,6 +96,7 @@ def provision_history_key(model: SiteModel, linked: LinkedProvision, config: Sit
     return digest(
         code_fingerprint(),
         "provision history",
+        linked.key,
         *_settings(config),
         *_document(model, linked.document),
         *_versions(linked.document),
