@@ -17,7 +17,7 @@ from .archive.history import ArchiveHistory, read_history
 from .archive.permalinks import LOCK_NAME, LockEntry, append_lock, read_lock
 from .cache import Cache
 from .compare.track import DocumentTracks, track_documents
-from .config import SiteConfig
+from .config import SiteConfig, check_site_url
 from .content.load import load_content
 from .content.model import Content
 from .diagnostics import Diagnostics
@@ -61,6 +61,7 @@ class Build:
 
 def _content(build: Build) -> bool:
     config = build.config
+    check_site_url(config, build.diagnostics)
     build.content = load_content(config.content_dir, config.root, build.diagnostics)
     return True
 

@@ -45,6 +45,7 @@ class GovsiteConfig(Config):
     cache_dir = config_options.Type(str, default=".cache/govsite")
     licence = config_options.Type(str, default="")
     attribution = config_options.Type(str, default="")
+    collection = config_options.Type(str, default="")
 
 
 class GovsitePlugin(BasePlugin[GovsiteConfig]):
@@ -88,6 +89,14 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             )
             config.theme.dirs.insert(position, overrides)
         remember_search_entries(config, self.site.cache_dir)
+        # The theme's footer names the archive's collection, licence and attribution
+        # (templates/overrides/partials/copyright.html).
+        config.extra["govsite"] = {
+            "collection": self.site.collection,
+            "licence": self.site.licence,
+            "attribution": self.site.attribution,
+            "data_url": urls.DATA,
+        }
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

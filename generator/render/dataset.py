@@ -24,6 +24,8 @@ def dataset_zip(
     licence: str,
     attribution: str,
     site_name: str,
+    collection: str = "",
+    licence_text: bytes = b"",
 ) -> None:
     """Archived texts by version, with the analyses, the licence and the attribution.
 
@@ -41,13 +43,22 @@ def dataset_zip(
         f"# {site_name}: dataset\n\n"
         "texts/<platform>/<document>/<version>.md  the archived text of each version\n"
         "versions/<platform>/<document>/<version>.json  each version's metadata\n"
-        "provisions/<platform>/<document>/<slug>.json  the analyses; provisions.csv: all of them\n\n"
-        f"Licence of the archived texts: {licence or 'see the archive'}\n"
+        "provisions/<platform>/<document>/<slug>.json  the analyses; provisions.csv: all of them\n"
+        + (
+            "LICENSE  the licence of the archived texts, as the archive gives it\n"
+            if licence_text
+            else ""
+        )
+        + "\n"
+        + (f"Archived texts from: {collection}\n" if collection else "")
+        + f"Licence of the archived texts: {licence or 'see the archive'}\n"
         f"Attribution: {attribution or 'see the archive'}\n"
         f"Source of this dataset: {absolute('')}\n"
     )
     with replacing(target) as file, zipfile.ZipFile(file, "w") as archive:
         add(archive, "README.md", readme.encode())
+        if licence_text:
+            add(archive, "LICENSE", licence_text)
         for document in model.documents.values():
             for entry in document.versions:
                 if not entry.is_removal:

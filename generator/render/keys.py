@@ -41,7 +41,13 @@ def _versions(document: LinkedDocument) -> list[str]:
 
 
 def _settings(config: SiteConfig) -> list[str]:
-    return [config.site_name, config.site_url, config.licence, config.attribution]
+    return [
+        config.site_name,
+        config.site_url,
+        config.licence,
+        config.attribution,
+        config.collection,
+    ]
 
 
 def history_key(model: SiteModel, document: LinkedDocument, config: SiteConfig) -> str:
