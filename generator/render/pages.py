@@ -39,8 +39,9 @@ class Page:
     """One-line summary for link previews."""
     toc: list[TocEntry] = field(default_factory=list)
     """Sections shown in the theme's table of contents."""
-    meta: dict[str, str] = field(default_factory=dict)
-    """Extra values for the theme templates (for example ``cite_as``)."""
+    meta: dict[str, object] = field(default_factory=dict)
+    """Extra values for the theme templates (``cite_as``; ``citation``: the Highwire tags as
+    [name, value] pairs; ``jsonld``: schema.org JSON-LD, safe inside ``<script>``)."""
 
 
 @dataclass(slots=True)
