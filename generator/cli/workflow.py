@@ -20,19 +20,21 @@ def _quoted(value: str) -> str:
 
 def workflow(archive: str, archive_url: str, site_url: str, python: str = "3.11") -> str:
     """The workflow for a site whose archive is at ``archive`` (relative to the site's
-    folder). An archive outside the site's repository is cloned from ``archive_url``, or
-    from the repository variable ``GOVSITE_ARCHIVE_URL`` when the address is not known."""
+    folder). An archive outside the site's repository is cloned from ``archive_url``; when
+    that address is not known the workflow says where to write it, and fails until then."""
     inside = not archive.startswith("../") and archive != ".."
     if inside:
         fetch = ""
         env_archive = ""
     else:
-        url = _quoted(archive_url) if archive_url else "${{ vars.GOVSITE_ARCHIVE_URL }}"
-        env_archive = f"  ARCHIVE_URL: {url}\n  ARCHIVE_PATH: {_quoted(archive)}\n"
-        fetch = """      - name: Fetch the archive (its whole history: every commit is a version)
+        note = "" if archive_url else "  # the archive's git address: write it here"
+        env_archive = (
+            f"  ARCHIVE_URL: {_quoted(archive_url)}{note}\n  ARCHIVE_PATH: {_quoted(archive)}\n"
+        )
+        fetch = """      - name: Fetch the archive, with its whole history (every commit is a version)
         run: |
           if [ -z "$ARCHIVE_URL" ]; then
-            echo "::error::Set the archive's git address: the repository variable GOVSITE_ARCHIVE_URL"
+            echo "::error file=.github/workflows/govsite.yml::Write the archive's git address in ARCHIVE_URL"
             exit 1
           fi
           git clone --quiet "$ARCHIVE_URL" "$ARCHIVE_PATH"
