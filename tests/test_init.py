@@ -222,3 +222,27 @@ def test_collection_facts_are_plain_text_from_untrusted_files() -> None:
     assert markdown_literal("[a](javascript:x) *b*") == "\\[a\\](javascript:x) \\*b\\*"
     assert licence_name("", "MIT License\n\nCopyright\n") == "MIT License"
     assert licence_name("", "Some words\n") == ""
+
+
+def test_check_warns_of_a_rename_the_site_does_not_follow_yet(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    archive.commit("2024-01-02", {"Acme/General Terms.md": TERMS}, "First record of")
+    site = tmp_path / "site"
+    result = CliRunner().invoke(
+        main, ["init", str(site), "--archive", str(archive.path), "--site-url", SITE_URL]
+    )
+    assert result.exit_code == 0, result.output
+    archive.commit("2024-03-01", {"Acme/General Terms.md": None, "Acme/Terms of Service.md": TERMS})
+    previous = os.getcwd()
+    os.chdir(site)
+    try:
+        result = CliRunner().invoke(main, ["check", "--strict"])
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 1
+    assert (
+        "content/platforms/acme.yml:4:3: documents.general-terms.source: the archive renamed "
+        "'Acme/General Terms.md' to 'Acme/Terms of Service.md' on 2024-03-01; to keep one "
+        "history, set `source: Acme/Terms of Service.md` and add 'Acme/General Terms.md' to "
+        "`former_sources` [warning]"
+    ) in result.output

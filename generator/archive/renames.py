@@ -27,6 +27,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..cache import Cache, digest
+from ..content.model import Content, Document
 from .history import ArchiveHistory, Version, VersionKind
 
 WINDOW = dt.timedelta(days=7)
@@ -132,3 +134,21 @@ def chains(renames: list[Rename]) -> dict[str, list[str]]:
             trail.append(path)
         found[final] = list(reversed(trail))
     return found
+
+
+def undeclared_renames(
+    content: Content, history: ArchiveHistory, text: Callable[[Version], str], cache: Cache
+) -> list[tuple[Document, Rename]]:
+    """Declared documents whose file the archive renamed while the new path is declared
+    nowhere: the site would show the document as no longer tracked, its history split.
+    (Found once per archive state: the result is kept in the build cache.)"""
+    declared = {path for d in content.documents() for path in (d.source, *d.former_sources) if path}
+    watched = {d.source: d for d in content.documents() if d.source in history.versions}
+    if not any(history.versions[p][-1].kind is VersionKind.REMOVAL for p in watched):
+        return []
+    key = digest("renames", history.head, history.prefix)
+    found = cache.get("renames", key)
+    if not isinstance(found, list):
+        found = find_renames(history, text)
+        cache.put("renames", key, found)
+    return [(watched[r.old], r) for r in found if r.old in watched and r.new not in declared]

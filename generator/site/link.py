@@ -320,7 +320,8 @@ def _analysed(
 ) -> DocumentVersion | None:
     """The version an analysis names, if it names one with text."""
     analyzed = document.by_slug(provision.analyzed) if provision.analyzed else None
-    well_formed = bool(VERSION_PATTERN.match(provision.analyzed))
+    match = VERSION_PATTERN.match(provision.analyzed)
+    well_formed = bool(match and valid_date(match[1]))
     if provision.analyzed and analyzed is None and well_formed and not is_placeholder(
         provision.analyzed
     ):
