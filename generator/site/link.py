@@ -109,7 +109,7 @@ def valid_ids(value: str, known: Iterable[str]) -> str:
     ids = sorted(known)
     if not ids:
         return "there are none yet"
-    close = difflib.get_close_matches(value, ids, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(value, ids, n=3, cutoff=0.75)
     hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     if len(ids) > SHOWN_IDS:
         shown = ", ".join(ids[:SHOWN_IDS]) + f" and {len(ids) - SHOWN_IDS} more"
