@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,9 +49,24 @@ class SiteConfig:
             return "methodology/"
         return ""
 
+    collection: str = ""
+    """Title of the archive's collection (from its README), named on the site and the data."""
+
     @property
     def origin(self) -> Origin:
         return Origin(self.config_file)
+
+    def origin_of(self, key: str) -> Origin:
+        """Where a top-level ``key`` of ``mkdocs.yml`` is set (line 1 when it is not)."""
+        try:
+            text = (self.root / self.config_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return self.origin
+        pattern = re.compile(rf"^{re.escape(key)}\s*:")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if pattern.match(line):
+                return Origin(self.config_file, number)
+        return self.origin
 
     @classmethod
     def from_options(
@@ -80,6 +96,7 @@ class SiteConfig:
             attribution=str(options.get("attribution") or ""),
             disclaimer=str(options.get("disclaimer") or ""),
             pages_dir=_under(root, pages_dir),
+            collection=str(options.get("collection") or ""),
         )
 
 
@@ -87,6 +104,24 @@ def _under(root: Path, value: str) -> Path:
     """A setting's path: as given when absolute, else relative to the site's folder."""
     path = Path(value).expanduser()
     return path if path.is_absolute() else root / path
+
+
+ABSOLUTE_URL = re.compile(r"^https?://[^\s/?#]+(?:/[^\s]*)?$")
+
+
+def check_site_url(config: SiteConfig, diag: Diagnostics) -> None:
+    """Warn when the site has no absolute address: permalinks, ``rel=cite-as``, citations,
+    feed ids and the data's links would all be path-only, which no one can cite."""
+    url = config.site_url.strip()
+    if url and ABSOLUTE_URL.match(url):
+        return
+    problem = "is not set" if not url else f"{url!r} is not an absolute http(s) address"
+    diag.warning(
+        config.origin_of("site_url"),
+        "site_url",
+        f"{problem}; citations, permalinks and feed ids need the address the site is "
+        "published at (for example site_url: https://reports.example.org/)",
+    )
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -15,9 +15,10 @@ from .archive.blobs import BlobReader
 from .archive.documents import Histories, collect_histories
 from .archive.history import ArchiveHistory, read_history
 from .archive.permalinks import LOCK_NAME, LockEntry, append_lock, read_lock
+from .archive.renames import undeclared_renames
 from .cache import Cache
 from .compare.track import DocumentTracks, track_documents
-from .config import SiteConfig
+from .config import SiteConfig, check_site_url
 from .content.load import load_content
 from .content.model import Content
 from .diagnostics import Diagnostics
@@ -61,6 +62,7 @@ class Build:
 
 def _content(build: Build) -> bool:
     config = build.config
+    check_site_url(config, build.diagnostics)
     build.content = load_content(config.content_dir, config.root, build.diagnostics)
     return True
 
@@ -76,10 +78,22 @@ def _history(build: Build) -> bool:
 
 
 def _versions(build: Build) -> bool:
-    assert build.history is not None
+    assert build.history is not None and build.blobs is not None
     build.histories = collect_histories(
         build.content, build.history, build.lock, LOCK_NAME, build.diagnostics
     )
+    blobs, diag = build.blobs, build.diagnostics
+    renamed = undeclared_renames(
+        build.content, build.history, lambda v: blobs.text(v, diag), build.cache
+    )
+    for document, rename in renamed:
+        diag.warning(
+            document.origin,
+            f"documents.{document.id}.source",
+            f"the archive renamed {rename.old!r} to {rename.new!r} on "
+            f"{rename.first:%Y-%m-%d}; to keep one history, set `source: {rename.new}` and "
+            f"add {rename.old!r} to `former_sources`",
+        )
     return True
 
 

@@ -132,7 +132,7 @@ REGISTRIES = {
         "gdpr:\n  title: GDPR\n  full_title: General Data Protection Regulation\n"
         "  url: https://eur-lex.europa.eu/eli/reg/2016/679/oj\n"
     ),
-    "jurisdictions.yml": "eu:\n  name: European Union\n",
+    "jurisdictions.yml": "eu:\n  title: European Union\n",
 }
 
 

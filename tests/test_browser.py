@@ -165,6 +165,7 @@ def test_compare_view_shows_the_diff_of_two_versions_picked(page: Page, base_url
 
 def test_copy_button_puts_the_chosen_citation_on_the_clipboard(page: Page, base_url: str) -> None:
     page.goto(base_url + "nimbus/terms/training-on-content/")
+    page.locator("#cite-bibtex-label").click()
     expected = page.locator("#cite-bibtex").inner_text()
     page.locator("button[data-copy-target='cite-bibtex']").click()
     copied = page.evaluate("async () => await navigator.clipboard.readText()")
@@ -277,5 +278,65 @@ def test_timeline_reads_at_phone_width(browser: Browser, base_url: str) -> None:
         )
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "timeline-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_cite_panel_shows_one_format_and_remembers_the_readers_choice(
+    browser: Browser, base_url: str
+) -> None:
+    """One format open, the others a click away; the one a reader opens stays their choice
+    on the next page. Screenshots at desktop and phone width."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(base_url + "nimbus/terms/training-on-content/")
+            panel = page.locator(".govsite-cite")
+            assert page.locator("#cite-bluebook").is_visible()
+            hidden = ("#cite-apa", "#cite-bibtex", "#cite-csl-json", "#cite-ris")
+            assert not any(page.locator(target).is_visible() for target in hidden)
+            assert page.locator(".govsite-cite a", has_text="Wayback Machine").is_visible()
+            panel.scroll_into_view_if_needed()
+            panel.screenshot(path=str(SCREENSHOTS / f"provision-cite-{width}.png"))
+            page.screenshot(path=str(SCREENSHOTS / f"provision-{width}.png"), full_page=True)
+            page.locator("#cite-apa-label").click()
+            assert page.locator("#cite-apa").is_visible()
+            assert not page.locator("#cite-bluebook").is_visible()
+            page.goto(base_url + "nimbus/terms/2024-09-30/")
+            assert page.locator("#cite-apa").is_visible()
+            assert not page.locator("#cite-bluebook").is_visible()
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("url", ["data/", "platforms/", "topics/"])
+def test_chart_text_is_at_least_12_pixels_as_rendered(
+    browser: Browser, base_url: str, url: str, width: int
+) -> None:
+    """Every label of every chart, at its rendered size (the SVG's scale included)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(base_url + url)
+        sizes = page.evaluate(
+            """() => Array.from(document.querySelectorAll("svg.govsite-chart")).flatMap(svg => {
+                const scale = svg.getScreenCTM().a;
+                return Array.from(svg.querySelectorAll("text")).map(text =>
+                    [text.textContent, parseFloat(getComputedStyle(text).fontSize) * scale]);
+            })"""
+        )
+        assert sizes, "no chart text found"
+        small = [(label, round(size, 1)) for label, size in sizes if size < 12]
+        assert small == []
+        tables = page.locator("table.govsite-chart-data").count()
+        assert tables == page.locator("svg.govsite-chart").count()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = url.strip("/").replace("/", "-")
+        page.locator(".govsite-chart-frame").first.screenshot(
+            path=str(SCREENSHOTS / f"chart-{name}-{width}.png")
+        )
     finally:
         context.close()

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -7,10 +8,10 @@ import yaml
 from click.testing import CliRunner
 from helpers import ROOT, make_site, provision_yml
 
-from generator.cli import main
+from generator.cli import main, report
 from generator.content import schema
 from generator.content.yamlfile import parse_yaml
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostic, Diagnostics, Origin, Severity
 
 
 def run(tmp_path: Path, *args: str) -> tuple[int, str]:
@@ -32,7 +33,7 @@ def test_check_reports_everything_and_fails(tmp_path: Path) -> None:
         "content/provisions/acme/terms/2024-01-01.yml:1:1: (file): provision slug '2024-01-01' "
         "looks like a date; such URLs are kept for versions [error]",
         "content/provisions/acme/terms/liability-cap.yml:2:8: topic: unknown topic 'nope' (not "
-        "in content/topics.yml) [error]",
+        "in content/topics.yml; valid: liability, training) [error]",
         "content/provisions/acme/terms/liability-cap.yml:25:11: reviewed: 'soon' is not a date "
         "(YYYY-MM-DD) [error]",
         "3 error(s), 0 warning(s)",
@@ -64,7 +65,8 @@ def test_new_writes_every_key_with_comments(tmp_path: Path) -> None:
     doc = parse_yaml(text, "x.yml", diag)
     assert doc is not None
     schema.check(doc, schema.PROVISION, diag)
-    assert [str(d) for d in diag] == []
+    assert diag.items
+    assert [d for d in diag if "still holds the template's TODO" not in d.reason] == []
     code, output = run(tmp_path, "new", "acme/terms/data-use")
     assert code == 1 and "already exists" in output
 
@@ -121,3 +123,79 @@ def test_every_command_and_option_is_documented_in_the_readme() -> None:
             names = [f for f in flags if f.startswith("--")] or [param.name.upper()]
             missing.extend(f"govsite {name} {flag}" for flag in names if flag not in section)
     assert missing == []
+
+
+def test_check_format_github_prints_one_annotation_per_problem(tmp_path: Path) -> None:
+    """The annotations GitHub Actions shows on a pull request's changed lines: paths from the
+    folder the command runs in (here the repository's root, the site in a sub-folder)."""
+    site = tmp_path / "reports"
+    stale = provision_yml(quote="We may use your content to train our models.", topic="training")
+    make_site(
+        site,
+        provisions={
+            "acme/terms/liability-cap": provision_yml(topic="nope", reviewed="soon"),
+            "acme/terms/training": stale,
+        },
+    )
+    code, output = run(tmp_path, "check", "-f", "reports/mkdocs.yml", "--format", "github")
+    assert code == 1
+    assert output.splitlines() == [
+        "::error file=reports/content/provisions/acme/terms/liability-cap.yml,line=2,col=8::"
+        "topic: unknown topic 'nope' (not in content/topics.yml; valid: liability, training)",
+        "::error file=reports/content/provisions/acme/terms/liability-cap.yml,line=25,col=11::"
+        "reviewed: 'soon' is not a date (YYYY-MM-DD)",
+        "::warning file=reports/content/provisions/acme/terms/training.yml,line=3,col=8::"
+        "quote: no longer in the latest version of acme/terms (2024-06-01); the analysis may "
+        "be stale",
+        "2 error(s), 1 warning(s)",
+    ]
+
+
+def test_github_annotations_escape_what_the_runner_reads_as_syntax() -> None:
+    problem = Diagnostic(
+        Origin("content/a,b:c.yml", 3, 4), "quote", "50% off\nnext line", Severity.WARNING
+    )
+    assert report.github_line(problem, "content/a,b:c.yml") == (
+        "::warning file=content/a%2Cb%3Ac.yml,line=3,col=4::quote: 50%25 off%0Anext line"
+    )
+
+
+def test_check_format_json_lists_every_problem(tmp_path: Path) -> None:
+    make_site(tmp_path, provisions={"acme/terms/liability-cap": provision_yml(topic="nope")})
+    code, output = run(tmp_path, "check", "--format", "json")
+    assert code == 1
+    document = json.loads(output)
+    assert document == {
+        "errors": 1,
+        "warnings": 0,
+        "problems": [
+            {
+                "severity": "error",
+                "file": "content/provisions/acme/terms/liability-cap.yml",
+                "line": 2,
+                "column": 8,
+                "field": "topic",
+                "message": "unknown topic 'nope' (not in content/topics.yml; valid: liability, "
+                "training)",
+            }
+        ],
+    }
+
+
+def test_check_warns_without_an_absolute_site_url_and_strict_fails(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_url: https://test.example/\n", ""))
+    code, output = run(tmp_path, "check")
+    assert code == 0
+    assert (
+        "mkdocs.yml:1:1: site_url: is not set; citations, permalinks and feed ids need the "
+        "address the site is published at (for example site_url: https://reports.example.org/) "
+        "[warning]"
+    ) in output
+    code, _ = run(tmp_path, "check", "--strict")
+    assert code == 1
+    config.write_text(config.read_text() + "site_url: /reports/\n")
+    code, output = run(tmp_path, "check", "--strict")
+    assert code == 1
+    assert "mkdocs.yml:8:1: site_url: '/reports/' is not an absolute http(s) address" in output

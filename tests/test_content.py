@@ -76,25 +76,37 @@ def test_duplicate_registry_id(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "line", "reason"),
     [
-        ("topic", "nope", 2, "unknown topic 'nope' (not in content/topics.yml)"),
+        (
+            "topic",
+            "nope",
+            2,
+            "unknown topic 'nope' (not in content/topics.yml; valid: liability, training)",
+        ),
+        (
+            "topic",
+            "trainin",
+            2,
+            "unknown topic 'trainin' (not in content/topics.yml; did you mean 'training'? "
+            "valid: liability, training)",
+        ),
         (
             "regulations",
             "\n  - id: dsa\n    note: x",
             15,
-            "unknown regulation 'dsa' (not in content/regulations.yml)",
+            "unknown regulation 'dsa' (not in content/regulations.yml; valid: gdpr)",
         ),
         (
             "jurisdictions",
             "\n  - id: mars\n    note: x",
             19,
-            "unknown jurisdiction 'mars' (not in content/jurisdictions.yml)",
+            "unknown jurisdiction 'mars' (not in content/jurisdictions.yml; valid: eu)",
         ),
         (
             "related",
             "\n  - acme/terms/missing",
             27,
             "no provision 'acme/terms/missing' (expected platform/document/slug of a file in "
-            "content/provisions/)",
+            "content/provisions/; there are none yet)",
         ),
     ],
 )
@@ -123,9 +135,10 @@ def test_unknown_platform_and_document(tmp_path: Path) -> None:
     )
     assert found == [
         "content/provisions/acme/privacy/clause.yml:1:1: (file): platform 'acme' has no "
-        "document 'privacy' (it has: terms)",
-        "content/provisions/other/terms/clause.yml:1:1: (file): no platform 'other' "
-        "(content/platforms/other.yml)",
+        "document 'privacy' (valid: terms)",
+        "content/provisions/other/terms/clause.yml:1:1: (file): no platform 'other' (no "
+        "content/platforms/other.yml; valid: acme): provision files go in "
+        "content/provisions/<platform>/<document>/",
     ]
 
 
@@ -133,7 +146,9 @@ def test_quote_not_in_analyzed_version(tmp_path: Path) -> None:
     text = provision_yml(quote="Our liability is limited to 5 dollars.")
     assert problems(tmp_path, provisions={"acme/terms/liability-cap": text}) == [
         f"{PROVISION}:3:8: quote: not found verbatim in 'Acme/Terms of Service.md' as recorded "
-        "on 2024-02-01 (after normalising white space, quotes and dashes)"
+        "on 2024-02-01 (after normalising white space, quotes and dashes); the nearest "
+        "passage, at line 13 of the 2024-02-01 text, differs ([-your quote-] {+the text+}): "
+        "Our liability is limited to [-5-]{+100+} dollars."
     ]
 
 
@@ -153,7 +168,8 @@ def test_analyzed_version_must_exist(tmp_path: Path) -> None:
     text = provision_yml(analyzed="2024-03-03")
     assert problems(tmp_path, provisions={"acme/terms/liability-cap": text}) == [
         f"{PROVISION}:4:11: analyzed: no version of acme/terms was recorded on 2024-03-03 "
-        "(recorded versions: 2024-01-15, 2024-02-01, 2024-06-01)"
+        "(latest recorded versions: 2024-01-15, 2024-02-01, 2024-06-01); the quote is in the "
+        "version(s) of 2024-02-01, 2024-06-01"
     ]
 
 

@@ -7,14 +7,31 @@ import yaml
 from click.testing import CliRunner
 from helpers import Archive
 
+from generator.archive.history import read_history
+from generator.archive.renames import chains, find_renames
 from generator.cli import main
-from generator.cli.scaffold import slugify
+from generator.cli.collection import attribution, collection_title, licence_name
+from generator.cli.scaffold import markdown_literal, slugify
+from generator.diagnostics import Diagnostics
+
+SITE_URL = "https://reports.example.org/"
 
 
 def test_slugify() -> None:
     assert slugify("Claude.ai") == "claude-ai"
     assert slugify("Terms of Service") == "terms-of-service"
     assert slugify("Conditions Générales") == "conditions-generales"
+
+
+def mkdocs_build(site: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
 
 
 def test_init_creates_a_site_that_builds_unchanged(tmp_path: Path) -> None:
@@ -28,7 +45,9 @@ def test_init_creates_a_site_that_builds_unchanged(tmp_path: Path) -> None:
     archive.commit("2024-03-01", {"Data/Old Policy.md": "# O\n\nGone soon.\n"}, "First record of")
     archive.commit("2024-04-01", {"Data/Old Policy.md": None}, "Remove")
     site = tmp_path / "site"
-    result = CliRunner().invoke(main, ["init", str(site), "--archive", str(archive.path)])
+    result = CliRunner().invoke(
+        main, ["init", str(site), "--archive", str(archive.path), "--site-url", SITE_URL]
+    )
     assert result.exit_code == 0, result.output
     platform = yaml.safe_load((site / "content/platforms/chat-app.yml").read_text())
     assert platform["name"] == "Chat.app"
@@ -36,17 +55,195 @@ def test_init_creates_a_site_that_builds_unchanged(tmp_path: Path) -> None:
     # A folder named like a reserved URL segment gets another id; removed files are kept.
     data = yaml.safe_load((site / "content/platforms/data-2.yml").read_text())
     assert data["documents"]["old-policy"]["source"] == "Data/Old Policy.md"
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
+    build = mkdocs_build(site)
     assert build.returncode == 0, build.stderr
     changed = site / "site/chat-app/terms-of-service/2024-02-03/index.html"
     assert 'id="changes"' in changed.read_text()
     assert (site / "site/data-2/old-policy/2024-04-01/index.html").is_file()
     again = CliRunner().invoke(main, ["init", str(site), "--archive", str(archive.path)])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+README = """\
+# Versions of the *Example* collection
+
+These terms are tracked by the Example Lab, University of Nowhere, ✍️ using [Open Terms Archive](https://opentermsarchive.org).
+
+## Licence
+
+Everything here is shared under an [ODC-BY 1.0](https://opendatacommons.org/licenses/by/1-0/) license: works built from it must attribute it to *_ _ _ _ ✍️ and Open Terms Archive contributors*.
+"""
+TERMS = "# Terms\n\n" + "".join(
+    f"Clause {n}: the service may do thing number {n}.\n\n" for n in range(30)
+)
+
+
+def renamed_archive(path: Path) -> Archive:
+    """Renames as an Open Terms Archive collection records them, and one deletion."""
+    archive = Archive(path)
+    archive.commit(
+        "2024-01-01",
+        {"README.md": README, "LICENSE": "# ODC Attribution License (ODC-By)\n\nText.\n"},
+        "Initial commit",
+    )
+    archive.commit(
+        "2024-01-02", {"Acme/General Terms.md": TERMS}, "First record of Acme General Terms"
+    )
+    archive.commit("2024-02-01", {"Acme/General Terms.md": TERMS + "Clause 30: new.\n"})
+    # A terms type renamed: the old file deleted, the new one recorded in the same commit,
+    # its text changed a little.
+    renamed = TERMS.replace("thing number 3.", "thing number three.") + "Clause 30: new.\n"
+    archive.commit(
+        "2024-03-01",
+        {"Acme/General Terms.md": None, "Acme/Terms of Service.md": renamed},
+        "Record new changes of Acme Terms of Service",
+    )
+    # A service renamed: the new file first, the old one deleted two days later.
+    archive.commit("2024-04-01", {"Bolt/Privacy Policy.md": "# Privacy\n\nWe keep little.\n"})
+    archive.commit(
+        "2024-06-01", {"Volt/Privacy Policy.md": "# Privacy\n\nWe keep little.\n"}, "First record"
+    )
+    archive.commit("2024-06-03", {"Bolt/Privacy Policy.md": None}, "Remove Bolt")
+    # A document deleted, and another service's unrelated first record the same day.
+    archive.commit("2024-07-01", {"Acme/Cookie Policy.md": "# Cookies\n\nWe use some.\n"})
+    archive.commit(
+        "2024-08-01",
+        {"Acme/Cookie Policy.md": None, "Zed/Terms.md": "# Zed\n\nSomething else entirely.\n"},
+    )
+    return archive
+
+
+def test_renames_follow_the_rule(tmp_path: Path) -> None:
+    archive = renamed_archive(tmp_path / "archive")
+    history = read_history(archive.path, Diagnostics())
+    assert history is not None
+    found = find_renames(
+        history,
+        lambda v: (
+            subprocess.run(
+                ["git", "-C", str(archive.path), "cat-file", "blob", v.blob],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        ),
+    )
+    assert [(r.old, r.new) for r in found] == [
+        ("Acme/General Terms.md", "Acme/Terms of Service.md"),
+        ("Bolt/Privacy Policy.md", "Volt/Privacy Policy.md"),
+    ]
+    assert found[1].similarity == 1.0 and found[0].similarity > 0.7
+    assert chains(found) == {
+        "Acme/Terms of Service.md": ["Acme/General Terms.md"],
+        "Volt/Privacy Policy.md": ["Bolt/Privacy Policy.md"],
+    }
+
+
+def test_init_makes_a_publishable_site_from_an_open_terms_archive_collection(
+    tmp_path: Path,
+) -> None:
+    archive = renamed_archive(tmp_path / "archive")
+    site = tmp_path / "site"
+    result = CliRunner().invoke(
+        main,
+        ["init", str(site), "--archive", str(archive.path), "--site-url", SITE_URL.rstrip("/")],
+    )
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load((site / "mkdocs.yml").read_text())
+    assert config["site_url"] == SITE_URL
+    options = config["plugins"][1]["govsite"]
+    assert options == {
+        "archive": "../archive",
+        "collection": "Versions of the Example collection",
+        "licence": "ODC-BY 1.0 (https://opendatacommons.org/licenses/by/1-0/)",
+        "attribution": "the Example Lab, University of Nowhere and Open Terms Archive contributors",
+    }
+    acme = yaml.safe_load((site / "content/platforms/acme.yml").read_text())
+    assert list(acme["documents"]) == ["cookie-policy", "terms-of-service"]
+    assert acme["documents"]["terms-of-service"]["former_sources"] == ["Acme/General Terms.md"]
+    volt = yaml.safe_load((site / "content/platforms/volt.yml").read_text())
+    assert volt["documents"]["privacy-policy"]["former_sources"] == ["Bolt/Privacy Policy.md"]
+    assert not (site / "content/platforms/bolt.yml").exists()
+    assert (
+        "#   cookie-policy: since 2024-08-01" in (site / "content/platforms/acme.yml").read_text()
+    )
+    home = (site / "content/pages/index.md").read_text()
+    assert "Versions of the Example collection" in home and str(tmp_path) not in home
+    assert (site / ".github/workflows/govsite.yml").is_file()
+    assert "govsite" in (site / "requirements.txt").read_text()
+
+    build = mkdocs_build(site)
+    assert build.returncode == 0, build.stderr
+    out = site / "site"
+    # One document, one history: the old path's versions, then the new path's.
+    versions = sorted(
+        p.name for p in (out / "acme/terms-of-service").iterdir() if p.name[:2] == "20"
+    )
+    assert versions == ["2024-01-02", "2024-02-01", "2024-03-01"]
+    changes = (out / "acme/terms-of-service/2024-03-01/changes/index.html").read_text()
+    assert "three" in changes
+    privacy = sorted(p.name for p in (out / "volt/privacy-policy").iterdir() if p.name[:2] == "20")
+    assert privacy == ["2024-04-01", "2024-06-01"]  # the move itself is no removal
+    # The deleted document is marked, with its date, wherever it is listed.
+    for page in ("platforms/index.html", "acme/index.html"):
+        assert "no longer tracked since 2024-08-01" in (out / page).read_text()
+    assert (
+        "No longer tracked since 2024-08-01" in (out / "acme/cookie-policy/index.html").read_text()
+    )
+    assert "No longer tracked since" not in (out / "acme/terms-of-service/index.html").read_text()
+    footer = (out / "index.html").read_text()
+    assert "Attribution: the Example Lab, University of Nowhere and Open Terms Archive" in footer
+
+
+def test_init_refuses_a_relative_site_url(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    archive.commit("2024-01-02", {"A/T.md": "# T\n"}, "First record of")
+    result = CliRunner().invoke(
+        main, ["init", str(tmp_path / "s"), "--archive", str(archive.path), "--site-url", "/x/"]
+    )
+    assert result.exit_code == 2
+    assert "'/x/' is not an absolute http(s) address" in result.output
+
+
+def test_collection_facts_are_plain_text_from_untrusted_files() -> None:
+    readme = (
+        "# <script>alert(1)</script> *Collection*\n\n"
+        "Tracked by [Lab](javascript:x) <b>X</b>, ✍️ using Open Terms Archive.\n\n"
+        "Licensed under a [Licence](https://example.org/l) licence: attribute it to "
+        "*Someone <img src=x>*.\n"
+    )
+    # Markdown markup goes, and what looks like HTML stays as the literal text it is
+    # (every page escapes it: see the home page below and tests/test_safety.py).
+    assert collection_title(readme) == "<script>alert(1)</script> Collection"
+    assert licence_name(readme, "") == "Licence (https://example.org/l)"
+    assert attribution(readme) == "Someone <img src=x>"
+    assert markdown_literal(collection_title(readme)) == (
+        "&lt;script&gt;alert(1)&lt;/script&gt; Collection"
+    )
+    assert markdown_literal("[a](javascript:x) *b*") == "\\[a\\](javascript:x) \\*b\\*"
+    assert licence_name("", "MIT License\n\nCopyright\n") == "MIT License"
+    assert licence_name("", "Some words\n") == ""
+
+
+def test_check_warns_of_a_rename_the_site_does_not_follow_yet(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    archive.commit("2024-01-02", {"Acme/General Terms.md": TERMS}, "First record of")
+    site = tmp_path / "site"
+    result = CliRunner().invoke(
+        main, ["init", str(site), "--archive", str(archive.path), "--site-url", SITE_URL]
+    )
+    assert result.exit_code == 0, result.output
+    archive.commit("2024-03-01", {"Acme/General Terms.md": None, "Acme/Terms of Service.md": TERMS})
+    previous = os.getcwd()
+    os.chdir(site)
+    try:
+        result = CliRunner().invoke(main, ["check", "--strict"])
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 1
+    assert (
+        "content/platforms/acme.yml:4:3: documents.general-terms.source: the archive renamed "
+        "'Acme/General Terms.md' to 'Acme/Terms of Service.md' on 2024-03-01; to keep one "
+        "history, set `source: Acme/Terms of Service.md` and add 'Acme/General Terms.md' to "
+        "`former_sources` [warning]"
+    ) in result.output

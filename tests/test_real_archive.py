@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import threading
 from collections import Counter
 from itertools import pairwise
@@ -25,6 +26,7 @@ from generator.compare.kinds import ChangeKind
 from generator.publish.linkcheck import broken_links
 
 BUNDLE = CORPORA / "genai-eu-versions.bundle"
+SITE_URL = "https://reports.example.org/"
 SLUG = re.compile(r"^\d{4}-\d{2}-\d{2}(-\d+)?$")
 
 pytestmark = pytest.mark.skipif(
@@ -40,11 +42,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     site = root / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run(
-        [sys.executable, "-m", "generator", "init", str(site), "--archive", str(archive)],
+        [
+            sys.executable, "-m", "generator", "init", str(site), "--archive", str(archive),
+            "--site-url", SITE_URL,
+        ],
         check=True,
         env=env,
         capture_output=True,
-    )
+    )  # fmt: skip
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q"],
         cwd=site,
@@ -247,3 +252,58 @@ def test_compare_view_counts_what_the_version_pages_count(built: tuple[Path, Pat
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def test_the_site_is_publishable_and_citable(built: tuple[Path, Path]) -> None:
+    """`govsite init --site-url` on the real collection: absolute citations and feed ids, the
+    collection's attribution in the footer and the dataset, deleted documents marked."""
+    archive, site = built
+    out = site / "site"
+    version = (out / "claude-ai/acceptable-use-policy").iterdir()
+    slug = sorted(p.name for p in version if SLUG.match(p.name))[-1]
+    page = (out / f"claude-ai/acceptable-use-policy/{slug}/index.html").read_text()
+    permalink = f"{SITE_URL}claude-ai/acceptable-use-policy/{slug}/"
+    assert f'<link rel="cite-as" href="{permalink}">' in page
+    assert f'<meta name="citation_public_url" content="{permalink}">' in page
+    assert f"(archived at {permalink}, content hash" in page
+    for feed_file in (out / "feed.xml", out / "claude-ai/feed.xml"):
+        feed = feedparser.parse(feed_file.read_bytes())
+        assert feed.feed.id.startswith(SITE_URL)
+        assert feed.entries and all(e.id.startswith(SITE_URL) for e in feed.entries)
+    # The licence requires attribution: what init read from the archive's README and
+    # LICENSE is in the footer of every page, on the data page and in the dataset.
+    config = yaml.safe_load((site / "mkdocs.yml").read_text())
+    options = config["plugins"][1]["govsite"]
+    collection, licence, attribution = (
+        options["collection"],
+        options["licence"],
+        options["attribution"],
+    )
+    assert "genai-eu" in collection and licence.startswith("ODC-BY 1.0")
+    assert attribution.endswith("and Open Terms Archive contributors")
+    assert "_ _" not in attribution  # the template's blank, filled by the maintainers named
+    home = (out / "index.html").read_text()
+    assert collection in home
+    assert str(archive) not in home and str(site) not in home
+    for html in (home, (out / "data/index.html").read_text(), page):
+        assert attribution in html and licence in html
+    with tarfile.open(out / "data/dataset.tar.xz") as dataset:
+
+        def read(name: str) -> bytes:
+            member = dataset.extractfile(name)
+            assert member is not None
+            return member.read()
+
+        readme = read("README.md").decode()
+        assert f"Attribution: {attribution}" in readme and collection in readme
+        assert f"Source of this dataset: {SITE_URL}" in readme
+        assert read("LICENSE") == (archive / "LICENSE").read_bytes()
+    # 7 of the 19 platforms exist only in files the archive deleted (on 2025-11-11).
+    hub = (out / "platforms/index.html").read_text()
+    assert hub.count("no longer tracked since 2025-11-11") == 19 + 7
+    assert "No longer tracked since 2025-11-11" in (out / "github/index.html").read_text()
+    document = (out / "github/terms-of-service/index.html").read_text()
+    assert "No longer tracked since 2025-11-11" in document
+    assert (
+        "No longer tracked" not in (out / "claude-ai/acceptable-use-policy/index.html").read_text()
+    )

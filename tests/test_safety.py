@@ -34,7 +34,10 @@ class LiveMarkup(HTMLParser):
         self.stack: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack.append(tag)
+        # JSON-LD is data, never run (tests/test_citation_meta.py checks it stays inside
+        # its element and parses back to the text).
+        json_ld = tag == "script" and ("type", "application/ld+json") in attrs
+        self.stack.append("json-ld" if json_ld else tag)
         for name, value in attrs:
             value = value or ""
             if "pwn" in value and (name.startswith("on") or tag in DANGEROUS_TAGS):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from ..content.model import Content, Document
@@ -42,16 +43,21 @@ def document_versions(document: Document, history: ArchiveHistory) -> list[Versi
     for path in (*document.former_sources, document.source):
         merged.extend(history.versions.get(path, []))
     merged.sort(key=lambda v: v.date)
-    # A move shows as the old path's removal and the new path's first record: keep the
-    # text's continuity by dropping a removal that is followed by another path's version.
-    # (A removal followed by the same path coming back is a real version.)
-    return [
-        v
-        for i, v in enumerate(merged)
-        if not (
-            v.kind is VersionKind.REMOVAL and i + 1 < len(merged) and merged[i + 1].path != v.path
-        )
-    ]
+    # A move shows as the old path's removal and the new path's first record, in one
+    # commit or a few apart in either order (see .renames): a former path's removal is the
+    # move, not the document's, so it is dropped. (The current path's removal is real.)
+    versions: list[Version] = []
+    for version in merged:
+        if version.kind is VersionKind.REMOVAL and version.path != document.source:
+            continue
+        if versions and version.kind is VersionKind.FIRST and version.path != versions[-1].path:
+            # The new path's first record continues the document: a change of its text,
+            # or, when the text is the same, only the archive's move.
+            same = version.blob == versions[-1].blob
+            kind = VersionKind.TECHNICAL if same else VersionKind.CHANGE
+            version = dataclasses.replace(version, kind=kind)
+        versions.append(version)
+    return versions
 
 
 def collect_histories(

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from .. import pipeline, urls
-from ..config import load_site_config
+from ..archive.history import VersionKind
+from ..config import ABSOLUTE_URL, load_site_config
 from ..content import schema
 from ..diagnostics import Diagnostics, Origin, Severity
 from ..publish.manifest import MANIFEST_NAME, broken_since, read_manifest
+from ..site.link import valid_ids
+from . import report
 from .scaffold import init_site
 
 
@@ -55,7 +60,19 @@ def main() -> None:
     show_default=True,
     help="The current build, for --against.",
 )
-def check(config_file: Path, strict: bool, old_manifest: Path | None, site_dir: Path) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(report.FORMATS),
+    default="text",
+    show_default=True,
+    help="text: path:line:column: field: reason; github: GitHub Actions annotations "
+    "(::error file=...,line=...,col=...::message) on standard output; json: one JSON "
+    "document on standard output.",
+)
+def check(
+    config_file: Path, strict: bool, old_manifest: Path | None, site_dir: Path, fmt: str
+) -> None:
     """Check every content file and the archive; report all problems at once."""
     diag = Diagnostics()
     site = load_site_config(config_file, diag)
@@ -69,12 +86,23 @@ def check(config_file: Path, strict: bool, old_manifest: Path | None, site_dir: 
             old = read_manifest(old_manifest)
             for where, reason in broken_since(old, read_manifest(current)):
                 diag.error(Origin(str(old_manifest)), where, reason)
-    _report(diag)
     errors, warnings = len(diag.errors), len(diag.warnings)
-    if errors or (strict and warnings):
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    failed = bool(errors or (strict and warnings))
+    if fmt == "text":
+        _report(diag)
+        if failed:
+            click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        else:
+            click.echo(f"ok: no errors, {warnings} warning(s)", err=True)
+    else:
+        root = site.root if site is not None else config_file.parent
+        out, err = report.render(diag, fmt, root, Path.cwd())
+        for line in out:
+            click.echo(line)
+        for line in err:
+            click.echo(line, err=True)
+    if failed:
         sys.exit(1)
-    click.echo(f"ok: no errors, {warnings} warning(s)", err=True)
 
 
 @main.command()
@@ -102,13 +130,55 @@ def new(target: str, config_file: Path) -> None:
     if path.exists():
         click.echo(f"{path} already exists", err=True)
         sys.exit(1)
+    build = pipeline.run(site, until="versions")
+    content = build.content
+    if platform not in content.platforms:
+        raise click.BadParameter(
+            f"no platform {platform!r} ({valid_ids(platform, content.platforms)})",
+            param_hint="TARGET",
+        )
+    if document not in content.platforms[platform].documents:
+        documents = content.platforms[platform].documents
+        raise click.BadParameter(
+            f"platform {platform!r} has no document {document!r} "
+            f"({valid_ids(document, documents)})",
+            param_hint="TARGET",
+        )
+    values = {"reviewed": dt.datetime.now(dt.UTC).date().isoformat()}
+    history = build.histories.documents.get(f"{platform}/{document}")
+    latest = ""
+    if history is not None:
+        with_text = [
+            slug
+            for version, slug in zip(history.versions, history.slugs, strict=True)
+            if version.kind is not VersionKind.REMOVAL
+        ]
+        latest = with_text[-1] if with_text else ""
+    if latest:
+        values["analyzed"] = latest
+    notes = {
+        "topic": _ids_note(content.topics),
+        "regulations[].id": _ids_note(content.regulations),
+        "jurisdictions[].id": _ids_note(content.jurisdictions),
+    }
     header = (
         f"# Analysis of one clause of {platform}/{document}.\n"
-        "# Fill every key; `govsite check` says what is missing or wrong.\n"
+        f"# Replace every {schema.PLACEHOLDER}; `govsite check` says what is missing or wrong.\n"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(header + schema.scaffold(schema.PROVISION) + "\n", encoding="utf-8")
+    text = header + schema.scaffold(schema.PROVISION, values=values, notes=notes) + "\n"
+    path.write_text(text, encoding="utf-8")
     click.echo(str(path.relative_to(site.root) if path.is_relative_to(site.root) else path))
+    if latest:
+        click.echo(f"analyzed: {latest}, the latest version recorded", err=True)
+
+
+def _ids_note(ids: Iterable[str]) -> str:
+    known = sorted(ids)
+    if not known:
+        return "none defined yet"
+    shown = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
+    return f"one of: {shown}"
 
 
 @main.command()
@@ -121,17 +191,49 @@ def new(target: str, config_file: Path) -> None:
     "versions repository works as-is).",
 )
 @click.option("--name", default="Platform policy reports", show_default=True, help="Site name.")
-@click.option("--site-url", default="", help="Where the site will be published.")
-def init(directory: Path, archive: Path, name: str, site_url: str) -> None:
+@click.option(
+    "--site-url",
+    default="",
+    help="The absolute address the site will be published at (permalinks, citations and "
+    "feed ids need it), e.g. https://reports.example.org/.",
+)
+@click.option(
+    "--archive-url",
+    default="",
+    help="The archive's public git address, which the GitHub workflow clones (default: the "
+    "archive's origin remote when it is an https address).",
+)
+def init(directory: Path, archive: Path, name: str, site_url: str, archive_url: str) -> None:
     """Create a new site in DIRECTORY for an existing archive."""
+    if site_url and not ABSOLUTE_URL.match(site_url):
+        raise click.BadParameter(
+            f"{site_url!r} is not an absolute http(s) address", param_hint="--site-url"
+        )
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
     if (directory / "mkdocs.yml").exists():
         click.echo(f"{directory / 'mkdocs.yml'} already exists", err=True)
         sys.exit(1)
     diag = Diagnostics()
-    written = init_site(directory, archive, name, site_url, diag)
+    written = init_site(directory, archive, name, site_url, diag, archive_url)
     if diag.errors:
         _report(diag)
         sys.exit(1)
+    site = load_site_config(directory / "mkdocs.yml", Diagnostics())
     platforms = sum(1 for p in written if "content/platforms/" in p.as_posix())
-    click.echo(f"created {directory} for {platforms} platforms; build it with:")
+    click.echo(f"created {directory} for {platforms} platforms")
+    if site is not None:
+        for label, value in (
+            ("collection", site.collection),
+            ("licence", site.licence),
+            ("attribution", site.attribution),
+        ):
+            click.echo(f"  {label}: {value or '(not found in the archive: set it in mkdocs.yml)'}")
+    if not site_url:
+        click.echo(
+            "  site_url: not set; set it in mkdocs.yml before publishing (citations, "
+            "permalinks and feed ids need it)",
+            err=True,
+        )
+    click.echo("build it with:")
     click.echo(f"  cd {directory} && mkdocs build")

@@ -9,12 +9,15 @@ from __future__ import annotations
 import bisect
 from collections import OrderedDict
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from ..archive.history import Version
 from ..text import safemd
 from ..text.blocks import ParsedText
 from ..text.normalise import normalise
 from ..text.source import TextSource
+from ..text.views import TextView
+from .worddiff import word_diff
 
 
 @dataclass(slots=True)
@@ -89,6 +92,114 @@ class QuoteIndex:
                 self._searchable.popitem(last=False)
         return found
 
+    def view(self, version: Version) -> TextView:
+        """A version's parsed text."""
+        return self._texts.view(version)
+
     def find(self, quote: str, version: Version) -> QuoteMatch | None:
         """The blocks of ``version`` holding ``quote`` verbatim (after normalising)."""
         return locate(quote, self.searchable(version))
+
+
+@dataclass(slots=True, frozen=True)
+class Passage:
+    """The passage of a text that comes nearest to a quote that is not in it."""
+
+    text: str
+    """The passage, normalised like quotes are (white space, quote marks, dashes)."""
+    line: int
+    """The source line of the archived text where the passage starts."""
+    similarity: float
+    """How alike the quote and the passage are, from 0 to 1 (difflib's ratio on words)."""
+
+
+_CANDIDATES = 6
+"""Blocks looked at closely: those sharing the most words with the quote."""
+
+
+def _words(text: str) -> list[str]:
+    return text.split(" ") if text else []
+
+
+def _best_window(quote: list[str], words: list[str]) -> tuple[int, int]:
+    """The stretch of ``words`` that best lines up with ``quote``: the window of the quote's
+    length sharing the most words with it, trimmed to where the two match."""
+    if len(words) <= len(quote) + 4:
+        start, end = 0, len(words)
+    else:
+        wanted = {w.lower() for w in quote}
+        hits = [1 if w.lower() in wanted else 0 for w in words]
+        size = len(quote)
+        best = score = sum(hits[:size])
+        start = 0
+        for index in range(1, len(words) - size + 1):
+            score += hits[index + size - 1] - hits[index - 1]
+            if score > best:
+                best, start = score, index
+        start, end = max(0, start - 3), min(len(words), start + size + 3)
+    window = words[start:end]
+    matcher = SequenceMatcher(None, [w.lower() for w in quote], [w.lower() for w in window])
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not blocks:
+        return start, end
+    return start + blocks[0].b, start + blocks[-1].b + blocks[-1].size
+
+
+def nearest_passage(quote: str, view: TextView) -> Passage | None:
+    """The passage of a text most like ``quote``, for telling a contributor what the text
+    says where their quote differs. Looks closely only at the few blocks (alone, or with the
+    next one when the quote is longer) sharing the most words with the quote."""
+    forms = quote_forms(quote)
+    if not forms or not view.blocks:
+        return None
+    quote_words = _words(forms[-1])
+    wanted = {w.lower() for w in quote_words}
+    texts = view.normalised
+    shared = sorted(
+        (
+            (-len(wanted.intersection(w.lower() for w in _words(text))), index)
+            for index, text in enumerate(texts)
+        ),
+    )[:_CANDIDATES]
+    best: Passage | None = None
+    for score, index in shared:
+        if score == 0:
+            continue
+        spans = [(index, index + 1)]
+        if len(_words(texts[index])) < len(quote_words) and index + 1 < len(texts):
+            spans.append((index, index + 2))
+        for first, last in spans:
+            words = _words(" ".join(texts[first:last]))
+            start, end = _best_window(quote_words, words)
+            passage = " ".join(words[start:end])
+            similarity = SequenceMatcher(
+                None, quote_words, words[start:end], autojunk=False
+            ).ratio()
+            if best is None or similarity > best.similarity:
+                best = Passage(passage, view.blocks[first].line_start, similarity)
+    return best
+
+
+def marked_differences(quote: str, passage: str, context: int = 5) -> str:
+    """What differs from ``quote`` to ``passage``, on one line: ``[-quote's words-]`` and
+    ``{+the text's words+}``, with long unchanged stretches shortened to their ends."""
+    segments = word_diff(quote, passage)
+    out: list[str] = []
+    for number, segment in enumerate(segments):
+        if segment.op == "-":
+            out.append(f"[-{segment.text}-]")
+            continue
+        if segment.op == "+":
+            out.append(f"{{+{segment.text}+}}")
+            continue
+        words = segment.text.split(" ")
+        first, last = number == 0, number == len(segments) - 1
+        if (first and last) or len(words) <= 2 * context + 1:
+            out.append(segment.text)
+        elif first:
+            out.append(" ".join(["…", *words[-context - 1 :]]))
+        elif last:
+            out.append(" ".join([*words[: context + 1], "…"]))
+        else:
+            out.append(" ".join([*words[: context + 1], "…", *words[-context - 1 :]]))
+    return "".join(out)

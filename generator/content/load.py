@@ -355,10 +355,28 @@ def _read_registries(
             doc.key_origin((entry_id,)),
         )
     for entry_id, value, doc in _load_registry(content_dir, "jurisdictions.yml", site_root, diag):
+        value = _display_name(doc, entry_id, value, diag)
         schema.check_mapping(doc, (entry_id,), value, schema.JURISDICTION, diag)
         content.jurisdictions[entry_id] = Jurisdiction(
             entry_id,
-            _text(value.get("name")),
+            _text(value.get("title")),
             _text(value.get("description")),
             doc.key_origin((entry_id,)),
         )
+
+
+def _display_name(
+    doc: YamlDocument, entry_id: str, value: dict[str, Any], diag: Diagnostics
+) -> dict[str, Any]:
+    """A registry entry with its display name under ``title``: the former ``name`` key is
+    read as ``title``, with a warning saying to rename it."""
+    old, new = schema.DEPRECATED_DISPLAY_NAME, schema.DISPLAY_NAME
+    if old not in value or new in value:
+        return value
+    diag.warning(
+        doc.key_origin((entry_id, old)),
+        format_key((entry_id, old)),
+        f"`{old}` is deprecated: every registry entry (topic, regulation, jurisdiction) "
+        f"takes its display name from `{new}`; rename this key to `{new}`",
+    )
+    return {(new if key == old else key): item for key, item in value.items()}

@@ -197,12 +197,17 @@ class Jurisdiction:
 
     id: str
     """Registry id."""
-    name: str
-    """Display name."""
+    title: str
+    """Display name (the ``title`` key, like topics and regulations)."""
     description: str
     """Optional note (Markdown)."""
     origin: Origin
     """Where it is declared."""
+
+    @property
+    def name(self) -> str:
+        """The display name under its former key."""
+        return self.title
 
 
 @dataclass(slots=True)

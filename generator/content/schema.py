@@ -41,24 +41,19 @@ class FieldSpec:
     """Kind of each item, for ``list``."""
     fields: tuple[FieldSpec, ...] = ()
     """Keys of each item (``list`` of ``object``) or of the value (``object``)."""
-    example: str = ""
-    """Placeholder written by ``govsite new``."""
 
 
 EXPOSURE_LEVELS = ("low", "medium", "high")
 
 PROVISION: tuple[FieldSpec, ...] = (
-    FieldSpec("title", "text", "short title of the clause", example="Use of customer content"),
-    FieldSpec("topic", "id", "topic id from content/topics.yml", example="training-data"),
-    FieldSpec(
-        "quote", "text", "the clause verbatim from the archived text", example="Paste the clause"
-    ),
+    FieldSpec("title", "text", "short title of the clause"),
+    FieldSpec("topic", "id", "topic id from content/topics.yml"),
+    FieldSpec("quote", "text", "the clause verbatim from the archived text"),
     FieldSpec(
         "analyzed",
         "version",
         "date of the archived version this analysis reads (YYYY-MM-DD, or YYYY-MM-DD-2 for "
         "the second version of that day)",
-        example="2024-01-31",
     ),
     FieldSpec("summary", "markdown", "plain-language summary (Markdown)"),
     FieldSpec("interpretation", "markdown", "interpretive note: what it means legally (Markdown)"),
@@ -68,7 +63,7 @@ PROVISION: tuple[FieldSpec, ...] = (
         "who is affected and how",
         items="object",
         fields=(
-            FieldSpec("who", "text", "a group of people or organisations", example="End users"),
+            FieldSpec("who", "text", "a group of people or organisations"),
             FieldSpec("impact", "markdown", "how the clause affects them (Markdown)"),
         ),
     ),
@@ -88,10 +83,8 @@ PROVISION: tuple[FieldSpec, ...] = (
         "regulations the clause touches (may be an empty list: [])",
         items="object",
         fields=(
-            FieldSpec("id", "id", "regulation id from content/regulations.yml", example="gdpr"),
-            FieldSpec(
-                "article", "text", "article or section (optional)", required=False, example="6"
-            ),
+            FieldSpec("id", "id", "regulation id from content/regulations.yml"),
+            FieldSpec("article", "text", "article or section", required=False),
             FieldSpec("note", "markdown", "how the clause relates to it (Markdown)"),
         ),
     ),
@@ -101,7 +94,7 @@ PROVISION: tuple[FieldSpec, ...] = (
         "jurisdictions where it matters (may be an empty list: [])",
         items="object",
         fields=(
-            FieldSpec("id", "id", "jurisdiction id from content/jurisdictions.yml", example="eu"),
+            FieldSpec("id", "id", "jurisdiction id from content/jurisdictions.yml"),
             FieldSpec("note", "markdown", "why it matters there (Markdown)"),
         ),
     ),
@@ -110,12 +103,12 @@ PROVISION: tuple[FieldSpec, ...] = (
     FieldSpec(
         "related",
         "list",
-        "related provisions as platform/document/slug (optional)",
+        "related provisions as platform/document/slug",
         required=False,
         items="text",
     ),
     FieldSpec("authors", "list", "who wrote the analysis", items="text"),
-    FieldSpec("reviewed", "date", "date of the last review (YYYY-MM-DD)", example="2024-02-01"),
+    FieldSpec("reviewed", "date", "date of the last review (YYYY-MM-DD)"),
 )
 
 DOCUMENT: tuple[FieldSpec, ...] = (
@@ -161,6 +154,11 @@ RETIRED: tuple[FieldSpec, ...] = (
     ),
 )
 
+# Every registry entry (topic, regulation, jurisdiction) takes its display name from
+# ``title``; jurisdictions used ``name`` before, which is still read with a warning.
+DISPLAY_NAME = "title"
+DEPRECATED_DISPLAY_NAME = "name"
+
 TOPIC: tuple[FieldSpec, ...] = (
     FieldSpec("title", "text", "topic title"),
     FieldSpec("description", "markdown", "what the topic covers", required=False),
@@ -174,7 +172,7 @@ REGULATION: tuple[FieldSpec, ...] = (
 )
 
 JURISDICTION: tuple[FieldSpec, ...] = (
-    FieldSpec("name", "text", "display name"),
+    FieldSpec("title", "text", "display name, e.g. European Union"),
     FieldSpec("description", "markdown", "note on the jurisdiction", required=False),
 )
 
@@ -204,6 +202,16 @@ def _type_name(value: Any) -> str:
     return "text"
 
 
+PLACEHOLDER = "TODO"
+"""What ``govsite new`` writes where a contributor has to fill in a value."""
+_PLACEHOLDER_WORD = re.compile(rf"(?<![\w-]){PLACEHOLDER}(?![\w-])")
+
+
+def is_placeholder(value: str) -> bool:
+    """True for a value that still holds the template's ``TODO``."""
+    return bool(_PLACEHOLDER_WORD.search(value))
+
+
 def _check_value(
     doc: YamlDocument, key: Key, value: Any, spec: FieldSpec, kind: Kind, diag: Diagnostics
 ) -> None:
@@ -215,6 +223,14 @@ def _check_value(
             return
         if not value.strip():
             diag.error(where, name, "must not be empty")
+            return
+        if is_placeholder(value):
+            diag.error(
+                where,
+                name,
+                f"still holds the template's {PLACEHOLDER}: replace it with {spec.help}"
+                + ("" if spec.required else ", or remove this optional key"),
+            )
             return
         if kind == "id" and not ID_PATTERN.match(value):
             diag.error(where, name, f"{value!r} is not an id (lowercase letters, digits, hyphens)")
@@ -283,27 +299,45 @@ def _yaml_scalar(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def scaffold(specs: Sequence[FieldSpec], indent: str = "") -> str:
-    """A YAML skeleton with every key, each with a comment saying what it holds."""
+def scaffold(
+    specs: Sequence[FieldSpec],
+    indent: str = "",
+    values: dict[str, str] | None = None,
+    notes: dict[str, str] | None = None,
+    prefix: str = "",
+) -> str:
+    """A YAML skeleton with every key, each with a comment saying what it holds.
+
+    Values a contributor must give are the placeholder ``TODO`` (which ``govsite check``
+    reports until it is replaced); ``values`` pre-fills some (by dotted key, e.g.
+    ``analyzed``), and ``notes`` adds to a key's comment (e.g. the valid topic ids).
+    """
+    values, notes = values or {}, notes or {}
     lines: list[str] = []
     for spec in specs:
+        path = f"{prefix}{spec.name}"
         comment = f"  # {spec.help}" + ("" if spec.required else " (optional)")
+        if path in notes:
+            comment += f"; {notes[path]}"
+        placeholder = values.get(path, PLACEHOLDER)
         if spec.kind == "markdown":
             lines.append(f"{indent}{spec.name}: >-{comment}")
-            lines.append(f"{indent}  TODO: {spec.help}.")
-        elif spec.kind == "enum":
-            lines.append(f"{indent}{spec.name}: {spec.choices[0]}{comment}")
+            lines.append(f"{indent}  {PLACEHOLDER}: {spec.help}.")
         elif spec.kind == "object":
             lines.append(f"{indent}{spec.name}:{comment}")
-            lines.append(scaffold(spec.fields, indent + "  "))
+            lines.append(scaffold(spec.fields, indent + "  ", values, notes, f"{path}."))
         elif spec.kind == "list" and spec.items == "object":
             lines.append(f"{indent}{spec.name}:{comment}")
-            body = scaffold(spec.fields, indent + "    ").splitlines()
+            body = scaffold(spec.fields, indent + "    ", values, notes, f"{path}[].").splitlines()
             body[0] = f"{indent}  - " + body[0].lstrip()
             lines.extend(body)
         elif spec.kind == "list":
             lines.append(f"{indent}{spec.name}:{comment}")
-            lines.append(f"{indent}  - {_yaml_scalar(spec.example or 'TODO')}")
+            lines.append(f"{indent}  - {_yaml_scalar(placeholder)}")
+        elif spec.kind == "text" and path not in values:
+            lines.append(
+                f"{indent}{spec.name}: {_yaml_scalar(f'{PLACEHOLDER}: {spec.help}')}{comment}"
+            )
         else:
-            lines.append(f"{indent}{spec.name}: {_yaml_scalar(spec.example or 'TODO')}{comment}")
+            lines.append(f"{indent}{spec.name}: {_yaml_scalar(placeholder)}{comment}")
     return "\n".join(lines)

@@ -46,6 +46,7 @@ class GovsiteConfig(Config):
     licence = config_options.Type(str, default="")
     attribution = config_options.Type(str, default="")
     disclaimer = config_options.Type(str, default="")
+    collection = config_options.Type(str, default="")
 
 
 class GovsitePlugin(BasePlugin[GovsiteConfig]):
@@ -90,6 +91,14 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             )
             config.theme.dirs.insert(position, overrides)
         remember_search_entries(config, self.site.cache_dir)
+        # The theme's footer names the archive's collection, licence and attribution
+        # (templates/overrides/partials/copyright.html).
+        config.extra["govsite"] = {
+            "collection": self.site.collection,
+            "licence": self.site.licence,
+            "attribution": self.site.attribution,
+            "data_url": urls.DATA,
+        }
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -121,7 +130,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             files.append(page_file(page, config))
         for static in self.output.files:
             if static.start is not None:
-                static.start()  # the dataset zip, made while mkdocs builds the pages
+                static.start()  # the dataset, made while mkdocs builds the pages
         return files
 
     def on_page_markdown(

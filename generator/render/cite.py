@@ -32,6 +32,8 @@ class Citable:
     """E.g. 'version recorded 2024-09-30'."""
     kind: str = "webpage"
     """CSL type."""
+    wayback: str = ""
+    """The Wayback Machine's capture of the source on the version's date, if it has one."""
 
 
 _BIBTEX_SPECIAL = re.compile(r"([\\{}%&#_$^~])")

@@ -14,6 +14,8 @@ from ..config import SiteConfig
 from ..content.model import Platform
 from ..site.model import SiteModel
 from ..text.source import TextSource
+from .cite import Citable
+from .citemeta import page_citation
 from .pages import Page, TocEntry
 
 
@@ -57,11 +59,16 @@ class RenderContext:
             toc.append(TocEntry(2, anchor, heading))
             return Markup('<h2 id="{}">{}</h2>').format(anchor, heading)
 
+        meta: dict[str, Any] = {}
+        if isinstance(context.get("citable"), Citable) and kind in ("version", "provision"):
+            context["citable"], cite_meta = page_citation(
+                kind, context, self.config.site_name, self.site_url
+            )
+            meta.update(cite_meta)
         html = self.env.get_template(template).render(
             u=u, section=section, model=self.model, content=self.model.content,
             site_name=self.config.site_name, title=title, **context
         )  # fmt: skip
-        meta: dict[str, Any] = {}
         if "cite_as" in context:
             meta["cite_as"] = str(context["cite_as"])
         if context.get("feeds"):

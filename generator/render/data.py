@@ -145,6 +145,10 @@ def document_record(
             for p in model.provisions.values()
             if p.document is document
         ],
+        "former_sources": list(document.document.former_sources),
+        "tracked_until": document.removed.version.date.strftime("%Y-%m-%d")
+        if document.removed
+        else None,
     }
 
 
@@ -158,7 +162,7 @@ def registry_records(
           for t in content.topics.values()),
         *(("regulations", r.id, r.title, r.full_title, r.url, r.description,
            model.by_regulation[r.id]) for r in content.regulations.values()),
-        *(("jurisdictions", j.id, j.name, None, None, j.description,
+        *(("jurisdictions", j.id, j.title, None, None, j.description,
            model.by_jurisdiction[j.id]) for j in content.jurisdictions.values()),
     ]  # fmt: skip
     for registry, entry_id, title, full_title, url, description, linked_list in entries:

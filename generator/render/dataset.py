@@ -32,6 +32,8 @@ def dataset_archive(
     licence: str,
     attribution: str,
     site_name: str,
+    collection: str = "",
+    licence_text: bytes = b"",
 ) -> None:
     """Archived texts by version, with the metadata, the analyses, the licence and the
     attribution. Written beside ``target`` and moved into place when complete; one text at a
@@ -40,8 +42,15 @@ def dataset_archive(
         f"# {site_name}: dataset\n\n"
         "texts/<platform>/<document>/<version>.md  the archived text of each version\n"
         "documents/<platform>/<document>.json  each document and its versions' metadata\n"
-        "provisions/<platform>/<document>/<slug>.json  the analyses; provisions.csv: all of them\n\n"
-        f"Licence of the archived texts: {licence or 'see the archive'}\n"
+        "provisions/<platform>/<document>/<slug>.json  the analyses; provisions.csv: all of them\n"
+        + (
+            "LICENSE  the licence of the archived texts, as the archive gives it\n"
+            if licence_text
+            else ""
+        )
+        + "\n"
+        + (f"Archived texts from: {collection}\n" if collection else "")
+        + f"Licence of the archived texts: {licence or 'see the archive'}\n"
         f"Attribution: {attribution or 'see the archive'}\n"
         f"Source of this dataset: {absolute('')}\n"
     )
@@ -51,6 +60,8 @@ def dataset_archive(
         tarfile.open(fileobj=xz, mode="w", format=tarfile.PAX_FORMAT) as tar,
     ):
         _add(tar, "README.md", readme.encode())
+        if licence_text:
+            _add(tar, "LICENSE", licence_text)
         for document in model.documents.values():
             for entry in document.versions:
                 if not entry.is_removal:
@@ -76,7 +87,7 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 class DatasetJob:
-    """Makes the dataset zip into the cache, in a background process when started early
+    """Makes the dataset into the cache, in a background process when started early
     (it is the slowest file to make: every text, compressed)."""
 
     def __init__(self, make: Callable[[Path], None], stored: Path | None) -> None:

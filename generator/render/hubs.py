@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from .. import urls
 from ..compare.kinds import ChangeKind
 from .charts import changes_per_month, exposure_per_topic
 from .context import RenderContext
+from .licence import licence_text
 from .pages import Page
 from .schemas import SCHEMAS
 
 EXPOSURE_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def untracked_platforms(ctx: RenderContext) -> dict[str, dt.datetime]:
+    """Platforms all of whose documents the archive deleted, with the last deletion."""
+    found: dict[str, dt.datetime] = {}
+    for platform in ctx.model.content.platforms.values():
+        documents = [
+            ctx.model.documents[d.key]
+            for d in platform.documents.values()
+            if d.key in ctx.model.documents
+        ]
+        removals = [d.removed.version.date for d in documents if d.removed is not None]
+        if documents and len(removals) == len(documents):
+            found[platform.id] = max(removals)
+    return found
 
 
 def platforms_index(ctx: RenderContext) -> Page:
@@ -21,6 +38,7 @@ def platforms_index(ctx: RenderContext) -> Page:
         "Platforms",
         "hub",
         changes_chart=changes_per_month(ctx.model),
+        untracked_platforms=untracked_platforms(ctx),
     )
 
 
@@ -116,6 +134,8 @@ def data_page(ctx: RenderContext) -> Page:
         schemas=sorted(SCHEMAS),
         licence=ctx.config.licence,
         attribution=ctx.config.attribution,
+        collection=ctx.config.collection,
+        has_licence_file=bool(licence_text(ctx.config.archive_dir)),
         changes_chart=changes_per_month(ctx.model),
         exposure_chart=exposure_per_topic(ctx.model),
         description="Download the archive's versions and the analyses as JSON, CSV and zip",

@@ -53,6 +53,7 @@ def _settings(config: SiteConfig) -> list[str]:
         config.attribution,
         config.disclaimer,
         config.methodology_url,
+        config.collection,
     ]
 
 

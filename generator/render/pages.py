@@ -45,7 +45,9 @@ class Page:
     use a lighter one."""
     meta: dict[str, Any] = field(default_factory=dict)
     """Extra values for the theme templates: ``cite_as`` (the permalink), ``feeds`` (each
-    feed the page offers, as ``title`` and ``href`` relative to the page)."""
+    feed the page offers, as ``title`` and ``href`` relative to the page), ``citation``
+    (the Highwire tags as [name, value] pairs) and ``jsonld`` (schema.org JSON-LD, safe
+    inside ``<script>``)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -100,6 +102,6 @@ class StaticFile:
     key: str = ""
     """Hash of what the file is made from, for a file produced by ``write``."""
     write: Callable[[Path], None] | None = None
-    """Writes a file produced on demand (the dataset zip) at the given path."""
+    """Writes a file produced on demand (the dataset) at the given path."""
     start: Callable[[], None] | None = None
     """Starts producing that file in the background, so it is ready when written."""

@@ -56,9 +56,9 @@ def jurisdiction_page(ctx: RenderContext, jurisdiction_id: str) -> Page:
     return ctx.page(
         "jurisdiction.html",
         urls.jurisdiction(jurisdiction_id),
-        jurisdiction.name,
+        jurisdiction.title,
         "jurisdiction",
         jurisdiction=jurisdiction,
         entries=entries,
-        description=f"Platform provisions flagged for {jurisdiction.name}",
+        description=f"Platform provisions flagged for {jurisdiction.title}",
     )

@@ -127,6 +127,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "page": _string(fmt="uri"),
             "versions": {"type": "array", "items": {"$ref": "version.schema.json"}},
             "provisions": {"type": "array", "items": _string(fmt="uri")},
+            "former_sources": {"type": "array", "items": _string()},
+            "tracked_until": {
+                **_string(nullable=True, fmt="date"),
+                "description": "When the archive deleted the document's file (no longer "
+                "tracked since), or null while it is tracked.",
+            },
         },
         "Document",
         "An archived policy document and links to its versions and analyses.",

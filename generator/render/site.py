@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import urls
 from ..archive.blobs import BlobReader
+from ..cache import digest
 from . import documents, history, hubs, registries
 from .context import RenderContext
 from .data import data_files
@@ -14,6 +15,7 @@ from .dataset import DatasetJob, dataset_archive
 from .environment import PACKAGE_TEMPLATES
 from .feeds import site_feeds
 from .keys import model_key
+from .licence import licence_text
 from .pages import BlobFile, Page, PageStream, StaticFile
 from .provisions import provision_page
 from .retired import retired_output
@@ -84,9 +86,10 @@ def _data_and_feeds(ctx: RenderContext) -> list[StaticFile]:
 
 
 def _dataset(ctx: RenderContext, archive_root: Path) -> StaticFile:
-    """The dataset zip, kept in the cache and made again only when an input changed."""
-    key = model_key(ctx.model, ctx.config)
+    """The dataset, kept in the cache and made again only when an input changed."""
     config = ctx.config
+    licence_file = licence_text(config.archive_dir)
+    key = digest(model_key(ctx.model, config), licence_file)
 
     def make(target: Path) -> None:
         with BlobReader(archive_root) as blobs:  # its own git process, wherever it runs
@@ -98,6 +101,8 @@ def _dataset(ctx: RenderContext, archive_root: Path) -> StaticFile:
                 config.licence,
                 config.attribution,
                 config.site_name,
+                config.collection,
+                licence_file,
             )
 
     job = DatasetJob(make, ctx.cache.entry_path("dataset", key))

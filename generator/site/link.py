@@ -8,15 +8,18 @@ at the line that names it.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import Counter
+from collections.abc import Iterable
 
 from ..archive.documents import DocumentHistory, Histories
 from ..archive.history import VersionKind
 from ..compare.kinds import ChangeKind, text_kind, version_kind
-from ..compare.quotes import QuoteIndex
+from ..compare.quotes import QuoteIndex, marked_differences, nearest_passage
 from ..compare.track import DocumentTracks
 from ..compare.worddiff import Segment, word_diff
 from ..content.model import ChangeNote, Content, Provision
+from ..content.schema import VERSION_PATTERN, is_placeholder, valid_date
 from ..diagnostics import Diagnostics
 from ..text.normalise import normalise
 from ..text.source import TextSource
@@ -112,28 +115,64 @@ def _change_notes(
     return found
 
 
-def _unknown(what: str, value: str, registry: str) -> str:
-    return f"unknown {what} {value!r} (not in content/{registry}.yml)"
+SHOWN_IDS = 12
+"""How many valid ids a message lists before it shortens the list."""
+
+
+def valid_ids(value: str, known: Iterable[str]) -> str:
+    """'did you mean ...? valid: a, b, c' for a message about an unknown id."""
+    ids = sorted(known)
+    if not ids:
+        return "there are none yet"
+    close = difflib.get_close_matches(value, ids, n=3, cutoff=0.75)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    if len(ids) > SHOWN_IDS:
+        shown = ", ".join(ids[:SHOWN_IDS]) + f" and {len(ids) - SHOWN_IDS} more"
+    else:
+        shown = ", ".join(ids)
+    return f"{hint}valid: {shown}"
+
+
+def _unknown(what: str, value: str, registry: str, known: Iterable[str]) -> str:
+    return f"unknown {what} {value!r} (not in content/{registry}.yml; {valid_ids(value, known)})"
 
 
 def _index_provision(linked: LinkedProvision, model: SiteModel, diag: Diagnostics) -> None:
     """List the analysis under its topic, regulations and jurisdictions; unknown ids are
     errors."""
     provision, content = linked.provision, model.content
-    if provision.topic and provision.topic not in content.topics:
-        diag.error(provision.at("topic"), "topic", _unknown("topic", provision.topic, "topics"))
+    if is_placeholder(provision.topic):
+        pass  # reported by the schema check
+    elif provision.topic and provision.topic not in content.topics:
+        diag.error(
+            provision.at("topic"),
+            "topic",
+            _unknown("topic", provision.topic, "topics", content.topics),
+        )
     elif provision.topic:
         model.by_topic[provision.topic].append(linked)
     for index, ref in enumerate(provision.regulations):
+        if is_placeholder(ref.id):
+            continue
         if ref.id not in content.regulations:
             name = f"regulations[{index}].id"
-            diag.error(provision.at(name), name, _unknown("regulation", ref.id, "regulations"))
+            diag.error(
+                provision.at(name),
+                name,
+                _unknown("regulation", ref.id, "regulations", content.regulations),
+            )
         elif linked not in model.by_regulation[ref.id]:
             model.by_regulation[ref.id].append(linked)
     for index, jref in enumerate(provision.jurisdictions):
+        if is_placeholder(jref.id):
+            continue
         if jref.id not in content.jurisdictions:
             name = f"jurisdictions[{index}].id"
-            diag.error(provision.at(name), name, _unknown("jurisdiction", jref.id, "jurisdictions"))
+            diag.error(
+                provision.at(name),
+                name,
+                _unknown("jurisdiction", jref.id, "jurisdictions", content.jurisdictions),
+            )
         elif linked not in model.by_jurisdiction[jref.id]:
             model.by_jurisdiction[jref.id].append(linked)
 
@@ -142,14 +181,17 @@ def _check_related(content: Content, diag: Diagnostics) -> None:
     for provision in content.provisions.values():
         for index, related in enumerate(provision.related):
             name = f"related[{index}]"
+            if is_placeholder(related):
+                continue
             if related == provision.key:
                 diag.error(provision.at(name), name, "a provision cannot be related to itself")
             elif related not in content.provisions:
+                others = [key for key in content.provisions if key != provision.key]
                 diag.error(
                     provision.at(name),
                     name,
                     f"no provision {related!r} (expected platform/document/slug of a file in "
-                    "content/provisions/)",
+                    f"content/provisions/; {valid_ids(related, others)})",
                 )
 
 
@@ -163,35 +205,42 @@ def _link_provision(
         diag.error(
             provision.origin,
             "(file)",
-            f"no platform {provision.platform!r} (content/platforms/{provision.platform}.yml)",
+            f"no platform {provision.platform!r} (no content/platforms/{provision.platform}.yml; "
+            f"{valid_ids(provision.platform, model.content.platforms)}): provision files go in "
+            "content/provisions/<platform>/<document>/",
         )
         return None
     if provision.document not in platform.documents:
-        known = ", ".join(platform.documents) or "none"
         diag.error(
             provision.origin,
             "(file)",
             f"platform {provision.platform!r} has no document {provision.document!r} "
-            f"(it has: {known})",
+            f"({valid_ids(provision.document, platform.documents)})",
         )
         return None
     document = model.documents.get(provision.document_key)
     if document is None:
         return None  # its missing archive text is already reported
-    linked = LinkedProvision(provision, document, _analysed(provision, document, diag), None, None)
+    analysed = _analysed(provision, document, model.quotes, diag)
+    linked = LinkedProvision(provision, document, analysed, None, None)
+    _check_review(provision, linked.analyzed, diag)
     latest = document.latest
     if latest is not None and provision.quote:
         linked.latest_match = model.quotes.find(provision.quote, latest.version)
-    if linked.analyzed is None or not provision.quote:
+    if not provision.quote or is_placeholder(provision.quote):
         return linked
-    analysed = linked.analyzed
+    if analysed is None:
+        _check_quote_anywhere(provision, document, model.quotes, diag)
+        return linked
     linked.analyzed_match = model.quotes.find(provision.quote, analysed.version)
     if linked.analyzed_match is None:
         diag.error(
             provision.at("quote"),
             "quote",
             f"not found verbatim in {document.document.source!r} as recorded on "
-            f"{analysed.slug} (after normalising white space, quotes and dashes)",
+            f"{analysed.slug} (after normalising white space, quotes and dashes)"
+            + _in_versions("it", _found_in(provision, document, model.quotes))
+            + _nearest(provision, analysed, model.quotes),
         )
         return linked
     linked.changes_since = [v for v in document.versions[analysed.number :] if not v.is_technical]
@@ -209,18 +258,99 @@ def _link_provision(
     return linked
 
 
+def _found_in(provision: Provision, document: LinkedDocument, quotes: QuoteIndex) -> list[str]:
+    """The slugs of the versions that hold the quote verbatim."""
+    return [
+        entry.slug
+        for entry in document.versions
+        if not entry.is_removal and quotes.find(provision.quote, entry.version) is not None
+    ]
+
+
+def _in_versions(what: str, slugs: list[str]) -> str:
+    """'; {what} is in the version(s) of a, b' ('' when there are none)."""
+    if not slugs:
+        return ""
+    shown = ", ".join(slugs) if len(slugs) <= 6 else f"{', '.join(slugs[:3])} … {slugs[-1]}"
+    return f"; {what} is in the version(s) of {shown}"
+
+
+def _nearest(provision: Provision, entry: DocumentVersion, quotes: QuoteIndex) -> str:
+    """'; the nearest passage, at line N, differs: ...' (the quote's words struck out,
+    the text's added)."""
+    view = quotes.view(entry.version)
+    passage = nearest_passage(provision.quote, view)
+    if passage is None or passage.similarity < 0.3:
+        return "; no passage of that version is near it"
+    differences = marked_differences(normalise(provision.quote), passage.text)
+    return (
+        f"; the nearest passage, at line {passage.line} of the {entry.slug} text, differs "
+        f"([-your quote-] {{+the text+}}): {differences}"
+    )
+
+
+def _check_quote_anywhere(
+    provision: Provision, document: LinkedDocument, quotes: QuoteIndex, diag: Diagnostics
+) -> None:
+    """Without a valid ``analyzed``, the quote is still checked: it must be in some
+    version of the document."""
+    if _found_in(provision, document, quotes):
+        return
+    latest = document.latest
+    diag.error(
+        provision.at("quote"),
+        "quote",
+        f"not found verbatim in any recorded version of {document.document.source!r} "
+        "(after normalising white space, quotes and dashes)"
+        + (_nearest(provision, latest, quotes) if latest is not None else ""),
+    )
+
+
+def _check_review(
+    provision: Provision, analysed: DocumentVersion | None, diag: Diagnostics
+) -> None:
+    """A review cannot come before the version it reads, nor after today."""
+    if not valid_date(provision.reviewed):
+        return
+    reviewed = dt.date.fromisoformat(provision.reviewed)
+    tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    if reviewed > tomorrow:
+        diag.error(
+            provision.at("reviewed"),
+            "reviewed",
+            f"{provision.reviewed} is in the future; give the date of the last review",
+        )
+    elif analysed is not None and reviewed < analysed.version.date.date():
+        diag.error(
+            provision.at("reviewed"),
+            "reviewed",
+            f"{provision.reviewed} is before the analysed version was recorded "
+            f"({analysed.version.date:%Y-%m-%d}); a review reads that version, so it comes "
+            "after it",
+        )
+
+
 def _analysed(
-    provision: Provision, document: LinkedDocument, diag: Diagnostics
+    provision: Provision, document: LinkedDocument, quotes: QuoteIndex, diag: Diagnostics
 ) -> DocumentVersion | None:
     """The version an analysis names, if it names one with text."""
     analyzed = document.by_slug(provision.analyzed) if provision.analyzed else None
-    if provision.analyzed and analyzed is None:
-        recorded = ", ".join(v.slug for v in document.versions[-8:])
+    match = VERSION_PATTERN.match(provision.analyzed)
+    well_formed = bool(match and valid_date(match[1]))
+    if provision.analyzed and analyzed is None and well_formed and not is_placeholder(
+        provision.analyzed
+    ):
+        recorded = ", ".join(v.slug for v in document.versions[-8:] if not v.is_removal)
         diag.error(
             provision.at("analyzed"),
             "analyzed",
             f"no version of {document.key} was recorded on {provision.analyzed} "
-            f"(recorded versions: {recorded})",
+            f"(latest recorded versions: {recorded})"
+            + (
+                _in_versions("the quote", _found_in(provision, document, quotes))
+                if provision.quote and not is_placeholder(provision.quote)
+                else ""
+            ),
         )
     elif analyzed is not None and analyzed.is_removal:
         diag.error(

@@ -1,4 +1,5 @@
-/* govsite: copy buttons of the cite panel. Text is read with textContent, never parsed as HTML. */
+/* govsite: the cite panel's copy buttons, and the citation format a reader chose, kept for
+   the next page. Text is read with textContent, never parsed as HTML. */
 (function () {
   "use strict";
   function copy(button) {
@@ -43,6 +44,30 @@
   }
   window.addEventListener("hashchange", openTarget);
   if (location.hash) { openTarget(); }
+  // The cite panel opens one format: the one the reader last chose (kept in localStorage),
+  // else the first. Opening another closes the rest (also done by <details name> alone).
+  var FORMAT_KEY = "govsite-cite-format";
+  function remembered() {
+    try { return window.localStorage.getItem(FORMAT_KEY); } catch (e) { return null; }
+  }
+  function choose(details) {
+    Array.prototype.forEach.call(
+      details.parentNode.querySelectorAll("details[data-cite-format]"),
+      function (other) { if (other !== details) { other.open = false; } }
+    );
+  }
+  var chosen = remembered();
+  Array.prototype.forEach.call(document.querySelectorAll("details[data-cite-format]"), function (details) {
+    if (chosen && details.getAttribute("data-cite-format") === chosen) {
+      details.open = true;
+      choose(details);
+    }
+    details.addEventListener("toggle", function () {
+      if (!details.open) { return; }
+      choose(details);
+      try { window.localStorage.setItem(FORMAT_KEY, details.getAttribute("data-cite-format")); } catch (e) { /* private mode */ }
+    });
+  });
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button[data-copy-target]") : null;
     if (button) { copy(button); }

@@ -1,0 +1,91 @@
+"""How ``govsite check`` prints its problems: for people, for GitHub Actions, or as JSON.
+
+``text`` is ``path:line:column: field: reason [error]``, one problem a line. ``github`` is
+one GitHub workflow command a problem (``::error file=...,line=...,col=...::message``), which
+the Actions runner turns into annotations on the changed lines of a pull request. ``json``
+is one document listing every problem, for other CI systems and editors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Diagnostics, Severity
+
+FORMATS = ("text", "github", "json")
+
+
+def _label(diagnostic: Diagnostic) -> str:
+    return "error" if diagnostic.severity is Severity.ERROR else "warning"
+
+
+def display_path(path: str, root: Path, cwd: Path) -> str:
+    """A problem's file as seen from the folder the command runs in (in CI, the
+    repository's root, which is what annotations need): paths are relative to the site's
+    root, which may be a sub-folder."""
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        in_site = root / candidate
+        candidate = in_site if in_site.exists() or not candidate.exists() else candidate
+    try:
+        return Path(os.path.relpath(candidate.resolve(), cwd.resolve())).as_posix()
+    except ValueError:  # another drive
+        return candidate.as_posix()
+
+
+def _escape_data(text: str) -> str:
+    """The message of a workflow command (the runner's own escaping rules)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A property (file=...) of a workflow command."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(diagnostic: Diagnostic, file: str) -> str:
+    """``::error file=F,line=L,col=C::field: reason``."""
+    origin = diagnostic.origin
+    properties = ",".join(
+        (
+            f"file={_escape_property(file)}",
+            f"line={origin.line}",
+            f"col={origin.column}",
+        )
+    )
+    message = f"{diagnostic.field}: {diagnostic.reason}"
+    return f"::{_label(diagnostic)} {properties}::{_escape_data(message)}"
+
+
+def render(diag: Diagnostics, fmt: str, root: Path, cwd: Path) -> tuple[list[str], list[str]]:
+    """The lines to print: (to standard output, to standard error)."""
+    problems = diag.sorted()
+    errors, warnings = len(diag.errors), len(diag.warnings)
+    summary = (
+        f"{errors} error(s), {warnings} warning(s)"
+        if errors or warnings
+        else "ok: no errors, 0 warning(s)"
+    )
+    if fmt == "github":
+        lines = [github_line(d, display_path(d.origin.path, root, cwd)) for d in problems]
+        return lines, [summary]
+    if fmt == "json":
+        document = {
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [
+                {
+                    "severity": _label(d),
+                    "file": display_path(d.origin.path, root, cwd),
+                    "line": d.origin.line,
+                    "column": d.origin.column,
+                    "field": d.field,
+                    "message": d.reason,
+                }
+                for d in problems
+            ],
+        }
+        return [json.dumps(document, indent=2, ensure_ascii=False)], []
+    return [], [f"{d} [{_label(d)}]" for d in problems]

