@@ -180,7 +180,7 @@ def test_init_makes_a_publishable_site_from_an_open_terms_archive_collection(
         p.name for p in (out / "acme/terms-of-service").iterdir() if p.name[:2] == "20"
     )
     assert versions == ["2024-01-02", "2024-02-01", "2024-03-01"]
-    changes = (out / "acme/terms-of-service/2024-03-01/changes/index.html").read_text()
+    changes = (out / "acme/terms-of-service/2024-03-01/index.html").read_text()
     assert "three" in changes
     privacy = sorted(p.name for p in (out / "volt/privacy-policy").iterdir() if p.name[:2] == "20")
     assert privacy == ["2024-04-01", "2024-06-01"]  # the move itself is no removal
