@@ -625,8 +625,8 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var fromSlug = form.elements.from.value, toSlug = form.elements.to.value;
-    var query = "?document=" + encodeURIComponent(current) + "&from=" + encodeURIComponent(fromSlug) +
-      "&to=" + encodeURIComponent(toSlug);
+    var query = "?document=" + encodeURIComponent(current).replace(/%2F/g, "/") +
+      "&from=" + encodeURIComponent(fromSlug) + "&to=" + encodeURIComponent(toSlug);
     history.replaceState(null, "", location.pathname + query);
     compare(fromSlug, toSlug);
   });
