@@ -24,6 +24,8 @@ DATA = "data/"
 COMPARE = "compare/"
 """Any two versions of any document, compared in the browser."""
 SEARCH = "search/"
+PAGEFIND = "pagefind/"
+"""The search index (Pagefind's bundle)."""
 TEXTS = "texts/"
 """Archived texts, one file per distinct text, named by its content hash (git blob id)."""
 SITE_FEED = "feed.xml"
@@ -195,6 +197,11 @@ def provision_record(provision_key: str) -> str:
 
 def registry_record(registry: str, entry_id: str) -> str:
     return f"data/{registry}/{entry_id}.json"
+
+
+def pagefind_file(name: str) -> str:
+    """A file of the search bundle (its interface's script and style)."""
+    return f"{PAGEFIND}{name}"
 
 
 def asset(name: str) -> str:

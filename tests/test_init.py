@@ -151,7 +151,7 @@ def test_init_makes_a_publishable_site_from_an_open_terms_archive_collection(
     assert result.exit_code == 0, result.output
     config = yaml.safe_load((site / "mkdocs.yml").read_text())
     assert config["site_url"] == SITE_URL
-    options = config["plugins"][1]["govsite"]
+    options = config["plugins"][0]["govsite"]
     assert options == {
         "archive": "../archive",
         "collection": "Versions of the Example collection",

@@ -273,7 +273,7 @@ def test_the_site_is_publishable_and_citable(built: tuple[Path, Path]) -> None:
     # The licence requires attribution: what init read from the archive's README and
     # LICENSE is in the footer of every page, on the data page and in the dataset.
     config = yaml.safe_load((site / "mkdocs.yml").read_text())
-    options = config["plugins"][1]["govsite"]
+    options = config["plugins"][0]["govsite"]
     collection, licence, attribution = (
         options["collection"],
         options["licence"],

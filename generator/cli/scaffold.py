@@ -199,9 +199,10 @@ def init_site(
         "theme": {
             "name": "material",
             "font": False,
-            "features": ["navigation.tabs", "search.highlight"],
+            "features": ["navigation.tabs"],
         },
-        "plugins": ["search", {"govsite": options}],
+        # govsite brings its own search (Pagefind), which loads nothing until a reader searches.
+        "plugins": [{"govsite": options}],
         "markdown_extensions": ["admonition"],
         "nav": [
             {"Home": "index.md"},
@@ -211,6 +212,7 @@ def init_site(
             {"Regulations": "regulations/index.md"},
             {"Jurisdictions": "jurisdictions/index.md"},
             {"Data": "data/index.md"},
+            {"Search": "search/index.md"},
         ],
     }
     write("mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))

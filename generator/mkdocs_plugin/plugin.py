@@ -31,7 +31,6 @@ from ..publish import HistoryPages, PreviousSite, publish_site, set_aside
 from ..publish.manifest import PageAnchors, page_anchors
 from ..render import Page, SiteOutput
 from ..render.environment import PACKAGE_TEMPLATES, bytecode_cache
-from .search import remember_search_entries
 from .theme import MkdocsTheme, page_file, src_path, theme_key, toc
 
 log = logging.getLogger(LOGGER_NAME)
@@ -65,6 +64,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         self.nav: Navigation | None = None
         self.anchors: dict[str, PageAnchors] = {}
         """Anchors of each page mkdocs rendered, by output path, for the manifest."""
+        self.searched: dict[str, bytes] = {}
+        """The pages mkdocs rendered that search covers, by output path."""
 
     @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -79,9 +80,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         )
         if urls.asset("govsite.css") not in config.extra_css:
             config.extra_css.append(urls.asset("govsite.css"))
-        for script in (urls.asset("govsite.js"), urls.asset("compare.js")):
-            if script not in [str(s) for s in config.extra_javascript]:
-                config.extra_javascript.append(script)
+        if urls.asset("govsite.js") not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(urls.asset("govsite.js"))
         # Right before the theme's own templates: a site's custom_dir still comes first.
         overrides = str(PACKAGE_TEMPLATES / "overrides")
         if overrides not in config.theme.dirs:
@@ -90,7 +90,6 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 (i for i, d in enumerate(config.theme.dirs) if str(d).endswith(theme)), 0
             )
             config.theme.dirs.insert(position, overrides)
-        remember_search_entries(config, self.site.cache_dir)
         # The theme's footer names the archive's collection, licence and attribution
         # (templates/overrides/partials/copyright.html).
         config.extra["govsite"] = {
@@ -142,10 +141,10 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         self, html: str, /, *, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str:
         generated = self.pages.get(page.file.src_uri)
-        if generated is None:
+        if generated is None:  # a page of the site's own: search covers it whole
             if page.is_homepage and self.output.home is not None:
-                return _with_home_sections(html, self.output.home.html)
-            return html
+                html = _with_home_sections(html, self.output.home.html)
+            return f"<div data-pagefind-body>{html}</div>"
         page.toc = toc(generated)
         return generated.html
 
@@ -170,6 +169,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         if self.theme is None or not self.theme.rendering:  # history pages keep their own
             self.anchors[page.file.dest_uri] = page_anchors(output)
+            if "data-pagefind-body" in output:
+                self.searched[page.file.dest_uri] = output.encode("utf-8", "xmlcharrefreplace")
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -186,9 +187,11 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             self.archive_root,
             self.previous or PreviousSite(None, {}, None),
             self.anchors,
+            self.searched,
             config.site_url or "",
         )
-        self.anchors, self.previous, self.history, self.theme = {}, None, None, None
+        self.anchors, self.searched, self.previous = {}, {}, None
+        self.history, self.theme = None, None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.site is not None:

@@ -3,7 +3,10 @@ unchanged folders carried from the previous build, then the manifest and sitemap
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,8 +14,10 @@ from ..archive.blobs import BlobReader
 from ..cache import Cache, close_records, digest
 from ..diagnostics import log
 from ..render.pages import BlobFile, StaticFile
+from ..urls import url_of
 from .carry import Output, PreviousSite, publish
 from .manifest import PageAnchors, write_manifest
+from .search import SearchPage, build_index, bundle_outputs
 from .streams import HistoryPages
 
 
@@ -24,14 +29,20 @@ def publish_site(
     archive_root: Path,
     previous: PreviousSite,
     engine_anchors: dict[str, PageAnchors],
+    engine_searched: dict[str, bytes],
     site_url: str,
 ) -> None:
     """Publish everything govsite makes beside the engine's own pages.
 
     ``engine_anchors`` are the anchors of the pages the site engine rendered, by output
-    path (they are in the site already).
+    path (they are in the site already), and ``engine_searched`` the HTML of those search
+    covers.
     """
     outputs, key_of = history.outputs()
+    index_key, bundle = build_index(
+        _search_pages(site_dir, history, engine_searched), history.cache
+    )
+    outputs += bundle_outputs(index_key, bundle)
     # What the engine (and other plugins) wrote: everything but the history pages.
     foreign = [path for path in _files_below(site_dir) if path not in key_of]
     for static in files:
@@ -51,6 +62,30 @@ def publish_site(
     close_records()
     write_manifest(site_dir, site_url, _AnchorSource(engine_anchors, history.cache, key_of))
     previous.finish(site_dir, folder_keys)
+    if history.cache.root is None:
+        shutil.rmtree(bundle, ignore_errors=True)  # made in a temporary folder
+
+
+def _search_pages(
+    site_dir: Path, history: HistoryPages, engine_searched: dict[str, bytes]
+) -> list[SearchPage]:
+    """Every page search covers: the engine's (by a hash of their HTML) and the history
+    pages that say what changed (by their key; their HTML is read only to index them)."""
+    pages = [
+        SearchPage(url_of(path), hashlib.sha256(html).hexdigest(), functools.partial(bytes, html))
+        for path, html in engine_searched.items()
+    ]
+    for stream in history.streams:
+        for page in stream.pages:
+            if page.searchable:
+                pages.append(
+                    SearchPage(
+                        page.url,
+                        history.keys[page.url],
+                        functools.partial(history.html, page.url, site_dir),
+                    )
+                )
+    return pages
 
 
 def _files_below(folder: Path) -> list[str]:

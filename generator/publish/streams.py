@@ -40,6 +40,7 @@ class HistoryPages:
             for stream in streams
         ]
         """Per stream, the pages not in the cache (rendered by this build)."""
+        self._rendered = {page.url for pages in self.todo for page in pages}
         self._background: workers.Background | None = None
 
     def start(self, theme: Theme, site_dir: Path) -> None:
@@ -82,10 +83,19 @@ class HistoryPages:
             inherit=(self, theme, site_dir),
         )
 
+    def html(self, url: str, site_dir: Path) -> bytes:
+        """A history page's HTML: as this build wrote it, or as the cache keeps it."""
+        if url in self._rendered:
+            return (site_dir / urls.page_file(url)).read_bytes()
+        stored = self.cache.read_bytes("page", self.keys[url])
+        if stored is None:
+            raise RuntimeError(f"govsite: the cache lost the page {url}; build again")
+        return zlib.decompress(stored)
+
     def outputs(self) -> tuple[list[Output], dict[str, str]]:
         """Every history page as an output (written already, or to copy from the cache),
         and the key of each page's file."""
-        rendered = {page.url for pages in self.todo for page in pages}
+        rendered = self._rendered
         outputs: list[Output] = []
         key_of: dict[str, str] = {}
         for stream in self.streams:

@@ -16,6 +16,7 @@ from ..site.model import SiteModel
 from ..text.source import TextSource
 from .cite import Citable
 from .citemeta import page_citation
+from .fragments import search_marks
 from .pages import Page, TocEntry
 
 
@@ -65,10 +66,17 @@ class RenderContext:
                 kind, context, self.config.site_name, self.site_url
             )
             meta.update(cite_meta)
+        filters: dict[str, str] = context.pop("search_filters", {})
         html = self.env.get_template(template).render(
             u=u, section=section, model=self.model, content=self.model.content,
-            site_name=self.config.site_name, title=title, **context
+            site_name=self.config.site_name, title=title, search_filters=filters, **context
         )  # fmt: skip
+        searchable = bool(context.get("searchable", True))
+        if searchable and "data-pagefind-body" not in html:
+            # The whole page is what search covers (a template may mark a part instead).
+            html = Markup(
+                '<div data-pagefind-body>{}<p hidden data-pagefind-meta="title">{}</p>{}</div>'
+            ).format(search_marks(filters), title, Markup(html))
         if "cite_as" in context:
             meta["cite_as"] = str(context["cite_as"])
         if context.get("feeds"):
@@ -83,7 +91,8 @@ class RenderContext:
             kind=kind,
             toc=toc,
             description=str(context.get("description", "")),
-            searchable=bool(context.get("searchable", True)),
+            searchable=searchable,
+            search_filters=filters,
             template=str(context.get("theme_template", "")),
             meta=meta,
         )

@@ -110,6 +110,12 @@ def document_page(ctx: RenderContext, document: LinkedDocument) -> Page:
         tl=timeline(document),
         provisions=provisions,
         feeds=document_feeds(ctx, document),
+        search_filters={
+            "platform": platform.name,
+            "document type": document.document.type,
+            "kind": "Latest text",
+            "year": str(latest.version.date.year) if latest else "",
+        },
         text_html=version_html(ctx, document, latest, url, anchored=True) if latest else Markup(""),
         description=f"The latest archived text of {platform.name}'s {document.document.title}",
     )

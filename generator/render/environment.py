@@ -12,7 +12,7 @@ from .. import urls
 from ..archive.history import VersionKind
 from ..text import safemd
 from ..untrusted import clean_text
-from .fragments import change_summary, render_segments
+from .fragments import change_summary, render_segments, search_marks
 
 PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
 if not PACKAGE_TEMPLATES.is_dir():  # editable install: the repository's own folder
@@ -44,6 +44,7 @@ def make_environment(
     env.globals["VersionKind"] = VersionKind
     env.globals["change_summary"] = change_summary
     env.globals["urls"] = urls
+    env.globals["search_marks"] = search_marks
     return env
 
 

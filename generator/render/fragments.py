@@ -20,13 +20,13 @@ def render_segments(segments: list[Segment]) -> Markup:
         if segment.op == "+":
             out.append(
                 Markup(
-                    '<ins><span class="govsite-sr">[inserted: </span>{}<span class="govsite-sr">]</span></ins>'
+                    '<ins><span class="govsite-sr" data-pagefind-ignore>[inserted: </span>{}<span class="govsite-sr" data-pagefind-ignore>]</span></ins>'
                 ).format(text)
             )
         elif segment.op == "-":
             out.append(
                 Markup(
-                    '<del><span class="govsite-sr">[deleted: </span>{}<span class="govsite-sr">]</span></del>'
+                    '<del><span class="govsite-sr" data-pagefind-ignore>[deleted: </span>{}<span class="govsite-sr" data-pagefind-ignore>]</span></del>'
                 ).format(text)
             )
         else:
@@ -93,3 +93,12 @@ def redirect_html(url: str, target: str, absolute_target: str) -> bytes:
         f'<p>This page has moved to <a href="{relative}">{absolute}</a>.</p>\n'
         "</body>\n</html>\n"
     ).encode()
+
+
+def search_marks(filters: dict[str, str]) -> Markup:
+    """The filters a page answers to, as the search index reads them (not shown)."""
+    return Markup("").join(
+        Markup('<span hidden data-pagefind-filter="{}">{}</span>').format(name, value)
+        for name, value in sorted(filters.items())
+        if value
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from .. import urls
+from ..compare.kinds import ChangeKind
 from ..site.model import DocumentVersion, LinkedDocument, LinkedProvision
 from .changes import SectionChanges, change_sections, touched_sections
 from .cite import Citable, citations
@@ -30,6 +31,7 @@ def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
                 urls.version(document.key, entry.slug),
                 version_page_key(model, document, entry, config),
                 partial(version_page, ctx, document, entry),
+                searchable=changes_searchable(entry),
             )
         )
     for linked in model.provisions.values():
@@ -42,6 +44,21 @@ def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
                 )
             )
     return stream
+
+
+SEARCHED_KINDS = (
+    ChangeKind.SUBSTANTIVE,
+    ChangeKind.EDITORIAL,
+    ChangeKind.DATES,
+    ChangeKind.TECHNICAL,
+)
+"""Kinds of change whose words search covers (links and formatting change no word; a first
+record, a removal or a restoring is the whole text, which the document's page covers)."""
+
+
+def changes_searchable(entry: DocumentVersion) -> bool:
+    """Whether search covers what a version changed."""
+    return entry.number > 1 and entry.kind in SEARCHED_KINDS
 
 
 def version_citable(
@@ -89,6 +106,13 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
         cite_as=citable.permalink,
         feeds=document_feeds(ctx, document),
         theme_template=HISTORY_TEMPLATE,
+        searchable=changes_searchable(entry),
+        search_filters={
+            "platform": platform.name,
+            "document type": document.document.type,
+            "kind": entry.kind.label,
+            "year": str(entry.version.date.year),
+        },
         description=(
             f"{platform.name} {document.document.title} as recorded on {entry.when}"
             f" ({entry.kind.label.lower()})"

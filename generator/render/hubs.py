@@ -157,3 +157,15 @@ def compare_page(ctx: RenderContext) -> Page:
         searchable=False,
         description="Compare any two versions of any document, clause by clause",
     )
+
+
+def search_page(ctx: RenderContext) -> Page:
+    """Search across the site (the index is fetched only when a reader searches)."""
+    return ctx.page(
+        "search.html",
+        urls.SEARCH,
+        "Search",
+        "hub",
+        searchable=False,
+        description="Search the analyses, the latest texts and every version's changes",
+    )

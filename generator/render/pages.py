@@ -36,6 +36,8 @@ class Page:
     """Hub pages appear in the navigation; the many others are linked from hubs."""
     searchable: bool = True
     """Whether the page goes into the search index."""
+    search_filters: dict[str, str] = field(default_factory=dict)
+    """The search filters the page answers to (platform, document type, kind, year)."""
     description: str = ""
     """One-line summary for link previews."""
     toc: list[TocEntry] = field(default_factory=list)
@@ -60,6 +62,8 @@ class StreamedPage:
     """Digest of everything it shows (the site engine adds its theme's)."""
     render: Callable[[], Page]
     """Renders it."""
+    searchable: bool = False
+    """Whether search covers it (known without rendering it)."""
 
 
 @dataclass(slots=True)

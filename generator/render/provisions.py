@@ -79,6 +79,12 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
         disclaimer=ctx.config.disclaimer or DEFAULT_DISCLAIMER,
         methodology=ctx.config.methodology_url or urls.KINDS,
         feeds=[(provision_feed_title(linked), urls.provision_feed(linked.key))],
+        search_filters={
+            "platform": ctx.platform_of(provision.platform).name,
+            "document type": linked.document.document.type,
+            "kind": "Analysis",
+            "year": provision.reviewed[:4],
+        },
         citations=citations(citable),
         citable=citable,
         cite_as=citable.permalink,

@@ -20,7 +20,7 @@ from .pages import BlobFile, Page, PageStream, StaticFile
 from .provisions import provision_page
 from .retired import retired_output
 
-ASSETS = ("govsite.css", "govsite.js", "compare.js")
+ASSETS = ("govsite.css", "govsite.js", "compare.js", "search.js")
 
 
 @dataclass(slots=True)
@@ -58,7 +58,12 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     out.pages += [registries.topic_page(ctx, t) for t in model.content.topics]
     out.pages += [registries.regulation_page(ctx, r) for r in model.content.regulations]
     out.pages += [registries.jurisdiction_page(ctx, j) for j in model.content.jurisdictions]
-    out.pages += [hubs.data_page(ctx), hubs.kinds_page(ctx), hubs.compare_page(ctx)]
+    out.pages += [
+        hubs.data_page(ctx),
+        hubs.kinds_page(ctx),
+        hubs.compare_page(ctx),
+        hubs.search_page(ctx),
+    ]
     out.home = hubs.home_sections(ctx)
     for page in out.pages:
         page.in_nav = page.kind == "hub"

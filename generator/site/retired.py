@@ -24,6 +24,7 @@ def page_urls(model: SiteModel) -> set[str]:
         urls.DATA,
         urls.KINDS,
         urls.COMPARE,
+        urls.SEARCH,
         *(f"{r}/" for r in urls.REGISTRIES),
     }
     found.update(urls.platform(p) for p in model.content.platforms)
