@@ -138,12 +138,28 @@ def test_page_type_renders_accessibly(page: Page, base_url: str, kind: str) -> N
 
 
 def test_search_finds_a_provision_by_a_word_of_its_quote(page: Page, base_url: str) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
     page.goto(base_url)
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("royalty-free", delay=20)  # the theme listens to keystrokes
-    result = page.locator(".md-search-result__item a[href*='parlor/terms/content-licence/']").first
+    assert not any("/pagefind/" in url for url in fetched)  # a first view loads no index
+    page.goto(base_url + "search/")
+    page.fill("#govsite-search input", "royalty-free")
+    result = page.locator(".pagefind-ui__result a[href*='parlor/terms/content-licence/']").first
     result.wait_for(timeout=10_000)
     assert result.is_visible()
+
+
+def test_search_finds_the_version_that_removed_a_phrase(page: Page, base_url: str) -> None:
+    """'unauthorised' is only in older versions of a text: search finds the change."""
+    page.goto(base_url + "search/")
+    page.fill("#govsite-search input", "unauthorised")
+    result = page.locator(".pagefind-ui__result a[href*='nimbus/usage-policy/2025-02-03-2/']")
+    result.first.wait_for(timeout=10_000)
+    assert "what changed" in result.first.inner_text()
+    kinds = page.locator(".pagefind-ui__filter-block", has_text="Kind")
+    kinds.locator("summary").click()
+    editorial = kinds.locator("label", has_text="Editorial")
+    assert editorial.is_visible()  # filters: platform, document type, kind of change, year
 
 
 def test_compare_view_shows_the_diff_of_two_versions_picked(page: Page, base_url: str) -> None:
@@ -292,7 +308,7 @@ def test_cite_panel_shows_one_format_and_remembers_the_readers_choice(
         try:
             page.goto(base_url + "nimbus/terms/training-on-content/")
             panel = page.locator(".govsite-cite")
-            assert page.locator("#cite-print").is_visible()  # the Bluebook-like line
+            assert page.locator("#cite-bluebook").is_visible()
             hidden = ("#cite-apa", "#cite-bibtex", "#cite-csl-json", "#cite-ris")
             assert not any(page.locator(target).is_visible() for target in hidden)
             assert page.locator(".govsite-cite a", has_text="Wayback Machine").is_visible()
