@@ -204,3 +204,13 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path: Path) -> Non
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     different = [str(f) for f in files if not filecmp.cmp(first / f, second / f, shallow=False)]
     assert different == []
+
+
+def test_a_site_past_a_hosts_limit_is_told_so(tmp_path: Path) -> None:
+    from generator.publish.hosts import host_limit_problems
+
+    (tmp_path / "big.bin").write_bytes(b"\0" * (26 * 2**20))
+    (tmp_path / "small.txt").write_text("x")
+    assert host_limit_problems(tmp_path) == [
+        "big.bin is 26.0 MiB: Cloudflare Pages publishes files of at most 25 MiB"
+    ]

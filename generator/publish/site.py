@@ -17,6 +17,7 @@ from ..render.pages import BlobFile, StaticFile
 from ..urls import url_of
 from .carry import Output, PreviousSite, publish
 from .manifest import PageAnchors, write_manifest
+from .hosts import host_limit_problems
 from .search import SearchPage, build_index, bundle_outputs
 from .streams import HistoryPages
 
@@ -62,6 +63,8 @@ def publish_site(
     close_records()
     write_manifest(site_dir, site_url, _AnchorSource(engine_anchors, history.cache, key_of))
     previous.finish(site_dir, folder_keys)
+    for problem in host_limit_problems(site_dir):
+        log.warning(f"govsite: {problem} (see the README's section on deploying)")
     if history.cache.root is None:
         shutil.rmtree(bundle, ignore_errors=True)  # made in a temporary folder
 

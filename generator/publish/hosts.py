@@ -1,0 +1,53 @@
+"""The limits of the static hosts sites are published on, checked after every build."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+
+class HostLimit(NamedTuple):
+    """What a host accepts (0: no limit of that kind)."""
+
+    host: str
+    site_bytes: int
+    files: int
+    file_bytes: int
+
+
+HOST_LIMITS = (
+    HostLimit("GitHub Pages", site_bytes=1_000_000_000, files=0, file_bytes=100_000_000),
+    HostLimit("Cloudflare Pages", site_bytes=0, files=20_000, file_bytes=25 * 2**20),
+)
+"""GitHub Pages publishes at most 1 GB per site and 100 MB per file; Cloudflare Pages at
+most 20,000 files per site and 25 MiB per file."""
+
+
+def host_limit_problems(site_dir: Path) -> list[str]:
+    """Each limit of a known host that the built site passes, in words."""
+    total = files = largest = 0
+    biggest = ""
+    for folder, _dirs, names in os.walk(site_dir):
+        for name in names:
+            size = os.stat(os.path.join(folder, name)).st_size
+            total, files = total + size, files + 1
+            if size > largest:
+                largest, biggest = size, os.path.relpath(os.path.join(folder, name), site_dir)
+    problems = []
+    for limit in HOST_LIMITS:
+        if limit.site_bytes and total > limit.site_bytes:
+            problems.append(
+                f"the site is {total / 1e9:.2f} GB: {limit.host} publishes at most "
+                f"{limit.site_bytes / 1e9:.0f} GB per site"
+            )
+        if limit.files and files > limit.files:
+            problems.append(
+                f"the site has {files} files: {limit.host} publishes at most {limit.files}"
+            )
+        if limit.file_bytes and largest > limit.file_bytes:
+            problems.append(
+                f"{biggest} is {largest / 2**20:.1f} MiB: {limit.host} publishes files of at "
+                f"most {limit.file_bytes / 2**20:.0f} MiB"
+            )
+    return problems
