@@ -14,7 +14,7 @@ _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 EXTERNAL = re.compile(r"^(?:https?:|//)", re.IGNORECASE)
-"""Links that leave the site (they get ``rel="nofollow noopener noreferrer"``)."""
+"""Links that leave the site (they get ``rel="nofollow"``; no page sends a referrer)."""
 _ANY_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 

@@ -27,7 +27,8 @@ SEARCH = "search/"
 PAGEFIND = "pagefind/"
 """The search index (Pagefind's bundle)."""
 TEXTS = "texts/"
-"""Archived texts, one file per distinct text, named by its content hash (git blob id)."""
+"""Archived texts, one gzip-compressed file per distinct text, named by its content hash
+(git blob id): static hosts store what they serve, and a history holds many texts."""
 SITE_FEED = "feed.xml"
 SITE_SUBSTANTIVE_FEED = "substantive.xml"
 KINDS = "kinds/"
@@ -126,7 +127,7 @@ def changes(document_key: str, slug: str) -> str:
 def text(blob: str) -> str:
     """An archived text, as recorded, by its content hash (every version with that text
     shares it)."""
-    return f"{TEXTS}{blob}.txt"
+    return f"{TEXTS}{blob}.md.gz"
 
 
 def provision(provision_key: str) -> str:

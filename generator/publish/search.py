@@ -14,12 +14,18 @@ under a key of every indexed page's content, and its files are published from th
 from __future__ import annotations
 
 import asyncio
+import gzip
+import hashlib
+import json
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
+
+import cbor2
 
 from .. import urls
 from ..cache import Cache, digest
@@ -52,6 +58,7 @@ def build_index(pages: list[SearchPage], cache: Cache) -> tuple[str, Path]:
         made = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(made, ignore_errors=True)
         asyncio.run(_index(pages, made))
+        _make_stable(made)
         shutil.rmtree(folder, ignore_errors=True)
         made.rename(folder)
         log.debug(f"govsite: search index made for {len(pages)} pages")
@@ -70,7 +77,57 @@ async def _index(pages: list[SearchPage], output: Path) -> None:
         for page in sorted(pages, key=_url):
             html = page.load().decode("utf-8", "replace")
             await index.add_html_file(content=html, url="/" + page.url)
-        await index.write_files(output_path=str(output))
+        # Leaving the context writes the files (calling write_files as well wrote them twice).
+
+
+SIGNATURE = b"pagefind_dcd"
+"""What Pagefind's index files start with once unzipped (a CBOR value follows)."""
+
+
+def _make_stable(folder: Path) -> None:
+    """Rewrites the bundle's filter files, and the files that name them, in one order.
+
+    Pagefind writes the values of a filter, and its list of filters, in the order of a hash
+    map (it differs from run to run, and file names are hashes of content): sorted here,
+    named from their content again, so that the same pages always give the same bytes."""
+    renamed: dict[str, str] = {}
+    for path in sorted((folder / "filter").glob("*.pf_filter")):
+        name, values = _read(path)
+        language = path.stem.rpartition("_")[0]
+        stable = _write(path.parent, language, [name, sorted(values, key=_first)], ".pf_filter")
+        renamed[path.stem] = stable
+        path.unlink()
+    entry_path = folder / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text("utf-8"))
+    for language in entry["languages"].values():
+        meta_path = folder / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        # The meta record: version, pages, index chunks, filters, sorts, meta fields.
+        meta[3] = sorted(([name, renamed[file]] for name, file in meta[3]), key=_first)
+        code = language["hash"].rpartition("_")[0]
+        language["hash"] = _write(folder, code, meta, ".pf_meta", prefix="pagefind.")
+        meta_path.unlink()
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _first(item: list[Any]) -> str:
+    return str(item[0])
+
+
+def _read(path: Path) -> Any:
+    unzipped = gzip.decompress(path.read_bytes())
+    if not unzipped.startswith(SIGNATURE):
+        raise ValueError(f"{path}: not a Pagefind index file")
+    return cbor2.loads(unzipped[len(SIGNATURE) :])
+
+
+def _write(folder: Path, language: str, value: Any, suffix: str, prefix: str = "") -> str:
+    """Writes ``value`` as Pagefind does, under a name from its content; returns the name's
+    hash part (language, underscore, hex digits)."""
+    body = SIGNATURE + cbor2.dumps(value)
+    stem = f"{language}_{hashlib.sha256(body).hexdigest()[:10]}"
+    (folder / f"{prefix}{stem}{suffix}").write_bytes(gzip.compress(body, mtime=0))
+    return stem
 
 
 def bundle_outputs(key: str, folder: Path) -> list[Output]:

@@ -4,6 +4,7 @@ unchanged folders carried from the previous build, then the manifest and sitemap
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import os
 import shutil
@@ -16,8 +17,8 @@ from ..diagnostics import log
 from ..render.pages import BlobFile, StaticFile
 from ..urls import url_of
 from .carry import Output, PreviousSite, publish
-from .manifest import PageAnchors, write_manifest
 from .hosts import host_limit_problems
+from .manifest import PageAnchors, write_manifest
 from .search import SearchPage, build_index, bundle_outputs
 from .streams import HistoryPages
 
@@ -55,7 +56,7 @@ def publish_site(
     with BlobReader(archive_root) as blobs:
         for item in blob_files:
             outputs.append(
-                Output(item.path, digest("blob", item.blob), _blob_writer(blobs, item.blob))
+                Output(item.path, digest("blob gz", item.blob), _blob_writer(blobs, item.blob))
             )
         folder_keys = publish(site_dir, outputs, foreign, previous)
     log.debug(f"govsite: {previous.carried} folders carried from the previous build")
@@ -110,7 +111,7 @@ def _bytes_writer(data: bytes) -> Callable[[Path], None]:
 
 def _blob_writer(blobs: BlobReader, blob: str) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        path.write_bytes(blobs.raw(blob))
+        path.write_bytes(gzip.compress(blobs.raw(blob), 9, mtime=0))
 
     return write
 

@@ -13,24 +13,13 @@ from ..site.model import DocumentVersion, LinkedProvision
 
 
 def render_segments(segments: list[Segment]) -> Markup:
-    """A word diff as HTML: deletions and insertions are marked by more than colour."""
+    """A word diff as HTML: ``<ins>`` and ``<del>``, which the stylesheet marks by more than
+    colour and announces to screen readers ("inserted", "deleted")."""
     out = []
     for segment in segments:
+        tag = {"+": "ins", "-": "del"}.get(segment.op)
         text = escape(segment.text)
-        if segment.op == "+":
-            out.append(
-                Markup(
-                    '<ins><span class="govsite-sr" data-pagefind-ignore>[inserted: </span>{}<span class="govsite-sr" data-pagefind-ignore>]</span></ins>'
-                ).format(text)
-            )
-        elif segment.op == "-":
-            out.append(
-                Markup(
-                    '<del><span class="govsite-sr" data-pagefind-ignore>[deleted: </span>{}<span class="govsite-sr" data-pagefind-ignore>]</span></del>'
-                ).format(text)
-            )
-        else:
-            out.append(text)
+        out.append(Markup(f"<{tag}>{{}}</{tag}>").format(text) if tag else text)
     return Markup("").join(out)
 
 

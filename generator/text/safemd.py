@@ -37,7 +37,9 @@ def _render_link_open(
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
     if EXTERNAL.match(href):
-        token.attrSet("rel", "nofollow noopener noreferrer")
+        # No referrer leaves the site (the theme override sets it for every page), so
+        # nofollow is all a link needs: archived texts hold thousands of links.
+        token.attrSet("rel", "nofollow")
     return self.renderToken(tokens, idx, options, env)
 
 

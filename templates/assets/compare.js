@@ -527,10 +527,8 @@
     return el;
   }
   function marked(tag, text, label) {
-    var el = document.createElement(tag);
-    el.appendChild(element("span", "govsite-sr", "[" + label + ": "));
-    el.appendChild(document.createTextNode(text));
-    el.appendChild(element("span", "govsite-sr", "]"));
+    var el = document.createElement(tag);  // announced by the stylesheet, as on the pages
+    el.textContent = text;
     return el;
   }
   function link(href, text) { var a = element("a", "", text); a.href = href; return a; }
