@@ -213,6 +213,10 @@ def test_the_home_page_shows_what_is_new_and_what_may_be_stale(
 ) -> None:
     html = page(example_site, "")
     assert "Latest substantive changes" in html
+    # The site's own text stays HTML beside govsite's sections (a Markup sum escaped it).
+    assert "&lt;h1" not in html and "&lt;p&gt;" not in html
+    assert html.count('<h1 id="') == 1 and "data-pagefind-body" in html
+    assert html.count("data-pagefind-body") == 1  # the home is searched once, whole
     assert 'href="quillstack/api-terms/2025-09-15/#changes"' in html
     assert "Recently added analyses" in html
     assert "Analyses that may be stale" not in html  # none is, in the example

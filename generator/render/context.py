@@ -77,6 +77,7 @@ class RenderContext:
             html = Markup(
                 '<div data-pagefind-body>{}<p hidden data-pagefind-meta="title">{}</p>{}</div>'
             ).format(search_marks(filters), title, Markup(html))
+        html = str(html)  # plain text from here: adding a str to Markup would escape it
         if "cite_as" in context:
             meta["cite_as"] = str(context["cite_as"])
         if context.get("feeds"):

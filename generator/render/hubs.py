@@ -107,6 +107,7 @@ def home_sections(ctx: RenderContext) -> Page:
         latest_changes=changes,
         recent_analyses=analyses,
         stale=[p for p in model.provisions.values() if p.may_be_stale],
+        searchable=False,  # the home page that holds them is searched whole
     )
 
 
