@@ -66,8 +66,9 @@ def make_govsite(archive: Path, site: Path) -> None:
 def make_baseline(archive: Path, site: Path) -> int:
     """A plain mkdocs-material site: one Markdown page per version, nav of documents only."""
     sys.path.insert(0, str(ROOT))
+    from generator.archive.blobs import BlobReader
+    from generator.archive.history import VersionKind, read_history
     from generator.diagnostics import Diagnostics
-    from generator.history import BlobReader, VersionKind, read_history
 
     history = read_history(archive, Diagnostics())
     assert history is not None

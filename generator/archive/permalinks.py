@@ -9,6 +9,7 @@ would have to change or disappear.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,12 +48,31 @@ def read_lock(path: Path, display: str, diag: Diagnostics) -> dict[str, list[Loc
     if not path.exists():
         return entries
     seen: dict[tuple[str, str], int] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diag.error(Origin(display), "(file)", f"cannot be read: {exc.strerror}")
+        return entries
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError as exc:
+            diag.error(
+                Origin(display, number, exc.start + 1),
+                "(line)",
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); restore the line from git",
+            )
+            continue
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if len(fields) != 4:
-            diag.error(Origin(display, number), "(line)", "expected document, slug, commit, blob")
+        if len(fields) != 4 or not _well_formed(fields):
+            diag.error(
+                Origin(display, number),
+                "(line)",
+                "expected document, slug, commit and blob separated by tabs "
+                "(platform/document, YYYY-MM-DD[-N], two object ids)",
+            )
             continue
         entry = LockEntry(fields[0], fields[1], fields[2], fields[3], line=number)
         key = (entry.document, entry.slug)
@@ -66,6 +86,20 @@ def read_lock(path: Path, display: str, diag: Diagnostics) -> dict[str, list[Loc
         seen[key] = number
         entries.setdefault(entry.document, []).append(entry)
     return entries
+
+
+_OBJECT_ID = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")  # SHA-1 or SHA-256
+_SLUG = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:-[0-9]+)?\Z")
+
+
+def _well_formed(fields: list[str]) -> bool:
+    document, slug, commit, blob = fields
+    return (
+        document.count("/") == 1
+        and bool(_SLUG.match(slug))
+        and bool(_OBJECT_ID.match(commit))
+        and bool(_OBJECT_ID.match(blob))
+    )
 
 
 def assign_slugs(
