@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics, Origin
+from .untrusted import YAML_MAX_BYTES, LimitedLoader, bytes_position, text_position
 
 
 @dataclass(slots=True, frozen=True)
@@ -69,7 +70,7 @@ class SiteConfig:
         )
 
 
-class _TolerantLoader(yaml.SafeLoader):
+class _TolerantLoader(LimitedLoader):
     """Reads mkdocs.yml, ignoring the ``!!python/...`` and ``!ENV`` tags some sites use."""
 
 
@@ -82,16 +83,42 @@ _TolerantLoader.add_multi_constructor("", _ignore_tag)
 
 def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
     """The govsite settings of a site, from its ``mkdocs.yml``."""
+    where = str(config_file)
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        raw = config_file.read_bytes()
     except OSError as exc:
-        diag.error(Origin(str(config_file)), "(file)", f"cannot be read: {exc.strerror}")
+        diag.error(Origin(where), "(file)", f"cannot be read: {exc.strerror}")
+        return None
+    if len(raw) > YAML_MAX_BYTES:
+        diag.error(Origin(where), "(file)", f"larger than {YAML_MAX_BYTES} bytes")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = bytes_position(raw, exc.start)
+        diag.error(Origin(where, line, column), "(file)", f"not valid UTF-8 ({exc.reason})")
+        return None
+    try:
+        data = yaml.load(text, Loader=_TolerantLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        diag.error(Origin(where, line, column), "(file)", f"malformed YAML: {reason}")
+        return None
+    except yaml.reader.ReaderError as exc:
+        line, column = text_position(text, exc.position)
+        diag.error(
+            Origin(where, line, column),
+            "(file)",
+            f"character {exc.character!r} is not allowed in YAML",
+        )
         return None
     except yaml.YAMLError as exc:
-        diag.error(Origin(str(config_file)), "(file)", f"malformed YAML: {exc}")
+        diag.error(Origin(where), "(file)", f"malformed YAML: {exc}")
         return None
     if not isinstance(data, dict):
-        diag.error(Origin(str(config_file)), "(file)", "must be a mapping")
+        diag.error(Origin(where), "(file)", "must be a mapping")
         return None
     options: dict[str, Any] = {}
     found = False

@@ -11,7 +11,7 @@ from .. import pipeline, urls
 from ..config import load_site_config
 from ..content import schema
 from ..diagnostics import Diagnostics, Origin, Severity
-from ..publish.manifest import MANIFEST_NAME, broken_since, read_manifest
+from ..publish.manifest import MANIFEST_NAME, ManifestError, broken_since, read_manifest
 from .scaffold import init_site
 
 
@@ -30,6 +30,14 @@ def _report(diag: Diagnostics) -> None:
     for diagnostic in diag.sorted():
         label = "error" if diagnostic.severity is Severity.ERROR else "warning"
         click.echo(f"{diagnostic} [{label}]", err=True)
+
+
+def _manifest(path: Path, diag: Diagnostics) -> dict[str, list[str]] | None:
+    try:
+        return read_manifest(path)
+    except ManifestError as exc:
+        diag.error(Origin(str(path), exc.line, exc.column), "(file)", exc.reason)
+        return None
 
 
 @click.group()
@@ -66,9 +74,11 @@ def check(config_file: Path, strict: bool, old_manifest: Path | None, site_dir: 
         if not current.exists():
             diag.error(Origin(str(current)), "(file)", "no manifest: run `mkdocs build` first")
         else:
-            old = read_manifest(old_manifest)
-            for where, reason in broken_since(old, read_manifest(current)):
-                diag.error(Origin(str(old_manifest)), where, reason)
+            old = _manifest(old_manifest, diag)
+            new = _manifest(current, diag)
+            if old is not None and new is not None:
+                for where, reason in broken_since(old, new):
+                    diag.error(Origin(str(old_manifest)), where, reason)
     _report(diag)
     errors, warnings = len(diag.errors), len(diag.warnings)
     if errors or (strict and warnings):

@@ -25,11 +25,12 @@ def publish_site(
     previous: PreviousSite,
     engine_anchors: dict[str, PageAnchors],
     site_url: str,
+    retired: list[str] | None = None,
 ) -> None:
     """Publish everything govsite makes beside the engine's own pages.
 
     ``engine_anchors`` are the anchors of the pages the site engine rendered, by output
-    path (they are in the site already).
+    path (they are in the site already); ``retired`` the URLs of tombstones and redirects.
     """
     outputs, stream_of = history.outputs()
     # What the engine (and other plugins) wrote: everything but the streamed pages.
@@ -49,7 +50,9 @@ def publish_site(
     log.debug(f"govsite: {previous.carried} folders carried from the previous build")
     del outputs
     close_records()
-    write_manifest(site_dir, site_url, _AnchorSource(engine_anchors, history.cache, stream_of))
+    write_manifest(
+        site_dir, site_url, _AnchorSource(engine_anchors, history.cache, stream_of), retired or ()
+    )
     previous.finish(site_dir, folder_keys)
 
 

@@ -35,6 +35,8 @@ class HistoryPages:
         self.todo = [i for i, key in enumerate(self.keys) if not cache.exists("pages", key)]
         """The streams whose pages are not in the cache (rendered by this build)."""
         self._background: workers.Background | None = None
+        self._theme: Theme | None = None
+        self._rendered_again: set[int] = set()
 
     def start(self, theme: Theme, site_dir: Path) -> None:
         """Start rendering the streams that changed in a forked process, so that they are
@@ -48,6 +50,7 @@ class HistoryPages:
 
     def finish(self, theme: Theme, site_dir: Path) -> None:
         """Render what the background process did not (all of it when none was started)."""
+        self._theme = theme
         remaining = self.todo
         if self._background is not None:
             self._background.join()
@@ -76,15 +79,39 @@ class HistoryPages:
             for url in stream.urls:
                 dest = urls.page_file(url)
                 stream_of[dest] = key
-                write = None if index in rendered else _cached_page(self.cache, key, dest)
+                write = None if index in rendered else self._cached_page(index, dest)
                 outputs.append(Output(dest, digest(key, dest), write))
         return outputs, stream_of
 
+    def _cached_page(self, index: int, dest: str) -> Callable[[Path], None]:
+        """Writes a page from the cache; when its entry is damaged or gone, the stream is
+        rendered again (into the cache only: what is in the site already stays)."""
+        key = self.keys[index]
+
+        def write(path: Path) -> None:
+            data = read_record(self.cache, "pages", key, dest)
+            if data is None and index not in self._rendered_again and self._theme is not None:
+                self._rendered_again.add(index)
+                log.warning(f"govsite: rendering the pages of {self.streams[index].name} again")
+                _render_pages(self, self._theme, None, index)
+                data = read_record(self.cache, "pages", key, dest)
+            if data is None:
+                raise RuntimeError(f"govsite: the build cache lost the page {dest}; build again")
+            path.write_bytes(data)
+
+        return write
+
 
 def _render_stream(index: int) -> None:
-    """Render one stream into the site and the cache, one page in memory at a time."""
+    """Render one stream into the site and the cache (run by :func:`workers.run_all`)."""
     pages, theme, site_dir = workers.inherited()
     assert isinstance(pages, HistoryPages)
+    _render_pages(pages, theme, site_dir, index)
+
+
+def _render_pages(pages: HistoryPages, theme: Theme, site_dir: Path | None, index: int) -> None:
+    """Render one stream into the cache, and into ``site_dir`` unless it is ``None``, one
+    page in memory at a time."""
     stream, key = pages.streams[index], pages.keys[index]
     anchors: dict[str, PageAnchors] = {}
 
@@ -93,21 +120,12 @@ def _render_stream(index: int) -> None:
             html = theme.render(page)
             dest = urls.page_file(page.url)
             data = html.encode("utf-8", errors="xmlcharrefreplace")
-            target = site_dir / dest
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if site_dir is not None:
+                target = site_dir / dest
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
             anchors[dest] = page_anchors(data)
             yield dest, data
 
     pages.cache.write_records("pages", key, rendered())
     pages.cache.put("anchors", key, anchors)
-
-
-def _cached_page(cache: Cache, key: str, dest: str) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        data = read_record(cache, "pages", key, dest)
-        if data is None:
-            raise RuntimeError(f"govsite: the cache lost the page {dest}; build again")
-        path.write_bytes(data)
-
-    return write

@@ -3,13 +3,13 @@ attribution; deterministic (entries in a fixed order with a fixed timestamp)."""
 
 from __future__ import annotations
 
-import shutil
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from .. import workers
-from ..cache import replacing
+from ..cache import copy_sealed, replacing, seal_file
 from ..site.model import SiteModel
 from .data import json_bytes, provision_record, provisions_csv, version_record
 
@@ -68,7 +68,8 @@ def dataset_zip(
 
 class DatasetJob:
     """Makes the dataset zip into the cache, in a background process when started early
-    (it is the slowest file to make: every text, compressed)."""
+    (it is the slowest file to make: every text, compressed). The entry carries its digest
+    (:func:`generator.cache.seal_file`) and is checked as it is copied into the site."""
 
     def __init__(self, make: Callable[[Path], None], stored: Path | None) -> None:
         self._make = make
@@ -79,8 +80,16 @@ class DatasetJob:
     def start(self) -> None:
         if self._stored is None or self._stored.is_file() or self._background is not None:
             return
-        stored = self._stored
-        self._background = workers.start(lambda: self._make(stored), cache=True)
+        self._background = workers.start(self._make_entry, cache=True)
+
+    def _make_entry(self) -> None:
+        assert self._stored is not None
+        made = self._stored.with_name(f".making-{os.getpid()}-{self._stored.name}")
+        try:
+            self._make(made)
+            seal_file(made, self._stored)
+        finally:
+            made.unlink(missing_ok=True)
 
     def write(self, target: Path) -> None:
         if self._background is not None:
@@ -90,5 +99,8 @@ class DatasetJob:
             self._make(target)
             return
         if not self._stored.is_file():  # not started, or the background job failed
-            self._make(self._stored)
-        shutil.copyfile(self._stored, target)
+            self._make_entry()
+        if not copy_sealed(self._stored, target):  # damaged: made again, once
+            self._make_entry()
+            if not copy_sealed(self._stored, target):
+                raise RuntimeError(f"govsite: cannot keep the dataset in {self._stored}")

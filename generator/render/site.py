@@ -34,6 +34,8 @@ class SiteOutput:
     """Data, feeds, assets and redirects."""
     blob_files: list[BlobFile] = field(default_factory=list)
     """Version texts, read from the archive as they are written."""
+    retired: list[str] = field(default_factory=list)
+    """URLs of the tombstones and redirects that stand where retired pages were."""
 
 
 def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
@@ -67,6 +69,7 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     retired_pages, retired_files = retired_output(ctx)
     out.pages += retired_pages
     out.files += retired_files
+    out.retired = sorted(model.retired)
     return out
 
 
