@@ -81,6 +81,10 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _TolerantLoader.add_multi_constructor("", _ignore_tag)
 
 
+def _character(found: object) -> str:
+    return chr(found) if isinstance(found, int) else str(found)
+
+
 def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
     """The govsite settings of a site, from its ``mkdocs.yml``."""
     where = str(config_file)
@@ -111,7 +115,7 @@ def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
         diag.error(
             Origin(where, line, column),
             "(file)",
-            f"character {exc.character!r} is not allowed in YAML",
+            f"character {_character(exc.character)!r} is not allowed in YAML",
         )
         return None
     except yaml.YAMLError as exc:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import replacing
 from ..diagnostics import Diagnostics, Origin
 from .history import Version
 
@@ -142,7 +143,9 @@ def assign_slugs(
                 Origin(display, entry.line),
                 document,
                 f"published version {entry.slug} (commit {entry.commit[:12]}) is no longer in "
-                "the archive's history; restore it, since its URL must keep working",
+                "the archive's history; restore it, since its URL must keep working (if the "
+                "history was rewritten and the text is the same, `govsite repoint "
+                f"{document}/{entry.slug}` moves the version to its new commit)",
             )
     return slugs, new_entries
 
@@ -156,3 +159,24 @@ def append_lock(path: Path, entries: list[LockEntry]) -> None:
         if new_file:
             lock.write(LOCK_HEADER)
         lock.writelines(entry.format() for entry in entries)
+
+
+def repoint_lock(path: Path, moves: list[tuple[LockEntry, str]]) -> None:
+    """Move published versions to new commits: each line keeps its document, slug and blob
+    (so its URL and text) and gets the new commit, with a comment above it saying what it
+    was. The file is replaced whole once written (never left half-edited)."""
+    mode = path.stat().st_mode & 0o7777
+    lines = path.read_bytes().split(b"\n")
+    for entry, commit in sorted(moves, key=lambda move: move[0].line, reverse=True):
+        index = entry.line - 1
+        if index >= len(lines) or lines[index].decode("utf-8") != entry.format().rstrip("\n"):
+            raise ValueError(f"{path}:{entry.line} changed since it was read")
+        moved = LockEntry(entry.document, entry.slug, commit, entry.blob, entry.line)
+        note = (
+            f"# {entry.document} {entry.slug} was commit {entry.commit}; its history was "
+            "rewritten with the same text (govsite repoint)"
+        )
+        lines[index : index + 1] = [note.encode(), moved.format().rstrip("\n").encode()]
+    with replacing(path) as file:
+        file.write(b"\n".join(lines))
+    path.chmod(mode)

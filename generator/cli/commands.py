@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from .. import pipeline, urls
+from ..archive.history import read_history
+from ..archive.permalinks import LOCK_NAME, read_lock, repoint_lock
+from ..archive.repoint import plan_repoints
 from ..config import load_site_config
 from ..content import schema
+from ..content.load import load_content
 from ..diagnostics import Diagnostics, Origin, Severity
+from ..publish.lock import BuildLock, SiteBusy, lock_path
 from ..publish.manifest import MANIFEST_NAME, ManifestError, broken_since, read_manifest
 from .scaffold import init_site
 
@@ -145,3 +151,77 @@ def init(directory: Path, archive: Path, name: str, site_url: str) -> None:
     platforms = sum(1 for p in written if "content/platforms/" in p.as_posix())
     click.echo(f"created {directory} for {platforms} platforms; build it with:")
     click.echo(f"  cd {directory} && mkdocs build")
+
+
+@main.command()
+@click.argument("version", nargs=-1, metavar="[VERSION]...")
+@_config_option
+@click.option(
+    "--commit",
+    default="",
+    help="With one VERSION: the commit to move it to, when several record its text (a full "
+    "id or a prefix of at least 7 characters).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+def repoint(version: tuple[str, ...], config_file: Path, commit: str, dry_run: bool) -> None:
+    """Move published versions whose commit a history rewrite replaced to the new commit
+    that records the same text (VERSION: platform/document/slug; all such versions by
+    default)."""
+    wanted: set[tuple[str, str]] | None = None
+    if version:
+        wanted = set()
+        for named in version:
+            document, _, slug = named.strip("/").rpartition("/")
+            if document.count("/") != 1 or not schema.DATE_LIKE.match(slug):
+                raise click.BadParameter(
+                    f"{named!r} is not platform/document/YYYY-MM-DD[-N]", param_hint="VERSION"
+                )
+            wanted.add((document, slug))
+    if commit and (len(version) != 1 or not re.match(r"^[0-9a-f]{7,64}\Z", commit)):
+        raise click.BadParameter(
+            "name one VERSION, and the commit by at least 7 hexadecimal characters",
+            param_hint="--commit",
+        )
+    diag = Diagnostics()
+    site = load_site_config(config_file, diag)
+    if site is None:
+        _report(diag)
+        sys.exit(1)
+    lock_file = site.root / LOCK_NAME
+    build_lock = BuildLock(lock_path(site.root, site.cache_dir))
+    try:
+        build_lock.acquire(0)
+    except SiteBusy as exc:
+        click.echo(f"{lock_file}: {exc}", err=True)
+        sys.exit(1)
+    try:
+        lock = read_lock(lock_file, LOCK_NAME, diag)
+        history = read_history(site.archive_dir, diag, site.origin)
+        if diag.errors or history is None:
+            _report(diag)
+            sys.exit(1)
+        content = load_content(site.content_dir, site.root, Diagnostics())
+        moves, refusals = plan_repoints(content, history, lock, wanted, commit)
+        for move in moves:
+            entry, target = move.entry, move.version
+            line = (
+                f"{LOCK_NAME}:{entry.line}: {entry.document}/{entry.slug}: commit "
+                f"{entry.commit[:12]} -> {target.commit[:12]} (same text {entry.blob[:12]})"
+            )
+            if move.moved_day:
+                line += f"; note: the new commit is dated {target.date:%Y-%m-%d}"
+            click.echo(line)
+        for refusal in refusals:
+            entry = refusal.entry
+            diag.error(
+                Origin(LOCK_NAME, entry.line), f"{entry.document}/{entry.slug}", refusal.reason
+            )
+        if moves and not dry_run:
+            repoint_lock(lock_file, [(m.entry, m.version.commit) for m in moves])
+    finally:
+        build_lock.release()
+    _report(diag)
+    done = "would be moved" if dry_run else "moved"
+    click.echo(f"{len(moves)} version(s) {done}, {len(refusals)} refused", err=True)
+    if refusals:
+        sys.exit(1)

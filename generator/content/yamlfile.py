@@ -197,6 +197,10 @@ class _Builder:
         return result
 
 
+def _character(found: object) -> str:
+    return chr(found) if isinstance(found, int) else str(found)
+
+
 def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument | None:
     """Parse one YAML document; syntax errors and files past the limits of
     :mod:`generator.untrusted` become diagnostics and give ``None``."""
@@ -227,7 +231,7 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument |
         diagnostics.error(
             Origin(path, line, column),
             "(file)",
-            f"character {exc.character!r} is not allowed in YAML",
+            f"character {_character(exc.character)!r} is not allowed in YAML",
         )
         return None
     except yaml.YAMLError as exc:

@@ -92,7 +92,7 @@ class HistoryPages:
             data = read_record(self.cache, "pages", key, dest)
             if data is None and index not in self._rendered_again and self._theme is not None:
                 self._rendered_again.add(index)
-                log.warning(f"govsite: rendering the pages of {self.streams[index].name} again")
+                log.info(f"govsite: rendering the pages of {self.streams[index].name} again")
                 _render_pages(self, self._theme, None, index)
                 data = read_record(self.cache, "pages", key, dest)
             if data is None:
