@@ -86,7 +86,9 @@ def check(config_file: Path, strict: bool, old_manifest: Path | None, site_dir: 
                 for where, reason in broken_since(old, new):
                     diag.error(Origin(str(old_manifest)), where, reason)
     _report(diag)
-    errors, warnings = len(diag.errors), len(diag.warnings)
+    reported = diag.sorted()  # each problem once, as printed
+    errors = sum(1 for d in reported if d.severity is Severity.ERROR)
+    warnings = len(reported) - errors
     if errors or (strict and warnings):
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
         sys.exit(1)

@@ -17,6 +17,7 @@ import yaml
 from ..archive.history import read_history
 from ..content.schema import DATE_LIKE
 from ..diagnostics import Diagnostics
+from ..untrusted import clean_text
 from ..urls import RESERVED_PLATFORM_IDS
 
 
@@ -83,6 +84,22 @@ _REGISTRY_HEADERS = {
 }
 
 
+def _yaml_text(data: object) -> str:
+    """YAML that reads back as ``data``: readable Unicode where pyyaml keeps it intact, and
+    escapes where it would not (it writes a NEL or LINE SEPARATOR raw inside quotes, where
+    reading folds it into a space, and the archive path would no longer match)."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    if yaml.safe_load(text) != data:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=False)
+    return text
+
+
+def _shown_name(name: str, fallback: str) -> str:
+    """A name as readers see it (invisible characters removed, spaces trimmed), or the id
+    when nothing is left of it (a file named only with spaces)."""
+    return clean_text(name).strip() or fallback
+
+
 def init_site(
     target: Path, archive: Path, site_name: str, site_url: str, diag: Diagnostics
 ) -> list[Path]:
@@ -118,19 +135,21 @@ def init_site(
             {"Jurisdictions": "jurisdictions/index.md"},
         ],
     }
-    write("mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    write("mkdocs.yml", _yaml_text(config))
     for platform_id, (name, documents) in platforms.items():
         data = {
-            "name": name,
+            "name": _shown_name(name, platform_id),
             "documents": {
-                d.id: {"title": d.title, "source": d.source, "type": d.title} for d in documents
+                d.id: {
+                    "title": _shown_name(d.title, d.id),
+                    "source": d.source,
+                    "type": _shown_name(d.title, d.id),
+                }
+                for d in documents
             },
         }
         header = "# Add `website` and each document's `url` when known.\n"
-        write(
-            f"content/platforms/{platform_id}.yml",
-            header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
-        )
+        write(f"content/platforms/{platform_id}.yml", header + _yaml_text(data))
     for name, header in _REGISTRY_HEADERS.items():
         write(f"content/{name}", header)
     (target / "content" / "provisions").mkdir(parents=True, exist_ok=True)

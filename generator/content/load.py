@@ -50,10 +50,9 @@ def _field_origins(doc: YamlDocument) -> dict[str, Origin]:
 
 
 def _archive_path(value: Any) -> str:
-    """A path in the archive, kept exactly as written (only surrounding white space goes):
-    it must match the archive's file name, invisible characters included, and is never
-    shown on a page as it is."""
-    return value.strip() if isinstance(value, str) else ""
+    """A path in the archive, kept exactly as written: it must match the archive's file name,
+    white space and invisible characters included (it is never shown on a page as it is)."""
+    return value if isinstance(value, str) else ""
 
 
 def _check_id(name: str, origin: Origin, what: str, diag: Diagnostics) -> bool:
@@ -251,10 +250,14 @@ def _load_registry(
     for entry_id, value in doc.data.items():
         origin = doc.key_origin((entry_id,))
         if not schema.ID_PATTERN.match(entry_id):
-            diag.error(origin, entry_id, "id must be lowercase letters, digits and hyphens")
+            diag.error(
+                origin, format_key((entry_id,)), "id must be lowercase letters, digits and hyphens"
+            )
             continue
         if not isinstance(value, dict):
-            diag.error(doc.origin((entry_id,)), entry_id, "must be a mapping of keys")
+            diag.error(
+                doc.origin((entry_id,)), format_key((entry_id,)), "must be a mapping of keys"
+            )
             continue
         entries.append((entry_id, value, doc))
     return entries
@@ -389,10 +392,14 @@ def _read_retired(content: Content, content_dir: Path, site_root: Path, diag: Di
             for url, value in doc.data.items():
                 origin = doc.key_origin((url,))
                 if not re.match(r"^[a-z0-9][a-z0-9._/-]*/$", url) or ".." in url:
-                    diag.error(origin, url, "expected a site-relative folder URL such as a/b/c/")
+                    diag.error(
+                        origin,
+                        format_key((url,)),
+                        "expected a site-relative folder URL such as a/b/c/",
+                    )
                     continue
                 if not isinstance(value, dict):
-                    diag.error(doc.origin((url,)), url, "must be a mapping of keys")
+                    diag.error(doc.origin((url,)), format_key((url,)), "must be a mapping of keys")
                     continue
                 schema.check_mapping(doc, (url,), value, schema.RETIRED, diag)
                 content.retired[url] = Retired(

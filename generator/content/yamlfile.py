@@ -7,6 +7,8 @@ data (mappings, sequences, strings, numbers, booleans, null) can come out of a f
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,11 +53,15 @@ class YamlDocument:
 
 
 def format_key(key: Key) -> str:
-    """``("regulations", 1, "id")`` -> ``regulations[1].id``."""
+    """``("regulations", 1, "id")`` -> ``regulations[1].id``. A key that would not read as
+    one (empty, padded with spaces, holding a line break or other invisible characters, or
+    very long) is shown quoted and cut short: ``['']``."""
     out = ""
     for part in key:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not part or part != part.strip() or not part.isprintable() or len(part) > 80:
+            out += f"[{untrusted.shown(part)}]"
         else:
             out += f".{part}" if out else part
     return out or "(file)"
@@ -81,8 +87,33 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
-def _origin(path: str, node: yaml.Node) -> Origin:
-    return Origin(path, node.start_mark.line + 1, node.start_mark.column + 1)
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+@dataclass(slots=True)
+class _Lines:
+    """Positions as editors count them: pyyaml also breaks lines at NEL, LINE SEPARATOR and
+    PARAGRAPH SEPARATOR, so where a file holds one, its marks are turned back into lines
+    counted by newlines only."""
+
+    path: str
+    """The file's path as reported."""
+    starts: list[int] | None
+    """Offset where each line starts, when the file holds such a character."""
+
+    @classmethod
+    def of(cls, path: str, text: str) -> _Lines:
+        if not any(brk in text for brk in _YAML_ONLY_BREAKS):
+            return cls(path, None)
+        return cls(path, [0, *(m.end() for m in re.finditer("\n", text))])
+
+    def origin(self, mark: yaml.Mark | None) -> Origin:
+        if mark is None:
+            return Origin(self.path)
+        if self.starts is None:
+            return Origin(self.path, mark.line + 1, mark.column + 1)
+        line = bisect.bisect_right(self.starts, mark.index)
+        return Origin(self.path, line, mark.index - self.starts[line - 1] + 1)
 
 
 _COLLECTION_TAGS = {
@@ -105,8 +136,8 @@ class _Builder:
     can neither loop (an alias inside the value it names) nor multiply a small file into a
     huge one."""
 
-    path: str
-    """The file's path as reported."""
+    lines: _Lines
+    """The file's path and how its positions are counted."""
     diagnostics: Diagnostics
     """Where problems go."""
     origins: dict[Key, Origin] = field(default_factory=dict)
@@ -117,7 +148,7 @@ class _Builder:
     """Ids of the nodes being built (the current path from the root), to catch loops."""
 
     def build(self, node: yaml.Node, key: Key) -> Any:
-        where = _origin(self.path, node)
+        where = self._origin(node)
         self.values += 1
         if self.values > untrusted.YAML_MAX_VALUES:
             raise _Limit(
@@ -156,9 +187,12 @@ class _Builder:
         self.diagnostics.error(where, format_key(key), "unsupported YAML node")
         return None
 
+    def _origin(self, node: yaml.Node) -> Origin:
+        return self.lines.origin(node.start_mark)
+
     def _refuse_tag(self, node: yaml.Node, key: Key) -> None:
         self.diagnostics.error(
-            _origin(self.path, node),
+            self._origin(node),
             format_key(key),
             f"unsupported YAML tag {untrusted.shown(node.tag)} (only plain values, lists and "
             "mappings are read)",
@@ -169,12 +203,12 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diagnostics.error(
-                    _origin(self.path, key_node), format_key(key), "mapping keys must be plain text"
+                    self._origin(key_node), format_key(key), "mapping keys must be plain text"
                 )
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.diagnostics.error(
-                    _origin(self.path, key_node),
+                    self._origin(key_node),
                     format_key(key),
                     "YAML merge keys are not supported",
                 )
@@ -187,12 +221,12 @@ class _Builder:
             if name in result:
                 first = self.origins[(*child, "\0key")].line
                 self.diagnostics.error(
-                    _origin(self.path, key_node),
+                    self._origin(key_node),
                     format_key(child),
                     f"duplicate key (first given on line {first})",
                 )
                 continue
-            self.origins[(*child, "\0key")] = _origin(self.path, key_node)
+            self.origins[(*child, "\0key")] = self._origin(key_node)
             result[name] = self.build(value_node, child)
         return result
 
@@ -212,18 +246,16 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument |
             "kilobytes (split it)",
         )
         return None
+    lines = _Lines.of(path, text)
     try:
         root = yaml.compose(text, Loader=untrusted.LimitedLoader)
     except untrusted.YamlLimitError as exc:
-        mark = exc.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        diagnostics.error(Origin(path, line, column), "(file)", f"{exc.problem}")
+        diagnostics.error(lines.origin(exc.problem_mark), "(file)", f"{exc.problem}")
         return None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        diagnostics.error(Origin(path, line, column), "(file)", f"malformed YAML: {reason}")
+        where = lines.origin(exc.problem_mark or exc.context_mark)
+        diagnostics.error(where, "(file)", f"malformed YAML: {reason}")
         return None
     except yaml.reader.ReaderError as exc:
         # A character YAML does not allow (a control character, for instance).
@@ -239,7 +271,7 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument |
         return None
     if root is None:
         return YamlDocument(path, None, {(): Origin(path, 1, 1)})
-    builder = _Builder(path, diagnostics)
+    builder = _Builder(lines, diagnostics)
     try:
         data = builder.build(root, ())
     except _Limit as limit:
