@@ -85,8 +85,8 @@ def _character(found: object) -> str:
     return chr(found) if isinstance(found, int) else str(found)
 
 
-def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
-    """The govsite settings of a site, from its ``mkdocs.yml``."""
+def _read_yaml(config_file: Path, diag: Diagnostics) -> dict[str, Any] | None:
+    """One configuration file as a mapping; problems become diagnostics."""
     where = str(config_file)
     try:
         raw = config_file.read_bytes()
@@ -124,19 +124,56 @@ def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
     if not isinstance(data, dict):
         diag.error(Origin(where), "(file)", "must be a mapping")
         return None
-    options: dict[str, Any] = {}
+    return data
+
+
+def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` over ``parent``, mappings merged key by key (as mkdocs merges INHERIT)."""
+    merged = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
+    """The govsite settings of a site, from its ``mkdocs.yml`` and the files it pulls in
+    with ``INHERIT``."""
+    data = _read_yaml(config_file, diag)
+    if data is None:
+        return None
+    current, seen = config_file, {config_file.resolve()}
+    while "INHERIT" in data:
+        inherit = data.pop("INHERIT")
+        parent_file = (current.parent / str(inherit)).resolve()
+        if not isinstance(inherit, str) or parent_file in seen or len(seen) > 16:
+            diag.error(Origin(current.name), "INHERIT", f"cannot inherit from {inherit!r}")
+            return None
+        seen.add(parent_file)
+        parent = _read_yaml(parent_file, diag)
+        if parent is None:
+            return None
+        data, current = _merged(parent, data), parent_file
+    plugins = data.get("plugins")
+    options: Any = {}
     found = False
-    for entry in data.get("plugins") or []:
-        if entry == "govsite":
-            found = True
-        elif isinstance(entry, dict) and "govsite" in entry:
-            found = True
-            options = entry["govsite"] or {}
-    if isinstance(data.get("plugins"), dict) and "govsite" in data["plugins"]:
+    if isinstance(plugins, list):
+        for entry in plugins:
+            if entry == "govsite":
+                found = True
+            elif isinstance(entry, dict) and "govsite" in entry:
+                found = True
+                options = entry["govsite"] or {}
+    elif isinstance(plugins, dict) and "govsite" in plugins:
         found = True
-        options = data["plugins"]["govsite"] or {}
+        options = plugins["govsite"] or {}
     if not found:
         diag.error(Origin(config_file.name), "plugins", "the govsite plugin is not enabled")
+        return None
+    if not isinstance(options, dict):
+        diag.error(Origin(config_file.name), "plugins.govsite", "its options must be a mapping")
         return None
     return SiteConfig.from_options(
         config_file.parent.resolve(),

@@ -420,3 +420,46 @@ def test_csv_cell_rule(cell: str) -> None:
 
     assert csv_cell(cell) == "'" + cell
     assert csv_cell("plain " + cell) == "plain " + cell
+
+
+# Found beyond the issue's list
+
+
+def test_an_escaped_lone_surrogate_is_refused_before_it_breaks_a_build(tmp_path: Path) -> None:
+    text = provision_yml().replace("title: 'Liability cap'", 'title: "Cap \\ud800"')
+    assert errors(tmp_path, provisions={"acme/terms/liability-cap": text}) == [
+        f"{PROVISION}:1:8: title: holds an escaped lone surrogate (such as \\ud800), which is "
+        "not a character; remove it"
+    ]
+
+
+def test_a_quote_found_twice_in_the_analysed_version_is_an_error(tmp_path: Path) -> None:
+    twice = "# Terms\n\nUsers may not resell the service.\n\nUsers may not resell the service.\n"
+    text = provision_yml(quote="Users may not resell the service.", analyzed="2024-01-15")
+    found = errors(
+        tmp_path,
+        texts=(twice,),
+        dates=("2024-01-15",),
+        provisions={"acme/terms/liability-cap": text},
+    )
+    assert found == [
+        f"{PROVISION}:3:8: quote: found 2 times in 2024-01-15, so it does not say which clause "
+        "is analysed; quote more of the clause"
+    ]
+
+
+def test_check_follows_inherit_and_refuses_malformed_plugin_options(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    original = config.read_text()
+    (tmp_path / "base.yml").write_text(original)
+    config.write_text("INHERIT: base.yml\nsite_name: Child\n")
+    code, output = check(tmp_path)
+    assert code == 0, output
+    config.write_text("INHERIT: mkdocs.yml\n")
+    code, output = check(tmp_path)
+    assert code == 1 and output[0].startswith("mkdocs.yml:1:1: INHERIT: cannot inherit")
+    for plugins in ("plugins: 5\n", "plugins:\n  - govsite: [1]\n"):
+        config.write_text(original.split("plugins:")[0] + plugins)
+        code, output = check(tmp_path)
+        assert code == 1 and output[0].startswith("mkdocs.yml:1:1: plugins"), output

@@ -226,6 +226,8 @@ def _type_name(value: Any) -> str:
 def _check_value(
     doc: YamlDocument, key: Key, value: Any, spec: FieldSpec, kind: Kind, diag: Diagnostics
 ) -> None:
+    if key in doc.refused:
+        return  # reported when the file was read
     where = doc.origin(key)
     name = format_key(key)
     if kind in ("text", "markdown", "id", "date", "version", "url", "enum"):

@@ -40,6 +40,9 @@ class YamlDocument:
     """The file's content as plain Python data (timestamps kept as strings)."""
     origins: dict[Key, Origin] = field(default_factory=dict)
     """Position of each value, keyed by its path of mapping keys and list indexes."""
+    refused: set[Key] = field(default_factory=set)
+    """Values already reported and read as null (a tag, a lone surrogate): not checked
+    again."""
 
     def origin(self, key: Key = ()) -> Origin:
         """Where ``key`` stands, or its nearest enclosing value if it is absent."""
@@ -116,6 +119,9 @@ class _Lines:
         return Origin(self.path, line, mark.index - self.starts[line - 1] + 1)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""What a double-quoted ``"\\ud800"`` escape gives: not text, and no file can hold it."""
+
 _COLLECTION_TAGS = {
     yaml.SequenceNode: "tag:yaml.org,2002:seq",
     yaml.MappingNode: "tag:yaml.org,2002:map",
@@ -146,6 +152,8 @@ class _Builder:
     """Values built so far, aliases expanded."""
     open_nodes: set[int] = field(default_factory=set)
     """Ids of the nodes being built (the current path from the root), to catch loops."""
+    refused: set[Key] = field(default_factory=set)
+    """Values reported and read as null."""
 
     def build(self, node: yaml.Node, key: Key) -> Any:
         where = self._origin(node)
@@ -169,11 +177,17 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _PLAIN_TAGS:
                 self._refuse_tag(node, key)
+                self.refused.add(key)
+                return None
+            if _SURROGATE.search(node.value):
+                self._refuse_surrogate(node, key)
+                self.refused.add(key)
                 return None
             return _scalar(node)
         if isinstance(node, yaml.SequenceNode | yaml.MappingNode):
             if node.tag != _COLLECTION_TAGS[type(node)]:
                 self._refuse_tag(node, key)
+                self.refused.add(key)
                 return None
             self.open_nodes.add(id(node))
             try:
@@ -189,6 +203,14 @@ class _Builder:
 
     def _origin(self, node: yaml.Node) -> Origin:
         return self.lines.origin(node.start_mark)
+
+    def _refuse_surrogate(self, node: yaml.Node, key: Key) -> None:
+        self.diagnostics.error(
+            self._origin(node),
+            format_key(key),
+            "holds an escaped lone surrogate (such as \\ud800), which is not a character; "
+            "remove it",
+        )
 
     def _refuse_tag(self, node: yaml.Node, key: Key) -> None:
         self.diagnostics.error(
@@ -215,6 +237,9 @@ class _Builder:
                 continue
             if key_node.tag not in _PLAIN_TAGS:
                 self._refuse_tag(key_node, key)
+                continue
+            if _SURROGATE.search(str(key_node.value)):
+                self._refuse_surrogate(key_node, key)
                 continue
             name = str(key_node.value)
             child = (*key, name)
@@ -277,7 +302,7 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument |
     except _Limit as limit:
         diagnostics.error(limit.origin, limit.field, limit.reason)
         return None
-    return YamlDocument(path, data, builder.origins)
+    return YamlDocument(path, data, builder.origins, builder.refused)
 
 
 def load_yaml(file: Path, display_path: str, diagnostics: Diagnostics) -> YamlDocument | None:

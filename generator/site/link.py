@@ -8,7 +8,7 @@ at the line that names it.
 from __future__ import annotations
 
 from ..archive.documents import DocumentHistory, Histories
-from ..compare.quotes import QuoteIndex
+from ..compare.quotes import QuoteIndex, SearchableText, quote_forms
 from ..compare.track import DocumentTracks
 from ..compare.worddiff import word_diff
 from ..content.model import ChangeNote, Content, Provision
@@ -177,6 +177,14 @@ def _link_provision(
             f"{analysed.slug} (after normalising white space, quotes and dashes)",
         )
         return linked
+    found = _occurrences(provision.quote, model.quotes.searchable(analysed.version))
+    if found > 1:
+        diag.error(
+            provision.at("quote"),
+            "quote",
+            f"found {found} times in {analysed.slug}, so it does not say which clause is "
+            "analysed; quote more of the clause",
+        )
     linked.changes_since = [v for v in document.versions[analysed.number :] if not v.is_technical]
     clause_ids = document.clause_ids(analysed)
     linked.clause_ids = tuple(clause_ids[i] for i in linked.analyzed_match.blocks)
@@ -190,6 +198,15 @@ def _link_provision(
             "analysis may be stale",
         )
     return linked
+
+
+def _occurrences(quote: str, text: SearchableText) -> int:
+    """How many times the quote stands in a text, in the first of its forms found there."""
+    for form in quote_forms(quote):
+        count = text.joined.count(form)
+        if count:
+            return count
+    return 0
 
 
 def _analysed(
