@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -171,6 +172,20 @@ class Cache:
         assert self.root is not None
         return self.root / namespace / key[:2] / key
 
+    def _writable(self, namespace: str, key: str) -> Path:
+        """Where to write an entry, clearing what stands in the way (a folder or a link
+        where the entry goes, a file where its folder goes): the cache is govsite's own."""
+        path = self._path(namespace, key)
+        for folder in (path.parent.parent, path.parent):
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        return path
+
     def get(self, namespace: str, key: str) -> Any | None:
         """The value stored under ``key``, or ``None``; a damaged entry is removed,
         reported and taken as missing."""
@@ -217,7 +232,7 @@ class Cache:
                 pass
             return
         index: dict[str, tuple[int, int, bytes]] = {}
-        with replacing(self._path(namespace, key)) as file:
+        with replacing(self._writable(namespace, key)) as file:
             for name, data in records:
                 packed = zlib.compress(data, 1)
                 index[name] = (file.tell(), len(packed), _sha256(packed))
@@ -258,13 +273,17 @@ class Cache:
         return True
 
     def entry_path(self, namespace: str, key: str) -> Path | None:
-        """Where an entry is (or would be) stored; ``None`` without a cache."""
-        return None if self.root is None else self._path(namespace, key)
+        """Where an entry is (or would be) stored, cleared for writing; ``None`` without a
+        cache."""
+        if self.root is None:
+            return None
+        path = self._path(namespace, key)
+        return path if path.is_file() and not path.is_symlink() else self._writable(namespace, key)
 
     def write_bytes(self, namespace: str, key: str, data: bytes) -> None:
         if self.root is None:
             return
-        with replacing(self._path(namespace, key)) as file:
+        with replacing(self._writable(namespace, key)) as file:
             file.write(seal(data))
 
 

@@ -9,7 +9,13 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics, Origin
-from .untrusted import YAML_MAX_BYTES, LimitedLoader, bytes_position, text_position
+from .untrusted import (
+    YAML_MAX_BYTES,
+    LimitedLoader,
+    YamlLines,
+    bytes_position,
+    text_position,
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -105,10 +111,13 @@ def _read_yaml(config_file: Path, diag: Diagnostics) -> dict[str, Any] | None:
     try:
         data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        diag.error(Origin(where, line, column), "(file)", f"malformed YAML: {reason}")
+        lines = YamlLines.of(where, text)
+        diag.error(
+            lines.origin(exc.problem_mark or exc.context_mark),
+            "(file)",
+            f"malformed YAML: {reason}",
+        )
         return None
     except yaml.reader.ReaderError as exc:
         line, column = text_position(text, exc.position)

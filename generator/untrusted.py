@@ -6,9 +6,13 @@ could disguise text are removed, and only harmless link targets are let through.
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 
 import yaml
+
+from .diagnostics import Origin
 
 # Bidirectional embeddings, overrides and isolates; zero-width and other invisible
 # formatting characters; the byte-order mark. Soft hyphens are harmless but hide words.
@@ -68,6 +72,35 @@ class LimitedLoader(yaml.SafeLoader):
             return node
         finally:
             self._depth -= 1
+
+
+_YAML_ONLY_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+@dataclass(slots=True)
+class YamlLines:
+    """Positions in a YAML file as ``grep -n``, git and editors count them. pyyaml also breaks
+    lines at a lone carriage return, NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR, so where a
+    file holds one, its marks are turned back into lines counted by newlines only."""
+
+    path: str
+    """The file's path as reported."""
+    starts: list[int] | None
+    """Offset where each line starts, when the file holds such a character."""
+
+    @classmethod
+    def of(cls, path: str, text: str) -> YamlLines:
+        if not any(brk in text for brk in _YAML_ONLY_BREAKS):
+            return cls(path, None)
+        return cls(path, [0, *(m.end() for m in re.finditer("\n", text))])
+
+    def origin(self, mark: yaml.Mark | None) -> Origin:
+        if mark is None:
+            return Origin(self.path)
+        if self.starts is None:
+            return Origin(self.path, mark.line + 1, mark.column + 1)
+        line = bisect.bisect_right(self.starts, mark.index)
+        return Origin(self.path, line, mark.index - self.starts[line - 1] + 1)
 
 
 def text_position(text: str, index: int) -> tuple[int, int]:

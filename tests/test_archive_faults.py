@@ -242,3 +242,13 @@ def test_a_partial_clone_without_its_remote_is_refused_not_crashed(tmp_path: Pat
     site = tmp_path / "site"
     code, output = run_cli(tmp_path, "init", str(site), "--archive", str(clone))
     assert code == 1 and "partial clone" in output
+
+
+def test_a_text_missing_from_a_full_clone_is_an_error_before_building(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    blob = git(tmp_path, "rev-parse", "HEAD~1:" + TERMS).strip()
+    (tmp_path / ".git/objects" / blob[:2] / blob[2:]).unlink()
+    code, output = run_cli(tmp_path, "check")
+    assert code == 1
+    assert "Acme/Terms of Service.md:1:1: commit " in output
+    assert f"(object {blob[:12]}) is missing from the archive's repository" in output

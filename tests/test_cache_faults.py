@@ -327,3 +327,19 @@ def test_a_build_failing_in_the_theme_puts_the_last_site_back(tmp_path: Path) ->
     override.write_text('{% extends "base.html" %}\n')
     assert rebuild(tmp_path) > 0
     assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []
+
+
+def test_cache_entries_replaced_by_folders_or_links_are_rebuilt(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    reference = build_into(tmp_path, tmp_path / "first")
+    cache = tmp_path / ".cache/govsite"
+    for namespace in ("files", "dataset", "pages"):
+        entry = next(p for p in (cache / namespace).rglob("*") if p.is_file())
+        entry.unlink()
+        entry.mkdir()
+    views = next(p for p in (cache / "views").rglob("*") if p.is_file())
+    views.unlink()
+    views.symlink_to(tmp_path / "mkdocs.yml")
+    result = mkdocs(tmp_path, "build", "-d", str(tmp_path / "second"))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert same_trees(reference, tmp_path / "second") == []

@@ -197,3 +197,29 @@ def test_repoint_checks_its_arguments_and_the_build_lock(tmp_path: Path) -> None
     finally:
         lock.release()
     assert code == 1 and "another build of this site is running" in output
+
+
+# Found beyond the list
+
+
+def test_one_commit_published_under_two_slugs_is_an_error(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    build_into(tmp_path, tmp_path / "site")
+    lock = tmp_path / "versions.lock"
+    document, _slug, commit, blob = lock.read_text().splitlines()[2].split("\t")
+    lock.write_text(lock.read_text() + f"{document}\t2030-01-01\t{commit}\t{blob}\n")
+    code, output = run(tmp_path, "check")
+    assert code == 1
+    assert f"versions.lock:6:1: acme/terms: commit {commit[:12]} is published twice" in output
+
+
+def test_a_lock_file_left_without_a_final_newline_stays_whole(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    build_into(tmp_path, tmp_path / "site")
+    lock = tmp_path / "versions.lock"
+    lock.write_text(lock.read_text().rstrip("\n"))
+    Archive.existing(tmp_path).commit("2024-09-01", {TERMS: TERMS_V3 + "\nNew.\n"})
+    build_into(tmp_path, tmp_path / "site")
+    lines = lock.read_text().splitlines()
+    assert len(lines) == 2 + 4 and lines[-1].startswith("acme/terms\t2024-09-01\t")
+    assert run(tmp_path, "check")[0] == 0

@@ -398,4 +398,38 @@ def read_history(
         diag.error(origin, "archive", f"cannot read the history of {root}: {exc}")
         return None
     versions = _versions(commits, messages, prefix, diag)
+    if not _all_texts_present(root, versions, diag):
+        return None
     return ArchiveHistory(root, prefix, head.stdout.strip(), versions)
+
+
+def _all_texts_present(root: Path, versions: dict[str, list[Version]], diag: Diagnostics) -> bool:
+    """Whether every version's text is in the repository (one ``git cat-file --batch-check``
+    for all of them); each missing one is an error naming its file and commit. A damaged
+    repository is reported here, before anything is built, rather than half-way through a
+    build that has cached everything but that text."""
+    blobs = sorted({v.blob for vs in versions.values() for v in vs if v.blob != EMPTY_BLOB})
+    if not blobs:
+        return True
+    checked = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch-check"],
+        input="".join(f"{blob}\n" for blob in blobs).encode("ascii"),
+        capture_output=True,
+        check=False,
+    )
+    missing = {
+        line.split()[0].decode("ascii", "replace")
+        for line in checked.stdout.splitlines()
+        if line.endswith(b" missing")
+    }
+    for path, history in versions.items():
+        for version in history:
+            if version.blob in missing:
+                diag.error(
+                    Origin(path),
+                    f"commit {version.commit[:12]}",
+                    f"the text recorded by this commit (object {version.blob[:12]}) is missing "
+                    f"from the archive's repository {root}; it is damaged: run `git -C "
+                    f"{shlex.quote(str(root))} fsck` and restore the object from another clone",
+                )
+    return not missing

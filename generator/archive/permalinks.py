@@ -49,6 +49,7 @@ def read_lock(path: Path, display: str, diag: Diagnostics) -> dict[str, list[Loc
     if not path.exists():
         return entries
     seen: dict[tuple[str, str], int] = {}
+    commits: dict[tuple[str, str], int] = {}
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -84,7 +85,19 @@ def read_lock(path: Path, display: str, diag: Diagnostics) -> dict[str, list[Loc
                 f"slug {entry.slug} is assigned twice (also on line {seen[key]})",
             )
             continue
+        commit_key = (entry.document, entry.commit)
+        if commit_key in commits:
+            # One version under two slugs: a build would show it under only one of them,
+            # and the other published URL would silently lose its page.
+            diag.error(
+                Origin(display, number),
+                entry.document,
+                f"commit {entry.commit[:12]} is published twice (also on line "
+                f"{commits[commit_key]}); restore the file from git",
+            )
+            continue
         seen[key] = number
+        commits[commit_key] = number
         entries.setdefault(entry.document, []).append(entry)
     return entries
 
@@ -155,9 +168,12 @@ def append_lock(path: Path, entries: list[LockEntry]) -> None:
     if not entries:
         return
     new_file = not path.exists()
+    unterminated = not new_file and not path.read_bytes().endswith(b"\n") and path.stat().st_size
     with path.open("a", encoding="utf-8") as lock:
         if new_file:
             lock.write(LOCK_HEADER)
+        elif unterminated:
+            lock.write("\n")  # an editor left the last line open: keep it whole
         lock.writelines(entry.format() for entry in entries)
 
 

@@ -219,11 +219,14 @@ def repoint(version: tuple[str, ...], config_file: Path, commit: str, dry_run: b
                 Origin(LOCK_NAME, entry.line), f"{entry.document}/{entry.slug}", refusal.reason
             )
         if moves and not dry_run:
-            repoint_lock(lock_file, [(m.entry, m.version.commit) for m in moves])
+            try:
+                repoint_lock(lock_file, [(m.entry, m.version.commit) for m in moves])
+            except (OSError, ValueError) as exc:
+                diag.error(Origin(LOCK_NAME), "(file)", f"not changed: {exc}")
     finally:
         build_lock.release()
     _report(diag)
     done = "would be moved" if dry_run else "moved"
     click.echo(f"{len(moves)} version(s) {done}, {len(refusals)} refused", err=True)
-    if refusals:
+    if refusals or diag.errors:
         sys.exit(1)

@@ -7,7 +7,6 @@ data (mappings, sequences, strings, numbers, booleans, null) can come out of a f
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,35 +89,6 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
-_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
-
-
-@dataclass(slots=True)
-class _Lines:
-    """Positions as editors count them: pyyaml also breaks lines at NEL, LINE SEPARATOR and
-    PARAGRAPH SEPARATOR, so where a file holds one, its marks are turned back into lines
-    counted by newlines only."""
-
-    path: str
-    """The file's path as reported."""
-    starts: list[int] | None
-    """Offset where each line starts, when the file holds such a character."""
-
-    @classmethod
-    def of(cls, path: str, text: str) -> _Lines:
-        if not any(brk in text for brk in _YAML_ONLY_BREAKS):
-            return cls(path, None)
-        return cls(path, [0, *(m.end() for m in re.finditer("\n", text))])
-
-    def origin(self, mark: yaml.Mark | None) -> Origin:
-        if mark is None:
-            return Origin(self.path)
-        if self.starts is None:
-            return Origin(self.path, mark.line + 1, mark.column + 1)
-        line = bisect.bisect_right(self.starts, mark.index)
-        return Origin(self.path, line, mark.index - self.starts[line - 1] + 1)
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 """What a double-quoted ``"\\ud800"`` escape gives: not text, and no file can hold it."""
 
@@ -142,7 +112,7 @@ class _Builder:
     can neither loop (an alias inside the value it names) nor multiply a small file into a
     huge one."""
 
-    lines: _Lines
+    lines: untrusted.YamlLines
     """The file's path and how its positions are counted."""
     diagnostics: Diagnostics
     """Where problems go."""
@@ -271,7 +241,7 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument |
             "kilobytes (split it)",
         )
         return None
-    lines = _Lines.of(path, text)
+    lines = untrusted.YamlLines.of(path, text)
     try:
         root = yaml.compose(text, Loader=untrusted.LimitedLoader)
     except untrusted.YamlLimitError as exc:
