@@ -463,3 +463,19 @@ def test_check_follows_inherit_and_refuses_malformed_plugin_options(tmp_path: Pa
         config.write_text(original.split("plugins:")[0] + plugins)
         code, output = check(tmp_path)
         assert code == 1 and output[0].startswith("mkdocs.yml:1:1: plugins"), output
+
+
+def test_an_id_too_long_for_a_file_name_is_refused(tmp_path: Path) -> None:
+    # 251 characters make a valid file name, but not the data record <slug>.json.
+    slug = "a" * 251
+    found = errors(tmp_path, provisions={f"acme/terms/{slug}": provision_yml()})
+    assert found == [
+        f"content/provisions/acme/terms/{slug}.yml:1:1: (file): provision slug "
+        f"'{'a' * 58}… is longer than 100 characters (ids become file names and URLs)"
+    ]
+
+
+def test_init_keeps_ids_short() -> None:
+    from generator.cli.scaffold import slugify
+
+    assert len(slugify("Terms " * 100)) <= 90 and not slugify("Terms " * 100).endswith("-")

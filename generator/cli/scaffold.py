@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..archive.history import read_history
-from ..content.schema import DATE_LIKE
+from ..content.schema import DATE_LIKE, ID_MAX
 from ..diagnostics import Diagnostics
 from ..untrusted import clean_text
 from ..urls import RESERVED_PLATFORM_IDS
@@ -36,7 +36,8 @@ class ScaffoldDocument:
 def slugify(text: str) -> str:
     """A URL slug: ASCII lowercase words joined by hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[: ID_MAX - 10].strip("-")  # room for a -N suffix
 
 
 def _unique(slug: str, taken: set[str], fallback: str) -> str:

@@ -56,12 +56,9 @@ def _archive_path(value: Any) -> str:
 
 
 def _check_id(name: str, origin: Origin, what: str, diag: Diagnostics) -> bool:
-    if not schema.ID_PATTERN.match(name):
-        diag.error(
-            origin,
-            "(file)",
-            f"{what} {shown(name)} is not an id (lowercase letters, digits, hyphens)",
-        )
+    problem = schema.id_problem(name)
+    if problem is not None:
+        diag.error(origin, "(file)", f"{what} {problem}")
         return False
     return True
 

@@ -21,7 +21,10 @@ Kind = Literal["text", "markdown", "id", "date", "version", "url", "enum", "list
 
 # ASCII digits only, and ``\Z`` rather than ``$`` (which also matches before a final newline):
 # these decide file names and URLs, and ``\d`` would take Arabic-Indic or other digits.
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+ID_MAX = 100
+"""Ids become folder and file names (``<slug>.json``): kept well under file systems' 255."""
+ID_PATTERN = re.compile(rf"^(?=.{{1,{ID_MAX}}}\Z)[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_ID_ANY_LENGTH = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 VERSION_PATTERN = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:-([2-9]|[1-9][0-9]+))?\Z")
 DATE_LIKE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:-[0-9]+)?\Z")
@@ -180,6 +183,15 @@ JURISDICTION: tuple[FieldSpec, ...] = (
 )
 
 
+def id_problem(text: str) -> str | None:
+    """Why ``text`` is not an id, or ``None`` when it is one."""
+    if ID_PATTERN.match(text):
+        return None
+    if _ID_ANY_LENGTH.match(text):
+        return f"{shown(text)} is longer than {ID_MAX} characters (ids become file names and URLs)"
+    return f"{shown(text)} is not an id (lowercase letters, digits, hyphens)"
+
+
 def url_problem(text: str) -> str | None:
     """Why ``text`` is not an absolute http(s) URL, or ``None`` when it is one."""
     bad = _NOT_IN_URL.search(text)
@@ -237,10 +249,8 @@ def _check_value(
         if not value.strip():
             diag.error(where, name, "must not be empty")
             return
-        if kind == "id" and not ID_PATTERN.match(value):
-            diag.error(
-                where, name, f"{shown(value)} is not an id (lowercase letters, digits, hyphens)"
-            )
+        if kind == "id" and (problem := id_problem(value)) is not None:
+            diag.error(where, name, problem)
         elif kind == "date" and not valid_date(value):
             diag.error(where, name, f"{shown(value)} is not a date (YYYY-MM-DD)")
         elif kind == "version":
