@@ -343,3 +343,16 @@ def test_cache_entries_replaced_by_folders_or_links_are_rebuilt(tmp_path: Path) 
     result = mkdocs(tmp_path, "build", "-d", str(tmp_path / "second"))
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert same_trees(reference, tmp_path / "second") == []
+
+
+def test_a_carried_folder_replaced_by_a_link_is_not_carried(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    rebuild(tmp_path)
+    rebuild(tmp_path)
+    folder = tmp_path / "site/acme/terms/2024-02-01"
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(folder, elsewhere)  # the same files (same inodes), now outside the site
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    rebuild(tmp_path)
+    assert not folder.is_symlink() and folder.is_dir()
+    assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []

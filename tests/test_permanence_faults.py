@@ -223,3 +223,12 @@ def test_a_lock_file_left_without_a_final_newline_stays_whole(tmp_path: Path) ->
     lines = lock.read_text().splitlines()
     assert len(lines) == 2 + 4 and lines[-1].startswith("acme/terms\t2024-09-01\t")
     assert run(tmp_path, "check")[0] == 0
+
+
+def test_a_lock_file_saved_with_a_byte_order_mark_still_reads(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    build_into(tmp_path, tmp_path / "site")
+    lock = tmp_path / "versions.lock"
+    lock.write_bytes(b"\xef\xbb\xbf" + lock.read_bytes().replace(b"\n", b"\r\n"))
+    code, output = run(tmp_path, "check")
+    assert code == 0, output

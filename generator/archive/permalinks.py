@@ -51,7 +51,7 @@ def read_lock(path: Path, display: str, diag: Diagnostics) -> dict[str, list[Loc
     seen: dict[tuple[str, str], int] = {}
     commits: dict[tuple[str, str], int] = {}
     try:
-        data = path.read_bytes()
+        data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")  # an editor's byte-order mark
     except OSError as exc:
         diag.error(Origin(display), "(file)", f"cannot be read: {exc.strerror}")
         return entries

@@ -107,7 +107,9 @@ class PreviousSite:
         if self.root is None or self.keys.get(path) != folder.key:
             return False
         source, target = self.root / path, site_dir / path
-        if target.exists() or not self._untouched(source, path, folder):
+        if _through_link(self.root, path) or target.exists():
+            return False
+        if not self._untouched(source, path, folder):
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -181,6 +183,20 @@ def _write_state(
     }
     with replacing(work_dir / "state.json") as record:
         record.write(seal(json.dumps(state, sort_keys=True).encode("utf-8")))
+
+
+def _through_link(root: Path, path: str) -> bool:
+    """Whether ``path`` below ``root`` is, or passes through, a symbolic link: such a folder
+    is not the one the last build wrote (and moving it would publish a link, or move a folder
+    out of somewhere else)."""
+    current = root
+    for part in path.rstrip("/").split("/"):
+        if not part:
+            continue
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
 
 
 def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
