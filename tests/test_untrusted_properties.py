@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from click.testing import CliRunner
-from helpers import TERMS_V3, Archive, build_site, git, make_site, provision_yml
+from helpers import TERMS_V3, Archive, build_site, git, make_site, mkdocs, provision_yml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -267,3 +267,33 @@ def test_archive_file_names_never_break_init_check_or_a_build(names: list[tuple[
         assert build.output is not None and not build.diagnostics.errors
         for page in build.output.pages:
             assert "\u202e" not in page.html and "\u200b" not in page.html
+
+
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=80
+)
+
+
+@examples(5)
+@given(MESSAGES, TEXT, TEXT)
+def test_generated_inputs_through_a_full_mkdocs_build(message: str, summary: str, who: str) -> None:
+    with fresh_site() as site:
+        (site / "sources/Acme/Terms of Service.md").write_text(TERMS_V3 + "\nLater.\n")
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "--allow-empty-message", "--cleanup=verbatim", "-m", message,
+            date="2024-07-01T12:00:00+00:00")  # fmt: skip
+        provision = site / "content/provisions/acme/terms/liability-cap.yml"
+        dumped = {key: yaml.safe_dump(value, allow_unicode=True, width=10**9).splitlines()[0]
+                  for key, value in (("summary", summary or "x"), ("who", who or "x"))}  # fmt: skip
+        text = provision.read_text().replace(
+            "summary: 'A low cap.'", f"summary: {dumped['summary']}"
+        )
+        provision.write_text(text.replace("who: Users", f"who: {dumped['who']}"))
+        code, output = check(site)
+        assert_well_reported(site, code, output)
+        result = mkdocs(site, "build", "-q", "-d", str(site / "site"))
+        assert "Traceback" not in result.stderr, result.stderr
+        assert (result.returncode == 0) == (code == 0), (output, result.stderr)
+        if result.returncode == 0:
+            for page in (site / "site").rglob("*.html"):
+                assert "\u202e" not in page.read_text(encoding="utf-8"), page
