@@ -7,6 +7,7 @@ import shlex
 import subprocess
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from helpers import TERMS_V1, TERMS_V2, Archive, build_into, build_site, git, make_site
 
@@ -267,3 +268,20 @@ def test_a_text_repeating_one_paragraph_gets_its_ids_in_one_pass() -> None:
     base = ids[0]
     again = carry_ids([base, f"{base}-2", f"{base}-3"], [Pair(1, 0, "equal")], ["Same."] * 4)
     assert again == [f"{base}-2", base, f"{base}-3", f"{base}-4"]
+
+
+def test_user_git_settings_do_not_change_what_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "gitconfig"
+    config.write_text(
+        "[log]\n\tshowSignature = true\n[color]\n\tui = always\n[diff]\n\trelative = true\n"
+    )
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    archive = Archive(tmp_path / "a")
+    archive.commit("2024-01-01", {"x/a.md": "one\n"}, "First")
+    archive.commit("2024-02-01", {"x/a.md": "two\n"}, "Second")
+    diag = Diagnostics()
+    history = read_history(tmp_path / "a", diag)
+    assert history is not None and list(diag) == []
+    assert len(history.versions["x/a.md"]) == 2

@@ -371,7 +371,10 @@ def read_history(
             *run,
             "-c",
             "core.quotepath=off",
+            "-c",
+            "log.showSignature=false",  # a user's setting must not add lines to the output
             "log",
+            "--no-color",
             "--reverse",
             "--first-parent",
             "--diff-merges=first-parent",
