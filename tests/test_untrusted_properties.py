@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from helpers import TERMS_V3, Archive, build_site, git, make_site, mkdocs, provision_yml
@@ -45,19 +46,20 @@ def examples(count: int) -> settings:
     )
 
 
-_TEMPLATE: Path | None = None
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One valid small site, made once for the module."""
+    site = tmp_path_factory.mktemp("template") / "site"
+    make_site(site)
+    return site
 
 
 @contextmanager
-def fresh_site() -> Iterator[Path]:
-    """A copy of one valid small site (made once), in its own folder."""
-    global _TEMPLATE
-    if _TEMPLATE is None:
-        _TEMPLATE = Path(tempfile.mkdtemp(prefix="govsite-template-")) / "site"
-        make_site(_TEMPLATE)
+def fresh_site(template: Path) -> Iterator[Path]:
+    """A copy of the template site, in its own folder."""
     with tempfile.TemporaryDirectory(prefix="govsite-prop-") as folder:
         site = Path(folder) / "site"
-        shutil.copytree(_TEMPLATE, site, symlinks=True)
+        shutil.copytree(template, site, symlinks=True)
         yield site
 
 
@@ -157,8 +159,10 @@ def yaml_documents(draw: st.DrawFn) -> bytes:
 
 @examples(60)
 @given(st.sampled_from(TARGETS), yaml_documents())
-def test_generated_yaml_is_always_reported_well(target: str, document: bytes) -> None:
-    with fresh_site() as site:
+def test_generated_yaml_is_always_reported_well(
+    template: Path, target: str, document: bytes
+) -> None:
+    with fresh_site(template) as site:
         path = site / target
         path.parent.mkdir(parents=True, exist_ok=True)
         if target == "mkdocs.yml":
@@ -183,8 +187,8 @@ MESSAGES = st.text(
 
 @examples(20)
 @given(st.lists(MESSAGES, min_size=1, max_size=3))
-def test_commit_messages_are_only_ever_messages(messages: list[str]) -> None:
-    with fresh_site() as site:
+def test_commit_messages_are_only_ever_messages(template: Path, messages: list[str]) -> None:
+    with fresh_site(template) as site:
         text = TERMS_V3
         for index, message in enumerate(messages):
             text += f"\nClause {index}.\n"
@@ -276,8 +280,10 @@ TEXT = st.text(
 
 @examples(5)
 @given(MESSAGES, TEXT, TEXT)
-def test_generated_inputs_through_a_full_mkdocs_build(message: str, summary: str, who: str) -> None:
-    with fresh_site() as site:
+def test_generated_inputs_through_a_full_mkdocs_build(
+    template: Path, message: str, summary: str, who: str
+) -> None:
+    with fresh_site(template) as site:
         (site / "sources/Acme/Terms of Service.md").write_text(TERMS_V3 + "\nLater.\n")
         git(site, "add", "-A")
         git(site, "commit", "-q", "--allow-empty-message", "--cleanup=verbatim", "-m", message,
