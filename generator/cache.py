@@ -1,10 +1,19 @@
 """A content-addressed cache on disk, so that rebuilds recompute only what changed.
 
-Entries are keyed by hashes of everything they are computed from (blob ids, settings, the
-code and templates that produce them), so an entry can never be stale: a changed input is a
-different key. The folder (``.cache/govsite`` beside ``mkdocs.yml`` by default) can be
-deleted at any time. Writes go through a temporary file and a rename, so an interrupted build
-leaves no torn entry, and concurrent builds at worst compute the same entry twice.
+The rule (the README's "The build cache" says the same):
+
+- **What a key covers.** Entries are keyed by hashes of everything they are computed from
+  (blob ids, settings, the code and templates that produce them, the theme for pages in
+  it), so an entry can never be stale: a changed input is a different key.
+- **How an entry is verified.** Every entry carries the SHA-256 of its bytes (each record of
+  a records file its own, and the records' index its own), checked each time it is read.
+- **What happens when it is not.** An entry that fails the check (truncated, a flipped
+  byte, not an entry at all) is deleted and reported as a warning, and what it held is
+  computed again: a damaged entry is never used, never published.
+
+The folder (``.cache/govsite`` beside ``mkdocs.yml`` by default) can be deleted at any time.
+Writes go through a temporary file and a rename, so an interrupted build leaves no torn entry,
+and concurrent builds at worst compute the same entry twice.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -21,7 +31,9 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any, BinaryIO
 
-FORMAT = "1"  # bump when the layout of cached values changes
+from .diagnostics import log
+
+FORMAT = "2"  # bump when the layout of cached values changes (2: entries carry digests)
 
 
 def digest(*parts: str | bytes) -> str:
@@ -74,6 +86,80 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+_MAGIC = b"govsite\x02"
+"""Ends every entry: a file without it was not written whole by this version."""
+_DIGEST = 32
+"""Bytes of a SHA-256 digest."""
+_TRAILER = 8 + _DIGEST + len(_MAGIC)
+"""A records file's trailer: where its index starts, the index's digest, the magic."""
+
+
+def _sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+class DamagedEntry(Exception):
+    """A cache entry failed its check; it has been removed and reported."""
+
+
+def report_damaged(path: Path, reason: str) -> None:
+    """Remove a damaged entry and say so (a warning: the build goes on, computing it
+    again)."""
+    path.unlink(missing_ok=True)
+    log.warning(
+        f"govsite: damaged build cache entry {path} ({reason}); it was removed and its "
+        "content is computed again"
+    )
+
+
+def seal(data: bytes) -> bytes:
+    """An entry's bytes: the payload, its digest and the magic."""
+    return data + _sha256(data) + _MAGIC
+
+
+def unseal(sealed: bytes) -> bytes | None:
+    """The payload of :func:`seal`'s bytes, or ``None`` when they fail the check."""
+    if len(sealed) < _DIGEST + len(_MAGIC) or not sealed.endswith(_MAGIC):
+        return None
+    payload = sealed[: -_DIGEST - len(_MAGIC)]
+    stored = sealed[-_DIGEST - len(_MAGIC) : -len(_MAGIC)]
+    return payload if _sha256(payload) == stored else None
+
+
+def seal_file(made: Path, entry: Path) -> None:
+    """Give a file made beside its entry its digest and magic, then move it into place."""
+    hasher = hashlib.sha256()
+    with made.open("r+b") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            hasher.update(chunk)
+        file.write(hasher.digest() + _MAGIC)
+    os.replace(made, entry)
+
+
+def copy_sealed(entry: Path, target: Path) -> bool:
+    """Copy the payload of an entry made by :func:`seal_file` to ``target`` when it passes
+    its check; a damaged entry is removed and reported, and nothing is left at ``target``."""
+    try:
+        with entry.open("rb") as source, target.open("wb") as out:
+            remaining = os.fstat(source.fileno()).st_size - _DIGEST - len(_MAGIC)
+            hasher = hashlib.sha256()
+            while remaining > 0:
+                chunk = source.read(min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                hasher.update(chunk)
+                out.write(chunk)
+                remaining -= len(chunk)
+            intact = remaining == 0 and source.read() == hasher.digest() + _MAGIC
+    except OSError:
+        intact = False
+    if not intact:
+        target.unlink(missing_ok=True)
+        if entry.exists():
+            report_damaged(entry, "its checksum does not match")
+    return intact
+
+
 class Cache:
     """Pickled values by namespace and key; ``None`` root disables caching."""
 
@@ -86,14 +172,41 @@ class Cache:
         assert self.root is not None
         return self.root / namespace / key[:2] / key
 
+    def _writable(self, namespace: str, key: str) -> Path:
+        """Where to write an entry, clearing what stands in the way (a folder or a link
+        where the entry goes, a file where its folder goes): the cache is govsite's own."""
+        path = self._path(namespace, key)
+        for folder in (path.parent.parent, path.parent):
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        return path
+
     def get(self, namespace: str, key: str) -> Any | None:
+        """The value stored under ``key``, or ``None``; a damaged entry is removed,
+        reported and taken as missing."""
         if self.root is None:
             self.misses += 1
             return None
+        path = self._path(namespace, key)
         try:
-            with self._path(namespace, key).open("rb") as file:
-                value = pickle.load(file)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            sealed = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        payload = unseal(sealed)
+        if payload is None:
+            report_damaged(path, "its checksum does not match")
+            self.misses += 1
+            return None
+        try:
+            value = pickle.loads(payload)
+        except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+            # Intact bytes of a value this code no longer reads: an old entry, not damage.
             self.misses += 1
             return None
         self.hits += 1
@@ -105,81 +218,137 @@ class Cache:
         self.write_bytes(namespace, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def exists(self, namespace: str, key: str) -> bool:
+        """Whether an entry is stored (not whether it is intact: reading it checks that)."""
         return self.root is not None and self._path(namespace, key).is_file()
 
     def write_records(self, namespace: str, key: str, records: Iterable[tuple[str, bytes]]) -> None:
         """Store named records as they come (each compressed), readable one at a time.
 
+        Each record carries its digest in the index, and the index its own in the trailer.
         Without a cache the records are still consumed (producing them may have effects).
         """
         if self.root is None:
             for _record in records:
                 pass
             return
-        index: dict[str, tuple[int, int]] = {}
-        with replacing(self._path(namespace, key)) as file:
+        index: dict[str, tuple[int, int, bytes]] = {}
+        with replacing(self._writable(namespace, key)) as file:
             for name, data in records:
                 packed = zlib.compress(data, 1)
-                index[name] = (file.tell(), len(packed))
+                index[name] = (file.tell(), len(packed), _sha256(packed))
                 file.write(packed)
             where = file.tell()
-            file.write(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-            file.write(where.to_bytes(8, "little"))
+            packed_index = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+            file.write(packed_index)
+            file.write(where.to_bytes(8, "little") + _sha256(packed_index) + _MAGIC)
 
     def records(self, namespace: str, key: str) -> Records | None:
-        """The records stored under ``key``, or ``None``."""
+        """The records stored under ``key``, or ``None`` (missing, or damaged: then removed
+        and reported)."""
         if self.root is None:
             return None
+        path = self._path(namespace, key)
         try:
-            return Records(self._path(namespace, key))
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-            return None
-
-    def entry_path(self, namespace: str, key: str) -> Path | None:
-        """Where an entry is (or would be) stored; ``None`` without a cache."""
-        return None if self.root is None else self._path(namespace, key)
-
-    def read_bytes(self, namespace: str, key: str) -> bytes | None:
-        """An entry written by :meth:`write_bytes`, or ``None``."""
-        if self.root is None:
-            return None
-        try:
-            return self._path(namespace, key).read_bytes()
+            return Records(path)
         except OSError:
             return None
+        except DamagedEntry as exc:
+            report_damaged(path, str(exc))
+            return None
+
+    def intact_records(self, namespace: str, key: str) -> bool:
+        """Whether the records under ``key`` are there and every one passes its check (a
+        damaged file is removed and reported). Reads them all: for entries whose records are
+        read later, lazily, where a damaged one could no longer be computed again."""
+        records = self.records(namespace, key)
+        if records is None:
+            return False
+        try:
+            records.verify()
+        except DamagedEntry as exc:
+            report_damaged(records.path, str(exc))
+            return False
+        finally:
+            records.close()
+        return True
+
+    def entry_path(self, namespace: str, key: str) -> Path | None:
+        """Where an entry is (or would be) stored, cleared for writing; ``None`` without a
+        cache."""
+        if self.root is None:
+            return None
+        path = self._path(namespace, key)
+        return path if path.is_file() and not path.is_symlink() else self._writable(namespace, key)
+
+    def read_bytes(self, namespace: str, key: str) -> bytes | None:
+        """An entry written by :meth:`write_bytes`, or ``None`` (missing, or damaged: then
+        removed and reported)."""
+        if self.root is None:
+            return None
+        path = self._path(namespace, key)
+        try:
+            sealed = path.read_bytes()
+        except OSError:
+            return None
+        payload = unseal(sealed)
+        if payload is None:
+            report_damaged(path, "its checksum does not match")
+        return payload
 
     def write_bytes(self, namespace: str, key: str, data: bytes) -> None:
         if self.root is None:
             return
-        with replacing(self._path(namespace, key)) as file:
-            file.write(data)
+        with replacing(self._writable(namespace, key)) as file:
+            file.write(seal(data))
 
 
 class Records:
-    """Reads records written by :meth:`Cache.write_records`, one at a time."""
+    """Reads records written by :meth:`Cache.write_records`, one at a time, each checked
+    against its digest (:class:`DamagedEntry` when it fails)."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self._file = path.open("rb")
         try:
-            self._file.seek(-8, os.SEEK_END)
-            where = int.from_bytes(self._file.read(8), "little")
-            self._file.seek(where)
-            index = pickle.loads(self._file.read()[:-8])
-        except Exception:
+            self._index = self._read_index()
+        except BaseException:
             self._file.close()
             raise
+
+    def _read_index(self) -> dict[str, tuple[int, int, bytes]]:
+        size = os.fstat(self._file.fileno()).st_size
+        if size < _TRAILER:
+            raise DamagedEntry("too short to hold records")
+        trailer = os.pread(self._file.fileno(), _TRAILER, size - _TRAILER)
+        if not trailer.endswith(_MAGIC):
+            raise DamagedEntry("it does not end as a records file does")
+        where = int.from_bytes(trailer[:8], "little")
+        if where > size - _TRAILER:
+            raise DamagedEntry("its index is out of place")
+        packed_index = os.pread(self._file.fileno(), size - _TRAILER - where, where)
+        if _sha256(packed_index) != trailer[8 : 8 + _DIGEST]:
+            raise DamagedEntry("its index's checksum does not match")
+        index = pickle.loads(packed_index)
         if not isinstance(index, dict):
-            self._file.close()
-            raise ValueError(f"{path} holds no records")
-        self._index: dict[str, tuple[int, int]] = index
+            raise DamagedEntry("it holds no index of records")
+        return index
 
     def get(self, name: str) -> bytes | None:
+        """The record ``name``, or ``None`` when there is none of that name."""
         found = self._index.get(name)
         if found is None:
             return None
-        offset, length = found
+        offset, length, expected = found
         # A positional read: forked processes may share this open file, but not an offset.
-        return zlib.decompress(os.pread(self._file.fileno(), length, offset))
+        packed = os.pread(self._file.fileno(), length, offset)
+        if _sha256(packed) != expected:
+            raise DamagedEntry(f"the checksum of its record {name!r} does not match")
+        return zlib.decompress(packed)
+
+    def verify(self) -> None:
+        """Check every record (:class:`DamagedEntry` at the first that fails)."""
+        for name in self._index:
+            self.get(name)
 
     def close(self) -> None:
         self._file.close()
@@ -191,7 +360,8 @@ document, the versions of a document) are read one after another, so it stays op
 
 
 def read_record(cache: Cache, namespace: str, key: str, name: str) -> bytes | None:
-    """One record of ``key``, or ``None`` when the cache does not have it."""
+    """One record of ``key``, or ``None`` when the cache does not have it (or had it damaged:
+    the entry is then removed and reported, and its content must be computed again)."""
     slot = (str(cache.root), namespace)
     held = _OPEN.get(slot)
     if held is None or held[0] != key:
@@ -202,7 +372,13 @@ def read_record(cache: Cache, namespace: str, key: str, name: str) -> bytes | No
         if records is None:
             return None
         held = _OPEN[slot] = (key, records)
-    return held[1].get(name)
+    try:
+        return held[1].get(name)
+    except DamagedEntry as exc:
+        held[1].close()
+        del _OPEN[slot]
+        report_damaged(held[1].path, str(exc))
+        return None
 
 
 def close_records() -> None:

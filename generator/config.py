@@ -10,6 +10,13 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics, Origin
+from .untrusted import (
+    YAML_MAX_BYTES,
+    LimitedLoader,
+    YamlLines,
+    bytes_position,
+    text_position,
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -124,7 +131,7 @@ def check_site_url(config: SiteConfig, diag: Diagnostics) -> None:
     )
 
 
-class _TolerantLoader(yaml.SafeLoader):
+class _TolerantLoader(LimitedLoader):
     """Reads mkdocs.yml, ignoring the ``!!python/...`` and ``!ENV`` tags some sites use."""
 
 
@@ -135,32 +142,102 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _TolerantLoader.add_multi_constructor("", _ignore_tag)
 
 
-def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
-    """The govsite settings of a site, from its ``mkdocs.yml``."""
+def _character(found: object) -> str:
+    return chr(found) if isinstance(found, int) else str(found)
+
+
+def _read_yaml(config_file: Path, diag: Diagnostics) -> dict[str, Any] | None:
+    """One configuration file as a mapping; problems become diagnostics."""
+    where = str(config_file)
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        raw = config_file.read_bytes()
     except OSError as exc:
-        diag.error(Origin(str(config_file)), "(file)", f"cannot be read: {exc.strerror}")
+        diag.error(Origin(where), "(file)", f"cannot be read: {exc.strerror}")
+        return None
+    if len(raw) > YAML_MAX_BYTES:
+        diag.error(Origin(where), "(file)", f"larger than {YAML_MAX_BYTES} bytes")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = bytes_position(raw, exc.start)
+        diag.error(Origin(where, line, column), "(file)", f"not valid UTF-8 ({exc.reason})")
+        return None
+    try:
+        data = yaml.load(text, Loader=_TolerantLoader)
+    except yaml.MarkedYAMLError as exc:
+        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        lines = YamlLines.of(where, text)
+        diag.error(
+            lines.origin(exc.problem_mark or exc.context_mark),
+            "(file)",
+            f"malformed YAML: {reason}",
+        )
+        return None
+    except yaml.reader.ReaderError as exc:
+        line, column = text_position(text, exc.position)
+        diag.error(
+            Origin(where, line, column),
+            "(file)",
+            f"character {_character(exc.character)!r} is not allowed in YAML",
+        )
         return None
     except yaml.YAMLError as exc:
-        diag.error(Origin(str(config_file)), "(file)", f"malformed YAML: {exc}")
+        diag.error(Origin(where), "(file)", f"malformed YAML: {exc}")
         return None
     if not isinstance(data, dict):
-        diag.error(Origin(str(config_file)), "(file)", "must be a mapping")
+        diag.error(Origin(where), "(file)", "must be a mapping")
         return None
-    options: dict[str, Any] = {}
+    return data
+
+
+def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` over ``parent``, mappings merged key by key (as mkdocs merges INHERIT)."""
+    merged = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
+    """The govsite settings of a site, from its ``mkdocs.yml`` and the files it pulls in
+    with ``INHERIT``."""
+    data = _read_yaml(config_file, diag)
+    if data is None:
+        return None
+    current, seen = config_file, {config_file.resolve()}
+    while "INHERIT" in data:
+        inherit = data.pop("INHERIT")
+        parent_file = (current.parent / str(inherit)).resolve()
+        if not isinstance(inherit, str) or parent_file in seen or len(seen) > 16:
+            diag.error(Origin(current.name), "INHERIT", f"cannot inherit from {inherit!r}")
+            return None
+        seen.add(parent_file)
+        parent = _read_yaml(parent_file, diag)
+        if parent is None:
+            return None
+        data, current = _merged(parent, data), parent_file
+    plugins = data.get("plugins")
+    options: Any = {}
     found = False
-    for entry in data.get("plugins") or []:
-        if entry == "govsite":
-            found = True
-        elif isinstance(entry, dict) and "govsite" in entry:
-            found = True
-            options = entry["govsite"] or {}
-    if isinstance(data.get("plugins"), dict) and "govsite" in data["plugins"]:
+    if isinstance(plugins, list):
+        for entry in plugins:
+            if entry == "govsite":
+                found = True
+            elif isinstance(entry, dict) and "govsite" in entry:
+                found = True
+                options = entry["govsite"] or {}
+    elif isinstance(plugins, dict) and "govsite" in plugins:
         found = True
-        options = data["plugins"]["govsite"] or {}
+        options = plugins["govsite"] or {}
     if not found:
         diag.error(Origin(config_file.name), "plugins", "the govsite plugin is not enabled")
+        return None
+    if not isinstance(options, dict):
+        diag.error(Origin(config_file.name), "plugins.govsite", "its options must be a mapping")
         return None
     return SiteConfig.from_options(
         config_file.parent.resolve(),

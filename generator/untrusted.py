@@ -6,7 +6,13 @@ could disguise text are removed, and only harmless link targets are let through.
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
+
+import yaml
+
+from .diagnostics import Origin
 
 # Bidirectional embeddings, overrides and isolates; zero-width and other invisible
 # formatting characters; the byte-order mark. Soft hyphens are harmless but hide words.
@@ -30,3 +36,98 @@ def safe_url(url: str) -> bool:
     if SAFE_SCHEME.match(compact):
         return True
     return not _ANY_SCHEME.match(compact)
+
+
+# Limits on YAML nobody here wrote (content files, mkdocs.yml): each content file is a few
+# kilobytes, so these leave room for any real file while keeping a hostile one (a "billion
+# laughs" of nested aliases, thousands of nested brackets) from exhausting memory or the
+# stack. Each is reported with the file, line and the limit that was reached.
+YAML_MAX_BYTES = 1_000_000
+"""Largest YAML file read, in bytes."""
+YAML_MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings, aliases expanded."""
+YAML_MAX_VALUES = 50_000
+"""Most values in one file, counting every value an alias repeats."""
+
+
+class YamlLimitError(yaml.MarkedYAMLError):
+    """A YAML file goes past one of the limits above."""
+
+
+class LimitedLoader(yaml.SafeLoader):
+    """pyyaml's safe loader, refusing to compose nodes nested deeper than
+    :data:`YAML_MAX_DEPTH` (its composer recurses once per level, so a deep enough file would
+    otherwise end in ``RecursionError``)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > YAML_MAX_DEPTH:
+                raise YamlLimitError(
+                    problem=f"nested deeper than {YAML_MAX_DEPTH} levels",
+                    problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                )
+            node: yaml.Node | None = super().compose_node(parent, index)
+            return node
+        finally:
+            self._depth -= 1
+
+
+_YAML_ONLY_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+@dataclass(slots=True)
+class YamlLines:
+    """Positions in a YAML file as ``grep -n``, git and editors count them. pyyaml also breaks
+    lines at a lone carriage return, NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR, so where a
+    file holds one, its marks are turned back into lines counted by newlines only."""
+
+    path: str
+    """The file's path as reported."""
+    starts: list[int] | None
+    """Offset where each line starts, when the file holds such a character."""
+
+    @classmethod
+    def of(cls, path: str, text: str) -> YamlLines:
+        if not any(brk in text for brk in _YAML_ONLY_BREAKS):
+            return cls(path, None)
+        return cls(path, [0, *(m.end() for m in re.finditer("\n", text))])
+
+    def origin(self, mark: yaml.Mark | None) -> Origin:
+        if mark is None:
+            return Origin(self.path)
+        if self.starts is None:
+            return Origin(self.path, mark.line + 1, mark.column + 1)
+        line = bisect.bisect_right(self.starts, mark.index)
+        return Origin(self.path, line, mark.index - self.starts[line - 1] + 1)
+
+
+def text_position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of the character at ``index`` of ``text``."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def bytes_position(data: bytes, index: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of the byte at ``index`` of ``data``."""
+    line_start = data.rfind(b"\n", 0, index) + 1
+    return data.count(b"\n", 0, index) + 1, index - line_start + 1
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """An untrusted value quoted for a message, cut short: diagnostics end up in CI logs."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula (OWASP's rule:
+    a cell starting with ``= + - @``, a tab or a carriage return gets a leading ``'``)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value

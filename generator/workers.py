@@ -19,13 +19,20 @@ Fork safety, the rules every task obeys:
 - Module-level memos (parsed text pieces, normalised clauses, recently read clauses, open
   records files) are copied into a worker at the fork and die with it. They are only
   shortcuts: results go back by return value or through the cache, never through a memo.
+- A worker dies with the process that forked it (:func:`_die_with_parent`): a build killed
+  with ``kill -9`` leaves no worker waiting for jobs that will never come.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import multiprocessing.process
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
@@ -42,6 +49,40 @@ _inherited: Any = None
 def inherited() -> Any:
     """What the running :func:`run_all` hands its tasks besides their jobs."""
     return _inherited
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Make this (forked) process end when the one that forked it ends.
+
+    On Linux the kernel sends the signal (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread
+    polls the parent's id. Either way a parent that is already gone ends it at once.
+    """
+    parent = os.getppid()
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _run_dying_with_parent(job: Callable[[], None]) -> None:
+    _die_with_parent()
+    job()
 
 
 def cores() -> int:
@@ -81,7 +122,7 @@ def _in_pool(task: Callable[[Job], Result], jobs: Iterable[Job]) -> list[Result]
     results: dict[int, Result] = {}
     pending: dict[Future[Result], int] = {}
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
         for index, job in enumerate(jobs):
             if len(pending) >= 2 * workers:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -104,7 +145,7 @@ class Background:
     def start(self) -> None:
         if self._process is None:
             self._process = multiprocessing.get_context("fork").Process(
-                target=self._job, daemon=self._daemon
+                target=_run_dying_with_parent, args=(self._job,), daemon=self._daemon
             )
             self._process.start()
 

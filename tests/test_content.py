@@ -165,7 +165,7 @@ def test_quote_matches_after_normalising_typography_and_markup(tmp_path: Path) -
 
 
 def test_analyzed_version_must_exist(tmp_path: Path) -> None:
-    text = provision_yml(analyzed="2024-03-03")
+    text = provision_yml(analyzed="2024-03-03", reviewed="2024-03-05")
     assert problems(tmp_path, provisions={"acme/terms/liability-cap": text}) == [
         f"{PROVISION}:4:11: analyzed: no version of acme/terms was recorded on 2024-03-03 "
         "(latest recorded versions: 2024-01-15, 2024-02-01, 2024-06-01); the quote is in the "

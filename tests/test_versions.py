@@ -93,7 +93,8 @@ def test_a_build_fails_rather_than_lose_a_published_version(tmp_path: Path) -> N
     assert errors == [
         f"versions.lock:{len(lines)}:1: acme/terms: published version 2024-06-01 (commit "
         "ffffffffffff) is no longer in the archive's history; restore it, since its URL must "
-        "keep working"
+        "keep working (if the history was rewritten and the text is the same, `govsite "
+        "repoint acme/terms/2024-06-01` moves the version to its new commit)"
     ]
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
+import re
+import shlex
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,45 +77,197 @@ def _kind(message: str, status: str, seen_before: bool) -> VersionKind:
     return VersionKind.CHANGE
 
 
-def _parse_log(raw: bytes, prefix: str) -> dict[str, list[Version]]:
-    versions: dict[str, list[Version]] = {}
-    for record in raw.split(b"\x1e"):
-        if not record.strip():
+_HEADER = re.compile(rb"^([0-9a-f]{40}|[0-9a-f]{64}) (-?[0-9]*) (-?[0-9]*)\Z")
+"""A commit's line of the log: its id, author and committer timestamps (git leaves a
+timestamp empty when the commit's date cannot be read)."""
+_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_LATEST = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+LOG_FORMAT = "%H %at %ct"
+"""Only ids and numbers: commit messages are read apart (see :func:`_read_messages`), so
+nothing a message holds can be taken for a field of the log."""
+
+
+@dataclass(slots=True)
+class _Change:
+    """One file changed by one commit, as the log lists it."""
+
+    path: bytes
+    """The file's path in the work tree, as git stores it."""
+    status: str
+    """A, M, D, T..."""
+    blob: str
+    """The new blob id."""
+    mode: bytes
+    """The new file mode."""
+
+
+@dataclass(slots=True)
+class _Commit:
+    """A commit of the log with the archived files it changed."""
+
+    id: str
+    """Commit id."""
+    author_time: bytes
+    """Author timestamp as git printed it (empty when unreadable)."""
+    commit_time: bytes
+    """Committer timestamp as git printed it."""
+    changes: list[_Change] = field(default_factory=list)
+    """The files it changed."""
+
+
+class LogFormatError(ValueError):
+    """git's output is not what the parser expects (never caused by a commit's content)."""
+
+
+def _parse_log(raw: bytes) -> list[_Commit]:
+    """The commits of ``git log --raw -z --format=LOG_FORMAT``, oldest first.
+
+    The output is a sequence of NUL-terminated tokens: a commit line, then for each file a
+    ``:modes ids status`` token followed by the path (any bytes but NUL). Paths are only
+    ever taken right after a status token, so no file name can pass for a commit.
+    """
+    commits: list[_Commit] = []
+    tokens = raw.split(b"\0")
+    index = 0
+    while index < len(tokens):
+        token = tokens[index].lstrip(b"\n")
+        index += 1
+        if not token:
             continue
-        head = record.split(b"\x1f", 3)
-        if len(head) != 4:
-            continue
-        commit = head[0].decode("ascii").strip()
-        date = dt.datetime.fromtimestamp(int(head[1]), tz=dt.UTC)
-        message = head[2].decode("utf-8", errors="replace").strip()
-        tokens = head[3].split(b"\0")
-        index = 0
-        while index < len(tokens):
-            meta = tokens[index].strip()
-            index += 1
-            if not meta.startswith(b":"):
-                continue
-            if index >= len(tokens):
-                break
-            path = tokens[index].decode("utf-8", errors="surrogateescape")
-            index += 1
-            fields = meta[1:].split()
+        if token.startswith(b":"):
+            if not commits or index >= len(tokens):
+                raise LogFormatError("a file change outside a commit")
+            fields = token[1:].split()
             if len(fields) < 5:
+                raise LogFormatError(f"unexpected change line {token[:80]!r}")
+            path = tokens[index]
+            index += 1
+            commits[-1].changes.append(
+                _Change(
+                    path, fields[4][:1].decode("ascii", "replace"), fields[3].decode(), fields[1]
+                )
+            )
+            continue
+        header = _HEADER.match(token)
+        if header is None:
+            raise LogFormatError(f"unexpected line {token[:80]!r}")
+        commits.append(_Commit(header[1].decode(), header[2], header[3]))
+    return commits
+
+
+def _timestamp(value: bytes) -> dt.datetime | None:
+    """A git timestamp as a UTC date, if it is one this site can show (years 1970-9999)."""
+    try:
+        date = dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return date if _EARLIEST <= date <= _LATEST else None
+
+
+def _commit_date(commit: _Commit, where: Origin, diag: Diagnostics) -> dt.datetime | None:
+    """The recorded date of a commit: its author date, or its committer date when the author
+    date is not a date (a warning); ``None`` (an error) when neither is."""
+    date = _timestamp(commit.author_time)
+    if date is not None:
+        return date
+    fallback = _timestamp(commit.commit_time)
+    author = commit.author_time.decode("ascii", "replace") or "unreadable"
+    if fallback is None:
+        diag.error(
+            where,
+            f"commit {commit.id[:12]}",
+            f"neither its author date ({author}) nor its committer date "
+            f"({commit.commit_time.decode('ascii', 'replace') or 'unreadable'}) is a date "
+            "between 1970 and 9999, so its versions cannot be dated; fix the commit in the "
+            "archive",
+        )
+        return None
+    diag.warning(
+        where,
+        f"commit {commit.id[:12]}",
+        f"its author date ({author}) is not a date between 1970 and 9999; its committer "
+        f"date ({fallback:%Y-%m-%d}) is used instead",
+    )
+    return fallback
+
+
+def _read_messages(root: Path, commits: list[str]) -> dict[str, str]:
+    """Each commit's message, read from the commit objects themselves (``git cat-file
+    --batch`` frames every object by its size, so a message is only ever a message)."""
+    if not commits:
+        return {}
+    result = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        input="".join(f"{c}\n" for c in commits).encode("ascii"),
+        capture_output=True,
+        check=True,
+    )
+    out = result.stdout
+    messages: dict[str, str] = {}
+    position = 0
+    for commit in commits:
+        end = out.index(b"\n", position)
+        header = out[position:end].split(b" ")
+        if len(header) != 3 or header[1] != b"commit":
+            raise LogFormatError(f"git cat-file gave {out[position:end][:80]!r} for {commit}")
+        size = int(header[2])
+        body = out[end + 1 : end + 1 + size]
+        position = end + 1 + size + 1
+        headers, _, message = body.partition(b"\n\n")
+        encoding = "utf-8"
+        for line in headers.split(b"\n"):
+            if line.startswith(b"encoding "):
+                encoding = line[len(b"encoding ") :].decode("ascii", "replace").strip()
+        try:
+            text = message.decode(encoding, errors="replace")
+        except LookupError:  # an encoding Python does not know
+            text = message.decode("utf-8", errors="replace")
+        messages[commit] = text.strip()
+    return messages
+
+
+def _versions(
+    commits: list[_Commit], messages: dict[str, str], prefix: str, diag: Diagnostics
+) -> dict[str, list[Version]]:
+    versions: dict[str, list[Version]] = {}
+    unreadable: set[bytes] = set()
+    for commit in commits:
+        date: dt.datetime | None = None
+        dated = False
+        message = messages.get(commit.id, "")
+        for change in commit.changes:
+            try:
+                path = change.path.decode("utf-8")
+            except UnicodeDecodeError:
+                if change.path not in unreadable:
+                    unreadable.add(change.path)
+                    shown = change.path.decode("utf-8", "backslashreplace")
+                    diag.warning(
+                        Origin(shown),
+                        "(file name)",
+                        f"this archived file's name is not valid UTF-8 (commit {commit.id[:12]}), "
+                        "so no content file can name it and it is left out; rename it in the "
+                        "archive",
+                    )
                 continue
-            new_mode, new_blob, status = fields[1], fields[3].decode(), fields[4].decode()[:1]
             if not path.startswith(prefix):
                 continue
-            if new_mode.startswith(b"160") or new_mode.startswith(b"120"):
+            if change.mode.startswith(b"160") or change.mode.startswith(b"120"):
                 continue  # submodules and symbolic links hold no archived text
+            if not dated:
+                date, dated = _commit_date(commit, Origin(path), diag), True
+            if date is None:
+                continue
+            status = change.status
             relative = path[len(prefix) :]
             history = versions.setdefault(relative, [])
-            blob = EMPTY_BLOB if status == "D" or new_blob == _NULL_SHA else new_blob
+            blob = EMPTY_BLOB if status == "D" or change.blob == _NULL_SHA else change.blob
             if history and history[-1].blob == blob and status != "D":
                 continue  # a mode change only: the text is the same
             if status == "D" and (not history or history[-1].kind is VersionKind.REMOVAL):
                 continue
             kind = _kind(message, status, bool(history))
-            history.append(Version(relative, commit, blob, date, message, kind))
+            history.append(Version(relative, commit.id, blob, date, message, kind))
     return versions
 
 
@@ -135,6 +290,52 @@ def find_archive(archive_dir: Path, diag: Diagnostics, origin: Origin) -> tuple[
         root = Path(repo.working_tree_dir).resolve()
     relative = archive_dir.resolve().relative_to(root).as_posix()
     return root, "" if relative == "." else relative + "/"
+
+
+def _missing_texts(root: Path, prefix: str) -> str:
+    """Why the archive cannot be read when it is a partial clone missing texts (``git clone
+    --filter=blob:none``), with the commands that fetch them; '' otherwise.
+
+    git would fetch each missing text from the clone's remote one at a time as it is read,
+    or fail when the remote is gone. Only a clone that has promisor packs is checked, so a
+    full clone costs one directory listing.
+    """
+    run = ["git", "-C", str(root)]
+    packs = subprocess.run(
+        [*run, "rev-parse", "--git-path", "objects/pack"], capture_output=True, check=False
+    )
+    pack_dir = root / os.fsdecode(packs.stdout.strip())
+    if packs.returncode != 0 or not any(pack_dir.glob("*.promisor")):
+        return ""
+    listed = subprocess.run(
+        [*run, "rev-list", "--objects", "--missing=print", "HEAD", "--", prefix or "."],
+        capture_output=True,
+        check=False,
+    )
+    count = sum(1 for line in listed.stdout.splitlines() if line.startswith(b"?"))
+    if listed.returncode == 0 and count == 0:
+        return ""
+    remotes = subprocess.run(
+        [*run, "config", "--get-regexp", r"^remote\..*\.promisor$"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    remote = remotes[0].split(".", 1)[1].rsplit(".", 1)[0] if remotes else ""
+    where = shlex.quote(str(root))
+    if remote:
+        fix = (
+            f"git -C {where} config --unset remote.{remote}.partialclonefilter; "
+            f"git -C {where} fetch --refetch {remote}"
+        )
+    else:
+        fix = f"git -C {where} remote add origin URL && git -C {where} fetch --refetch origin"
+    return (
+        f"the archive {root} is a partial clone (made with --filter) and "
+        f"{count or 'some'} objects of its history are not in it, so the texts of some "
+        f"versions cannot be read; fetch them with `{fix}` (URL: where the archive was "
+        "cloned from), or clone it again without --filter"
+    )
 
 
 def read_history(
@@ -161,12 +362,19 @@ def read_history(
     head = subprocess.run([*run, "rev-parse", "HEAD"], capture_output=True, text=True, check=False)
     if head.returncode != 0:
         return ArchiveHistory(root, prefix, "", {})  # a repository with no commits yet
+    missing = _missing_texts(root, prefix)
+    if missing:
+        diag.error(origin, "archive", missing)
+        return None
     log = subprocess.run(
         [
             *run,
             "-c",
             "core.quotepath=off",
+            "-c",
+            "log.showSignature=false",  # a user's setting must not add lines to the output
             "log",
+            "--no-color",
             "--reverse",
             "--first-parent",
             "--diff-merges=first-parent",
@@ -174,7 +382,7 @@ def read_history(
             "-z",
             "--no-renames",
             "--no-abbrev",
-            "--format=%x1e%H%x1f%at%x1f%B%x1f",
+            f"--format={LOG_FORMAT}",
             "HEAD",
             "--",
             prefix or ".",
@@ -186,4 +394,45 @@ def read_history(
         reason = log.stderr.decode("utf-8", errors="replace").strip()
         diag.error(origin, "archive", f"git log failed in {root}: {reason}")
         return None
-    return ArchiveHistory(root, prefix, head.stdout.strip(), _parse_log(log.stdout, prefix))
+    try:
+        commits = _parse_log(log.stdout)
+        messages = _read_messages(root, [c.id for c in commits if c.changes])
+    except (LogFormatError, subprocess.CalledProcessError, ValueError) as exc:
+        diag.error(origin, "archive", f"cannot read the history of {root}: {exc}")
+        return None
+    versions = _versions(commits, messages, prefix, diag)
+    if not _all_texts_present(root, versions, diag):
+        return None
+    return ArchiveHistory(root, prefix, head.stdout.strip(), versions)
+
+
+def _all_texts_present(root: Path, versions: dict[str, list[Version]], diag: Diagnostics) -> bool:
+    """Whether every version's text is in the repository (one ``git cat-file --batch-check``
+    for all of them); each missing one is an error naming its file and commit. A damaged
+    repository is reported here, before anything is built, rather than half-way through a
+    build that has cached everything but that text."""
+    blobs = sorted({v.blob for vs in versions.values() for v in vs if v.blob != EMPTY_BLOB})
+    if not blobs:
+        return True
+    checked = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch-check"],
+        input="".join(f"{blob}\n" for blob in blobs).encode("ascii"),
+        capture_output=True,
+        check=False,
+    )
+    missing = {
+        line.split()[0].decode("ascii", "replace")
+        for line in checked.stdout.splitlines()
+        if line.endswith(b" missing")
+    }
+    for path, history in versions.items():
+        for version in history:
+            if version.blob in missing:
+                diag.error(
+                    Origin(path),
+                    f"commit {version.commit[:12]}",
+                    f"the text recorded by this commit (object {version.blob[:12]}) is missing "
+                    f"from the archive's repository {root}; it is damaged: run `git -C "
+                    f"{shlex.quote(str(root))} fsck` and restore the object from another clone",
+                )
+    return not missing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,11 +11,15 @@ from pathlib import Path
 import click
 
 from .. import pipeline, urls
-from ..archive.history import VersionKind
+from ..archive.history import VersionKind, read_history
+from ..archive.permalinks import LOCK_NAME, read_lock, repoint_lock
+from ..archive.repoint import plan_repoints
 from ..config import ABSOLUTE_URL, load_site_config
 from ..content import schema
+from ..content.load import load_content
 from ..diagnostics import Diagnostics, Origin, Severity
-from ..publish.manifest import MANIFEST_NAME, broken_since, read_manifest
+from ..publish.lock import BuildLock, SiteBusy, lock_path
+from ..publish.manifest import MANIFEST_NAME, ManifestError, broken_since, read_manifest
 from ..site.link import valid_ids
 from . import report
 from .scaffold import init_site
@@ -35,6 +40,14 @@ def _report(diag: Diagnostics) -> None:
     for diagnostic in diag.sorted():
         label = "error" if diagnostic.severity is Severity.ERROR else "warning"
         click.echo(f"{diagnostic} [{label}]", err=True)
+
+
+def _manifest(path: Path, diag: Diagnostics) -> dict[str, list[str]] | None:
+    try:
+        return read_manifest(path)
+    except ManifestError as exc:
+        diag.error(Origin(str(path), exc.line, exc.column), "(file)", exc.reason)
+        return None
 
 
 @click.group()
@@ -83,10 +96,14 @@ def check(
         if not current.exists():
             diag.error(Origin(str(current)), "(file)", "no manifest: run `mkdocs build` first")
         else:
-            old = read_manifest(old_manifest)
-            for where, reason in broken_since(old, read_manifest(current)):
-                diag.error(Origin(str(old_manifest)), where, reason)
-    errors, warnings = len(diag.errors), len(diag.warnings)
+            old = _manifest(old_manifest, diag)
+            new = _manifest(current, diag)
+            if old is not None and new is not None:
+                for where, reason in broken_since(old, new):
+                    diag.error(Origin(str(old_manifest)), where, reason)
+    reported = diag.sorted()  # each problem once, as printed
+    errors = sum(1 for d in reported if d.severity is Severity.ERROR)
+    warnings = len(reported) - errors
     failed = bool(errors or (strict and warnings))
     if fmt == "text":
         _report(diag)
@@ -237,3 +254,80 @@ def init(directory: Path, archive: Path, name: str, site_url: str, archive_url: 
         )
     click.echo("build it with:")
     click.echo(f"  cd {directory} && mkdocs build")
+
+
+@main.command()
+@click.argument("version", nargs=-1, metavar="[VERSION]...")
+@_config_option
+@click.option(
+    "--commit",
+    default="",
+    help="With one VERSION: the commit to move it to, when several record its text (a full "
+    "id or a prefix of at least 7 characters).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+def repoint(version: tuple[str, ...], config_file: Path, commit: str, dry_run: bool) -> None:
+    """Move published versions whose commit a history rewrite replaced to the new commit
+    that records the same text (VERSION: platform/document/slug; all such versions by
+    default)."""
+    wanted: set[tuple[str, str]] | None = None
+    if version:
+        wanted = set()
+        for named in version:
+            document, _, slug = named.strip("/").rpartition("/")
+            if document.count("/") != 1 or not schema.DATE_LIKE.match(slug):
+                raise click.BadParameter(
+                    f"{named!r} is not platform/document/YYYY-MM-DD[-N]", param_hint="VERSION"
+                )
+            wanted.add((document, slug))
+    if commit and (len(version) != 1 or not re.match(r"^[0-9a-f]{7,64}\Z", commit)):
+        raise click.BadParameter(
+            "name one VERSION, and the commit by at least 7 hexadecimal characters",
+            param_hint="--commit",
+        )
+    diag = Diagnostics()
+    site = load_site_config(config_file, diag)
+    if site is None:
+        _report(diag)
+        sys.exit(1)
+    lock_file = site.root / LOCK_NAME
+    build_lock = BuildLock(lock_path(site.root, site.cache_dir))
+    try:
+        build_lock.acquire(0)
+    except SiteBusy as exc:
+        click.echo(f"{lock_file}: {exc}", err=True)
+        sys.exit(1)
+    try:
+        lock = read_lock(lock_file, LOCK_NAME, diag)
+        history = read_history(site.archive_dir, diag, site.origin)
+        if diag.errors or history is None:
+            _report(diag)
+            sys.exit(1)
+        content = load_content(site.content_dir, site.root, Diagnostics())
+        moves, refusals = plan_repoints(content, history, lock, wanted, commit)
+        for move in moves:
+            entry, target = move.entry, move.version
+            line = (
+                f"{LOCK_NAME}:{entry.line}: {entry.document}/{entry.slug}: commit "
+                f"{entry.commit[:12]} -> {target.commit[:12]} (same text {entry.blob[:12]})"
+            )
+            if move.moved_day:
+                line += f"; note: the new commit is dated {target.date:%Y-%m-%d}"
+            click.echo(line)
+        for refusal in refusals:
+            entry = refusal.entry
+            diag.error(
+                Origin(LOCK_NAME, entry.line), f"{entry.document}/{entry.slug}", refusal.reason
+            )
+        if moves and not dry_run:
+            try:
+                repoint_lock(lock_file, [(m.entry, m.version.commit) for m in moves])
+            except (OSError, ValueError) as exc:
+                diag.error(Origin(LOCK_NAME), "(file)", f"not changed: {exc}")
+    finally:
+        build_lock.release()
+    _report(diag)
+    done = "would be moved" if dry_run else "moved"
+    click.echo(f"{len(moves)} version(s) {done}, {len(refusals)} refused", err=True)
+    if refusals or diag.errors:
+        sys.exit(1)

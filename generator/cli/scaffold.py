@@ -26,7 +26,7 @@ import yaml
 from ..archive.blobs import BlobReader
 from ..archive.history import ArchiveHistory, VersionKind, read_history
 from ..archive.renames import chains, find_renames
-from ..content.schema import DATE_LIKE
+from ..content.schema import DATE_LIKE, ID_MAX
 from ..diagnostics import Diagnostics
 from ..untrusted import clean_text
 from ..urls import RESERVED_PLATFORM_IDS
@@ -53,7 +53,8 @@ class ScaffoldDocument:
 def slugify(text: str) -> str:
     """A URL slug: ASCII lowercase words joined by hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[: ID_MAX - 10].strip("-")  # room for a -N suffix
 
 
 def _unique(slug: str, taken: set[str], fallback: str) -> str:
@@ -155,6 +156,22 @@ def _archive_url(archive: Path) -> str:
     return url if result.returncode == 0 and url.startswith("https://") else ""
 
 
+def _yaml_text(data: object) -> str:
+    """YAML that reads back as ``data``: readable Unicode where pyyaml keeps it intact, and
+    escapes where it would not (it writes a NEL or LINE SEPARATOR raw inside quotes, where
+    reading folds it into a space, and the archive path would no longer match)."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    if yaml.safe_load(text) != data:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=False)
+    return text
+
+
+def _shown_name(name: str, fallback: str) -> str:
+    """A name as readers see it (invisible characters removed, spaces trimmed), or the id
+    when nothing is left of it (a file named only with spaces)."""
+    return clean_text(name).strip() or fallback
+
+
 def init_site(
     target: Path,
     archive: Path,
@@ -215,9 +232,9 @@ def init_site(
             {"Search": "search/index.md"},
         ],
     }
-    write("mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    write("mkdocs.yml", _yaml_text(config))
     for platform_id, (name, documents) in platforms.items():
-        write(f"content/platforms/{platform_id}.yml", _platform_file(name, documents))
+        write(f"content/platforms/{platform_id}.yml", _platform_file(platform_id, name, documents))
     for name, header in _REGISTRY_HEADERS.items():
         write(f"content/{name}", header)
     (target / "content" / "provisions").mkdir(parents=True, exist_ok=True)
@@ -239,10 +256,11 @@ def _counts(platforms: dict[str, tuple[str, list[ScaffoldDocument]]]) -> dict[st
     }
 
 
-def _platform_file(name: str, documents: list[ScaffoldDocument]) -> str:
-    data: dict[str, object] = {"name": name, "documents": {}}
+def _platform_file(platform_id: str, name: str, documents: list[ScaffoldDocument]) -> str:
+    data: dict[str, object] = {"name": _shown_name(name, platform_id), "documents": {}}
     for d in documents:
-        entry: dict[str, object] = {"title": d.title, "source": d.source, "type": d.title}
+        title = _shown_name(d.title, d.id)
+        entry: dict[str, object] = {"title": title, "source": d.source, "type": title}
         if d.former_sources:
             entry["former_sources"] = list(d.former_sources)
         data["documents"][d.id] = entry  # type: ignore[index]
@@ -255,7 +273,7 @@ def _platform_file(name: str, documents: list[ScaffoldDocument]) -> str:
     if renamed:
         header += "# Renamed in the archive (one history, followed through `former_sources`):\n"
         header += "".join(f"#   {d.id}: formerly {', '.join(d.former_sources)}\n" for d in renamed)
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return header + _yaml_text(data)
 
 
 def _home_page(site_name: str, collection: Collection, counts: dict[str, int]) -> str:

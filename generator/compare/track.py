@@ -139,7 +139,7 @@ def track_document(history: DocumentHistory, texts: TextSource) -> DocumentTrack
     if (
         isinstance(summary, list)
         and len(summary) == len(history.versions)
-        and cache.exists("clauses", key)
+        and cache.intact_records("clauses", key)
     ):
         return DocumentTracks(summary, cache, key)
     tracked = _track(history.versions, texts, cache)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from .. import urls
 from ..diagnostics import Diagnostics, Origin
-from ..untrusted import clean_text
+from ..untrusted import clean_text, shown
 from . import schema
 from .added import added_dates
 from .model import (
@@ -48,17 +49,48 @@ def _field_origins(doc: YamlDocument) -> dict[str, Origin]:
     return {format_key(key): origin for key, origin in doc.origins.items() if "\0key" not in key}
 
 
+def _archive_path(value: Any) -> str:
+    """A path in the archive, kept exactly as written: it must match the archive's file name,
+    white space and invisible characters included (it is never shown on a page as it is)."""
+    return value if isinstance(value, str) else ""
+
+
 def _check_id(name: str, origin: Origin, what: str, diag: Diagnostics) -> bool:
-    if not schema.ID_PATTERN.match(name):
-        diag.error(
-            origin, "(file)", f"{what} {name!r} is not an id (lowercase letters, digits, hyphens)"
-        )
+    problem = schema.id_problem(name)
+    if problem is not None:
+        diag.error(origin, "(file)", f"{what} {problem}")
         return False
     return True
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in YAML_SUFFIXES)
+def _yaml_files(folder: Path, site_root: Path, diag: Diagnostics) -> list[Path]:
+    """The YAML files below ``folder``, in order. Symbolic links are reported and not
+    followed (see :func:`.yamlfile.load_yaml`), and so are names ending in ``.YML`` or the
+    like, which would otherwise be left out without a word."""
+    found: list[Path] = []
+    for parent, folders, names in os.walk(folder, followlinks=False):
+        here = Path(parent)
+        for name in sorted(folders):
+            if (here / name).is_symlink():
+                diag.error(
+                    Origin(_display(here / name, site_root)),
+                    "(file)",
+                    "is a symbolic link to a folder; content folders must be real folders "
+                    "(it was not read)",
+                )
+        for name in names:
+            path = here / name
+            suffix = path.suffix
+            if suffix in YAML_SUFFIXES:
+                found.append(path)
+            elif suffix.lower() in YAML_SUFFIXES:
+                diag.error(
+                    Origin(_display(path, site_root)),
+                    "(file)",
+                    f"YAML files must end in lowercase .yml or .yaml, not {shown(suffix)}; "
+                    "rename it (it was not read)",
+                )
+    return sorted(found)
 
 
 def _load_platform(doc: YamlDocument, platform_id: str, diag: Diagnostics) -> Platform | None:
@@ -83,12 +115,12 @@ def _load_platform(doc: YamlDocument, platform_id: str, diag: Diagnostics) -> Pl
             platform=platform_id,
             id=document_id,
             title=_text(value.get("title")),
-            source=_text(value.get("source")),
+            source=_archive_path(value.get("source")),
             url=_text(value.get("url")),
             type=_text(value.get("type")),
             origin=origin,
             former_sources=tuple(
-                s for s in _list(value.get("former_sources")) if isinstance(s, str)
+                _archive_path(s) for s in _list(value.get("former_sources")) if isinstance(s, str)
             ),
         )
     if isinstance(data.get("documents"), dict) and not documents and not data["documents"]:
@@ -111,6 +143,7 @@ def _load_provision(
     if not schema.check(doc, schema.PROVISION, diag):
         return None
     data = doc.data
+    _check_provision(doc, diag)
     exposure = _map(data.get("exposure"))
     return Provision(
         platform=platform,
@@ -152,12 +185,34 @@ def _load_provision(
     )
 
 
+QUOTE_MIN_WORDS = 3
+QUOTE_MIN_CHARACTERS = 12
+"""A quote shorter than both (``"the"``) names no clause: it would mark whichever paragraph
+holds the word first. Texts without spaces between words need the characters."""
+
+
+def _check_provision(doc: YamlDocument, diag: Diagnostics) -> None:
+    """What the schema cannot see field by field: a quote long enough to name one clause.
+    (Review dates are checked when linking, against the analysed version's date.)"""
+    data = doc.data
+    quote = data.get("quote")
+    if isinstance(quote, str) and quote.strip():
+        words = clean_text(quote).split()
+        if len(words) < QUOTE_MIN_WORDS and len("".join(words)) < QUOTE_MIN_CHARACTERS:
+            diag.error(
+                doc.origin(("quote",)),
+                "quote",
+                f"{shown(quote.strip())} is too short to name one clause: quote the clause "
+                f"(at least {QUOTE_MIN_WORDS} words)",
+            )
+
+
 def _load_registry(
     root: Path, name: str, site_root: Path, diag: Diagnostics
 ) -> list[tuple[str, dict[str, Any], YamlDocument]]:
     file = root / name
     display = _display(file, site_root)
-    if not file.exists():
+    if not file.exists() and not file.is_symlink():
         diag.error(Origin(display), "(file)", "registry file is missing")
         return []
     doc = load_yaml(file, display, diag)
@@ -172,18 +227,24 @@ def _load_registry(
     for entry_id, value in doc.data.items():
         origin = doc.key_origin((entry_id,))
         if not schema.ID_PATTERN.match(entry_id):
-            diag.error(origin, entry_id, "id must be lowercase letters, digits and hyphens")
+            diag.error(
+                origin, format_key((entry_id,)), "id must be lowercase letters, digits and hyphens"
+            )
             continue
         if not isinstance(value, dict):
-            diag.error(doc.origin((entry_id,)), entry_id, "must be a mapping of keys")
+            diag.error(
+                doc.origin((entry_id,)), format_key((entry_id,)), "must be a mapping of keys"
+            )
             continue
         entries.append((entry_id, value, doc))
     return entries
 
 
 def _display(path: Path, site_root: Path) -> str:
+    """The path as reported: relative to the site where it is inside it. The link itself is
+    named, never its target (a symbolic link is reported, not followed)."""
     try:
-        return path.resolve().relative_to(site_root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(site_root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -206,7 +267,7 @@ def _read_platforms(
     content: Content, content_dir: Path, site_root: Path, diag: Diagnostics
 ) -> None:
     """``platforms/<platform>.yml``."""
-    for file in _yaml_files(content_dir / "platforms"):
+    for file in _yaml_files(content_dir / "platforms", site_root, diag):
         display = _display(file, site_root)
         platform_id = file.stem
         if not _check_id(platform_id, Origin(display), "platform file name", diag):
@@ -231,7 +292,7 @@ def _read_provisions(
     """``provisions/<platform>/<document>/<slug>.yml``."""
     added = added_dates(content_dir / "provisions")
     provisions_dir = content_dir / "provisions"
-    for file in _yaml_files(provisions_dir):
+    for file in _yaml_files(provisions_dir, site_root, diag):
         display = _display(file, site_root)
         parts = file.relative_to(provisions_dir).parts
         if len(parts) != 3:
@@ -275,7 +336,7 @@ def _read_change_notes(
 ) -> None:
     """``changes/<platform>/<document>/<version>.yml``."""
     changes_dir = content_dir / "changes"
-    for file in _yaml_files(changes_dir):
+    for file in _yaml_files(changes_dir, site_root, diag):
         display = _display(file, site_root)
         parts = file.relative_to(changes_dir).parts
         if len(parts) != 3 or not schema.VERSION_PATTERN.match(file.stem):
@@ -304,7 +365,7 @@ def _read_change_notes(
 def _read_retired(content: Content, content_dir: Path, site_root: Path, diag: Diagnostics) -> None:
     """``retired.yml``: published URLs that are gone."""
     retired_file = content_dir / "retired.yml"
-    if retired_file.exists():
+    if retired_file.exists() or retired_file.is_symlink():
         doc = load_yaml(retired_file, _display(retired_file, site_root), diag)
         if doc is not None and doc.data is not None and not isinstance(doc.data, dict):
             diag.error(doc.origin(), "(file)", "must be a mapping from URL to entry")
@@ -312,10 +373,14 @@ def _read_retired(content: Content, content_dir: Path, site_root: Path, diag: Di
             for url, value in doc.data.items():
                 origin = doc.key_origin((url,))
                 if not re.match(r"^[a-z0-9][a-z0-9._/-]*/$", url) or ".." in url:
-                    diag.error(origin, url, "expected a site-relative folder URL such as a/b/c/")
+                    diag.error(
+                        origin,
+                        format_key((url,)),
+                        "expected a site-relative folder URL such as a/b/c/",
+                    )
                     continue
                 if not isinstance(value, dict):
-                    diag.error(doc.origin((url,)), url, "must be a mapping of keys")
+                    diag.error(doc.origin((url,)), format_key((url,)), "must be a mapping of keys")
                     continue
                 schema.check_mapping(doc, (url,), value, schema.RETIRED, diag)
                 content.retired[url] = Retired(

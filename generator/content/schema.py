@@ -11,16 +11,26 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostics
+from ..untrusted import shown
 from .yamlfile import Key, YamlDocument, format_key
 
 Kind = Literal["text", "markdown", "id", "date", "version", "url", "enum", "list", "object"]
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DATE_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-VERSION_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([2-9]|[1-9]\d+))?$")
-DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-\d+)?$")
+# ASCII digits only, and ``\Z`` rather than ``$`` (which also matches before a final newline):
+# these decide file names and URLs, and ``\d`` would take Arabic-Indic or other digits.
+ID_MAX = 100
+"""Ids become folder and file names (``<slug>.json``): kept well under file systems' 255."""
+ID_PATTERN = re.compile(rf"^(?=.{{1,{ID_MAX}}}\Z)[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_ID_ANY_LENGTH = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+DATE_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+VERSION_PATTERN = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:-([2-9]|[1-9][0-9]+))?\Z")
+DATE_LIKE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:-[0-9]+)?\Z")
+# Characters RFC 3986 does not allow in a URL (spaces, quotes, angle brackets...), plus the
+# single quote, which it allows but which is better written %27 in a published link.
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f\"'<>\\^`{|}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +187,33 @@ JURISDICTION: tuple[FieldSpec, ...] = (
 )
 
 
+def id_problem(text: str) -> str | None:
+    """Why ``text`` is not an id, or ``None`` when it is one."""
+    if ID_PATTERN.match(text):
+        return None
+    if _ID_ANY_LENGTH.match(text):
+        return f"{shown(text)} is longer than {ID_MAX} characters (ids become file names and URLs)"
+    return f"{shown(text)} is not an id (lowercase letters, digits, hyphens)"
+
+
+def url_problem(text: str) -> str | None:
+    """Why ``text`` is not an absolute http(s) URL, or ``None`` when it is one."""
+    bad = _NOT_IN_URL.search(text)
+    if bad:
+        return (
+            f"{shown(text)} is not a URL: {bad.group()!r} at character {bad.start() + 1} is "
+            "not allowed (percent-encode it)"
+        )
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises on a malformed port)
+    except ValueError:
+        return f"{shown(text)} is not a URL (malformed address)"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{shown(text)} is not an http(s) URL"
+    return None
+
+
 def valid_date(text: str) -> bool:
     match = DATE_PATTERN.match(text)
     if not match:
@@ -215,6 +252,8 @@ def is_placeholder(value: str) -> bool:
 def _check_value(
     doc: YamlDocument, key: Key, value: Any, spec: FieldSpec, kind: Kind, diag: Diagnostics
 ) -> None:
+    if key in doc.refused:
+        return  # reported when the file was read
     where = doc.origin(key)
     name = format_key(key)
     if kind in ("text", "markdown", "id", "date", "version", "url", "enum"):
@@ -232,18 +271,18 @@ def _check_value(
                 + ("" if spec.required else ", or remove this optional key"),
             )
             return
-        if kind == "id" and not ID_PATTERN.match(value):
-            diag.error(where, name, f"{value!r} is not an id (lowercase letters, digits, hyphens)")
+        if kind == "id" and (problem := id_problem(value)) is not None:
+            diag.error(where, name, problem)
         elif kind == "date" and not valid_date(value):
-            diag.error(where, name, f"{value!r} is not a date (YYYY-MM-DD)")
+            diag.error(where, name, f"{shown(value)} is not a date (YYYY-MM-DD)")
         elif kind == "version":
             match = VERSION_PATTERN.match(value)
             if not match or not valid_date(match[1]):
-                diag.error(where, name, f"{value!r} is not a version date (YYYY-MM-DD[-N])")
-        elif kind == "url" and not re.match(r"^https?://[^\s/]+", value):
-            diag.error(where, name, f"{value!r} is not an http(s) URL")
+                diag.error(where, name, f"{shown(value)} is not a version date (YYYY-MM-DD[-N])")
+        elif kind == "url" and (problem := url_problem(value)) is not None:
+            diag.error(where, name, problem)
         elif kind == "enum" and value not in spec.choices:
-            diag.error(where, name, f"{value!r} is not one of: {', '.join(spec.choices)}")
+            diag.error(where, name, f"{shown(value)} is not one of: {', '.join(spec.choices)}")
     elif kind == "list":
         if not isinstance(value, list):
             diag.error(where, name, f"must be a list, got {_type_name(value)}")

@@ -18,16 +18,19 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.utils import CountHandler
 
 from .. import pipeline, urls
+from ..archive.permalinks import LOCK_NAME, LockEntry, append_lock
 from ..cache import Cache
 from ..config import SiteConfig
 from ..diagnostics import LOGGER_NAME, Severity
 from ..publish import HistoryPages, PreviousSite, publish_site, set_aside
+from ..publish.lock import DEFAULT_WAIT, BuildLock, SiteBusy, lock_path
 from ..publish.manifest import PageAnchors, page_anchors
 from ..render import Page, SiteOutput
 from ..render.environment import PACKAGE_TEMPLATES, bytecode_cache
@@ -46,6 +49,16 @@ class GovsiteConfig(Config):
     attribution = config_options.Type(str, default="")
     disclaimer = config_options.Type(str, default="")
     collection = config_options.Type(str, default="")
+    lock_wait = config_options.Type((int, float), default=DEFAULT_WAIT)
+
+
+def _strict_warnings_counted() -> bool:
+    """Whether mkdocs counted a warning it will fail a ``--strict`` build on (its counter is
+    attached to its logger only in strict mode)."""
+    return any(
+        isinstance(handler, CountHandler) and handler.get_counts()
+        for handler in logging.getLogger("mkdocs").handlers
+    )
 
 
 class GovsitePlugin(BasePlugin[GovsiteConfig]):
@@ -66,6 +79,10 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         """Anchors of each page mkdocs rendered, by output path, for the manifest."""
         self.searched: dict[str, bytes] = {}
         """The pages mkdocs rendered that search covers, by output path."""
+        self.lock: BuildLock | None = None
+        """The site's build lock, held from the start of a build to its end."""
+        self.new_lock_entries: list[LockEntry] = []
+        """Version slugs this build assigned, recorded once it has succeeded."""
 
     @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -101,13 +118,17 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        # Before mkdocs empties the site folder: keep the last build's output for reuse.
+        """Wait for any other build of the site, then read and check the inputs, all before
+        mkdocs empties the site folder: a build that fails on its inputs leaves the last
+        site as it was."""
         assert self.site is not None
-        self.previous = set_aside(Path(config.site_dir), self.site.cache_dir)
-
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        assert self.site is not None
-        build = pipeline.run(self.site, record=True)
+        self.lock = BuildLock(lock_path(self.site.root, self.site.cache_dir))
+        try:
+            self.lock.acquire(float(self.config.lock_wait), lambda message: log.info(message))
+        except SiteBusy as exc:
+            self.lock = None
+            raise PluginError(f"govsite: {exc}") from None
+        build = pipeline.run(self.site)
         errors = 0
         for diagnostic in build.diagnostics.sorted():
             if diagnostic.severity is Severity.ERROR:
@@ -121,6 +142,12 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 "run `govsite check` for the same report"
             )
         self.output, self.archive_root = build.output, build.history.root
+        self.new_lock_entries = build.histories.new_lock_entries
+        # Keep the last build's output for reuse (mkdocs empties the site folder next).
+        self.previous = set_aside(Path(config.site_dir), self.site.cache_dir)
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None
         self.pages = {src_path(page): page for page in self.output.pages}
         for page in self.output.pages:
             existing = files.get_file_from_path(src_path(page))
@@ -173,7 +200,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                 self.searched[page.file.dest_uri] = output.encode("utf-8", "xmlcharrefreplace")
         return output
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _publish(self, *, config: MkDocsConfig) -> None:
         """Publish govsite's files: history pages, texts, data and feeds."""
         if self.history is None or self.theme is None or self.archive_root is None:
             return
@@ -189,9 +216,43 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             self.anchors,
             self.searched,
             config.site_url or "",
+            self.output.retired,
         )
         self.anchors, self.searched, self.previous = {}, {}, None
         self.history, self.theme = None, None
+
+    @event_priority(-100)  # after every other plugin's post-build step
+    def _record_and_release(self, *, config: MkDocsConfig) -> None:
+        """The build has succeeded: record the version slugs it published for the first
+        time (unless mkdocs is about to fail it in strict mode), and let the next build in."""
+        try:
+            if self.site is not None and not (config.strict and _strict_warnings_counted()):
+                append_lock(self.site.root / LOCK_NAME, self.new_lock_entries)
+        finally:
+            self.new_lock_entries = []
+            self._release()
+
+    on_post_build = CombinedEvent(_publish, _record_and_release)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build records nothing, and puts the last site back when it had not
+        started publishing."""
+        try:
+            if self.previous is not None and self.previous.restore():
+                log.info("govsite: the build failed; the previous site was left in place")
+        finally:
+            self.anchors, self.searched, self.previous = {}, {}, None
+            self.history, self.theme = None, None
+            self.new_lock_entries = []
+            self._release()
+
+    def on_shutdown(self) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.site is not None:

@@ -3,9 +3,12 @@ rendered in the theme as mkdocs renders its own."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import sysconfig
 from html import escape
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -63,20 +66,94 @@ def toc(page: Page) -> Any:
 
 
 def _engine_versions() -> list[str]:
-    """The engine running (ProperDocs answers to the name ``mkdocs`` too) and its theme."""
-    try:
-        material = package_version("mkdocs-material")
-    except PackageNotFoundError:
-        material = "none"
-    return [f"{mkdocs.__name__}={mkdocs.__version__}", f"mkdocs-material={material}"]
+    """The engine running (ProperDocs answers to the name ``mkdocs`` too), and every
+    installed theme and plugin package: a plugin's page events run on govsite's pages too."""
+    versions = [f"{mkdocs.__name__}={mkdocs.__version__}"]
+    for group in ("mkdocs.themes", "mkdocs.plugins"):
+        for entry in entry_points(group=group):
+            dist = entry.dist
+            name = dist.metadata["Name"] if dist is not None else entry.value
+            version = dist.version if dist is not None else "?"
+            versions.append(f"{group}:{entry.name}={name}=={version}")
+    return sorted(set(versions))
+
+
+_INHERIT = re.compile(rb"""^INHERIT:[ \t]*["']?(.+?)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+_ENV_TAG = re.compile(rb"!ENV[ \t]+(\[[^\]\n]*\]|[^\s#,\]}]+)")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _config_files(config_file: Path) -> list[bytes]:
+    """The bytes of ``mkdocs.yml`` and of every file it pulls in with ``INHERIT`` (followed
+    as mkdocs does), with the value of each environment variable they read with ``!ENV``."""
+    parts: list[bytes] = []
+    seen: set[Path] = set()
+    path: Path | None = config_file
+    while path is not None and path not in seen and len(seen) < 16:
+        seen.add(path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            parts.append(f"{path}: missing".encode())
+            break
+        parts.append(data)
+        for tag in _ENV_TAG.findall(data):
+            for name in tag.decode("utf-8", "replace").strip("[]").split(","):
+                name = name.strip().strip("'\"")
+                if _ENV_NAME.match(name):
+                    parts.append(f"${name}={os.environ.get(name, '(unset)')}".encode())
+        inherit = _INHERIT.search(data)
+        path = (path.parent / inherit[1].decode("utf-8", "replace")).resolve() if inherit else None
+    return parts
+
+
+def _installed(folder: Path) -> bool:
+    """Whether ``folder`` belongs to an installed package (whose version is in the key)."""
+    roots = {sysconfig.get_paths()[name] for name in ("purelib", "platlib")}
+    resolved = folder.resolve()
+    return any(resolved.is_relative_to(Path(root).resolve()) for root in roots)
+
+
+def _hooks(config: MkDocsConfig) -> list[bytes]:
+    """The source of the site's hook modules (``hooks:`` in ``mkdocs.yml``)."""
+    hooks = config.get("hooks") or {}
+    modules = hooks.values() if isinstance(hooks, dict) else hooks
+    found: list[bytes] = []
+    for module in modules:
+        file = getattr(module, "__file__", None) or str(module)
+        try:
+            found.append(Path(file).read_bytes())
+        except OSError:
+            found.append(str(file).encode())
+    return found
+
+
+_SETTINGS = (
+    "site_name", "site_url", "site_description", "site_author", "copyright", "repo_url",
+    "repo_name", "edit_uri", "use_directory_urls", "extra", "extra_css", "extra_javascript",
+    "extra_templates", "markdown_extensions", "mdx_configs", "validation", "exclude_docs",
+    "not_in_nav", "draft_docs",
+)  # fmt: skip
+"""Settings that shape every page in the theme, as mkdocs resolved them (command-line
+options, ``!ENV`` and ``INHERIT`` included)."""
 
 
 def theme_key(config: MkDocsConfig, nav: Navigation, templates_dir: Path) -> str:
-    """Everything of the theme a rendered page depends on, besides its own content."""
+    """Everything of the theme a rendered page depends on, besides its own content: the
+    configuration files and resolved settings, the theme's own folders (a ``custom_dir``
+    override included; installed themes by their versions), hooks, the docs folder, the
+    site's templates and the navigation."""
+    settings = {name: config.get(name) for name in _SETTINGS}
+    settings["theme"] = {**dict(config.theme), "name": config.theme.name}
+    theme_dirs = [Path(d) for d in config.theme.dirs]
     return digest(
         code_fingerprint(),
         *_engine_versions(),
-        Path(config.config_file_path).read_bytes(),
+        *_config_files(Path(config.config_file_path)),
+        json.dumps(settings, sort_keys=True, default=str),
+        *(f"{d}:{tree_digest([d])}" for d in theme_dirs if not _installed(d)),
+        *(str(d) for d in theme_dirs),
+        *_hooks(config),
         tree_digest([Path(config.docs_dir)]),
         tree_digest([templates_dir]),
         *(f"{page.title}|{page.url}" for page in nav.pages),

@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import digest, replacing
+from ..cache import digest, replacing, report_damaged, seal, unseal
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: files recorded with their change time and inode; the record sealed
 
 
 @dataclass(slots=True, frozen=True)
@@ -50,6 +50,14 @@ class _Folder:
     """Hash of the names and keys below it (pure folders only)."""
 
 
+def file_stat(stat: os.stat_result) -> list[int]:
+    """What is recorded of a file to know it was not touched since: size, modification
+    time, change time and inode. The change time cannot be set back by hand (``touch`` and
+    ``os.utime`` set the modification time only, and a write moves the change time on), so a
+    file edited in place, even to the same size and modification time, is not carried."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
 class PreviousSite:
     """The last build's site, set aside, with the key of each folder it holds."""
 
@@ -59,18 +67,36 @@ class PreviousSite:
         keys: dict[str, str],
         work_dir: Path | None,
         stats: dict[str, list[int]] | None = None,
+        site_dir: Path | None = None,
     ) -> None:
         self.root = root
         """Where the previous site now is (``None`` when there is nothing to reuse)."""
         self.keys = keys
         """Key of each carriable folder of the previous site, by site-relative path."""
         self.stats = stats or {}
-        """Size and modification time (ns) of each file in those folders, as left."""
+        """:func:`file_stat` of each file in those folders, as left."""
         self.work_dir = work_dir
         """Where the record of this build goes (``None``: keep no record)."""
+        self.site_dir = site_dir
+        """Where the previous site was (and goes back to if this build fails early)."""
         self.carried = 0
         """Folders moved back so far."""
         self._carried_paths: set[str] = set()
+
+    def restore(self) -> bool:
+        """Put the previous site back where it was, with its record, after a build that
+        failed before publishing anything: a failed build leaves the last good site, not an
+        empty or half-written folder. False when there is nothing to restore or this build
+        has started using it."""
+        if self.root is None or self.site_dir is None or self.carried or not self.root.is_dir():
+            return False
+        if self.site_dir.exists():
+            shutil.rmtree(self.site_dir)
+        os.rename(self.root, self.site_dir)
+        self.root = None
+        if self.work_dir is not None:
+            _write_state(self.work_dir, self.site_dir, self.keys, self.stats)
+        return True
 
     def take(self, path: str, folder: _Folder, site_dir: Path) -> bool:
         """Move the folder at ``path`` back into the new site when nothing in it changed.
@@ -81,7 +107,9 @@ class PreviousSite:
         if self.root is None or self.keys.get(path) != folder.key:
             return False
         source, target = self.root / path, site_dir / path
-        if target.exists() or not self._untouched(source, path, folder):
+        if _through_link(self.root, path) or target.exists():
+            return False
+        if not self._untouched(source, path, folder):
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -107,8 +135,7 @@ class PreviousSite:
                     if not self._untouched(source / name, f"{path}{name}/", child):
                         return False
                     continue
-                stat = entry.stat(follow_symlinks=False)
-                if self.stats.get(f"{path}{name}") != [stat.st_size, stat.st_mtime_ns]:
+                if self.stats.get(f"{path}{name}") != file_stat(entry.stat(follow_symlinks=False)):
                     return False
         except OSError:
             return False
@@ -136,16 +163,40 @@ class PreviousSite:
             for folder, _dirs, names in os.walk(site_dir / path):
                 prefix = os.path.relpath(folder, site_dir).replace(os.sep, "/") + "/"
                 for name in names:
-                    stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
-                    stats[prefix + name] = [stat.st_size, stat.st_mtime_ns]
-        state = {
-            "format": STATE_FORMAT,
-            "site_dir": str(site_dir.resolve()),
-            "folders": keys,
-            "files": stats,
-        }
-        with replacing(self.work_dir / "state.json") as record:
-            record.write(json.dumps(state, sort_keys=True).encode("utf-8"))
+                    try:
+                        stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
+                    except FileNotFoundError:
+                        continue  # gone already: without a record its folder is not carried
+                    stats[prefix + name] = file_stat(stat)
+        _write_state(self.work_dir, site_dir, keys, stats)
+
+
+def _write_state(
+    work_dir: Path, site_dir: Path, keys: dict[str, str], stats: dict[str, list[int]]
+) -> None:
+    """Record a site's folders and files for the next build, sealed with its digest."""
+    state = {
+        "format": STATE_FORMAT,
+        "site_dir": str(site_dir.resolve()),
+        "folders": keys,
+        "files": stats,
+    }
+    with replacing(work_dir / "state.json") as record:
+        record.write(seal(json.dumps(state, sort_keys=True).encode("utf-8")))
+
+
+def _through_link(root: Path, path: str) -> bool:
+    """Whether ``path`` below ``root`` is, or passes through, a symbolic link: such a folder
+    is not the one the last build wrote (and moving it would publish a link, or move a folder
+    out of somewhere else)."""
+    current = root
+    for part in path.rstrip("/").split("/"):
+        if not part:
+            continue
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
 
 
 def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
@@ -164,11 +215,21 @@ def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
     if previous.exists():
         shutil.rmtree(previous, ignore_errors=True)
     state_path = work_dir / "state.json"
+    state: object = None
     try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
+        sealed = state_path.read_bytes()
         state_path.unlink()
-    except (OSError, ValueError):
-        state = None
+    except OSError:
+        sealed = None
+    if sealed is not None:
+        payload = unseal(sealed)
+        if payload is None:
+            report_damaged(state_path, "its checksum does not match")
+        else:
+            try:
+                state = json.loads(payload)
+            except ValueError:
+                state = None
     usable = (
         isinstance(state, dict)
         and state.get("format") == STATE_FORMAT
@@ -183,7 +244,9 @@ def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
             os.rename(site, previous)
         except OSError:  # another file system, or in use: write everything
             return PreviousSite(None, {}, work_dir)
-        return PreviousSite(previous, dict(state["folders"]), work_dir, dict(state["files"]))
+        return PreviousSite(
+            previous, dict(state["folders"]), work_dir, dict(state["files"]), site_dir
+        )
     return PreviousSite(None, {}, work_dir)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -27,13 +28,19 @@ _REDIRECT = b'<meta http-equiv="refresh"'
 
 PageAnchors = tuple[str, bool]
 """A page's promised anchors as the JSON array its manifest line holds, and whether it is a
-retired page (a tombstone or a redirect, which stands for the whole old page)."""
+redirect page (which stands for the whole old page, as a tombstone does)."""
 
 
 def page_anchors(html: str | bytes) -> PageAnchors:
-    """The promised anchors of one rendered page (see :data:`PageAnchors`)."""
+    """The promised anchors of one rendered page (see :data:`PageAnchors`).
+
+    Nothing in a page's text decides whether it is retired: archived texts and analyses can
+    hold any words (``data-govsite-retired`` among them). Only a redirect's ``<meta>``
+    element counts, which escaped text cannot form; tombstones are known by their URLs
+    (see :func:`write_manifest`).
+    """
     data = html.encode("utf-8") if isinstance(html, str) else html
-    if _REDIRECT in data or b"data-govsite-retired" in data:
+    if _REDIRECT in data:
         return "[]", True
     found = {m.decode("utf-8", "replace") for m in _ID.findall(data)}
     return json.dumps(sorted(a for a in found if not _NOT_PROMISED.match(a))), False
@@ -43,13 +50,17 @@ def write_manifest(
     site: Path,
     site_url: str,
     known: Callable[[str], PageAnchors | None] = lambda path: None,
+    retired: Collection[str] = (),
 ) -> None:
     """Write the manifest and a sitemap of its pages; both deterministic.
 
     ``known`` gives the anchors of a page already seen while rendering (by output path), so
     that only the other pages need reading. Each URL becomes its manifest line at once, so
-    memory holds text, not every anchor of every version as objects.
+    memory holds text, not every anchor of every version as objects. ``retired`` lists the
+    URLs of tombstones and redirects (``content/retired.yml``): they stand for the whole old
+    page and stay out of the sitemap.
     """
+    retired = frozenset(retired)
     lines: list[str] = []
     pages: list[str] = []
     for folder, _dirs, names in os.walk(site):
@@ -66,6 +77,8 @@ def write_manifest(
                 if found is None:
                     found = page_anchors((site / path).read_bytes())
                 anchors, is_retired = found
+                if url in retired:
+                    anchors, is_retired = "[]", True
                 if not is_retired and (url.endswith("/") or url == ""):
                     pages.append(url)  # redirects and tombstones stay out of the sitemap
             lines.append(f"{json.dumps(url)}: {anchors}")
@@ -85,14 +98,52 @@ def write_manifest(
     (site / "sitemap.xml").write_bytes(sitemap)
 
 
+class ManifestError(ValueError):
+    """A file given as a manifest is not one; says where and why."""
+
+    def __init__(self, line: int, column: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.column, self.reason = line, column, reason
+
+
+MANIFEST_MAX_BYTES = 1_000_000_000
+"""Larger than any real manifest (genai-eu's is a few megabytes)."""
+
+
 def read_manifest(path: Path) -> dict[str, list[str]]:
-    """A manifest's URLs and anchors (gzip-compressed or not)."""
-    raw = path.read_bytes()
-    data = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+    """The URLs and anchors a manifest promises (gzip-compressed or not);
+    :class:`ManifestError` when the file is not a govsite manifest."""
+    try:
+        if path.stat().st_size > MANIFEST_MAX_BYTES:
+            raise ManifestError(1, 1, "too large to be a govsite manifest")
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as unzipped:
+                raw = unzipped.read(MANIFEST_MAX_BYTES + 1)  # a bomb stops at the limit
+            if len(raw) > MANIFEST_MAX_BYTES:
+                raise ManifestError(1, 1, "too large to be a govsite manifest")
+        data = json.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise ManifestError(1, 1, f"cannot be read: {exc.strerror or exc}") from None
+    except EOFError:
+        raise ManifestError(1, 1, "not a govsite manifest (a gzip file cut short)") from None
+    except UnicodeDecodeError as exc:
+        raise ManifestError(1, exc.start + 1, "not a govsite manifest (not UTF-8)") from None
+    except json.JSONDecodeError as exc:
+        raise ManifestError(
+            exc.lineno, exc.colno, f"not a govsite manifest (not JSON: {exc.msg})"
+        ) from None
+    except RecursionError:
+        raise ManifestError(1, 1, "not a govsite manifest (nested too deeply)") from None
     urls = data.get("urls") if isinstance(data, dict) else None
-    if not isinstance(urls, dict):
-        raise ValueError(f"{path} is not a govsite manifest")
-    return {str(k): [str(a) for a in v] for k, v in urls.items()}
+    if not isinstance(urls, dict) or not isinstance(data.get("format"), int):
+        raise ManifestError(1, 1, 'not a govsite manifest (expected {"format": 1, "urls": {...}})')
+    for url, anchors in urls.items():
+        if not isinstance(anchors, list) or not all(isinstance(a, str) for a in anchors):
+            raise ManifestError(
+                1, 1, f"not a govsite manifest: the anchors of {url[:80]!r} are not a list of text"
+            )
+    return {str(k): list(v) for k, v in urls.items()}
 
 
 def broken_since(old: dict[str, list[str]], new: dict[str, list[str]]) -> list[tuple[str, str]]:

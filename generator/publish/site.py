@@ -33,12 +33,13 @@ def publish_site(
     engine_anchors: dict[str, PageAnchors],
     engine_searched: dict[str, bytes],
     site_url: str,
+    retired: list[str] | None = None,
 ) -> None:
     """Publish everything govsite makes beside the engine's own pages.
 
     ``engine_anchors`` are the anchors of the pages the site engine rendered, by output
     path (they are in the site already), and ``engine_searched`` the HTML of those search
-    covers.
+    covers; ``retired`` the URLs of tombstones and redirects.
     """
     outputs, key_of = history.outputs()
     index_key, bundle = build_index(
@@ -62,7 +63,9 @@ def publish_site(
     log.debug(f"govsite: {previous.carried} folders carried from the previous build")
     del outputs
     close_records()
-    write_manifest(site_dir, site_url, _AnchorSource(engine_anchors, history.cache, key_of))
+    write_manifest(
+        site_dir, site_url, _AnchorSource(engine_anchors, history.cache, key_of), retired or ()
+    )
     previous.finish(site_dir, folder_keys)
     for problem in host_limit_problems(site_dir):
         log.warning(f"govsite: {problem} (see the README's section on deploying)")

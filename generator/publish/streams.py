@@ -42,6 +42,9 @@ class HistoryPages:
         """Per stream, the pages not in the cache (rendered by this build)."""
         self._rendered = {page.url for pages in self.todo for page in pages}
         self._background: workers.Background | None = None
+        self._theme: Theme | None = None
+        self._rendered_again: set[str] = set()
+        """Pages rendered again because their cache entry was damaged."""
 
     def start(self, theme: Theme, site_dir: Path) -> None:
         """Start rendering the pages that changed in a forked process, so that they are made
@@ -55,6 +58,7 @@ class HistoryPages:
 
     def finish(self, theme: Theme, site_dir: Path) -> None:
         """Render what the background process did not (all of it when none was started)."""
+        self._theme = theme
         remaining = self.todo
         if self._background is not None:
             self._background.join()
@@ -87,47 +91,64 @@ class HistoryPages:
         """A history page's HTML: as this build wrote it, or as the cache keeps it."""
         if url in self._rendered:
             return (site_dir / urls.page_file(url)).read_bytes()
-        stored = self.cache.read_bytes("page", self.keys[url])
+        return self._stored(url)
+
+    def _stored(self, url: str) -> bytes:
+        """A page from the cache; when its entry is damaged or gone, it is rendered again
+        (into the cache only: what is in the site already stays)."""
+        key = self.keys[url]
+        stored = self.cache.read_bytes("page", key)
+        if stored is None and url not in self._rendered_again and self._theme is not None:
+            self._rendered_again.add(url)
+            log.info(f"govsite: rendering {url} again")
+            page = next(p for stream in self.streams for p in stream.pages if p.url == url)
+            _render_page(self, self._theme, None, page)
+            stored = self.cache.read_bytes("page", key)
         if stored is None:
-            raise RuntimeError(f"govsite: the cache lost the page {url}; build again")
+            raise RuntimeError(f"govsite: the build cache lost the page {url}; build again")
         return zlib.decompress(stored)
 
     def outputs(self) -> tuple[list[Output], dict[str, str]]:
         """Every history page as an output (written already, or to copy from the cache),
         and the key of each page's file."""
-        rendered = self._rendered
         outputs: list[Output] = []
         key_of: dict[str, str] = {}
         for stream in self.streams:
             for page in stream.pages:
                 dest, key = urls.page_file(page.url), self.keys[page.url]
                 key_of[dest] = key
-                write = None if page.url in rendered else _cached_page(self.cache, key, dest)
+                write = None if page.url in self._rendered else self._copier(page.url)
                 outputs.append(Output(dest, key, write))
         return outputs, key_of
 
+    def _copier(self, url: str) -> Callable[[Path], None]:
+        def write(path: Path) -> None:
+            path.write_bytes(self._stored(url))
+
+        return write
+
 
 def _render_pages(job: tuple[int, list[int]]) -> None:
-    """Render some pages of a stream into the site and the cache, one in memory at a time."""
+    """Render some pages of a stream into the site and the cache (run by
+    :func:`workers.run_all`)."""
     history, theme, site_dir = workers.inherited()
     assert isinstance(history, HistoryPages)
     stream, indexes = history.streams[job[0]], job[1]
-    for streamed in (stream.pages[i] for i in indexes):
-        html = theme.render(streamed.render())
-        dest, key = urls.page_file(streamed.url), history.keys[streamed.url]
-        data = html.encode("utf-8", errors="xmlcharrefreplace")
+    for index in indexes:
+        _render_page(history, theme, site_dir, stream.pages[index])
+
+
+def _render_page(
+    history: HistoryPages, theme: Theme, site_dir: Path | None, streamed: StreamedPage
+) -> None:
+    """Render one page into the cache, and into ``site_dir`` unless it is ``None`` (one page
+    in memory at a time)."""
+    html = theme.render(streamed.render())
+    dest, key = urls.page_file(streamed.url), history.keys[streamed.url]
+    data = html.encode("utf-8", errors="xmlcharrefreplace")
+    if site_dir is not None:
         target = site_dir / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        history.cache.put("anchors", key, page_anchors(data))
-        history.cache.write_bytes("page", key, zlib.compress(data, 1))
-
-
-def _cached_page(cache: Cache, key: str, dest: str) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        stored = cache.read_bytes("page", key)
-        if stored is None:
-            raise RuntimeError(f"govsite: the cache lost the page {dest}; build again")
-        path.write_bytes(zlib.decompress(stored))
-
-    return write
+    history.cache.put("anchors", key, page_anchors(data))
+    history.cache.write_bytes("page", key, zlib.compress(data, 1))

@@ -14,6 +14,7 @@ from typing import Any
 from .. import urls
 from ..content.model import Platform
 from ..site.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
+from ..untrusted import csv_cell
 from .pages import StaticFile
 from .schemas import SCHEMAS
 
@@ -97,16 +98,15 @@ def provisions_csv(model: SiteModel, absolute: Callable[[str], str]) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for linked in model.provisions.values():
         p = linked.provision
-        writer.writerow(
-            [
-                p.platform, p.document, p.slug, absolute(urls.provision(p.key)), p.title, p.topic,
-                p.exposure.level, p.analyzed, p.reviewed,
-                linked.stale_since.slug if linked.stale_since else "",
-                "; ".join(f"{r.id} {r.article}".strip() for r in p.regulations),
-                "; ".join(j.id for j in p.jurisdictions),
-                "; ".join(p.authors), p.quote, p.summary,
-            ]
-        )  # fmt: skip
+        row = [
+            p.platform, p.document, p.slug, absolute(urls.provision(p.key)), p.title, p.topic,
+            p.exposure.level, p.analyzed, p.reviewed,
+            linked.stale_since.slug if linked.stale_since else "",
+            "; ".join(f"{r.id} {r.article}".strip() for r in p.regulations),
+            "; ".join(j.id for j in p.jurisdictions),
+            "; ".join(p.authors), p.quote, p.summary,
+        ]  # fmt: skip
+        writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue().encode("utf-8")
 
 

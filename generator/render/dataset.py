@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import io
 import lzma
-import shutil
+import os
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
 from .. import workers
-from ..cache import replacing
+from ..cache import copy_sealed, replacing, seal_file
 from ..site.model import SiteModel
 from .data import document_record, json_bytes, provision_record, provisions_csv
 
@@ -88,7 +88,8 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 class DatasetJob:
     """Makes the dataset into the cache, in a background process when started early
-    (it is the slowest file to make: every text, compressed)."""
+    (it is the slowest file to make: every text, compressed). The entry carries its digest
+    (:func:`generator.cache.seal_file`) and is checked as it is copied into the site."""
 
     def __init__(self, make: Callable[[Path], None], stored: Path | None) -> None:
         self._make = make
@@ -99,8 +100,16 @@ class DatasetJob:
     def start(self) -> None:
         if self._stored is None or self._stored.is_file() or self._background is not None:
             return
-        stored = self._stored
-        self._background = workers.start(lambda: self._make(stored), cache=True)
+        self._background = workers.start(self._make_entry, cache=True)
+
+    def _make_entry(self) -> None:
+        assert self._stored is not None
+        made = self._stored.with_name(f".making-{os.getpid()}-{self._stored.name}")
+        try:
+            self._make(made)
+            seal_file(made, self._stored)
+        finally:
+            made.unlink(missing_ok=True)
 
     def write(self, target: Path) -> None:
         if self._background is not None:
@@ -110,5 +119,8 @@ class DatasetJob:
             self._make(target)
             return
         if not self._stored.is_file():  # not started, or the background job failed
-            self._make(self._stored)
-        shutil.copyfile(self._stored, target)
+            self._make_entry()
+        if not copy_sealed(self._stored, target):  # damaged: made again, once
+            self._make_entry()
+            if not copy_sealed(self._stored, target):
+                raise RuntimeError(f"govsite: cannot keep the dataset in {self._stored}")

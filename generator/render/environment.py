@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from .. import urls
 from ..archive.history import VersionKind
+from ..cache import replacing, report_damaged, seal, unseal
 from ..text import safemd
 from ..untrusted import clean_text
 from .fragments import change_summary, render_segments, search_marks
@@ -48,10 +50,36 @@ def make_environment(
     return env
 
 
+class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates on disk, each entry sealed with its digest like every other entry
+    of the build cache: Jinja checks an entry against its template's source, but a flipped
+    byte in the compiled code itself could change a published page."""
+
+    def __init__(self, directory: str) -> None:
+        super().__init__(directory, "govsite-%s.cache")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = Path(self._get_cache_filename(bucket))
+        try:
+            sealed = path.read_bytes()
+        except OSError:
+            return
+        payload = unseal(sealed)
+        if payload is None:
+            report_damaged(path, "its checksum does not match")
+            return
+        bucket.bytecode_from_string(payload)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with replacing(Path(self._get_cache_filename(bucket))) as file:
+            file.write(seal(bucket.bytecode_to_string()))
+
+
 def bytecode_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
-    """Compiled templates on disk (Jinja checks each against its source's hash)."""
+    """Compiled templates on disk (Jinja checks each against its source's hash, and each
+    entry carries its own digest)."""
     if cache_dir is None:
         return None
     folder = cache_dir / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return CheckedBytecodeCache(str(folder))

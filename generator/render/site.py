@@ -37,6 +37,8 @@ class SiteOutput:
     """Version texts, read from the archive as they are written."""
     home: Page | None = None
     """Sections for the site's home page, which the site itself writes."""
+    retired: list[str] = field(default_factory=list)
+    """URLs of the tombstones and redirects that stand where retired pages were."""
 
 
 def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
@@ -76,6 +78,7 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     retired_pages, retired_files = retired_output(ctx)
     out.pages += retired_pages
     out.files += retired_files
+    out.retired = sorted(model.retired)
     return out
 
 

@@ -15,7 +15,13 @@ from collections.abc import Iterable
 from ..archive.documents import DocumentHistory, Histories
 from ..archive.history import VersionKind
 from ..compare.kinds import ChangeKind, text_kind, version_kind
-from ..compare.quotes import QuoteIndex, marked_differences, nearest_passage
+from ..compare.quotes import (
+    QuoteIndex,
+    SearchableText,
+    marked_differences,
+    nearest_passage,
+    quote_forms,
+)
 from ..compare.track import DocumentTracks
 from ..compare.worddiff import Segment, word_diff
 from ..content.model import ChangeNote, Content, Provision
@@ -243,6 +249,14 @@ def _link_provision(
             + _nearest(provision, analysed, model.quotes),
         )
         return linked
+    found = _occurrences(provision.quote, model.quotes.searchable(analysed.version))
+    if found > 1:
+        diag.error(
+            provision.at("quote"),
+            "quote",
+            f"found {found} times in {analysed.slug}, so it does not say which clause is "
+            "analysed; quote more of the clause",
+        )
     linked.changes_since = [v for v in document.versions[analysed.number :] if not v.is_technical]
     clause_ids = document.clause_ids(analysed)
     linked.clause_ids = tuple(clause_ids[i] for i in linked.analyzed_match.blocks)
@@ -328,6 +342,13 @@ def _check_review(
             f"({analysed.version.date:%Y-%m-%d}); a review reads that version, so it comes "
             "after it",
         )
+def _occurrences(quote: str, text: SearchableText) -> int:
+    """How many times the quote stands in a text, in the first of its forms found there."""
+    for form in quote_forms(quote):
+        count = text.joined.count(form)
+        if count:
+            return count
+    return 0
 
 
 def _analysed(
