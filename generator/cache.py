@@ -272,6 +272,17 @@ class Cache:
             records.close()
         return True
 
+    def record_names(self, namespace: str, key: str) -> list[str]:
+        """The names of the records under ``key``, in order (none when it is missing or
+        damaged)."""
+        records = self.records(namespace, key)
+        if records is None:
+            return []
+        try:
+            return sorted(records.names())
+        finally:
+            records.close()
+
     def entry_path(self, namespace: str, key: str) -> Path | None:
         """Where an entry is (or would be) stored, cleared for writing; ``None`` without a
         cache."""
@@ -344,6 +355,9 @@ class Records:
         if _sha256(packed) != expected:
             raise DamagedEntry(f"the checksum of its record {name!r} does not match")
         return zlib.decompress(packed)
+
+    def names(self) -> list[str]:
+        return list(self._index)
 
     def verify(self) -> None:
         """Check every record (:class:`DamagedEntry` at the first that fails)."""

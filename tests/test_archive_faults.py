@@ -168,7 +168,15 @@ def init_and_build(tmp_path: Path, names: list[str | bytes]) -> tuple[Path, str]
             f"2024-01-{index + 1:02d}", {path: f"# T\n\nText {index}.\n"}, "First record"
         )
     site = tmp_path / "site"
-    code, output = run_cli(tmp_path, "init", str(site), "--archive", str(archive.path))
+    code, output = run_cli(
+        tmp_path,
+        "init",
+        str(site),
+        "--archive",
+        str(archive.path),
+        "--site-url",
+        "https://r.example/",
+    )
     assert code == 0, output
     code, output = run_cli(site, "check")
     assert code == 0, output

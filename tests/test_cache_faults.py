@@ -106,7 +106,7 @@ DAMAGE: dict[str, Callable[[bytes], bytes]] = {
 # Damaged together, each of these is read (and so reported) by the next build. Tracked clauses
 # and page anchors are read only when the entries they go with are intact: they are damaged
 # apart from the others.
-NAMESPACES = ("pages", "tracks", "align", "views", "files", "dataset", "search", "jinja")
+NAMESPACES = ("page", "tracks", "align", "views", "files", "dataset", "search", "jinja")
 READ_WITH_INTACT_NEIGHBOURS = ("clauses", "anchors")
 
 
@@ -352,7 +352,7 @@ def test_cache_entries_replaced_by_folders_or_links_are_rebuilt(tmp_path: Path) 
     make_site(tmp_path)
     reference = build_into(tmp_path, tmp_path / "first")
     cache = tmp_path / ".cache/govsite"
-    for namespace in ("files", "dataset", "pages"):
+    for namespace in ("files", "dataset", "page", "search"):
         entry = next(p for p in (cache / namespace).rglob("*") if p.is_file())
         entry.unlink()
         entry.mkdir()

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from helpers import TERMS_V1, TERMS_V2, TERMS_V3, Archive, build_into, git, make_site, mkdocs
 
 from generator.cli import main
-from generator.publish.manifest import MANIFEST_NAME
+from generator import urls
+from generator.publish.manifest import MANIFEST_NAME, read_manifest
 
 TERMS = "sources/Acme/Terms of Service.md"
 
@@ -33,13 +34,13 @@ def run(cwd: Path, *args: str) -> tuple[int, str]:
 def test_archive_text_cannot_hide_a_broken_anchor_or_leave_the_sitemap(tmp_path: Path) -> None:
     make_site(tmp_path)
     first = build_into(tmp_path, tmp_path / "first")
-    old_manifest = json.loads((first / MANIFEST_NAME).read_text())
-    assert "data" in old_manifest["urls"]["acme/terms/"]  # the "## Data" heading's anchor
+    old_manifest = read_manifest(first / MANIFEST_NAME)
+    assert "data" in old_manifest["acme/terms/"]  # the "## Data" heading's anchor
     hostile = TERMS_V3.replace("## Data\n", 'data-govsite-retired <h1 data-govsite-retired="x">\n')
     Archive.existing(tmp_path).commit("2024-09-01", {TERMS: hostile})
     second = build_into(tmp_path, tmp_path / "site")
-    manifest = json.loads((second / MANIFEST_NAME).read_text())
-    assert manifest["urls"]["acme/terms/2024-09-01/"] != []
+    manifest = read_manifest(second / MANIFEST_NAME)
+    assert manifest["acme/terms/2024-09-01/"] != []
     sitemap = (second / "sitemap.xml").read_text()
     assert (
         "acme/terms/2024-09-01/" in sitemap
@@ -61,8 +62,8 @@ def test_a_retired_page_still_stands_for_the_whole_old_page(tmp_path: Path) -> N
         "acme/terms/liability-cap/:\n  retired: 2024-07-01\n  reason: Withdrawn.\n"
     )
     second = build_into(tmp_path, tmp_path / "site")
-    manifest = json.loads((second / MANIFEST_NAME).read_text())
-    assert manifest["urls"]["acme/terms/liability-cap/"] == []
+    manifest = read_manifest(second / MANIFEST_NAME)
+    assert manifest["acme/terms/liability-cap/"] == []
     assert "acme/terms/liability-cap/" not in (second / "sitemap.xml").read_text()
     code, output = run(tmp_path, "check", "--against", str(first / MANIFEST_NAME))
     assert code == 0, output
@@ -138,8 +139,10 @@ def test_repoint_moves_published_versions_to_their_rewritten_commits(tmp_path: P
     assert [(d, s, b) for d, s, _, b in old_lines] == [(d, s, b) for d, s, _, b in new_lines]
     assert all(old[2] != new[2] for old, new in zip(old_lines, new_lines, strict=True))
     second = build_into(tmp_path, tmp_path / "second")
-    for page in ("acme/terms/2024-01-15/index.html", "acme/terms/2024-06-01/text.txt"):
+    for page in ("acme/terms/2024-01-15/index.html", "acme/terms/2024-06-01/index.html"):
         assert (second / page).is_file()
+    blob = new_lines[-1][3]  # the moved version's text keeps its URL (its blob id)
+    assert (second / urls.text(blob)).is_file()
     code, output = run(
         tmp_path, "check", "--against", str(first / MANIFEST_NAME), "--site-dir", str(second)
     )

@@ -105,8 +105,8 @@ jobs:
         run: mkdocs build --strict
       - name: Check that every published URL still resolves
         run: |
-          if curl -fsSL "${{SITE_URL%/}}/govsite-manifest.json" -o previous-manifest.json; then
-            govsite check --against previous-manifest.json --format github
+          if curl -fsSL "${{SITE_URL%/}}/govsite-manifest.json.gz" -o previous-manifest.json.gz; then
+            govsite check --against previous-manifest.json.gz --format github
           else
             echo "No published site yet: nothing to compare with."
           fi

@@ -28,7 +28,7 @@ from typing import Any
 import cbor2
 
 from .. import urls
-from ..cache import Cache, digest
+from ..cache import Cache, digest, read_record
 from ..diagnostics import log
 from .carry import Output
 
@@ -48,21 +48,51 @@ class SearchPage:
     """Reads its HTML (only when the index is made again)."""
 
 
-def build_index(pages: list[SearchPage], cache: Cache) -> tuple[str, Path]:
-    """The search bundle of ``pages``: from the cache, or made now (in a temporary folder
-    without a cache). Returns the bundle's key and the folder that holds its files."""
+NAMESPACE = "search"
+"""The cache's namespace for search bundles: one records file per bundle, a record a file."""
+
+
+def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
+    """The search bundle of ``pages`` as outputs under ``pagefind/``: from the cache when it
+    holds the bundle intact, else made now (and kept in the cache)."""
     key = digest(version("pagefind"), *(f"{p.url}|{p.key}" for p in sorted(pages, key=_url)))
-    stored = cache.entry_path("search-bundle", key)
-    folder = stored if stored is not None else Path(tempfile.mkdtemp(prefix="govsite-search-"))
-    if not (folder / "pagefind-entry.json").is_file():
-        made = folder.with_name(folder.name + ".tmp")
-        shutil.rmtree(made, ignore_errors=True)
-        asyncio.run(_index(pages, made))
-        _make_stable(made)
-        shutil.rmtree(folder, ignore_errors=True)
-        made.rename(folder)
-        log.debug(f"govsite: search index made for {len(pages)} pages")
-    return key, folder
+    if not cache.intact_records(NAMESPACE, key):
+        made = Path(tempfile.mkdtemp(prefix="govsite-search-"))
+        try:
+            asyncio.run(_index(pages, made))
+            _make_stable(made)
+            log.debug(f"govsite: search index made for {len(pages)} pages")
+            files = sorted(p for p in made.rglob("*") if p.is_file())
+            bundle = {path.relative_to(made).as_posix(): path.read_bytes() for path in files}
+        finally:
+            shutil.rmtree(made, ignore_errors=True)
+        cache.write_records(NAMESPACE, key, sorted(bundle.items()))
+        if cache.root is None:  # no cache: the bundle stays in memory until published
+            return [
+                Output(urls.PAGEFIND + name, digest(key, name), _writer(data))
+                for name, data in bundle.items()
+            ]
+    return [
+        Output(urls.PAGEFIND + name, digest(key, name), _from_cache(cache, key, name))
+        for name in cache.record_names(NAMESPACE, key)
+    ]
+
+
+def _writer(data: bytes) -> Callable[[Path], None]:
+    def write(target: Path) -> None:
+        target.write_bytes(data)
+
+    return write
+
+
+def _from_cache(cache: Cache, key: str, name: str) -> Callable[[Path], None]:
+    def write(target: Path) -> None:
+        data = read_record(cache, NAMESPACE, key, name)
+        if data is None:  # checked intact a moment ago: damaged while the build ran
+            raise RuntimeError(f"govsite: the build cache lost the search file {name}")
+        target.write_bytes(data)
+
+    return write
 
 
 def _url(page: SearchPage) -> str:
@@ -128,19 +158,3 @@ def _write(folder: Path, language: str, value: Any, suffix: str, prefix: str = "
     stem = f"{language}_{hashlib.sha256(body).hexdigest()[:10]}"
     (folder / f"{prefix}{stem}{suffix}").write_bytes(gzip.compress(body, mtime=0))
     return stem
-
-
-def bundle_outputs(key: str, folder: Path) -> list[Output]:
-    """The bundle's files as outputs under ``pagefind/`` (copied from the cache)."""
-    outputs: list[Output] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        relative = path.relative_to(folder).as_posix()
-        outputs.append(Output(urls.PAGEFIND + relative, digest(key, relative), _copier(path)))
-    return outputs
-
-
-def _copier(source: Path) -> Callable[[Path], None]:
-    def write(target: Path) -> None:
-        shutil.copyfile(source, target)
-
-    return write

@@ -7,7 +7,6 @@ import functools
 import gzip
 import hashlib
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from ..urls import url_of
 from .carry import Output, PreviousSite, publish
 from .hosts import host_limit_problems
 from .manifest import PageAnchors, write_manifest
-from .search import SearchPage, build_index, bundle_outputs
+from .search import SearchPage, build_index
 from .streams import HistoryPages
 
 
@@ -42,10 +41,7 @@ def publish_site(
     covers; ``retired`` the URLs of tombstones and redirects.
     """
     outputs, key_of = history.outputs()
-    index_key, bundle = build_index(
-        _search_pages(site_dir, history, engine_searched), history.cache
-    )
-    outputs += bundle_outputs(index_key, bundle)
+    outputs += build_index(_search_pages(site_dir, history, engine_searched), history.cache)
     # What the engine (and other plugins) wrote: everything but the history pages.
     foreign = [path for path in _files_below(site_dir) if path not in key_of]
     for static in files:
@@ -69,8 +65,6 @@ def publish_site(
     previous.finish(site_dir, folder_keys)
     for problem in host_limit_problems(site_dir):
         log.warning(f"govsite: {problem} (see the README's section on deploying)")
-    if history.cache.root is None:
-        shutil.rmtree(bundle, ignore_errors=True)  # made in a temporary folder
 
 
 def _search_pages(
