@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from textwrap import dedent
+from typing import Any
 
 from generator import pipeline
 from generator.config import SiteConfig
@@ -237,6 +240,18 @@ def build_into(cwd: Path, out: Path, *extra: str) -> Path:
     result = mkdocs(cwd, "build", "--strict", "-q", "-d", str(out), *extra)
     assert result.returncode == 0, result.stderr
     return out
+
+
+def search_index(site: Path) -> dict[str, dict[str, Any]]:
+    """What the site's Pagefind index holds of each page (URL, words, filters, title), read
+    back from its fragment files."""
+    pages: dict[str, dict[str, Any]] = {}
+    for fragment in sorted((site / "pagefind/fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(fragment.read_bytes())
+        assert raw.startswith(b"pagefind_dcd")
+        record = json.loads(raw[len(b"pagefind_dcd") :])
+        pages[record["url"]] = record
+    return pages
 
 
 def parse_whole(text: str) -> tuple[list[Block], str]:

@@ -2,7 +2,6 @@
 broken anchor, a file that is not a manifest is reported, and a history rewrite that keeps
 the texts has a documented, checked way out."""
 
-import json
 import os
 from pathlib import Path
 
@@ -10,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from helpers import TERMS_V1, TERMS_V2, TERMS_V3, Archive, build_into, git, make_site, mkdocs
 
-from generator.cli import main
 from generator import urls
+from generator.cli import main
 from generator.publish.manifest import MANIFEST_NAME, read_manifest
 
 TERMS = "sources/Acme/Terms of Service.md"

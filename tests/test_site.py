@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from helpers import search_index
+
 from generator.publish.linkcheck import broken_links
 
 
@@ -80,10 +82,17 @@ def test_regulation_and_jurisdiction_list_notes(example_site: Path) -> None:
     assert "Only for recipients of the service in the EU." in text(example_site, "jurisdictions/eu")
 
 
-def test_search_index_holds_provisions(example_site: Path) -> None:
-    index = (example_site / "search/search_index.json").read_text(encoding="utf-8")
-    assert "nimbus/terms/training-on-content/" in index
-    assert "cross-context behavioural advertising" in index
+def test_search_index_holds_provisions_and_changes(example_site: Path) -> None:
+    index = search_index(example_site)
+    analysis = index["/nimbus/terms/training-on-content/"]
+    assert analysis["filters"]["platform"] == ["Nimbus AI"]
+    assert analysis["meta"]["title"].startswith("Training on conversations")
+    assert any("cross-context behavioural advertising" in p["content"] for p in index.values())
+    change = index["/nimbus/usage-policy/2025-02-03-2/"]
+    assert "unauthorised" in change["content"] and change["filters"]["kind"] == ["Editorial"]
+    # Filters and titles are not words of a page; nor is the legend every version repeats.
+    assert analysis["content"].startswith("Training on conversations"), analysis["content"][:80]
+    assert not any("announced as inserted" in p["content"] for p in index.values())
 
 
 def test_no_broken_internal_link_or_anchor(example_site: Path) -> None:

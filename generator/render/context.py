@@ -74,9 +74,9 @@ class RenderContext:
         searchable = bool(context.get("searchable", True))
         if searchable and "data-pagefind-body" not in html:
             # The whole page is what search covers (a template may mark a part instead).
-            html = Markup(
-                '<div data-pagefind-body>{}<p hidden data-pagefind-meta="title">{}</p>{}</div>'
-            ).format(search_marks(filters), title, Markup(html))
+            html = Markup("<div data-pagefind-body>{}{}</div>").format(
+                search_marks(filters, title), Markup(html)
+            )
         html = str(html)  # plain text from here: adding a str to Markup would escape it
         if "cite_as" in context:
             meta["cite_as"] = str(context["cite_as"])

@@ -84,10 +84,15 @@ def redirect_html(url: str, target: str, absolute_target: str) -> bytes:
     ).encode()
 
 
-def search_marks(filters: dict[str, str]) -> Markup:
-    """The filters a page answers to, as the search index reads them (not shown)."""
-    return Markup("").join(
-        Markup('<span hidden data-pagefind-filter="{}">{}</span>').format(name, value)
+def search_marks(filters: dict[str, str], title: str) -> Markup:
+    """The filters a page answers to and its title in results, as the search index reads
+    them: not shown, and not indexed as words of the page (``data-pagefind-ignore`` leaves
+    filters and metadata in)."""
+    marks = Markup("").join(
+        Markup('<span data-pagefind-filter="{}">{}</span>').format(name, value)
         for name, value in sorted(filters.items())
         if value
     )
+    return Markup(
+        '<div hidden data-pagefind-ignore>{}<p data-pagefind-meta="title">{}</p></div>'
+    ).format(marks, title)

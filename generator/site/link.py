@@ -87,7 +87,7 @@ def _linked_document(
                 version,
                 slug,
                 number,
-                kind=ChangeKind(note.significance) if note is not None else computed,
+                kind=_noted_kind(note) or computed,
                 computed_kind=computed,
                 stats=found.stats,
                 clause_count=found.clauses,
@@ -270,6 +270,17 @@ def _link_provision(
             "analysis may be stale",
         )
     return linked
+
+
+def _noted_kind(note: ChangeNote | None) -> ChangeKind | None:
+    """The kind a change note gives (none when it gives no valid one: the schema reported
+    that at its line, and checking goes on to report the rest)."""
+    if note is None:
+        return None
+    try:
+        return ChangeKind(note.significance)
+    except ValueError:
+        return None
 
 
 def _found_in(provision: Provision, document: LinkedDocument, quotes: QuoteIndex) -> list[str]:
