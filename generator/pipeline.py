@@ -8,6 +8,7 @@ runs them all, and renders only when the inputs have no errors.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from .compare.track import DocumentTracks, track_documents
 from .config import SiteConfig, check_site_url
 from .content.load import load_content
 from .content.model import Content
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, log
 from .render.context import RenderContext
 from .render.environment import make_environment
 from .render.site import SiteOutput, render_site
@@ -158,7 +159,10 @@ def run(config: SiteConfig, *, until: str = "render", record: bool = False) -> B
     build = Build(config, cache=Cache(config.cache_dir))
     try:
         for name, stage in STAGES:
-            if not stage(build) or name == until:
+            started = time.perf_counter()
+            went_on = stage(build)
+            log.debug(f"govsite: stage {name} took {time.perf_counter() - started:.2f} s")
+            if not went_on or name == until:
                 break
     finally:
         if build.blobs is not None:

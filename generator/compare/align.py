@@ -13,9 +13,9 @@ moves.
 from __future__ import annotations
 
 import hashlib
-from difflib import SequenceMatcher
 from typing import NamedTuple
 
+from .sequences import SequenceMatcher
 from .worddiff import token_opcodes, tokens
 
 EQUAL, CHANGED, MOVED, ADDED, REMOVED = "equal", "changed", "moved", "added", "removed"

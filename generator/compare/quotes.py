@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 from collections import OrderedDict
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from ..archive.history import Version
 from ..text import safemd
@@ -17,6 +16,7 @@ from ..text.blocks import ParsedText
 from ..text.normalise import normalise
 from ..text.source import TextSource
 from ..text.views import TextView
+from .sequences import SequenceMatcher
 from .worddiff import word_diff
 
 

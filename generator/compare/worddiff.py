@@ -11,9 +11,10 @@ algorithm (``templates/assets/compare.js``); tests hold the two together.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import NamedTuple
+
+from .sequences import SequenceMatcher
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 WORD_BUDGET = 4_000_000
