@@ -28,7 +28,9 @@ PAGEFIND = "pagefind/"
 """The search index (Pagefind's bundle)."""
 TEXTS = "texts/"
 """Archived texts, one gzip-compressed file per distinct text, named by its content hash
-(git blob id): static hosts store what they serve, and a history holds many texts."""
+(git blob id) in a folder named by its first two characters: static hosts store what they
+serve, a history holds many texts, and a new text changes one small folder (the rest is
+carried from the previous build)."""
 SITE_FEED = "feed.xml"
 SITE_SUBSTANTIVE_FEED = "substantive.xml"
 KINDS = "kinds/"
@@ -127,7 +129,7 @@ def changes(document_key: str, slug: str) -> str:
 def text(blob: str) -> str:
     """An archived text, as recorded, by its content hash (every version with that text
     shares it)."""
-    return f"{TEXTS}{blob}.md.gz"
+    return f"{TEXTS}{blob[:2]}/{blob}.md.gz"
 
 
 def provision(provision_key: str) -> str:

@@ -126,7 +126,7 @@ def test_manifest_lists_urls_and_anchors(example: Path) -> None:
     assert any(re.match(r"c[0-9a-f]{7}$", a) for a in urls["nimbus/terms/2024-09-30/"])
     assert "summary" in urls["nimbus/terms/training-on-content/"]
     assert not any(a.startswith("__") for a in urls["nimbus/terms/"])  # theme internals
-    assert any(re.match(r"texts/[0-9a-f]{40}\.md\.gz$", url) for url in urls)
+    assert any(re.match(r"texts/[0-9a-f]{2}/[0-9a-f]{40}\.md\.gz$", url) for url in urls)
     assert urls["parlor/terms/posts-licence/"] == []
 
 

@@ -38,7 +38,7 @@ def test_every_version_has_a_permalink_and_later_ones_their_changes(tmp_path: Pa
     assert "acme/terms/liability-cap/history/" in pages
     texts = {f.path: f.blob for f in result.output.blob_files}
     first = result.model.documents["acme/terms"].versions[0].version  # type: ignore[union-attr]
-    assert texts[f"texts/{first.blob}.md.gz"] == first.blob
+    assert texts[f"texts/{first.blob[:2]}/{first.blob}.md.gz"] == first.blob
 
 
 def test_same_day_versions_get_suffixes_recorded_once(tmp_path: Path) -> None:
@@ -240,7 +240,9 @@ def test_mkdocs_publishes_cite_as_feeds_and_raw_texts(tmp_path: Path) -> None:
     assert '<link rel="cite-as" href="https://test.example/acme/terms/2024-02-01/">' in version
     assert (site / "feed.xml").is_file() and (site / "acme/terms/feed.xml").is_file()
     version = (site / "acme/terms/2024-02-01/index.html").read_text()
-    text = re.search(r'href="\.\./\.\./\.\./(texts/[0-9a-f]{40}\.md\.gz)" download', version)
+    text = re.search(
+        r'href="\.\./\.\./\.\./(texts/[0-9a-f]{2}/[0-9a-f]{40}\.md\.gz)" download', version
+    )
     assert text is not None
     assert gzip.decompress((site / text.group(1)).read_bytes()).decode() == TERMS_V2
     index = json.loads((site / "search/search_index.json").read_text())

@@ -33,7 +33,12 @@ def src_path(page: Page) -> str:
 
 
 def front_matter(page: Page) -> str:
-    """The virtual Markdown file of a page: front matter only.
+    """The virtual Markdown file of a page: front matter only."""
+    return "---\n" + yaml.safe_dump(page_meta(page), allow_unicode=True, sort_keys=True) + "---\n"
+
+
+def page_meta(page: Page) -> dict[str, Any]:
+    """A page's metadata as mkdocs and its theme read it from front matter.
 
     mkdocs themes print the title and description without escaping them (they assume
     trusted Markdown), so both are escaped here: contributors' text must stay text.
@@ -47,13 +52,18 @@ def front_matter(page: Page) -> str:
         meta["template"] = page.template
     if page.meta:
         meta["govsite"] = dict(page.meta)
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n"
+    return meta
 
 
 def page_file(page: Page, config: MkDocsConfig) -> File:
     """The page as a generated file; only hub pages are listed in the navigation."""
-    inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-    return File.generated(config, src_path(page), content=front_matter(page), inclusion=inclusion)
+    return File.generated(
+        config, src_path(page), content=front_matter(page), inclusion=_inclusion(page)
+    )
+
+
+def _inclusion(page: Page) -> InclusionLevel:
+    return InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
 
 
 def toc(page: Page) -> Any:
@@ -173,9 +183,11 @@ class MkdocsTheme:
 
     def render(self, page: Page) -> str:
         config = self.config
-        file = page_file(page, config)
+        # The page's metadata is set as reading its front matter would (a YAML round trip
+        # per history page cost seconds on a large archive).
+        file = File.generated(config, src_path(page), content="", inclusion=_inclusion(page))
         mkpage = MkPage(None, file, config)
-        mkpage.read_source(config)
+        mkpage.markdown, mkpage.meta = "", page_meta(page)
         mkpage.content = page.html
         mkpage.toc = toc(page)
         mkpage.active = True

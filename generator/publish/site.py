@@ -108,7 +108,7 @@ def _bytes_writer(data: bytes) -> Callable[[Path], None]:
 
 def _blob_writer(blobs: BlobReader, blob: str) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        path.write_bytes(gzip.compress(blobs.raw(blob), 9, mtime=0))
+        path.write_bytes(gzip.compress(blobs.raw(blob), 6, mtime=0))
 
     return write
 

@@ -111,6 +111,7 @@ def _dataset(ctx: RenderContext, archive_root: Path) -> StaticFile:
                 config.site_name,
                 config.collection,
                 licence_file,
+                ctx.cache,
             )
 
     job = DatasetJob(make, ctx.cache.entry_path("dataset", key))
