@@ -51,6 +51,17 @@ class ParsedText:
     """markdown-it-py tokens (rendered later, with anchors set)."""
     blocks: list[Block]
     """The text's blocks in reading order."""
+    pieces: list[Piece]
+    """The top-level pieces the text was cut into, in order."""
+
+
+class Piece(NamedTuple):
+    """A top-level piece of a text (see :func:`top_level_pieces`) and where its tokens and
+    blocks start among the text's."""
+
+    text: str
+    first_token: int
+    first_block: int
 
 
 def _lines(token: Token, offset: int) -> tuple[int, int]:
@@ -144,11 +155,13 @@ def parse_text(text: str, blob: str) -> ParsedText:
     text = clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
     tokens: list[Token] = []
     blocks: list[Block] = []
+    pieces: list[Piece] = []
     for line_offset, piece in top_level_pieces(text):
         piece_tokens = _PIECES.tokens(piece)
+        pieces.append(Piece(piece, len(tokens), len(blocks)))
         _add_blocks(piece_tokens, len(tokens), line_offset, blocks)
         tokens.extend(piece_tokens)
-    return ParsedText(blob, tokens, blocks)
+    return ParsedText(blob, tokens, blocks, pieces)
 
 
 def _add_blocks(tokens: list[Token], first: int, line_offset: int, blocks: list[Block]) -> None:

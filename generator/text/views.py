@@ -4,6 +4,8 @@ anchors and analysis markers, so that rendering a version is string substitution
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import unquote, urljoin, urlsplit
@@ -60,13 +62,58 @@ def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
     Headings get their usual slug anchor, so that the text's own ``#section`` links work;
     any other link that cannot resolve on this site (an anchor of the platform's own page,
     a path relative to its site) is made absolute against ``base_url`` or shown as text.
+
+    The text is viewed piece by piece (its top-level pieces, see
+    :func:`~.blocks.top_level_pieces`): pieces recur from version to version, so each is
+    viewed once per process for the anchors and link targets it gets, with block numbers
+    counted from the piece's start, and shifted into place here.
     """
-    tokens = list(parsed.tokens)
-    inserts: dict[int, list[Token]] = {}
+    slugs, targets = _heading_anchors(parsed.blocks)
+    ends = [piece.first_token for piece in parsed.pieces[1:]] + [len(parsed.tokens)]
+    block_ends = [piece.first_block for piece in parsed.pieces[1:]] + [len(parsed.blocks)]
+    template: list[str] = []
+    normalised: list[str] = []
+    hidden: list[int] = []
+    links: list[tuple[tuple[str, str], ...]] = []
+    markup: list[str] = []
+    heading_like: list[int] = []
+    for piece, end, block_end in zip(parsed.pieces, ends, block_ends, strict=True):
+        first = piece.first_block
+        blocks = parsed.blocks[first:block_end]
+        anchors = tuple(slugs.get(b.position, "") for b in blocks if b.kind == "heading")
+        part = _PARTS.part(
+            piece.text,
+            parsed.tokens[piece.first_token : end],
+            blocks,
+            piece.first_token,
+            (base_url, anchors),
+            targets,
+        )
+        template.append(_shift(part.template, first))
+        normalised += part.normalised
+        hidden += (first + position for position in part.hidden)
+        links += part.links
+        markup += part.markup
+        heading_like += (first + position for position in part.heading_like)
+    return TextView(
+        blob=parsed.blob,
+        blocks=parsed.blocks,
+        normalised=normalised,
+        template="".join(template),
+        hidden_anchor=frozenset(hidden),
+        links=links,
+        markup=markup,
+        heading_like=frozenset(heading_like),
+    )
+
+
+def _heading_anchors(blocks: list[Block]) -> tuple[dict[int, str], dict[str, str]]:
+    """Each heading's anchor (by block position), and the anchor each name a link of the
+    text may use (``#name``) resolves to."""
     slugs: dict[int, str] = {}
     seen: dict[str, int] = {}
     targets: dict[str, str] = {}  # the anchor a text's own links name -> the one it gets
-    for block in parsed.blocks:
+    for block in blocks:
         if block.kind == "heading":
             slug = heading_slug(block.text)
             if slug and not _CLAUSE_ID_LIKE.match(slug):
@@ -76,11 +123,125 @@ def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
                 # The page's own sections keep their anchors: a heading "Changes" gets another.
                 slugs[block.position] = f"text-{named}" if urls.page_anchor_taken(named) else named
                 targets[named] = slugs[block.position]
-    hidden: set[int] = set()
-    for block in parsed.blocks:
+    return slugs, targets
+
+
+@dataclass(slots=True, frozen=True)
+class _Part:
+    """The view of one piece, its blocks numbered from the piece's first."""
+
+    template: str
+    normalised: list[str]
+    hidden: tuple[int, ...]
+    links: list[tuple[tuple[str, str], ...]]
+    markup: list[str]
+    heading_like: tuple[int, ...]
+
+
+_NUMBERED = re.compile(' data-gs-block="(\\d+)"|\x02(\\d+)\x03|\x04(\\d+)\x05')
+
+
+def _shift(template: str, offset: int) -> str:
+    """A piece's template with its block numbers counted from the text's first block."""
+    if not offset:
+        return template
+
+    def renumber(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return f' data-gs-block="{int(match.group(1)) + offset}"'
+        if match.group(2) is not None:
+            return f"\x02{int(match.group(2)) + offset}\x03"
+        return f"\x04{int(match.group(3)) + offset}\x05"
+
+    return _NUMBERED.sub(renumber, template)
+
+
+class _PartMemo:
+    """Views of recently seen pieces, within one process, up to a number of characters.
+
+    A piece's view depends on the piece, the base URL, the anchors its headings get and the
+    targets of its ``#`` links (both decided by the whole text): all are in the key."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[tuple[str, ...], dict[Hashable, _Part]]] = (
+            OrderedDict()
+        )
+
+    def part(
+        self,
+        piece: str,
+        tokens: list[Token],
+        blocks: list[Block],
+        first_token: int,
+        context: tuple[str, tuple[str, ...]],
+        targets: dict[str, str],
+    ) -> _Part:
+        found = self.entries.get(piece)
+        if found is None:
+            found = (_anchor_links(tokens), {})
+            self.entries[piece] = found
+            self.size += len(piece)
+            while self.size > self.budget and len(self.entries) > 1:
+                dropped, _ = self.entries.popitem(last=False)
+                self.size -= len(dropped)
+        else:
+            self.entries.move_to_end(piece)
+        names, parts = found
+        key = (*context, tuple(targets.get(name) for name in names))
+        part = parts.get(key)
+        if part is None:
+            base_url, anchors = context
+            part = parts[key] = _view_part(tokens, blocks, first_token, anchors, targets, base_url)
+        return part
+
+
+_PARTS = _PartMemo(budget=8_000_000)
+
+
+def _anchor_links(tokens: list[Token]) -> tuple[str, ...]:
+    """The names the piece's ``#name`` links use, in order."""
+    names: list[str] = []
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "link_open":
+                    href = str(child.attrGet("href") or "")
+                    if href.startswith("#"):
+                        names.append(unquote(href[1:]))
+    return tuple(names)
+
+
+def _view_part(
+    piece_tokens: list[Token],
+    piece_blocks: list[Block],
+    first_token: int,
+    anchors: tuple[str, ...],
+    targets: dict[str, str],
+    base_url: str,
+) -> _Part:
+    """View one piece (``first_token``: where its tokens start among the text's): its
+    blocks numbered from 0, its headings given ``anchors``."""
+    first_block = piece_blocks[0].position if piece_blocks else 0
+    tokens = list(piece_tokens)
+    blocks = [
+        b._replace(position=b.position - first_block, anchor_token=b.anchor_token - first_token)
+        for b in piece_blocks
+    ]
+    slugs: dict[int, str] = {}
+    named = iter(anchors)
+    for block in blocks:
+        if block.kind == "heading":
+            anchor = next(named)
+            if anchor:
+                slugs[block.position] = anchor
+    inserts: dict[int, list[Token]] = {}
+    hidden: list[int] = []
+    for block in blocks:
         original = tokens[block.anchor_token]
         if original.hidden:
-            hidden.add(block.position)
+            hidden.append(block.position)
         else:
             tokens[block.anchor_token] = original.copy(
                 attrs={**original.attrs, "data-gs-block": str(block.position)}
@@ -105,26 +266,22 @@ def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
             children = _fix_links(token.children, targets, base_url)
             if children is not token.children:
                 tokens[index] = token.copy(children=children)
-    inline = [_block_inline(tokens, block) for block in parsed.blocks]
+    inline = [_block_inline(tokens, block) for block in blocks]
     if inserts:
         spliced: list[Token] = []
         for index, token in enumerate(tokens):
             spliced.extend(inserts.get(index, ()))
             spliced.append(token)
         tokens = spliced
-    return TextView(
-        blob=parsed.blob,
-        blocks=parsed.blocks,
-        normalised=[normalise(b.text) for b in parsed.blocks],
+    return _Part(
         template=safemd.render_tokens(tokens),
-        hidden_anchor=frozenset(hidden),
+        normalised=[normalise(b.text) for b in blocks],
+        hidden=tuple(hidden),
         links=[_links(children) for children in inline],
-        markup=[
-            _markup(block, children) for block, children in zip(parsed.blocks, inline, strict=True)
-        ],
-        heading_like=frozenset(
+        markup=[_markup(block, children) for block, children in zip(blocks, inline, strict=True)],
+        heading_like=tuple(
             b.position
-            for b, children in zip(parsed.blocks, inline, strict=True)
+            for b, children in zip(blocks, inline, strict=True)
             if b.kind == "paragraph" and _wholly_strong(children) and len(b.text.split()) <= 15
         ),
     )
