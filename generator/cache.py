@@ -22,7 +22,6 @@ import hashlib
 import os
 import pickle
 import shutil
-import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -75,14 +74,20 @@ def code_fingerprint() -> str:
 def replacing(path: Path) -> Iterator[BinaryIO]:
     """A file written beside ``path`` and moved onto it only when complete, so that readers
     (and later builds) never see a torn file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    # Named by process: one process writes one file at a time (mkstemp's random names cost
+    # more than the write for the thousands of small entries of a build).
+    temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     try:
-        with os.fdopen(handle, "wb") as file:
+        file = temporary.open("wb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        file = temporary.open("wb")
+    try:
+        with file:
             yield file
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..cache import Cache, digest
+from ..cache import Cache, code_fingerprint, digest
 from ..content.model import Content, Document
 from .history import ArchiveHistory, Version, VersionKind
 
@@ -136,6 +136,20 @@ def chains(renames: list[Rename]) -> dict[str, list[str]]:
     return found
 
 
+def _renames_key(history: ArchiveHistory) -> str:
+    """A key of what :func:`find_renames` reads: each path's first record and, for deleted
+    paths, their last text and deletion (a new version of a tracked file changes none)."""
+    parts: list[str] = []
+    for path, versions in sorted(history.versions.items()):
+        first = versions[0]
+        parts.append(f"{path}|{first.date.isoformat()}|{first.blob}|{first.kind.value}")
+        if len(versions) >= 2 and versions[-1].kind is VersionKind.REMOVAL:
+            with_text = [v for v in versions if v.kind is not VersionKind.REMOVAL]
+            last = with_text[-1].blob if with_text else ""
+            parts.append(f"deleted|{last}|{versions[-1].date.isoformat()}")
+    return digest("renames", code_fingerprint(), history.prefix, *parts)
+
+
 def undeclared_renames(
     content: Content, history: ArchiveHistory, text: Callable[[Version], str], cache: Cache
 ) -> list[tuple[Document, Rename]]:
@@ -146,7 +160,7 @@ def undeclared_renames(
     watched = {d.source: d for d in content.documents() if d.source in history.versions}
     if not any(history.versions[p][-1].kind is VersionKind.REMOVAL for p in watched):
         return []
-    key = digest("renames", history.head, history.prefix)
+    key = _renames_key(history)
     found = cache.get("renames", key)
     if not isinstance(found, list):
         found = find_renames(history, text)

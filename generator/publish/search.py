@@ -46,7 +46,8 @@ class SearchPage:
     key: str
     """A key of its content (its cache key, or a hash of its HTML)."""
     load: Callable[[], bytes]
-    """Reads its HTML (only when the index is made again)."""
+    """Reads the parts of it search covers (:func:`searched_parts`; only when the index is
+    made again)."""
 
 
 NAMESPACE = "search"
@@ -109,7 +110,7 @@ def _index(pages: list[SearchPage], output: Path) -> None:
         for page in pages:
             target = Path(folder) / urls.page_file(page.url)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(searched_parts(page.load()))
+            target.write_bytes(page.load())
         result = subprocess.run(
             [
                 str(get_executable()),

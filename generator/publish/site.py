@@ -18,8 +18,8 @@ from ..urls import url_of
 from .carry import Output, PreviousSite, publish
 from .hosts import host_limit_problems
 from .manifest import PageAnchors, write_manifest
-from .search import SearchPage, build_index
-from .streams import HistoryPages
+from .search import SearchPage, build_index, searched_parts
+from .streams import HistoryPages, PageRecord
 
 
 def publish_site(
@@ -71,9 +71,14 @@ def _search_pages(
     site_dir: Path, history: HistoryPages, engine_searched: dict[str, bytes]
 ) -> list[SearchPage]:
     """Every page search covers: the engine's (by a hash of their HTML) and the history
-    pages that say what changed (by their key; their HTML is read only to index them)."""
+    pages that say what changed (by their key; what search covers of them is read only to
+    index them)."""
     pages = [
-        SearchPage(url_of(path), hashlib.sha256(html).hexdigest(), functools.partial(bytes, html))
+        SearchPage(
+            url_of(path),
+            hashlib.sha256(html).hexdigest(),
+            functools.partial(searched_parts, html),
+        )
         for path, html in engine_searched.items()
     ]
     for stream in history.streams:
@@ -83,7 +88,7 @@ def _search_pages(
                     SearchPage(
                         page.url,
                         history.keys[page.url],
-                        functools.partial(history.html, page.url, site_dir),
+                        functools.partial(history.searched, page.url, site_dir),
                     )
                 )
     return pages
@@ -124,4 +129,4 @@ class _AnchorSource:
             return self.pages[path]
         key = self.key_of.get(path)
         stored = self.cache.get("anchors", key) if key is not None else None
-        return stored if isinstance(stored, tuple) else None
+        return stored.anchors if isinstance(stored, PageRecord) else None

@@ -6,14 +6,24 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .. import urls, workers
 from ..cache import Cache, digest
 from ..diagnostics import log
 from ..render.pages import Page, PageStream, StreamedPage
 from .carry import Output
-from .manifest import page_anchors
+from .manifest import PageAnchors, page_anchors
+from .search import searched_parts
+
+
+class PageRecord(NamedTuple):
+    """What is kept of a history page beside its HTML (cache namespace ``anchors``)."""
+
+    anchors: PageAnchors
+    """The anchors the page promises (for the manifest)."""
+    searched: bytes
+    """The parts of it search covers (for the index)."""
 
 
 class Theme(Protocol):
@@ -93,6 +103,17 @@ class HistoryPages:
             return (site_dir / urls.page_file(url)).read_bytes()
         return self._stored(url)
 
+    def record(self, url: str) -> PageRecord | None:
+        """What is kept beside a history page (``None`` without a cache, or when its entry
+        was damaged: reported, and the page itself read instead)."""
+        stored = self.cache.get("anchors", self.keys[url])
+        return stored if isinstance(stored, PageRecord) else None
+
+    def searched(self, url: str, site_dir: Path) -> bytes:
+        """The parts of a history page search covers."""
+        record = self.record(url)
+        return record.searched if record is not None else searched_parts(self.html(url, site_dir))
+
     def _stored(self, url: str) -> bytes:
         """A page from the cache; when its entry is damaged or gone, it is rendered again
         (into the cache only: what is in the site already stays)."""
@@ -150,5 +171,7 @@ def _render_page(
         target = site_dir / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    history.cache.put("anchors", key, page_anchors(data))
+    # What the manifest and the search index need of the page, kept beside it: neither
+    # has to read the page again.
+    history.cache.put("anchors", key, PageRecord(page_anchors(data), searched_parts(data)))
     history.cache.write_bytes("page", key, zlib.compress(data, 1))

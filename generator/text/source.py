@@ -21,6 +21,8 @@ class TextSource:
     """
 
     LRU_SIZE = 24
+    RUN_SIZE = 12
+    """Texts of one document a worker views in one job."""
 
     def __init__(
         self,
@@ -72,13 +74,27 @@ class TextSource:
                 self._remember(key, self._make(version))
             return
         root = self._cache.root
+        # Jobs are runs of one document's versions in order: each worker then finds most
+        # pieces of a text among those of the version before it (see make_view).
+        runs: list[list[tuple[str, Version]]] = []
+        last_path = None
+        for key, version in missing.items():
+            if version.path != last_path or len(runs[-1]) >= self.RUN_SIZE:
+                runs.append([])
+                last_path = version.path
+            runs[-1].append((key, version))
 
-        def jobs() -> Iterator[tuple[Path | None, str, str, str, str]]:
-            for key, version in missing.items():
-                base_url = self._base_urls.get(version.path, "")
-                yield root, key, self._read(version), version.blob, base_url
+        def jobs() -> Iterator[tuple[Path | None, list[tuple[str, str, str, str]]]]:
+            for run in runs:
+                yield (
+                    root,
+                    [
+                        (key, self._read(v), v.blob, self._base_urls.get(v.path, ""))
+                        for key, v in run
+                    ],
+                )
 
-        workers.run_all(_cached_view_job, jobs(), tasks=len(missing), cache=True)
+        workers.run_all(_cached_views_job, jobs(), tasks=len(runs), cache=True)
 
     def _make(self, version: Version) -> TextView:
         return view_text(self._read(version), version.blob, self._base_urls.get(version.path, ""))
@@ -104,7 +120,9 @@ class TextSource:
         return self.view(version).normalised
 
 
-def _cached_view_job(job: tuple[Path | None, str, str, str, str]) -> None:
-    """Compute one view and put it in the cache (run in a worker process)."""
-    root, key, text, blob, base_url = job
-    Cache(root).put("views", key, view_text(text, blob, base_url))
+def _cached_views_job(job: tuple[Path | None, list[tuple[str, str, str, str]]]) -> None:
+    """Compute some views and put them in the cache (run in a worker process)."""
+    root, texts = job
+    cache = Cache(root)
+    for key, text, blob, base_url in texts:
+        cache.put("views", key, view_text(text, blob, base_url))
