@@ -150,12 +150,30 @@ def test_search_finds_a_provision_by_a_word_of_its_quote(page: Page, base_url: s
 
 
 def test_search_finds_the_version_that_removed_a_phrase(page: Page, base_url: str) -> None:
-    """'unauthorised' is only in older versions of a text: search finds the change."""
+    """'unauthorised' is only in older versions of a text: search finds the change. The bytes
+    the search page and the query fetched are measured and written beside the screenshots
+    (bench/search_bench.py measures the same on a real archive)."""
+    received: dict[str, int] = {}
+
+    def count(request: Any) -> None:
+        received[request.url] = request.sizes()["responseBodySize"]
+
+    page.on("requestfinished", count)
     page.goto(base_url + "search/")
     page.fill("#govsite-search input", "unauthorised")
     result = page.locator(".pagefind-ui__result a[href*='nimbus/usage-policy/2025-02-03-2/']")
     result.first.wait_for(timeout=10_000)
+    page.wait_for_load_state("networkidle")
     assert "what changed" in result.first.inner_text()
+    search = sum(size for url, size in received.items() if "/pagefind/" in url)
+    index = [url for url in received if url.endswith((".pf_index", ".pf_fragment"))]
+    assert index, "the query fetched no part of the index"
+    assert 0 < search <= 500_000, f"the query fetched {search} bytes of search"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS.parent / "search-bytes.txt").write_text(
+        f"query 'unauthorised' on the example site: {search} bytes of search "
+        f"({len(index)} index files), {sum(received.values())} bytes with the page\n"
+    )
     kinds = page.locator(".pagefind-ui__filter-block", has_text="Kind")
     kinds.locator("summary").click()
     editorial = kinds.locator("label", has_text="Editorial")

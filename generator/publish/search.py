@@ -156,7 +156,16 @@ def searched_parts(html: bytes) -> bytes:
         start = html.find(MARK, end)
     language = _LANG.search(html[:2000])
     lang = language.group(1) if language else b"en"
-    return b'<!doctype html><html lang="' + lang + b'"><body>' + b"".join(parts) + b"</body></html>"
+    # Pagefind keeps the text of every element with an id in the page's record (its
+    # anchors), which a reader downloads with each result: only headings keep theirs (the
+    # sub-results link to them); clause ids would double what a result weighs.
+    body = _NON_HEADING_ID.sub(rb"\1", b"".join(parts))
+    return b'<!doctype html><html lang="' + lang + b'"><body>' + body + b"</body></html>"
+
+
+_NON_HEADING_ID = re.compile(rb'(<(?!h[1-6][\s>])[a-z][a-z0-9]*\b[^>]*?) id="[^"]*"')
+"""An id attribute of an element other than a heading (govsite's pages write attributes
+with double quotes and escape every ``<`` and ``"`` inside them)."""
 
 
 SIGNATURE = b"pagefind_dcd"
