@@ -14,7 +14,7 @@ from .cite import Citable, citations
 from .context import RenderContext
 from .documents import version_html
 from .feeds import document_feeds
-from .keys import provision_history_key, version_page_key
+from .keys import document_inputs, provision_history_key, version_page_key
 from .pages import Page, PageStream, StreamedPage
 
 HISTORY_TEMPLATE = "govsite-history.html"
@@ -25,11 +25,12 @@ def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
     """A document's history pages, each with the key of what it shows."""
     model, config = ctx.model, ctx.config
     stream = PageStream(document.key)
+    shown = document_inputs(model, document, config)
     for entry in document.versions:
         stream.pages.append(
             StreamedPage(
                 urls.version(document.key, entry.slug),
-                version_page_key(model, document, entry, config),
+                version_page_key(model, document, entry, config, shown),
                 partial(version_page, ctx, document, entry),
                 searchable=changes_searchable(entry),
             )

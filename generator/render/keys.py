@@ -72,20 +72,29 @@ def _document(model: SiteModel, document: LinkedDocument) -> list[str]:
     ]
 
 
+def document_inputs(model: SiteModel, document: LinkedDocument, config: SiteConfig) -> str:
+    """What every history page of ``document`` shows beside its own versions: the code, the
+    site's settings, the document and its analyses (computed once per document)."""
+    return digest(code_fingerprint(), *_settings(config), *_document(model, document))
+
+
 def version_page_key(
-    model: SiteModel, document: LinkedDocument, entry: DocumentVersion, config: SiteConfig
+    model: SiteModel,
+    document: LinkedDocument,
+    entry: DocumentVersion,
+    config: SiteConfig,
+    shown: str | None = None,
 ) -> str:
     """Everything a version's page shows: the version and the one before it (its changes),
-    its document, and the site's settings; not the versions after it, so that a new version
-    leaves the pages of the older ones as they are."""
+    its document, and the site's settings (``shown``: :func:`document_inputs`, when the
+    caller has it); not the versions after it, so that a new version leaves the pages of
+    the older ones as they are."""
     previous = document.previous(entry)
     return digest(
-        code_fingerprint(),
         "version",
+        shown if shown is not None else document_inputs(model, document, config),
         document.key,
         entry.slug,
-        *_settings(config),
-        *_document(model, document),
         _version(entry),
         _version(previous) if previous is not None else "",
     )

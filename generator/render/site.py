@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import urls
 from ..archive.blobs import BlobReader
-from ..cache import digest
+from ..cache import digest, tree_digest
 from . import documents, history, hubs, registries
 from .context import RenderContext
 from .data import data_files
@@ -45,36 +45,21 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     """Every page and file of the site."""
     model = ctx.model
     out = SiteOutput()
-    out.pages += [hubs.platforms_index(ctx), hubs.analyses_index(ctx)]
-    out.pages += [documents.platform_page(ctx, p) for p in model.content.platforms.values()]
+    inputs = model_key(model, ctx.config)  # everything the model is made from
+    out.pages, out.home = _pages(ctx, inputs)
     texts: dict[str, BlobFile] = {}  # one file per distinct text
     for document in model.documents.values():
-        out.pages.append(documents.document_page(ctx, document))
         out.streams.append(history.history_stream(ctx, document))
         for e in document.versions:
             if not e.is_removal and e.version.blob not in texts:
                 texts[e.version.blob] = BlobFile(urls.text(e.version.blob), e.version.blob)
     out.blob_files = sorted(texts.values(), key=lambda f: f.path)
-    out.pages += [provision_page(ctx, p) for p in model.provisions.values()]
-    out.pages += [hubs.registry_index(ctx, registry) for registry in urls.REGISTRIES]
-    out.pages += [registries.topic_page(ctx, t) for t in model.content.topics]
-    out.pages += [registries.regulation_page(ctx, r) for r in model.content.regulations]
-    out.pages += [registries.jurisdiction_page(ctx, j) for j in model.content.jurisdictions]
-    out.pages += [
-        hubs.data_page(ctx),
-        hubs.kinds_page(ctx),
-        hubs.compare_page(ctx),
-        hubs.search_page(ctx),
-    ]
-    out.home = hubs.home_sections(ctx)
-    for page in out.pages:
-        page.in_nav = page.kind == "hub"
     out.files += [
         StaticFile(urls.asset(name), (PACKAGE_TEMPLATES / "assets" / name).read_bytes())
         for name in ASSETS
     ]
-    out.files += _data_and_feeds(ctx)
-    out.files.append(_dataset(ctx, archive_root))
+    out.files += _data_and_feeds(ctx, inputs)
+    out.files.append(_dataset(ctx, archive_root, inputs))
     retired_pages, retired_files = retired_output(ctx)
     out.pages += retired_pages
     out.files += retired_files
@@ -82,9 +67,35 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     return out
 
 
-def _data_and_feeds(ctx: RenderContext) -> list[StaticFile]:
-    """JSON records, CSV and feeds: from the cache when the model's inputs are unchanged."""
-    key = model_key(ctx.model, ctx.config)
+def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
+    """The pages the engine puts in its theme (all but the history pages and tombstones),
+    and the home page's sections: from the cache when the model's inputs and the site's own
+    templates are unchanged (they are all these pages show; rendering logs nothing)."""
+    key = digest(inputs, tree_digest([ctx.config.templates_dir]))
+    cached = ctx.cache.get("pages", key)
+    if isinstance(cached, tuple) and len(cached) == 2:
+        return cached[0], cached[1]
+    model = ctx.model
+    pages = [hubs.platforms_index(ctx), hubs.analyses_index(ctx)]
+    pages += [documents.platform_page(ctx, p) for p in model.content.platforms.values()]
+    pages += [documents.document_page(ctx, d) for d in model.documents.values()]
+    pages += [provision_page(ctx, p) for p in model.provisions.values()]
+    pages += [hubs.registry_index(ctx, registry) for registry in urls.REGISTRIES]
+    pages += [registries.topic_page(ctx, t) for t in model.content.topics]
+    pages += [registries.regulation_page(ctx, r) for r in model.content.regulations]
+    pages += [registries.jurisdiction_page(ctx, j) for j in model.content.jurisdictions]
+    pages += [hubs.data_page(ctx), hubs.kinds_page(ctx), hubs.compare_page(ctx)]
+    pages.append(hubs.search_page(ctx))
+    for page in pages:
+        page.in_nav = page.kind == "hub"
+    home = hubs.home_sections(ctx)
+    ctx.cache.put("pages", key, (pages, home))
+    return pages, home
+
+
+def _data_and_feeds(ctx: RenderContext, key: str) -> list[StaticFile]:
+    """JSON records, CSV and feeds: from the cache when the model's inputs (``key``) are
+    unchanged."""
     cached = ctx.cache.get("files", key)
     if isinstance(cached, list):
         return [StaticFile(path, content) for path, content in cached]
@@ -93,11 +104,11 @@ def _data_and_feeds(ctx: RenderContext) -> list[StaticFile]:
     return files
 
 
-def _dataset(ctx: RenderContext, archive_root: Path) -> StaticFile:
+def _dataset(ctx: RenderContext, archive_root: Path, inputs: str) -> StaticFile:
     """The dataset, kept in the cache and made again only when an input changed."""
     config = ctx.config
     licence_file = licence_text(config.archive_dir)
-    key = digest(model_key(ctx.model, config), licence_file)
+    key = digest(inputs, licence_file)
 
     def make(target: Path) -> None:
         with BlobReader(archive_root) as blobs:  # its own git process, wherever it runs
