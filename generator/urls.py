@@ -36,6 +36,10 @@ SITE_SUBSTANTIVE_FEED = "substantive.xml"
 KINDS = "kinds/"
 """The page that defines the kinds of change (the feeds' category scheme)."""
 DATASET = "data/dataset.tar.xz"
+SITEMAP = "sitemap.xml"
+"""The sitemap index (and ``sitemap.xml.gz``, the same compressed): it names the sitemaps
+under :data:`SITEMAP_FOLDER`, one per platform and one for the rest of the site."""
+SITEMAP_FOLDER = "sitemaps/"
 PROVISIONS_CSV = "data/provisions.csv"
 DATA_INDEX = "data/index.json"
 SCHEMA_FOLDER = "data/schema/"
@@ -47,7 +51,7 @@ RESERVED_PLATFORM_IDS = frozenset(
     {
         "about", "analyses", "assets", "compare", "contribute", "data", "feed", "jurisdictions",
         "kinds", "methodology", "pagefind", "platforms", "regulations", "search", "sitemap",
-        "substantive",
+        "sitemaps", "substantive",
         "texts", "topics", "javascripts", "stylesheets",
     }
 )  # fmt: skip
@@ -200,6 +204,12 @@ def provision_record(provision_key: str) -> str:
 
 def registry_record(registry: str, entry_id: str) -> str:
     return f"data/{registry}/{entry_id}.json"
+
+
+def sitemap_part(name: str) -> str:
+    """One sitemap of the index: ``name`` is a platform id or ``site``, with ``-2``, ``-3``...
+    for the parts of one past the sitemap protocol's limit of URLs."""
+    return f"{SITEMAP_FOLDER}{name}.xml"
 
 
 def pagefind_file(name: str) -> str:

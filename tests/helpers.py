@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -252,6 +253,16 @@ def search_index(site: Path) -> dict[str, dict[str, Any]]:
         record = json.loads(raw[len(b"pagefind_dcd") :])
         pages[record["url"]] = record
     return pages
+
+
+def sitemap_text(site: Path) -> str:
+    """Every sitemap the site's sitemap index names, one after the other (each must exist)."""
+    index = (site / "sitemap.xml").read_text()
+    parts = []
+    for location in re.findall(r"<sitemap><loc>([^<]+)</loc></sitemap>", index):
+        name = location.rpartition("/sitemaps/")[2]
+        parts.append((site / "sitemaps" / name).read_text())
+    return "".join(parts)
 
 
 def parse_whole(text: str) -> tuple[list[Block], str]:

@@ -1,6 +1,7 @@
 """Data downloads, retired URLs, the manifest and reproducibility, on a built site."""
 
 import csv
+import gzip
 import io
 import json
 import os
@@ -11,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from helpers import ROOT, build_into, make_site
+from helpers import ROOT, build_into, make_site, sitemap_text
 from referencing import Registry, Resource
 
 from generator.cli import main
@@ -97,6 +98,25 @@ def test_charts_have_text_alternatives(example: Path) -> None:
     assert "<caption>Exposure levels per topic</caption>" in topics
 
 
+def test_sitemap_is_an_index_of_one_sitemap_per_platform(example: Path) -> None:
+    """The theme fetches sitemap.xml on every page view: it stays a short index however many
+    versions there are; its compressed copy is the same index, with no build date."""
+    index = (example / "sitemap.xml").read_text()
+    assert index.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex ')
+    assert re.findall(r"<loc>([^<]+)</loc>", index) == [
+        f"https://example.org/govsite/sitemaps/{name}.xml"
+        for name in ("nimbus", "parlor", "quillstack", "site")
+    ]
+    assert gzip.decompress((example / "sitemap.xml.gz").read_bytes()).decode() == index
+    nimbus = (example / "sitemaps/nimbus.xml").read_text()
+    site = (example / "sitemaps/site.xml").read_text()
+    assert "<loc>https://example.org/govsite/nimbus/terms/</loc>" in nimbus
+    assert "parlor/" not in nimbus and "nimbus/" not in site
+    assert "<loc>https://example.org/govsite/</loc>" in site
+    assert "<loc>https://example.org/govsite/topics/</loc>" in site
+    assert "lastmod" not in index + nimbus + site
+
+
 def test_tombstone_and_redirect(example: Path) -> None:
     tombstone = (example / "nimbus/usage-policy/enforcement-reviews/index.html").read_text()
     assert "This page was removed" in tombstone and "Removed on 2025-03-01" in tombstone
@@ -106,7 +126,7 @@ def test_tombstone_and_redirect(example: Path) -> None:
 
 
 def test_sitemap_canonical_and_previews(example: Path) -> None:
-    sitemap = (example / "sitemap.xml").read_text()
+    sitemap = sitemap_text(example)
     assert "<loc>https://example.org/govsite/nimbus/terms/2024-09-30/</loc>" in sitemap
     assert "posts-licence" not in sitemap
     page = (example / "nimbus/terms/2024-09-30/index.html").read_text()

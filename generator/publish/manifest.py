@@ -11,7 +11,14 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..urls import site_base, url_of
+from ..urls import (
+    RESERVED_PLATFORM_IDS,
+    SITEMAP,
+    SITEMAP_FOLDER,
+    site_base,
+    sitemap_part,
+    url_of,
+)
 
 MANIFEST_NAME = "govsite-manifest.json.gz"
 """Every published URL and promised anchor (gzip-compressed JSON: it lists every clause of
@@ -22,7 +29,14 @@ _ID = re.compile(rb'\sid="([^"]+)"')
 # the analysis, which keeps its own tombstone when it is retired), the home page's lists of
 # what is new, and the groups of a version's changes (the version's #changes stays).
 _NOT_PROMISED = re.compile(r"^(__|cpm-|ept-|timeline-|analysis-|home-|changes-\d)")
-_SKIP = ("assets/", "pagefind/", "search/search_index.json", "sitemap.xml", MANIFEST_NAME)
+_SKIP = (
+    "assets/",
+    "pagefind/",
+    "search/search_index.json",
+    SITEMAP,  # with sitemap.xml.gz
+    SITEMAP_FOLDER,
+    MANIFEST_NAME,
+)
 _REDIRECT = b'<meta http-equiv="refresh"'
 
 
@@ -87,15 +101,50 @@ def write_manifest(
     text = '{"format": 1, "urls": {\n' + ",\n".join(lines) + "\n}}\n"
     (site / MANIFEST_NAME).write_bytes(gzip.compress(text.encode("utf-8"), 6, mtime=0))
     del lines
-    pages.sort()
-    base = site_base(site_url)
-    sitemap = (
+    write_sitemaps(site, site_base(site_url), pages)
+
+
+SITEMAP_URLS = 40_000
+"""URLs per sitemap file: the protocol allows 50,000 (and 50 MB)."""
+
+
+def write_sitemaps(site: Path, base: str, pages: list[str]) -> None:
+    """``sitemap.xml`` as a sitemap index naming one sitemap per platform and one for the
+    rest of the site (search engines read the index; mkdocs-material fetches
+    ``sitemap.xml`` on every page view, so it stays a few lines however large the archive);
+    ``sitemap.xml.gz`` is the same index compressed, in place of the engine's own, which
+    carried the build's date."""
+    groups: dict[str, list[str]] = {}
+    for url in sorted(pages):
+        first, slash, _rest = url.partition("/")
+        platform = slash and first and first not in RESERVED_PLATFORM_IDS
+        groups.setdefault(first if platform else "site", []).append(url)
+    (site / SITEMAP_FOLDER).mkdir(exist_ok=True)
+    parts: list[str] = []
+    for group, urls in sorted(groups.items()):
+        for start in range(0, len(urls), SITEMAP_URLS):
+            number = start // SITEMAP_URLS + 1
+            part = sitemap_part(group if number == 1 else f"{group}-{number}")
+            entries = "".join(
+                f"  <url><loc>{escape(base + u)}</loc></url>\n"
+                for u in urls[start : start + SITEMAP_URLS]
+            )
+            (site / part).write_bytes(
+                (
+                    '<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                    f"{entries}</urlset>\n"
+                ).encode()
+            )
+            parts.append(part)
+    index = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        + "".join(f"  <url><loc>{escape(base + u)}</loc></url>\n" for u in pages)
-        + "</urlset>\n"
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "".join(f"  <sitemap><loc>{escape(base + p)}</loc></sitemap>\n" for p in parts)
+        + "</sitemapindex>\n"
     ).encode()
-    (site / "sitemap.xml").write_bytes(sitemap)
+    (site / SITEMAP).write_bytes(index)
+    (site / f"{SITEMAP}.gz").write_bytes(gzip.compress(index, 9, mtime=0))
 
 
 class ManifestError(ValueError):
