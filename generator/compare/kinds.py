@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import enum
 import re
+import string
 import unicodedata
 
 from ..archive.history import VersionKind
@@ -175,6 +176,25 @@ def without_dates(text: str) -> str:
     return _DATE.sub(" DATE ", text)
 
 
+_MONTH_WORDS = frozenset(_MONTHS)
+_NUMBER_WORD = re.compile(r"[\d./-]+|\d{1,4}(?:st|nd|rd|th|er)", re.IGNORECASE)
+_EDGE_PUNCTUATION = string.punctuation + "«»“”‘’"
+
+
+def _only_date_words(segments: tuple[Segment, ...]) -> bool:
+    """Whether every word a diff inserts or deletes could be part of a date (a number, a
+    month, an ordinal): without it, a change cannot be dates only, and the date pattern,
+    slow on long clauses, need not run."""
+    for segment in segments:
+        if segment.op == "=":
+            continue
+        for word in segment.text.split():
+            word = word.strip(_EDGE_PUNCTUATION).casefold()
+            if word and word not in _MONTH_WORDS and not _NUMBER_WORD.fullmatch(word):
+                return False
+    return True
+
+
 def _edit_distance(a: str, b: str, limit: int) -> int:
     """Edit distance counting a swap of two neighbouring letters as one edit (optimal string
     alignment), or ``limit + 1`` once it exceeds ``limit``."""
@@ -236,7 +256,9 @@ def text_kind(old: str, new: str, segments: tuple[Segment, ...]) -> ChangeKind:
     """The kind of an edit of a clause's (or a passage's) text."""
     if canonical(old) == canonical(new):
         return ChangeKind.EDITORIAL
-    if canonical(without_dates(old)) == canonical(without_dates(new)):
+    if _only_date_words(segments) and canonical(without_dates(old)) == canonical(
+        without_dates(new)
+    ):
         return ChangeKind.DATES
     if _typo_level(segments):
         return ChangeKind.EDITORIAL
