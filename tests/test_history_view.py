@@ -9,6 +9,8 @@ from pathlib import Path
 import feedparser
 import pytest
 from helpers import TERMS_V1, Archive, build_site, every_page, make_site, provision_yml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.compare.align import REWRITTEN, align
 from generator.compare.changes import describe
@@ -303,3 +305,38 @@ def test_the_example_sets_its_own_disclaimer(example_site: Path) -> None:
     html = page(example_site, "nimbus/terms/training-on-content")
     assert "The platforms, texts and analyses of this example site are fictional" in html
     assert 'href="../../../methodology/"' in html
+
+
+_DATE_PIECES = st.sampled_from(
+    ["March", "mar.", "May", "1st", "2", "31", "2025", "2025-01-02", "01/02/25", "1er", "juin",
+     "(3)", "Jan-Feb", "March,2025", ",", "-", "Last", "updated:", "Effective", "the", "may",
+     "terms", "apply", "2025-style", "§", "of"]
+)  # fmt: skip
+
+
+@given(st.lists(_DATE_PIECES, max_size=14), st.lists(_DATE_PIECES, max_size=14))
+@settings(max_examples=400, deadline=None)
+def test_the_quick_date_tests_decide_as_the_date_pattern_does(
+    old: list[str], new: list[str]
+) -> None:
+    """The word tests that skip the date pattern never change a kind: checked against the
+    pattern alone on texts of date words, other words and punctuation."""
+    from generator.compare import kinds
+
+    old_text, new_text = " ".join(old), " ".join(new)
+    undated = kinds.without_dates(new_text)
+    dated_line = undated != new_text and len(undated.replace(" DATE ", " ").split()) <= 4
+    expected = (
+        ChangeKind.EDITORIAL
+        if not kinds.canonical(new_text)
+        else ChangeKind.DATES
+        if dated_line
+        else ChangeKind.SUBSTANTIVE
+    )
+    assert kinds._added_kind(new_text) == expected
+    segments = word_diff(old_text, new_text)
+    if kinds.canonical(old_text) != kinds.canonical(new_text):
+        same_undated = kinds.canonical(kinds.without_dates(old_text)) == kinds.canonical(
+            kinds.without_dates(new_text)
+        )
+        assert (text_kind(old_text, new_text, segments) == ChangeKind.DATES) == same_undated

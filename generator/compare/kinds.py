@@ -181,18 +181,22 @@ _NUMBER_WORD = re.compile(r"[\d./-]+|\d{1,4}(?:st|nd|rd|th|er)", re.IGNORECASE)
 _EDGE_PUNCTUATION = string.punctuation + "«»“”‘’"
 
 
+def _date_word(word: str) -> bool:
+    """Whether a word could be part of a date (a number, a month, an ordinal): the date
+    pattern removes no other word whole."""
+    word = word.strip(_EDGE_PUNCTUATION).casefold()
+    return not word or word in _MONTH_WORDS or bool(_NUMBER_WORD.fullmatch(word))
+
+
 def _only_date_words(segments: tuple[Segment, ...]) -> bool:
-    """Whether every word a diff inserts or deletes could be part of a date (a number, a
-    month, an ordinal): without it, a change cannot be dates only, and the date pattern,
-    slow on long clauses, need not run."""
-    for segment in segments:
-        if segment.op == "=":
-            continue
-        for word in segment.text.split():
-            word = word.strip(_EDGE_PUNCTUATION).casefold()
-            if word and word not in _MONTH_WORDS and not _NUMBER_WORD.fullmatch(word):
-                return False
-    return True
+    """Whether every word a diff inserts or deletes could be part of a date: without it, a
+    change cannot be dates only, and the date pattern, slow on long clauses, need not run."""
+    return all(
+        _date_word(word)
+        for segment in segments
+        if segment.op != "="
+        for word in segment.text.split()
+    )
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -265,13 +269,20 @@ def text_kind(old: str, new: str, segments: tuple[Segment, ...]) -> ChangeKind:
     return ChangeKind.SUBSTANTIVE
 
 
+_DATED_WORDS = 4
+"""A clause added or removed whole is a date when, its dates taken out, at most this many
+words are left ("Last updated:", "Effective from")."""
+
+
 def _added_kind(text: str) -> ChangeKind:
     """The kind of a clause added or removed whole: a line of punctuation is editorial, a
     date with a few words ("Last updated: ...") is a date."""
     if not canonical(text):
         return ChangeKind.EDITORIAL
+    if sum(1 for word in text.split() if not _date_word(word)) > _DATED_WORDS:
+        return ChangeKind.SUBSTANTIVE  # more words than a dated line, whatever its dates
     undated = without_dates(text)
-    if undated != text and len(undated.replace(" DATE ", " ").split()) <= 4:
+    if undated != text and len(undated.replace(" DATE ", " ").split()) <= _DATED_WORDS:
         return ChangeKind.DATES
     return ChangeKind.SUBSTANTIVE
 
