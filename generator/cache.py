@@ -103,6 +103,13 @@ def _sha256(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
+def _index_digest(name: str, packed_index: bytes) -> bytes:
+    """A records file's index digest, bound to the file's name as :func:`seal` binds one."""
+    digest = _bound(name)
+    digest.update(packed_index)
+    return digest.digest()
+
+
 class DamagedEntry(Exception):
     """A cache entry failed its check; it has been removed and reported."""
 
@@ -117,23 +124,33 @@ def report_damaged(path: Path, reason: str) -> None:
     )
 
 
-def seal(data: bytes) -> bytes:
-    """An entry's bytes: the payload, its digest and the magic."""
-    return data + _sha256(data) + _MAGIC
+def _bound(name: str) -> hashlib._Hash:
+    """A digest that starts from the entry's file name: an intact entry found under another
+    name (copied or moved there) fails its check instead of standing for another key."""
+    return hashlib.sha256(name.encode("utf-8", "surrogateescape") + b"\0")
 
 
-def unseal(sealed: bytes) -> bytes | None:
-    """The payload of :func:`seal`'s bytes, or ``None`` when they fail the check."""
+def seal(data: bytes, name: str) -> bytes:
+    """The bytes of the entry named ``name``: the payload, its digest and the magic."""
+    digest = _bound(name)
+    digest.update(data)
+    return data + digest.digest() + _MAGIC
+
+
+def unseal(sealed: bytes, name: str) -> bytes | None:
+    """The payload of :func:`seal`'s bytes for the entry ``name``, or ``None`` when they fail
+    the check."""
     if len(sealed) < _DIGEST + len(_MAGIC) or not sealed.endswith(_MAGIC):
         return None
     payload = sealed[: -_DIGEST - len(_MAGIC)]
-    stored = sealed[-_DIGEST - len(_MAGIC) : -len(_MAGIC)]
-    return payload if _sha256(payload) == stored else None
+    digest = _bound(name)
+    digest.update(payload)
+    return payload if digest.digest() == sealed[-_DIGEST - len(_MAGIC) : -len(_MAGIC)] else None
 
 
 def seal_file(made: Path, entry: Path) -> None:
     """Give a file made beside its entry its digest and magic, then move it into place."""
-    hasher = hashlib.sha256()
+    hasher = _bound(entry.name)
     with made.open("r+b") as file:
         for chunk in iter(lambda: file.read(1 << 20), b""):
             hasher.update(chunk)
@@ -147,7 +164,7 @@ def copy_sealed(entry: Path, target: Path) -> bool:
     try:
         with entry.open("rb") as source, target.open("wb") as out:
             remaining = os.fstat(source.fileno()).st_size - _DIGEST - len(_MAGIC)
-            hasher = hashlib.sha256()
+            hasher = _bound(entry.name)
             while remaining > 0:
                 chunk = source.read(min(remaining, 1 << 20))
                 if not chunk:
@@ -203,7 +220,7 @@ class Cache:
         except OSError:
             self.misses += 1
             return None
-        payload = unseal(sealed)
+        payload = unseal(sealed, path.name)
         if payload is None:
             report_damaged(path, "its checksum does not match")
             self.misses += 1
@@ -245,7 +262,7 @@ class Cache:
             where = file.tell()
             packed_index = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
             file.write(packed_index)
-            file.write(where.to_bytes(8, "little") + _sha256(packed_index) + _MAGIC)
+            file.write(where.to_bytes(8, "little") + _index_digest(key, packed_index) + _MAGIC)
 
     def records(self, namespace: str, key: str) -> Records | None:
         """The records stored under ``key``, or ``None`` (missing, or damaged: then removed
@@ -306,7 +323,7 @@ class Cache:
             sealed = path.read_bytes()
         except OSError:
             return None
-        payload = unseal(sealed)
+        payload = unseal(sealed, path.name)
         if payload is None:
             report_damaged(path, "its checksum does not match")
         return payload
@@ -315,7 +332,7 @@ class Cache:
         if self.root is None:
             return
         with replacing(self._writable(namespace, key)) as file:
-            file.write(seal(data))
+            file.write(seal(data, key))
 
 
 class Records:
@@ -342,7 +359,7 @@ class Records:
         if where > size - _TRAILER:
             raise DamagedEntry("its index is out of place")
         packed_index = os.pread(self._file.fileno(), size - _TRAILER - where, where)
-        if _sha256(packed_index) != trailer[8 : 8 + _DIGEST]:
+        if _index_digest(self.path.name, packed_index) != trailer[8 : 8 + _DIGEST]:
             raise DamagedEntry("its index's checksum does not match")
         index = pickle.loads(packed_index)
         if not isinstance(index, dict):

@@ -143,6 +143,29 @@ def test_damaged_cache_entries_are_never_published(
     assert same_trees(reference, tmp_path / "third") == []
 
 
+def test_an_intact_entry_under_another_key_is_not_used(tmp_path: Path) -> None:
+    """Entries swapped between keys (each intact, sealed for its own key): an entry's check
+    covers its name, so none stands for another key's output."""
+    make_site(tmp_path)
+    reference = build_into(tmp_path, tmp_path / "first")
+    cache = tmp_path / ".cache/govsite"
+    swapped = []
+    for namespace in (*NAMESPACES, *READ_WITH_INTACT_NEIGHBOURS):
+        entries = sorted(p for p in (cache / namespace).rglob("*") if p.is_file())
+        if len(entries) < 2:
+            continue
+        contents = [p.read_bytes() for p in entries]
+        for entry, content in zip(entries, contents[1:] + contents[:1], strict=True):
+            entry.write_bytes(content)
+        swapped.append(namespace)
+    assert "page" in swapped and "views" in swapped
+    result = mkdocs(tmp_path, "build", "-d", str(tmp_path / "second"))
+    assert result.returncode == 0, result.stderr
+    assert f"damaged build cache entry {cache / 'page'}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert same_trees(reference, tmp_path / "second") == []
+
+
 @pytest.mark.parametrize("damage", DAMAGE)
 def test_every_kind_of_entry_is_checked_when_read(
     tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture

@@ -182,7 +182,7 @@ def _write_state(
         "files": stats,
     }
     with replacing(work_dir / "state.json") as record:
-        record.write(seal(json.dumps(state, sort_keys=True).encode("utf-8")))
+        record.write(seal(json.dumps(state, sort_keys=True).encode("utf-8"), "state.json"))
 
 
 def _through_link(root: Path, path: str) -> bool:
@@ -222,7 +222,7 @@ def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
     except OSError:
         sealed = None
     if sealed is not None:
-        payload = unseal(sealed)
+        payload = unseal(sealed, state_path.name)
         if payload is None:
             report_damaged(state_path, "its checksum does not match")
         else:

@@ -64,15 +64,16 @@ class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
             sealed = path.read_bytes()
         except OSError:
             return
-        payload = unseal(sealed)
+        payload = unseal(sealed, path.name)
         if payload is None:
             report_damaged(path, "its checksum does not match")
             return
         bucket.bytecode_from_string(payload)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with replacing(Path(self._get_cache_filename(bucket))) as file:
-            file.write(seal(bucket.bytecode_to_string()))
+        path = Path(self._get_cache_filename(bucket))
+        with replacing(path) as file:
+            file.write(seal(bucket.bytecode_to_string(), path.name))
 
 
 def bytecode_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
