@@ -157,6 +157,29 @@ def test_a_site_with_an_undatable_commit_fails_check_cleanly(tmp_path: Path) -> 
     assert "Acme/Terms of Service.md:1:1: commit " in output and "cannot be dated" in output
 
 
+def test_a_version_dated_in_the_future_or_before_the_one_it_follows_is_told(
+    tmp_path: Path,
+) -> None:
+    """Found in an adversarial run: such dates were published for good without a word."""
+    make_site(tmp_path, texts=(TERMS_V1,), dates=("2024-01-15",))
+    (tmp_path / TERMS).write_text(TERMS_V2)
+    git(tmp_path, "add", "--", TERMS)
+    future = forge_commit(tmp_path, "7258118400 +0000", "7258118400 +0000", "Record changes")
+    (tmp_path / TERMS).write_text(TERMS_V2 + "\nMore.\n")
+    git(tmp_path, "add", "--", TERMS)
+    past = forge_commit(tmp_path, "31536000 +0000", "31536000 +0000", "Record changes")
+    code, output = run_cli(tmp_path, "check", "--strict")
+    assert code == 1
+    assert (
+        f"sources/Acme/Terms of Service.md:1:1: (history): commit {future[:12]} is dated "
+        "2200-01-01, after today" in output
+    )
+    assert (
+        f"commit {past[:12]} is dated 1971-01-01, before the version it follows (2200-01-01, "
+        f"commit {future[:12]})" in output
+    )
+
+
 # 12. File names that are not UTF-8, or hold invisible characters
 
 

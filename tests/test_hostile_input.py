@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import build_site, make_site, provision_yml
+from helpers import PLATFORM_YML, build_site, make_site, provision_yml
 
 from generator.cli import main
 from generator.config import load_site_config
@@ -479,3 +479,23 @@ def test_init_keeps_ids_short() -> None:
     from generator.cli.scaffold import slugify
 
     assert len(slugify("Terms " * 100)) <= 90 and not slugify("Terms " * 100).endswith("-")
+
+
+def test_an_archive_file_is_one_documents_history_only(tmp_path: Path) -> None:
+    """Found in an adversarial run: a former source naming another document's file gave this
+    document that one's versions, appended to versions.lock for good."""
+    platform = PLATFORM_YML + (
+        "  copy:\n"
+        "    title: Copy\n"
+        "    source: Acme/Other.md\n"
+        "    url: https://acme.example/copy\n"
+        "    type: Terms of Service\n"
+        "    former_sources: [Acme/Other.md, Acme/Terms of Service.md]\n"
+    )
+    assert errors(tmp_path, platform=platform) == [
+        "content/platforms/acme.yml:9:3: documents.copy.former_sources[0]: archive file "
+        "'Acme/Other.md' is given twice",
+        "content/platforms/acme.yml:9:3: documents.copy.former_sources[1]: archive file "
+        "'Acme/Terms of Service.md' is already the source or a former source of acme/terms: "
+        "one archive file can be one document's history only",
+    ]

@@ -267,8 +267,36 @@ def _versions(
             if status == "D" and (not history or history[-1].kind is VersionKind.REMOVAL):
                 continue
             kind = _kind(message, status, bool(history))
+            _check_date(commit.id, date, history[-1] if history else None, Origin(path), diag)
             history.append(Version(relative, commit.id, blob, date, message, kind))
     return versions
+
+
+_FUTURE = dt.timedelta(days=1)
+"""How far after the build's own time a commit may be dated (clocks and time zones)."""
+
+
+def _check_date(
+    commit: str, date: dt.datetime, previous: Version | None, where: Origin, diag: Diagnostics
+) -> None:
+    """Warn of a version dated in the future or before the version it follows: its
+    permalink and place in the history are taken from its date, and published for good."""
+    if date > dt.datetime.now(dt.UTC) + _FUTURE:
+        diag.warning(
+            where,
+            "(history)",
+            f"commit {commit[:12]} is dated {date:%Y-%m-%d}, after today: its version would be "
+            "published under that date for good; fix the commit's date in the archive",
+        )
+    if previous is not None and date < previous.date:
+        diag.warning(
+            where,
+            "(history)",
+            f"commit {commit[:12]} is dated {date:%Y-%m-%d}, before the version it follows "
+            f"({previous.date:%Y-%m-%d}, commit {previous.commit[:12]}): versions are "
+            "ordered by date, so its text would not be shown as the latest; fix the "
+            "commit's date in the archive",
+        )
 
 
 def find_archive(archive_dir: Path, diag: Diagnostics, origin: Origin) -> tuple[Path, str] | None:

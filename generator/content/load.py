@@ -284,6 +284,34 @@ def _read_platforms(
         platform = _load_platform(doc, platform_id, diag)
         if platform is not None:
             content.platforms[platform_id] = platform
+    _check_claims(content, diag)
+
+
+def _check_claims(content: Content, diag: Diagnostics) -> None:
+    """One archive file is one document's history: a path given as the source or a former
+    source of two documents (or twice in one) would publish one history under both."""
+    claimed: dict[str, str] = {}
+    for platform in content.platforms.values():
+        for document in platform.documents.values():
+            paths = [document.source, *document.former_sources]
+            for index, path in enumerate(paths):
+                if not path:
+                    continue
+                owner = claimed.setdefault(path, document.key)
+                field = "source" if index == 0 else f"former_sources[{index - 1}]"
+                if owner != document.key:
+                    diag.error(
+                        document.origin,
+                        f"documents.{document.id}.{field}",
+                        f"archive file {path!r} is already the source or a former source of "
+                        f"{owner}: one archive file can be one document's history only",
+                    )
+                elif path in paths[:index]:
+                    diag.error(
+                        document.origin,
+                        f"documents.{document.id}.{field}",
+                        f"archive file {path!r} is given twice",
+                    )
 
 
 def _read_provisions(
