@@ -398,3 +398,25 @@ def test_a_carried_folder_replaced_by_a_link_is_not_carried(tmp_path: Path) -> N
     rebuild(tmp_path)
     assert not folder.is_symlink() and folder.is_dir()
     assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []
+
+
+@pytest.mark.parametrize("cache", ["removed", "record damaged"])
+def test_a_link_in_the_site_is_never_written_through(tmp_path: Path, cache: str) -> None:
+    """Found in an adversarial run: with no usable record of the last build, mkdocs empties
+    the site folder but leaves its links, and pages were written through them, elsewhere."""
+    make_site(tmp_path)
+    rebuild(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(tmp_path / "site/acme")
+    (tmp_path / "site/acme").symlink_to(outside, target_is_directory=True)
+    if cache == "removed":
+        shutil.rmtree(tmp_path / ".cache")
+    else:
+        [state] = (tmp_path / ".cache/govsite/carry").rglob("state.json")
+        state.write_bytes(flip(state.read_bytes()))
+    result = mkdocs(tmp_path, "build", "-d", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    assert list(outside.iterdir()) == []
+    assert not (tmp_path / "site/acme").is_symlink()
+    assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []

@@ -203,8 +203,28 @@ def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
     """Move the last build's site out of the way, when a record says what it holds.
 
     The record is removed first, so a build that fails half-way leaves nothing that a later
-    build could trust.
+    build could trust. A site left in place loses its symbolic links: mkdocs empties the
+    folder but leaves them, and the build would write through them, outside the site.
     """
+    previous = _set_aside(site_dir, cache_dir)
+    if previous.root is None:
+        _drop_links(site_dir)
+    return previous
+
+
+def _drop_links(site_dir: Path) -> None:
+    """Remove every symbolic link inside ``site_dir`` (not ``site_dir`` itself, which the
+    publisher may point where they serve from)."""
+    if not site_dir.is_dir():
+        return
+    for folder, dirs, files in os.walk(site_dir):  # links to folders are not walked into
+        for name in (*dirs, *files):
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                os.unlink(path)
+
+
+def _set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
     if cache_dir is None:
         return PreviousSite(None, {}, None)
     site = site_dir.resolve()
