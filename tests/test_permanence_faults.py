@@ -89,6 +89,8 @@ def test_a_retired_page_still_stands_for_the_whole_old_page(tmp_path: Path) -> N
         (b'{"format": 1,\n "urls": {,}}', "2:11", "not JSON: Expecting property name"),
         (b"[" * 100_000, "1:1", "not a govsite manifest"),
         (b"", "1:1", "not JSON"),
+        (b'{"format": 99, "urls": {}}', "1:1", "manifest format 99 is not one this govsite reads"),
+        (b'{"format": 1, "urls": {"' + b"a" * 3000 + b'": []}}', "1:1", "is too long"),
     ],
 )
 def test_check_against_a_file_that_is_not_a_manifest_reports_it(
@@ -102,6 +104,21 @@ def test_check_against_a_file_that_is_not_a_manifest_reports_it(
     assert code == 1
     [line] = [line for line in output.splitlines() if line.startswith(str(other))]
     assert line.startswith(f"{other}:{position}: (file): ") and reason in line, line
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_check_against_what_is_not_a_file_stops_at_once(tmp_path: Path, kind: str) -> None:
+    """Found in an adversarial run: /dev/zero ran out of memory, a FIFO waited forever."""
+    make_site(tmp_path)
+    build_into(tmp_path, tmp_path / "site")
+    if kind == "fifo":
+        other = tmp_path / "fifo"
+        os.mkfifo(other)
+    else:
+        other = Path("/dev/zero")
+    code, output = run(tmp_path, "check", "--against", str(other))
+    assert code == 1
+    assert f"{other}:1:1: (file): not a file (a manifest is a file a build wrote)" in output
 
 
 # 20. Re-pointing published versions after a history rewrite

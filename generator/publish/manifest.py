@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Collection
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -98,7 +99,7 @@ def write_manifest(
             lines.append(f"{json.dumps(url)}: {anchors}")
     # One line per URL, in order: readable in a diff, and written by json's fast encoder.
     lines.sort()
-    text = '{"format": 1, "urls": {\n' + ",\n".join(lines) + "\n}}\n"
+    text = f'{{"format": {MANIFEST_FORMAT}, "urls": {{\n' + ",\n".join(lines) + "\n}}\n"
     (site / MANIFEST_NAME).write_bytes(gzip.compress(text.encode("utf-8"), 6, mtime=0))
     del lines
     write_sitemaps(site, site_base(site_url), pages)
@@ -155,15 +156,23 @@ class ManifestError(ValueError):
         self.line, self.column, self.reason = line, column, reason
 
 
-MANIFEST_MAX_BYTES = 1_000_000_000
-"""Larger than any real manifest (genai-eu's is a few megabytes)."""
+MANIFEST_MAX_BYTES = 256_000_000
+"""Unzipped, far larger than any real manifest (genai-eu's, 1,058 versions, is 5.6 MB), and
+small enough to read within a CI runner's memory."""
+MANIFEST_FORMAT = 1
+"""The manifest format this govsite writes and reads."""
+_LONGEST_NAME = 2_000
+"""Longer than any URL or anchor govsite writes."""
 
 
 def read_manifest(path: Path) -> dict[str, list[str]]:
     """The URLs and anchors a manifest promises (gzip-compressed or not);
     :class:`ManifestError` when the file is not a govsite manifest."""
     try:
-        if path.stat().st_size > MANIFEST_MAX_BYTES:
+        found = path.stat()
+        if not stat.S_ISREG(found.st_mode):
+            raise ManifestError(1, 1, "not a file (a manifest is a file a build wrote)")
+        if found.st_size > MANIFEST_MAX_BYTES:
             raise ManifestError(1, 1, "too large to be a govsite manifest")
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":
@@ -184,13 +193,23 @@ def read_manifest(path: Path) -> dict[str, list[str]]:
         ) from None
     except RecursionError:
         raise ManifestError(1, 1, "not a govsite manifest (nested too deeply)") from None
+    except MemoryError:
+        raise ManifestError(1, 1, "too large to be read as a govsite manifest") from None
     urls = data.get("urls") if isinstance(data, dict) else None
     if not isinstance(urls, dict) or not isinstance(data.get("format"), int):
         raise ManifestError(1, 1, 'not a govsite manifest (expected {"format": 1, "urls": {...}})')
+    if data["format"] != MANIFEST_FORMAT:
+        raise ManifestError(
+            1, 1, f"manifest format {data['format']} is not one this govsite reads (1)"
+        )
     for url, anchors in urls.items():
         if not isinstance(anchors, list) or not all(isinstance(a, str) for a in anchors):
             raise ManifestError(
                 1, 1, f"not a govsite manifest: the anchors of {url[:80]!r} are not a list of text"
+            )
+        if len(url) > _LONGEST_NAME or any(len(a) > _LONGEST_NAME for a in anchors):
+            raise ManifestError(
+                1, 1, f"not a govsite manifest: {url[:80]!r}… or one of its anchors is too long"
             )
     return {str(k): list(v) for k, v in urls.items()}
 
