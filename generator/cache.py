@@ -182,10 +182,22 @@ def copy_sealed(entry: Path, target: Path) -> bool:
     return intact
 
 
+def own_folder(folder: Path, levels: int) -> None:
+    """Make ``folder`` a folder, and its ``levels - 1`` nearest parents too: a file (or a
+    broken link) where one of them goes is in govsite's own cache, and is removed (a link
+    to a folder, say a cache kept on another disk, is kept)."""
+    for part in [folder, *folder.parents][:levels][::-1]:
+        if not part.is_dir() and (part.is_symlink() or part.exists()):
+            part.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 class Cache:
     """Pickled values by namespace and key; ``None`` root disables caching."""
 
     def __init__(self, root: Path | None) -> None:
+        if root is not None:
+            own_folder(root, 2)  # .cache/govsite
         self.root = root
         self.hits = 0
         self.misses = 0

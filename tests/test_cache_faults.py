@@ -420,3 +420,29 @@ def test_a_link_in_the_site_is_never_written_through(tmp_path: Path, cache: str)
     assert list(outside.iterdir()) == []
     assert not (tmp_path / "site/acme").is_symlink()
     assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []
+
+
+@pytest.mark.parametrize("damage", ["cache folder is a file", "lock file is a folder"])
+def test_what_stands_where_the_cache_goes_is_cleared(tmp_path: Path, damage: str) -> None:
+    """Found in adversarial runs: both ended check, build and repoint in tracebacks."""
+    make_site(tmp_path)
+    cache = tmp_path / ".cache/govsite"
+    if damage == "cache folder is a file":
+        cache.parent.mkdir()
+        cache.write_text("not a folder")
+    else:
+        lock = lock_path(tmp_path, cache)
+        lock.mkdir(parents=True)
+        (lock / "inside").write_text("x")
+    for command in (["check"], ["repoint", "--dry-run"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", *command],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    built = mkdocs(tmp_path, "build", "-d", str(tmp_path / "site"))
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+    assert cache.is_dir() and lock_path(tmp_path, cache).is_file()

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..cache import digest
+from ..cache import digest, own_folder
 
 DEFAULT_WAIT = 1800.0
 """Seconds a build waits for another build of the same site before it stops."""
@@ -53,8 +54,14 @@ class BuildLock:
         ``waiting`` is told once, with who holds it. :class:`SiteBusy` when it stays held."""
         if self._fd is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        own_folder(self.path.parent, 3)  # .cache/govsite/locks
+        if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
+            # Not a lock file: a folder or a link where it goes (the cache is govsite's own).
+            if self.path.is_dir() and not self.path.is_symlink():
+                shutil.rmtree(self.path)
+            else:
+                self.path.unlink()
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         deadline = time.monotonic() + wait
         told = False
         while True:
