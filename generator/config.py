@@ -15,6 +15,7 @@ from .untrusted import (
     LimitedLoader,
     YamlLines,
     bytes_position,
+    shown,
     text_position,
 )
 
@@ -202,6 +203,21 @@ def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+OPTION_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "content": (str, "a folder"),
+    "archive": (str, "a folder"),
+    "templates": (str, "a folder"),
+    "cache": (bool, "true or false"),
+    "cache_dir": (str, "a folder"),
+    "licence": (str, "text"),
+    "attribution": (str, "text"),
+    "disclaimer": (str, "text"),
+    "collection": (str, "text"),
+    "lock_wait": ((int, float), "a number of seconds"),
+}
+"""The plugin's options in ``mkdocs.yml`` (the site engine's adapter declares the same)."""
+
+
 def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
     """The govsite settings of a site, from its ``mkdocs.yml`` and the files it pulls in
     with ``INHERIT``."""
@@ -238,6 +254,25 @@ def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
         return None
     if not isinstance(options, dict):
         diag.error(Origin(config_file.name), "plugins.govsite", "its options must be a mapping")
+        return None
+    wrong = False
+    for name, value in options.items():
+        expected = OPTION_TYPES.get(name) if isinstance(name, str) else None
+        if expected is None:
+            diag.error(
+                Origin(config_file.name),
+                f"plugins.govsite.{name if str(name).isidentifier() else shown(name)}",
+                f"not an option of govsite (its options: {', '.join(OPTION_TYPES)})",
+            )
+            wrong = True
+        elif not isinstance(value, expected[0]) or (expected[0] is not bool and value is True):
+            diag.error(
+                Origin(config_file.name),
+                f"plugins.govsite.{name}",
+                f"must be {expected[1]}, not {shown(value)}",
+            )
+            wrong = True
+    if wrong:
         return None
     return SiteConfig.from_options(
         config_file.parent.resolve(),

@@ -57,6 +57,9 @@ RESERVED_PLATFORM_IDS = frozenset(
 )  # fmt: skip
 """Top-level segments the site uses itself; a platform may not take them."""
 
+FILE_FOLDERS = frozenset({"assets", "javascripts", "pagefind", "sitemaps", "stylesheets", "texts"})
+"""Top-level folders of files the site and its theme publish, where no page stands."""
+
 RESERVED_PROVISION_SLUGS = frozenset(
     {"changes", "compare", "history", "latest", "raw", "timeline", "versions", "feed", "data"}
 )

@@ -194,6 +194,7 @@ def test_retired_url_still_published_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "content/retired.yml").write_text(
         "acme/terms/:\n  retired: 2024-07-01\n  reason: x\n"
         "old/:\n  retired: 2024-07-01\n  reason: x\n  redirect: nowhere/\n"
+        "texts/ab/:\n  retired: 2024-07-01\n  reason: x\n"
     )
     runner = CliRunner()
     os.chdir(tmp_path)
@@ -205,6 +206,10 @@ def test_retired_url_still_published_is_an_error(tmp_path: Path) -> None:
     assert "content/retired.yml:1:1: acme/terms/: this URL is still published" in result.output
     assert (
         "content/retired.yml:7:13: old/.redirect: redirect target 'nowhere/' is not a page"
+        in result.output
+    )
+    assert (  # found in an adversarial run: a tombstone went into the raw texts' folder
+        "content/retired.yml:8:1: texts/ab/: texts/ holds the site's files, not pages"
         in result.output
     )
 

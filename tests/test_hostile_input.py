@@ -499,3 +499,47 @@ def test_an_archive_file_is_one_documents_history_only(tmp_path: Path) -> None:
         "'Acme/Terms of Service.md' is already the source or a former source of acme/terms: "
         "one archive file can be one document's history only",
     ]
+
+
+def test_a_value_of_invisible_characters_is_empty(tmp_path: Path) -> None:
+    """Found in an adversarial run: a title of a zero-width space and a direction mark passed
+    as text, and made empty links and headings."""
+    provision = provision_yml(title="\u200b\u202e ", summary="\u2066\u2069")
+    found = errors(tmp_path, provisions={"acme/terms/liability-cap": provision})
+    assert found == [
+        f"{PROVISION}:1:8: title: must not be empty (it shows nothing)",
+        f"{PROVISION}:5:10: summary: must not be empty (it shows nothing)",
+    ]
+
+
+@pytest.mark.parametrize("name", ["topics.yaml", "Retired.yml", "jurisdictions.YML"])
+def test_a_top_level_file_spelt_otherwise_is_reported(tmp_path: Path, name: str) -> None:
+    """Found in an adversarial run: ``topics.yaml`` beside ``topics.yml`` was ignored."""
+    make_site(tmp_path)
+    (tmp_path / "content" / name).write_text("x: 1\n")
+    code, output = check(tmp_path)
+    wanted = name.lower().replace(".yaml", ".yml")
+    assert code == 1
+    assert (
+        f"content/{name}:1:1: (file): govsite reads content/{wanted}, not '{name}': rename it "
+        "(it was not read) [error]"
+    ) in output
+
+
+def test_plugin_options_of_the_wrong_kind_are_reported(tmp_path: Path) -> None:
+    """Found in an adversarial run: ``content: [a, b]`` was read as the folder "['a', 'b']"."""
+    make_site(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "  - govsite", "  - govsite:\n      content: [a, b]\n      colour: 1"
+        )
+    )
+    code, output = check(tmp_path)
+    assert code == 1, output
+    assert output[:2] == [
+        "mkdocs.yml:1:1: plugins.govsite.colour: not an option of govsite (its options: content, "
+        "archive, templates, cache, cache_dir, licence, attribution, disclaimer, collection, "
+        "lock_wait) [error]",
+        "mkdocs.yml:1:1: plugins.govsite.content: must be a folder, not ['a', 'b'] [error]",
+    ]

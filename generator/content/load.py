@@ -252,6 +252,7 @@ def _display(path: Path, site_root: Path) -> str:
 def load_content(content_dir: Path, site_root: Path, diag: Diagnostics) -> Content:
     """Read every content file; problems go to ``diag`` and the rest still loads."""
     content = Content()
+    _check_file_names(content_dir, site_root, diag)
     for read in (
         _read_platforms,
         _read_provisions,
@@ -261,6 +262,27 @@ def load_content(content_dir: Path, site_root: Path, diag: Diagnostics) -> Conte
     ):
         read(content, content_dir, site_root, diag)
     return content
+
+
+TOP_LEVEL_FILES = ("topics.yml", "regulations.yml", "jurisdictions.yml", "retired.yml")
+"""The files read from the content folder itself (the rest is in its folders)."""
+
+
+def _check_file_names(content_dir: Path, site_root: Path, diag: Diagnostics) -> None:
+    """A file named like one govsite reads but spelt otherwise (``topics.yaml``,
+    ``Retired.yml``) would be left out without a word: each is an error."""
+    if not content_dir.is_dir():
+        return
+    wanted = {name.rsplit(".", 1)[0]: name for name in TOP_LEVEL_FILES}
+    for path in sorted(content_dir.iterdir()):
+        stem, suffix = path.stem.lower(), path.suffix.lower()
+        if suffix in YAML_SUFFIXES and stem in wanted and path.name != wanted[stem]:
+            diag.error(
+                Origin(_display(path, site_root)),
+                "(file)",
+                f"govsite reads content/{wanted[stem]}, not {shown(path.name)}: rename it "
+                "(it was not read)",
+            )
 
 
 def _read_platforms(
@@ -405,6 +427,14 @@ def _read_retired(content: Content, content_dir: Path, site_root: Path, diag: Di
                         origin,
                         format_key((url,)),
                         "expected a site-relative folder URL such as a/b/c/",
+                    )
+                    continue
+                if url.split("/", 1)[0] in urls.FILE_FOLDERS:
+                    diag.error(
+                        origin,
+                        format_key((url,)),
+                        f"{url.split('/', 1)[0]}/ holds the site's files, not pages: nothing "
+                        "there can be retired",
                     )
                     continue
                 if not isinstance(value, dict):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -249,6 +250,12 @@ def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER_WORD.search(value))
 
 
+def _visible(text: str) -> bool:
+    """Whether ``text`` shows anything: white space and invisible format characters (zero
+    widths, direction marks) alone show nothing, and would make an empty link or title."""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc") for c in text)
+
+
 def _check_value(
     doc: YamlDocument, key: Key, value: Any, spec: FieldSpec, kind: Kind, diag: Diagnostics
 ) -> None:
@@ -260,8 +267,8 @@ def _check_value(
         if not isinstance(value, str):
             diag.error(where, name, f"must be text, got {_type_name(value)}")
             return
-        if not value.strip():
-            diag.error(where, name, "must not be empty")
+        if not _visible(value):
+            diag.error(where, name, "must not be empty (it shows nothing)")
             return
         if is_placeholder(value):
             diag.error(
