@@ -310,12 +310,12 @@ def test_the_example_sets_its_own_disclaimer(example_site: Path) -> None:
 _DATE_PIECES = st.sampled_from(
     ["March", "mar.", "May", "1st", "2", "31", "2025", "2025-01-02", "01/02/25", "1er", "juin",
      "(3)", "Jan-Feb", "March,2025", ",", "-", "Last", "updated:", "Effective", "the", "may",
-     "terms", "apply", "2025-style", "§", "of"]
+     "terms", "apply", "2025-style", "§", "of", "a)", "(ii)", "1.", "２０２５", "Ｍａｒｃｈ"]
 )  # fmt: skip
 
 
 @given(st.lists(_DATE_PIECES, max_size=14), st.lists(_DATE_PIECES, max_size=14))
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 def test_the_quick_date_tests_decide_as_the_date_pattern_does(
     old: list[str], new: list[str]
 ) -> None:

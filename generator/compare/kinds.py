@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import enum
 import re
-import string
 import unicodedata
 
 from ..archive.history import VersionKind
@@ -177,15 +176,21 @@ def without_dates(text: str) -> str:
 
 
 _MONTH_WORDS = frozenset(_MONTHS)
-_NUMBER_WORD = re.compile(r"[\d./-]+|\d{1,4}(?:st|nd|rd|th|er)", re.IGNORECASE)
-_EDGE_PUNCTUATION = string.punctuation + "«»“”‘’"
+_NUMBER_PART = re.compile(r"\d+(?:st|nd|rd|th|er)?")
+_ALNUM_RUN = re.compile(r"[^\W_]+")
 
 
 def _date_word(word: str) -> bool:
-    """Whether a word could be part of a date (a number, a month, an ordinal): the date
-    pattern removes no other word whole."""
-    word = word.strip(_EDGE_PUNCTUATION).casefold()
-    return not word or word in _MONTH_WORDS or bool(_NUMBER_WORD.fullmatch(word))
+    """Whether a word could be part of a date (numbers, months, ordinals, whatever joins
+    them), or could be dropped by :func:`canonical` (no letter or digit; a list number):
+    both quick tests below stay exact as long as this says yes to every such word (a yes
+    only costs time)."""
+    if _ENUMERATOR.fullmatch(word + " "):
+        return True
+    return all(
+        part in _MONTH_WORDS or _NUMBER_PART.fullmatch(part)
+        for part in _ALNUM_RUN.findall(word.casefold())
+    )
 
 
 def _only_date_words(segments: tuple[Segment, ...]) -> bool:
