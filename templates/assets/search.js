@@ -14,7 +14,15 @@
     showImages: false,
     resetStyles: false,
     autofocus: true,
-    translations: { placeholder: "Search analyses, texts and changes" }
+    translations: { placeholder: "Search analyses, texts and changes" },
+    // A long page is searched as several records (generator/publish/search.py): the second
+    // and later ones live at <page>/_part-N/, which is not a page; results link to the page.
+    processResult: function (result) {
+      var page = function (url) { return url.replace(/_part-\d+\/(?=#|$)/, ""); };
+      result.url = page(result.url);
+      (result.sub_results || []).forEach(function (sub) { sub.url = page(sub.url); });
+      return result;
+    }
   });
   var query = new URLSearchParams(location.search).get("q");
   if (query) {
