@@ -38,7 +38,7 @@ KINDS = "kinds/"
 DATASET = "data/dataset.tar.xz"
 SITEMAP = "sitemap.xml"
 """The sitemap index (and ``sitemap.xml.gz``, the same compressed): it names the sitemaps
-under :data:`SITEMAP_FOLDER`, one per platform and one for the rest of the site."""
+of the site's pages under :data:`SITEMAP_FOLDER`."""
 SITEMAP_FOLDER = "sitemaps/"
 PROVISIONS_CSV = "data/provisions.csv"
 DATA_INDEX = "data/index.json"
@@ -210,8 +210,8 @@ def registry_record(registry: str, entry_id: str) -> str:
 
 
 def sitemap_part(name: str) -> str:
-    """One sitemap of the index: ``name`` is a platform id or ``site``, with ``-2``, ``-3``...
-    for the parts of one past the sitemap protocol's limit of URLs."""
+    """One sitemap of the index (``pages-1``, ``pages-2``...: the protocol limits a sitemap's
+    URLs)."""
     return f"{SITEMAP_FOLDER}{name}.xml"
 
 

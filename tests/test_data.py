@@ -98,23 +98,29 @@ def test_charts_have_text_alternatives(example: Path) -> None:
     assert "<caption>Exposure levels per topic</caption>" in topics
 
 
-def test_sitemap_is_an_index_of_one_sitemap_per_platform(example: Path) -> None:
+def test_sitemap_is_a_short_index(example: Path) -> None:
     """The theme fetches sitemap.xml on every page view: it stays a short index however many
     versions there are; its compressed copy is the same index, with no build date."""
     index = (example / "sitemap.xml").read_text()
     assert index.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex ')
     assert re.findall(r"<loc>([^<]+)</loc>", index) == [
-        f"https://example.org/govsite/sitemaps/{name}.xml"
-        for name in ("nimbus", "parlor", "quillstack", "site")
+        "https://example.org/govsite/sitemaps/pages-1.xml"
     ]
     assert gzip.decompress((example / "sitemap.xml.gz").read_bytes()).decode() == index
-    nimbus = (example / "sitemaps/nimbus.xml").read_text()
-    site = (example / "sitemaps/site.xml").read_text()
-    assert "<loc>https://example.org/govsite/nimbus/terms/</loc>" in nimbus
-    assert "parlor/" not in nimbus and "nimbus/" not in site
-    assert "<loc>https://example.org/govsite/</loc>" in site
-    assert "<loc>https://example.org/govsite/topics/</loc>" in site
-    assert "lastmod" not in index + nimbus + site
+    pages = (example / "sitemaps/pages-1.xml").read_text()
+    assert "<loc>https://example.org/govsite/nimbus/terms/</loc>" in pages
+    assert "<loc>https://example.org/govsite/</loc>" in pages
+    assert "lastmod" not in index + pages
+
+
+def test_sitemaps_split_past_the_protocols_limit(tmp_path: Path) -> None:
+    from generator.publish import manifest
+
+    manifest.write_sitemaps(tmp_path, "https://x.example/", [f"p{n}/" for n in range(85_000)])
+    index = (tmp_path / "sitemap.xml").read_text()
+    assert re.findall(r"sitemaps/(pages-\d+)\.xml", index) == ["pages-1", "pages-2", "pages-3"]
+    sizes = [(tmp_path / f"sitemaps/pages-{n}.xml").read_text().count("<url>") for n in (1, 2, 3)]
+    assert sizes == [40_000, 40_000, 5_000]
 
 
 def test_tombstone_and_redirect(example: Path) -> None:

@@ -53,7 +53,7 @@ def test_a_long_page_is_split_between_elements_keeping_every_word() -> None:
     )
     searched = searched_parts(page(f"<h2 id='changes'>What changed</h2>{sections}"))
     records = split_for_search("acme/terms/2024-02-01/", searched)
-    assert len(records) > 3
+    assert len(records) >= 3
     assert [url for url, _ in records[:3]] == [
         "acme/terms/2024-02-01/",
         "acme/terms/2024-02-01/_part-2/",

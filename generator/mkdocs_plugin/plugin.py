@@ -34,7 +34,7 @@ from ..publish.lock import DEFAULT_WAIT, BuildLock, SiteBusy, lock_path
 from ..publish.manifest import PageAnchors, page_anchors
 from ..render import Page, SiteOutput
 from ..render.environment import PACKAGE_TEMPLATES, bytecode_cache
-from .theme import MkdocsTheme, page_file, src_path, theme_key, toc
+from .theme import MkdocsTheme, drop_unused_theme_files, page_file, src_path, theme_key, toc
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -206,6 +206,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             return
         site_dir = Path(config.site_dir)
         self.history.finish(self.theme, site_dir)
+        drop_unused_theme_files(config, site_dir)
         publish_site(
             site_dir,
             self.history,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sysconfig
 from html import escape
 from importlib.metadata import entry_points
@@ -203,3 +204,17 @@ class MkdocsTheme:
         finally:
             self.rendering = False
         return rendered
+
+
+UNUSED_WITHOUT_SEARCH = ("assets/javascripts/lunr", "assets/javascripts/workers")
+"""mkdocs-material's own search (lunr and its worker), copied with the theme's files: the
+site searches with Pagefind, so unless the theme's search plugin is on they serve nothing
+(36 files; static hosts count files)."""
+
+
+def drop_unused_theme_files(config: MkDocsConfig, site_dir: Path) -> None:
+    """Remove the theme's files that nothing on the site loads."""
+    if any(name in config.plugins for name in ("search", "material/search")):
+        return
+    for folder in UNUSED_WITHOUT_SEARCH:
+        shutil.rmtree(site_dir / folder, ignore_errors=True)

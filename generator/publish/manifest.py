@@ -13,7 +13,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..urls import (
-    RESERVED_PLATFORM_IDS,
     SITEMAP,
     SITEMAP_FOLDER,
     site_base,
@@ -110,34 +109,28 @@ SITEMAP_URLS = 40_000
 
 
 def write_sitemaps(site: Path, base: str, pages: list[str]) -> None:
-    """``sitemap.xml`` as a sitemap index naming one sitemap per platform and one for the
-    rest of the site (search engines read the index; mkdocs-material fetches
-    ``sitemap.xml`` on every page view, so it stays a few lines however large the archive);
-    ``sitemap.xml.gz`` is the same index compressed, in place of the engine's own, which
-    carried the build's date."""
-    groups: dict[str, list[str]] = {}
-    for url in sorted(pages):
-        first, slash, _rest = url.partition("/")
-        platform = slash and first and first not in RESERVED_PLATFORM_IDS
-        groups.setdefault(first if platform else "site", []).append(url)
+    """``sitemap.xml`` as a sitemap index naming the sitemaps of the site's pages, at most
+    :data:`SITEMAP_URLS` URLs each (search engines read the index; mkdocs-material fetches
+    ``sitemap.xml`` on every first page view, so it stays a few lines however large the
+    archive); ``sitemap.xml.gz`` is the same index compressed, in place of the engine's own,
+    which carried the build's date."""
     (site / SITEMAP_FOLDER).mkdir(exist_ok=True)
+    ordered = sorted(pages)
     parts: list[str] = []
-    for group, urls in sorted(groups.items()):
-        for start in range(0, len(urls), SITEMAP_URLS):
-            number = start // SITEMAP_URLS + 1
-            part = sitemap_part(group if number == 1 else f"{group}-{number}")
-            entries = "".join(
-                f"  <url><loc>{escape(base + u)}</loc></url>\n"
-                for u in urls[start : start + SITEMAP_URLS]
-            )
-            (site / part).write_bytes(
-                (
-                    '<?xml version="1.0" encoding="UTF-8"?>\n'
-                    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                    f"{entries}</urlset>\n"
-                ).encode()
-            )
-            parts.append(part)
+    for start in range(0, max(len(ordered), 1), SITEMAP_URLS):
+        part = sitemap_part(f"pages-{start // SITEMAP_URLS + 1}")
+        entries = "".join(
+            f"  <url><loc>{escape(base + u)}</loc></url>\n"
+            for u in ordered[start : start + SITEMAP_URLS]
+        )
+        (site / part).write_bytes(
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                f"{entries}</urlset>\n"
+            ).encode()
+        )
+        parts.append(part)
     index = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

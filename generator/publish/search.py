@@ -169,7 +169,7 @@ _NON_HEADING_ID = re.compile(rb'(<(?!h[1-6][\s>])[a-z][a-z0-9]*\b[^>]*?) id="[^"
 with double quotes and escape every ``<`` and ``"`` inside them)."""
 
 
-PART_BYTES = 48_000
+PART_BYTES = 64_000
 """Most of a page's searched HTML one search record holds. Pagefind sends a result's whole
 record (its text, compressed) to the reader: a long text or a big rewrite is split into
 records of about this size, so that one query stays small."""
