@@ -23,11 +23,11 @@ from .config import SiteConfig, check_site_url
 from .content.load import load_content
 from .content.model import Content
 from .diagnostics import Diagnostics, log
+from .link.model import SiteModel
+from .link.resolve import link
 from .render.context import RenderContext
 from .render.environment import make_environment
 from .render.site import SiteOutput, render_site
-from .site.link import link
-from .site.model import SiteModel
 from .text.source import TextSource
 
 

@@ -14,7 +14,7 @@ ORDER = (
     "archive",
     "text",
     "compare",
-    "site",
+    "link",
     "render",
     "publish",
     "pipeline",

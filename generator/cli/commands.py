@@ -18,9 +18,9 @@ from ..config import ABSOLUTE_URL, load_site_config
 from ..content import schema
 from ..content.load import load_content
 from ..diagnostics import Diagnostics, Origin, Severity
+from ..link.resolve import valid_ids
 from ..publish.lock import BuildLock, SiteBusy, lock_path
 from ..publish.manifest import MANIFEST_NAME, ManifestError, broken_since, read_manifest
-from ..site.link import valid_ids
 from . import report
 from .scaffold import init_site
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..compare.align import ADDED, CHANGED, MOVED, REMOVED, REWRITTEN
 from ..compare.changes import REFORMATTED, RELINKED, Change
-from ..site.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
+from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 from ..text.views import TextView
 
 LABELS = {

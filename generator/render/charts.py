@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..archive.history import VersionKind
 from ..content.model import Topic
-from ..site.model import SiteModel
+from ..link.model import SiteModel
 
 # Distinct hues that stay apart for common colour-vision deficiencies (Okabe-Ito); every
 # series is also named in the legend and in the table, so colour is never the only cue.

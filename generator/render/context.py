@@ -12,7 +12,7 @@ from .. import urls
 from ..cache import Cache
 from ..config import SiteConfig
 from ..content.model import Platform
-from ..site.model import SiteModel
+from ..link.model import SiteModel
 from ..text.source import TextSource
 from .cite import Citable
 from .citemeta import page_citation

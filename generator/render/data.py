@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import urls
 from ..content.model import Platform
-from ..site.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
+from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 from ..untrusted import csv_cell
 from .pages import StaticFile
 from .schemas import SCHEMAS

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import workers
 from ..cache import Cache, copy_sealed, digest, replacing, seal_file
-from ..site.model import SiteModel
+from ..link.model import SiteModel
 from .data import document_record, json_bytes, provision_record, provisions_csv
 
 XZ_PRESET = 2

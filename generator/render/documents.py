@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from .. import urls
 from ..content.model import Platform
-from ..site.model import DocumentVersion, LinkedDocument
+from ..link.model import DocumentVersion, LinkedDocument
 from ..text.views import fill_view
 from .context import RenderContext
 from .feeds import document_feeds, platform_feeds

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from .. import urls
 from ..compare.kinds import ChangeKind
 from ..compare.worddiff import Segment
-from ..site.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
+from ..link.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
 from ..text import safemd
 from .context import RenderContext
 from .fragments import change_summary

@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from .. import urls
 from ..compare.worddiff import Segment
-from ..site.model import DocumentVersion, LinkedProvision
+from ..link.model import DocumentVersion, LinkedProvision
 
 
 def render_segments(segments: list[Segment]) -> Markup:

@@ -8,7 +8,7 @@ from functools import partial
 
 from .. import urls
 from ..compare.kinds import ChangeKind
-from ..site.model import DocumentVersion, LinkedDocument, LinkedProvision
+from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision
 from .changes import SectionChanges, change_sections, touched_sections
 from .cite import Citable, citations
 from .context import RenderContext

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..cache import code_fingerprint, digest
 from ..config import SiteConfig
-from ..site.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
+from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 
 
 def canonical(value: Any) -> str:

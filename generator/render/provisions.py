@@ -7,7 +7,7 @@ from collections import Counter
 
 from .. import urls
 from ..compare.kinds import ChangeKind
-from ..site.model import LinkedProvision
+from ..link.model import LinkedProvision
 from ..untrusted import clean_text
 from .cite import Citable, citations
 from .context import RenderContext

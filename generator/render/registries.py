@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import urls
-from ..site.model import LinkedProvision
+from ..link.model import LinkedProvision
 from .context import RenderContext
 from .pages import Page
 

@@ -8,7 +8,7 @@ import datetime as dt
 from .. import urls
 from ..compare.kinds import ChangeKind
 from ..content.model import Retired
-from ..site.retired import is_provision_url
+from ..link.retired import is_provision_url
 from ..text import safemd
 from .context import RenderContext
 from .data import json_bytes

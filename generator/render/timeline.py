@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..compare.kinds import ChangeKind
-from ..site.model import DocumentVersion, LinkedDocument
+from ..link.model import DocumentVersion, LinkedDocument
 
 KIND_ORDER = (
     ChangeKind.SUBSTANTIVE,

@@ -61,9 +61,7 @@ def check_retired(model: SiteModel, diag: Diagnostics) -> dict[str, Retired]:
     valid: dict[str, Retired] = {}
     for url, entry in entries.items():
         if url in live:
-            diag.error(
-                entry.origin, url, "this URL is still published; remove it from retired.yml"
-            )
+            diag.error(entry.origin, url, "this URL is still published; remove it from retired.yml")
         elif entry.redirect and entry.redirect not in live:
             diag.error(
                 entry.origins.get("redirect", entry.origin),

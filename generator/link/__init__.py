@@ -5,7 +5,7 @@ tracked clauses (:mod:`.model` holds the resulting types); :mod:`.retired` check
 URLs against the pages the site publishes.
 """
 
-from .link import link
 from .model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
+from .resolve import link
 
 __all__ = ["DocumentVersion", "LinkedDocument", "LinkedProvision", "SiteModel", "link"]

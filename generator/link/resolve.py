@@ -353,6 +353,8 @@ def _check_review(
             f"({analysed.version.date:%Y-%m-%d}); a review reads that version, so it comes "
             "after it",
         )
+
+
 def _occurrences(quote: str, text: SearchableText) -> int:
     """How many times the quote stands in a text, in the first of its forms found there."""
     for form in quote_forms(quote):
@@ -369,8 +371,11 @@ def _analysed(
     analyzed = document.by_slug(provision.analyzed) if provision.analyzed else None
     match = VERSION_PATTERN.match(provision.analyzed)
     well_formed = bool(match and valid_date(match[1]))
-    if provision.analyzed and analyzed is None and well_formed and not is_placeholder(
+    if (
         provision.analyzed
+        and analyzed is None
+        and well_formed
+        and not is_placeholder(provision.analyzed)
     ):
         recorded = ", ".join(v.slug for v in document.versions[-8:] if not v.is_removal)
         diag.error(
@@ -445,6 +450,10 @@ def _clause_history(
         else:
             status = "changed"
         diff = word_diff(previous_text, text) if previous_text and text else []
-        states.append(ClauseState(entry, text, status, _clause_kind(entry, status, previous_text, text, diff), diff))
+        states.append(
+            ClauseState(
+                entry, text, status, _clause_kind(entry, status, previous_text, text, diff), diff
+            )
+        )
         previous_text = text
     return states
