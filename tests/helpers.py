@@ -15,6 +15,7 @@ from typing import Any
 
 from generator import pipeline
 from generator.config import SiteConfig
+from generator.diagnostics import Severity
 from generator.render import Page
 from generator.text import safemd
 from generator.text.blocks import Block, _add_blocks, parse_text
@@ -222,6 +223,33 @@ def make_site(
     return SiteConfig.from_options(
         root, {}, site_name="Test site", site_url="https://test.example/"
     )
+
+
+def run_cli(cwd: Path, *args: str) -> tuple[int, str]:
+    """``govsite ARGS`` in ``cwd`` (through click's test runner): exit code and output. A
+    traceback fails the test."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(previous)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"traceback from govsite {' '.join(args)}:\n{result.output}") from (
+            result.exception
+        )
+    return result.exit_code, result.output
+
+
+def problems(root: Path, severity: Severity = Severity.ERROR, **site: Any) -> list[str]:
+    """The problems of one severity that checking a site made with :func:`make_site` finds."""
+    config = make_site(root, **site)
+    result = build_site(config, render=False)
+    return [str(d) for d in result.diagnostics.sorted() if d.severity is severity]
 
 
 def mkdocs(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

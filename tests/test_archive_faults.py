@@ -8,11 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from helpers import TERMS_V1, TERMS_V2, Archive, build_into, build_site, git, make_site
+from helpers import TERMS_V1, TERMS_V2, Archive, build_into, build_site, git, make_site, run_cli
 
 from generator.archive import read_history
-from generator.cli import main
 from generator.diagnostics import Diagnostics, Severity
 
 TERMS = "sources/Acme/Terms of Service.md"
@@ -36,17 +34,6 @@ def forge_commit(repo: Path, author: str, committer: str, message: str) -> str:
     commit = made.stdout.decode().strip()
     git(repo, "update-ref", "HEAD", commit)
     return commit
-
-
-def run_cli(cwd: Path, *args: str) -> tuple[int, str]:
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(previous)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.output
 
 
 # 10. Commit messages cannot forge versions

@@ -5,23 +5,13 @@ import sys
 from pathlib import Path
 
 import yaml
-from click.testing import CliRunner
 from helpers import ROOT, make_site, provision_yml
+from helpers import run_cli as run
 
 from generator.cli import main, report
 from generator.content import schema
 from generator.content.yamlfile import parse_yaml
 from generator.diagnostics import Diagnostic, Diagnostics, Origin, Severity
-
-
-def run(tmp_path: Path, *args: str) -> tuple[int, str]:
-    previous = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(previous)
-    return result.exit_code, result.output
 
 
 def test_check_reports_everything_and_fails(tmp_path: Path) -> None:

@@ -3,17 +3,11 @@
 from pathlib import Path
 
 import pytest
-from helpers import build_site, make_site, provision_yml
+from helpers import build_site, make_site, problems, provision_yml
 
 from generator.diagnostics import Severity
 
 PROVISION = "content/provisions/acme/terms/liability-cap.yml"
-
-
-def problems(tmp_path: Path, severity: Severity = Severity.ERROR, **site: object) -> list[str]:
-    config = make_site(tmp_path, **site)  # type: ignore[arg-type]
-    result = build_site(config, render=False)
-    return [str(d) for d in result.diagnostics.sorted() if d.severity is severity]
 
 
 def test_valid_site_has_no_problems(tmp_path: Path) -> None:

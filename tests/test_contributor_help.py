@@ -2,33 +2,15 @@
 the text, the valid ids, every problem at once, placeholders and review dates."""
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import yaml
-from click.testing import CliRunner
-from helpers import build_site, make_site, provision_yml
+from helpers import build_site, make_site, problems, provision_yml
+from helpers import run_cli as cli
 
-from generator.cli import main
 from generator.diagnostics import Severity
 
 PROVISION = "content/provisions/acme/terms/liability-cap.yml"
-
-
-def problems(tmp_path: Path, severity: Severity = Severity.ERROR, **site: object) -> list[str]:
-    config = make_site(tmp_path, **site)  # type: ignore[arg-type]
-    result = build_site(config, render=False)
-    return [str(d) for d in result.diagnostics.sorted() if d.severity is severity]
-
-
-def cli(tmp_path: Path, *args: str) -> tuple[int, str]:
-    previous = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(previous)
-    return result.exit_code, result.output
 
 
 def test_a_bad_analyzed_still_checks_the_quote_against_every_version(tmp_path: Path) -> None:

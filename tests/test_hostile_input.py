@@ -4,18 +4,15 @@ and reason, or neutralised, never a traceback and never a silent pass."""
 import csv
 import datetime as dt
 import io
-import os
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from helpers import PLATFORM_YML, build_site, make_site, provision_yml
+from helpers import PLATFORM_YML, build_site, make_site, problems, provision_yml, run_cli
 
-from generator.cli import main
 from generator.config import load_site_config
 from generator.content.yamlfile import parse_yaml
-from generator.diagnostics import Diagnostics, Severity
+from generator.diagnostics import Diagnostics
 from generator.untrusted import YAML_MAX_DEPTH, YAML_MAX_VALUES
 
 PROVISION = "content/provisions/acme/terms/liability-cap.yml"
@@ -23,20 +20,12 @@ PROVISION = "content/provisions/acme/terms/liability-cap.yml"
 
 def check(tmp_path: Path) -> tuple[int, list[str]]:
     """``govsite check`` in ``tmp_path``: exit code and report lines."""
-    previous = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = CliRunner().invoke(main, ["check"])
-    finally:
-        os.chdir(previous)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.output.splitlines()
+    code, output = run_cli(tmp_path, "check")
+    return code, output.splitlines()
 
 
 def errors(tmp_path: Path, **site: object) -> list[str]:
-    config = make_site(tmp_path, **site)  # type: ignore[arg-type]
-    result = build_site(config, render=False)
-    return [str(d) for d in result.diagnostics.sorted() if d.severity is Severity.ERROR]
+    return problems(tmp_path, **site)
 
 
 def laughs(levels: int = 10, fan_out: int = 9) -> str:

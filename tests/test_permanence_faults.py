@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from helpers import (
     TERMS_V1,
     TERMS_V2,
@@ -18,23 +17,12 @@ from helpers import (
     mkdocs,
     sitemap_text,
 )
+from helpers import run_cli as run
 
 from generator import urls
-from generator.cli import main
 from generator.publish.manifest import MANIFEST_NAME, read_manifest
 
 TERMS = "sources/Acme/Terms of Service.md"
-
-
-def run(cwd: Path, *args: str) -> tuple[int, str]:
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(previous)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.output
 
 
 # 19. Markers that text can contain are not trusted

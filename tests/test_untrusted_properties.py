@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import TERMS_V3, Archive, build_site, git, make_site, mkdocs, provision_yml
+from helpers import TERMS_V3, Archive, build_site, git, make_site, mkdocs, provision_yml, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -65,17 +65,8 @@ def fresh_site(template: Path) -> Iterator[Path]:
 
 def check(site: Path, *args: str) -> tuple[int, list[str]]:
     """``govsite check``: exit code and report lines; a traceback fails the test."""
-    previous = os.getcwd()
-    os.chdir(site)
-    try:
-        result = CliRunner().invoke(main, ["check", *args])
-    finally:
-        os.chdir(previous)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"traceback from govsite check:\n{result.output}") from (
-            result.exception
-        )
-    return result.exit_code, result.output.splitlines()
+    code, output = run_cli(site, "check", *args)
+    return code, output.splitlines()
 
 
 def assert_well_reported(site: Path, code: int, output: list[str]) -> None:
