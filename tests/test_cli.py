@@ -189,3 +189,12 @@ def test_check_warns_without_an_absolute_site_url_and_strict_fails(tmp_path: Pat
     code, output = run(tmp_path, "check", "--strict")
     assert code == 1
     assert "mkdocs.yml:8:1: site_url: '/reports/' is not an absolute http(s) address" in output
+
+
+def test_check_and_the_engine_know_the_same_plugin_options() -> None:
+    """``govsite check`` reads mkdocs.yml without the engine: its table of the plugin's
+    options must stay the adapter's."""
+    from generator.config import OPTION_TYPES
+    from generator.mkdocs_plugin.plugin import GovsiteConfig
+
+    assert [name for name, _ in GovsiteConfig._schema] == list(OPTION_TYPES)

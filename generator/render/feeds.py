@@ -13,11 +13,10 @@ from markupsafe import Markup, escape
 
 from .. import urls
 from ..compare.kinds import ChangeKind
-from ..compare.worddiff import Segment
 from ..link.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
 from ..text import safemd
 from .context import RenderContext
-from .fragments import change_summary
+from .fragments import change_summary, render_segments
 from .pages import StaticFile
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -126,7 +125,7 @@ def clause_entry(ctx: RenderContext, linked: LinkedProvision, state: ClauseState
         "restored": "restored",
     }[state.status]
     if state.diff:
-        body = Markup("<p>{}</p>").format(_diff_html(state.diff))
+        body = Markup("<p>{}</p>").format(render_segments(state.diff))
     else:
         body = Markup("<blockquote><p>{}</p></blockquote>").format(state.text)
     summary = Markup(
@@ -150,16 +149,6 @@ def clause_entry(ctx: RenderContext, linked: LinkedProvision, state: ClauseState
         summary_html=str(summary),
         kind=state.kind,
     )
-
-
-def _diff_html(segments: list[Segment]) -> Markup:
-    """A word diff for feed readers: plain ins and del elements."""
-    parts = []
-    for segment in segments:
-        tag = {"+": "ins", "-": "del"}.get(segment.op)
-        text = escape(segment.text)
-        parts.append(Markup(f"<{tag}>{{}}</{tag}>").format(text) if tag else text)
-    return Markup("").join(parts)
 
 
 def document_feeds(ctx: RenderContext, document: LinkedDocument) -> list[tuple[str, str]]:
