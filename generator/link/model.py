@@ -180,11 +180,6 @@ class LinkedProvision:
         return [s for s in self.history if s.entry.number > number and s.counts]
 
     @property
-    def technical_since(self) -> list[DocumentVersion]:
-        """Technical re-extractions of the document after the analysed version."""
-        return [v for v in self.changes_since_all if v.is_technical]
-
-    @property
     def changes_since_all(self) -> list[DocumentVersion]:
         """Every version recorded after the analysed one."""
         if self.analyzed is None:
