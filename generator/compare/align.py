@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from typing import NamedTuple
 
+from .dates import canonical, without_dates
 from .sequences import SequenceMatcher
 from .worddiff import token_opcodes, tokens
 
@@ -92,6 +93,16 @@ def align(old: list[str], new: list[str]) -> list[Pair]:
         [j for j in unmatched_new if j not in partner],
     )
     for j, i in changed.items():
+        partner[j] = (i, CHANGED)
+        used_old.add(i)
+    # A short line whose date changed ("Updated yesterday" -> "Updated: 3 days ago"), or
+    # its case or punctuation, shares too few words to pass for an edit, but it is one.
+    for j, i in _pair_short(
+        old,
+        new,
+        [i for i in unmatched_old if i not in used_old],
+        [j for j in unmatched_new if j not in partner],
+    ).items():
         partner[j] = (i, CHANGED)
         used_old.add(i)
 
@@ -215,6 +226,35 @@ def _pair_similar(
         if best is not None:
             result[j] = best
             free.discard(best)
+    return result
+
+
+DATED_LINE = 200
+"""Longest block (in characters) paired by :func:`_pair_short`."""
+
+
+def _short_key(text: str) -> str:
+    """A short block's text without its dates, case and punctuation ('' when not short)."""
+    if len(text) > DATED_LINE:
+        return ""
+    return canonical(without_dates(text))
+
+
+def _pair_short(old: list[str], new: list[str], olds: list[int], news: list[int]) -> dict[int, int]:
+    """Pair each new short block with a free old one that reads the same but for its dates,
+    case and punctuation."""
+    by_key: dict[str, list[int]] = {}
+    for i in olds:
+        key = _short_key(old[i])
+        if key:
+            by_key.setdefault(key, []).append(i)
+    result: dict[int, int] = {}
+    if not by_key:
+        return result
+    for j in news:
+        candidates = by_key.get(_short_key(new[j]))
+        if candidates:
+            result[j] = candidates.pop(0)
     return result
 
 

@@ -14,9 +14,18 @@ from ..archive.documents import DocumentHistory
 from ..archive.history import Version, VersionKind
 from ..cache import Cache, code_fingerprint, digest, read_record
 from ..text.source import TextSource
-from .align import ADDED, EQUAL, Pair, align, carry_ids
+from ..text.views import TextView
+from .align import ADDED, CHANGED, EQUAL, REMOVED, REWRITTEN, Pair, align, carry_ids
 from .changes import Change, ChangeStats, change_stats, describe
-from .kinds import ChangeKind, classify
+from .kinds import (
+    RECOVERED,
+    ChangeKind,
+    classify,
+    collapsed,
+    error_banner,
+    reads_as_failure,
+    recurrence,
+)
 from .worddiff import word_count
 
 
@@ -28,7 +37,13 @@ class VersionTrack(NamedTuple):
     stats: ChangeStats | None
     """Size of its change from the version before (``None`` for the first)."""
     kind: ChangeKind | None
-    """Kind of that change as its text shows it (``None`` for a first record or removal)."""
+    """Kind of that change as its text and the document's past show it (``None`` for a
+    first record, a removal and the text that follows a removal)."""
+    same_as: int = -1
+    """For a return to an earlier text (or a recovery after a capture failure): the index
+    of the latest earlier version with the same text; -1 otherwise."""
+    recurring: tuple[int, ...] = ()
+    """For recurring content: the blocks whose wording the document had before."""
 
 
 TrackedClauses = tuple[list[str], list[Pair] | None, list[Change]]
@@ -163,16 +178,81 @@ def track_document(history: DocumentHistory, texts: TextSource) -> DocumentTrack
     return DocumentTracks(summary, cache, key)
 
 
-def _track(
-    versions: list[Version], texts: TextSource, cache: Cache
-) -> Iterator[tuple[int, TrackedClauses, VersionTrack]]:
+class _Past:
+    """What a document's versions so far tell about the next one: the texts it had, the
+    texts known to be capture failures, the last good text, and each clause wording it had
+    (and removed) before."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, int] = {}
+        """Each text the document had, by blob id: the latest version that had it."""
+        self.failures: set[str] = set()
+        """Texts known to be capture failures."""
+        self.good: tuple[int, Version, TextView, int] | None = None
+        """The last good text (neither a capture failure nor a collapse not yet judged):
+        its index, version, view and size in characters."""
+        self.present: set[str] = set()
+        """Every clause wording the document had."""
+        self.removed: set[str] = set()
+        """Every clause wording one of its versions removed (or edited away)."""
+
+    def start(self, index: int, version: Version, view: TextView) -> None:
+        """A first record, or the text that follows a removal."""
+        self.blobs[version.blob] = index
+        self.good = (index, version, view, _size(view))
+        self.present.update(view.normalised)
+
+    def learn(self, changes: list[Change], old: list[str], new: list[str]) -> None:
+        for change in changes:
+            if change.status in (ADDED, CHANGED, REWRITTEN):
+                self.present.update(new[j] for j in change.new)
+            if change.status in (REMOVED, CHANGED, REWRITTEN):
+                self.removed.update(old[i] for i in change.old)
+
+    def judge(
+        self, aligned: Aligned, old: list[str], view: TextView
+    ) -> tuple[ChangeKind, int, tuple[int, ...]]:
+        """The kind of a change from the text before (not a failure, not a recovery)."""
+        kind = aligned.kind
+        if kind is ChangeKind.SUBSTANTIVE:
+            found = recurrence(aligned.changes, old, view.normalised, self.present, self.removed)
+            if found.recurs:
+                return ChangeKind.RECURRING, -1, found.clauses
+        return kind, -1, ()
+
+
+def _size(view: TextView) -> int:
+    return sum(len(text) for text in view.normalised)
+
+
+Step = tuple[int, TrackedClauses, VersionTrack]
+
+
+def _track(versions: list[Version], texts: TextSource, cache: Cache) -> Iterator[Step]:
     """Track each version in turn, yielding it when done: memory holds two versions, not
-    the whole history."""
+    the whole history. A collapse (most of the text gone, not reading as an error page) is
+    held back until the next version says whether the text came back: then it was a
+    capture failure."""
     last_text: Version | None = None
+    last_view: TextView | None = None
     last_ids: list[str] = []
     after_removal = False
+    past = _Past()
+    held: list[Step] = []  # a collapse and what followed it, until it is judged
+    collapses: list[int] = []  # positions in ``held`` of collapses not yet judged
+
+    def release(failed: bool) -> Iterator[Step]:
+        for position in collapses if failed else ():
+            index, clauses, found = held[position]
+            held[position] = (index, clauses, found._replace(kind=ChangeKind.CAPTURE_FAILURE))
+            past.failures.add(versions[index].blob)
+        yield from held
+        held.clear()
+        collapses.clear()
+
     for index, version in enumerate(versions):
         if version.kind is VersionKind.REMOVAL:
+            yield from release(failed=False)
             removal = None
             if last_text is not None:
                 removal = ChangeStats(
@@ -183,21 +263,82 @@ def _track(
             yield index, ([], None, []), VersionTrack(0, removal, None)
             continue
         view = texts.view(version)
-        if last_text is None:
+        if last_text is None or last_view is None:
             ids = carry_ids(None, None, view.normalised)
+            past.start(index, version, view)
             yield index, (ids, None, []), VersionTrack(len(ids), None, None)
-        else:
-            aligned = _aligned(last_text, version, texts, cache)
-            ids = carry_ids(last_ids, aligned.pairs, view.normalised)
-            if after_removal:  # shown against the removal: every clause added
-                pairs = [Pair(None, j, ADDED) for j in range(len(ids))]
-                changes = describe(None, view, pairs)
-                found = VersionTrack(len(ids), change_stats(changes, None, view), None)
-                yield index, (ids, pairs, changes), found
+            last_text, last_view, last_ids = version, view, ids
+            continue
+        aligned = _aligned(last_text, version, texts, cache)
+        ids = carry_ids(last_ids, aligned.pairs, view.normalised)
+        if after_removal:  # shown against the removal: every clause added
+            yield from release(failed=False)
+            pairs = [Pair(None, j, ADDED) for j in range(len(ids))]
+            changes = describe(None, view, pairs)
+            found = VersionTrack(len(ids), change_stats(changes, None, view), None)
+            past.start(index, version, view)
+            yield index, (ids, pairs, changes), found
+            last_text, last_view, last_ids, after_removal = version, view, ids, False
+            continue
+        assert past.good is not None
+        good_index, good, good_view, good_size = past.good
+        size = _size(view)
+        same_as = -1
+        recurring: tuple[int, ...] = ()
+        is_good, learnt = True, False
+        if version.blob in past.failures:
+            kind, is_good = ChangeKind.CAPTURE_FAILURE, False
+        elif (collapsed(size, good_size) and reads_as_failure(view.normalised)) or (
+            error_banner(view.normalised) and not error_banner(good_view.normalised)
+        ):
+            kind, is_good = ChangeKind.CAPTURE_FAILURE, False
+            past.failures.add(version.blob)
+        elif collapsed(size, good_size) and good is last_text:
+            kind, is_good = ChangeKind.COLLAPSE, False
+            collapses.append(len(held))
+        elif good is not last_text and size >= RECOVERED * good_size:
+            # The text came back after a capture failure: judged against the last good one.
+            yield from release(failed=True)
+            learnt = True
+            if version.blob == good.blob:
+                kind, same_as = ChangeKind.RECOVERED, good_index
             else:
-                found = VersionTrack(len(ids), aligned.stats, aligned.kind)
-                yield index, (ids, aligned.pairs, aligned.changes), found
-        last_text, last_ids, after_removal = version, ids, False
+                against = _aligned(good, version, texts, cache)
+                kind, same_as, recurring = _judged(past, version, against, good_view, view)
+                if kind.noise:
+                    kind, same_as, recurring = ChangeKind.RECOVERED, -1, ()
+                past.learn(against.changes, good_view.normalised, view.normalised)
+        else:
+            if good is not last_text and collapses:  # the collapse stays: it is the text now
+                stays = _aligned(good, last_text, texts, cache)
+                past.learn(stays.changes, good_view.normalised, last_view.normalised)
+                past.blobs[last_text.blob] = index - 1
+                past.good = (index - 1, last_text, last_view, _size(last_view))
+                yield from release(failed=False)
+            kind, same_as, recurring = _judged(past, version, aligned, last_view, view)
+        if is_good and not learnt:
+            past.learn(aligned.changes, last_view.normalised, view.normalised)
+        found = VersionTrack(len(ids), aligned.stats, kind, same_as, recurring)
+        step = (index, (ids, aligned.pairs, aligned.changes), found)
+        if held or collapses:
+            held.append(step)
+        else:
+            yield step
+        if is_good:
+            past.blobs[version.blob] = index
+            past.good = (index, version, view, size)
+        last_text, last_view, last_ids = version, view, ids
+    yield from release(failed=False)
+
+
+def _judged(
+    past: _Past, version: Version, aligned: Aligned, old: TextView, new: TextView
+) -> tuple[ChangeKind, int, tuple[int, ...]]:
+    """A change's kind: a return when the document had the same text before, else what the
+    change and the document's clause wordings say."""
+    if version.blob in past.blobs:
+        return ChangeKind.RETURN, past.blobs[version.blob], ()
+    return past.judge(aligned, old.normalised, new)
 
 
 class Aligned(NamedTuple):
@@ -221,7 +362,9 @@ def _aligned(old: Version, new: Version, texts: TextSource, cache: Cache) -> Ali
     else:
         pairs = align(old_view.normalised, new_view.normalised)
     changes = describe(old_view, new_view, pairs)
-    kind = classify(changes, old_view.normalised, new_view.normalised)
+    kind = classify(
+        changes, old_view.normalised, new_view.normalised, old_view.links, new_view.links
+    )
     found = Aligned(pairs, changes, change_stats(changes, old_view, new_view), kind)
     cache.put("align", key, found)
     return found

@@ -38,6 +38,11 @@ class DocumentVersion:
     """Its place among the versions of the document recorded the same day (1 for the first)."""
     day_count: int = 1
     """How many versions of the document were recorded that day."""
+    same_as: int = 0
+    """For a return to an earlier text (or a recovery after a capture failure): the number
+    of the latest earlier version with the same text; 0 otherwise."""
+    recurring: tuple[int, ...] = ()
+    """For recurring content: the blocks of its text whose wording the document had before."""
 
     @property
     def same_day(self) -> bool:
@@ -79,10 +84,24 @@ class LinkedDocument:
 
     @property
     def latest(self) -> DocumentVersion | None:
-        """The newest version with text (a removal has none)."""
+        """The newest version with good text: a removal has none, and a capture failure
+        (an error page recorded instead of the text) is passed over while an earlier
+        version has text."""
+        fallback = None
         for entry in reversed(self.versions):
-            if not entry.is_removal:
+            if entry.is_removal:
+                continue
+            if entry.computed_kind is not ChangeKind.CAPTURE_FAILURE:
                 return entry
+            fallback = fallback or entry
+        return fallback
+
+    @property
+    def failed_capture(self) -> DocumentVersion | None:
+        """The newest version, when it is a capture failure (the document's page says so
+        and shows the last good text)."""
+        if self.versions and self.versions[-1].computed_kind is ChangeKind.CAPTURE_FAILURE:
+            return self.versions[-1]
         return None
 
     @property
@@ -117,6 +136,14 @@ class LinkedDocument:
         return self.tracks.changes(entry.number - 1)
 
 
+_NOT_COUNTED = (
+    ChangeKind.TECHNICAL,
+    ChangeKind.RETURN,
+    ChangeKind.RECURRING,
+    ChangeKind.RECOVERED,
+)
+
+
 @dataclass(slots=True)
 class ClauseState:
     """An analysed clause's text in one version, where its text changed."""
@@ -135,8 +162,9 @@ class ClauseState:
     @property
     def counts(self) -> bool:
         """Whether it is a change of the clause's text by the platform (monitoring counts
-        these; a technical re-extraction is named, not counted)."""
-        return self.status != "first" and self.kind is not ChangeKind.TECHNICAL
+        these; a technical re-extraction, or a return to a wording the document had, is
+        named, not counted)."""
+        return self.status != "first" and self.kind not in _NOT_COUNTED
 
 
 @dataclass(slots=True)

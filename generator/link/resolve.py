@@ -94,6 +94,8 @@ def _linked_document(
                 note=note,
                 day_rank=seen[version.date.date()],
                 day_count=days[version.date.date()],
+                same_as=found.same_as + 1,
+                recurring=found.recurring,
             )
         )
     return LinkedDocument(history.document, versions, tracks)
@@ -412,6 +414,9 @@ def _stale_since(
     return document.versions[last_found]
 
 
+_TAKEN_BACK = (ChangeKind.RETURN, ChangeKind.RECURRING, ChangeKind.RECOVERED)
+
+
 def _clause_kind(
     entry: DocumentVersion, status: str, old: str, new: str, diff: list[Segment]
 ) -> ChangeKind:
@@ -419,6 +424,8 @@ def _clause_kind(
         return ChangeKind.FIRST
     if entry.is_technical:
         return ChangeKind.TECHNICAL
+    if entry.computed_kind in _TAKEN_BACK:
+        return entry.computed_kind  # the clause went back to a wording the document had
     if status == "removed":
         return ChangeKind.REMOVAL if entry.is_removal else ChangeKind.SUBSTANTIVE
     if status == "restored":
@@ -434,6 +441,8 @@ def _clause_history(
     states: list[ClauseState] = []
     previous_text = ""
     for entry in document.versions:
+        if entry.computed_kind is ChangeKind.CAPTURE_FAILURE:
+            continue  # an error page recorded instead of the text: the clause did not change
         if entry.is_removal:
             text = ""
         else:

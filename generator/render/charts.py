@@ -60,11 +60,18 @@ def _text(x: float, y: float, label: str, anchor: str = "start", fill: str = "#2
     ).format(x=x, y=y, s=TEXT, a=anchor, f=fill, t=label)
 
 
-def _rect(x: float, y: float, w: float, h: float, colour: str, tip: str) -> Markup:
+def _rect(
+    x: float, y: float, w: float, h: float, colour: str, tip: str, opacity: float = 1.0
+) -> Markup:
+    shade = Markup(' fill-opacity="{:.2f}"').format(opacity) if opacity < 1 else Markup("")
     return Markup(
-        '<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{c}" '
+        '<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{c}"{o} '
         'stroke="#fff" stroke-width="0.5"><title>{t}</title></rect>'
-    ).format(x=x, y=y, w=max(w, 0.5), h=h, c=colour, t=tip)
+    ).format(x=x, y=y, w=max(w, 0.5), h=h, c=colour, o=shade, t=tip)
+
+
+MUTED = 0.3
+"""Opacity of the part of a bar that is not substantive changes (the rest of its colour)."""
 
 
 def _legend(top: float, entries: list[tuple[str, str]]) -> list[Markup]:
@@ -95,16 +102,22 @@ def _months(first: str, last: str) -> list[str]:
     return found
 
 
-def _month_counts(model: SiteModel) -> dict[tuple[str, str], int]:
-    """Versions recorded per (platform, month), technical re-extractions left out."""
+def _month_counts(
+    model: SiteModel,
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """Versions recorded per (platform, month), technical re-extractions left out; and
+    those of them that are substantive changes (new wording)."""
     counts: dict[tuple[str, str], int] = {}
+    substantive: dict[tuple[str, str], int] = {}
     for document in model.documents.values():
         for entry in document.versions:
             if entry.version.kind is VersionKind.TECHNICAL:
                 continue
             key = (document.document.platform, entry.version.date.strftime("%Y-%m"))
             counts[key] = counts.get(key, 0) + 1
-    return counts
+            if entry.number > 1 and not entry.kind.noise:
+                substantive[key] = substantive.get(key, 0) + 1
+    return counts, substantive
 
 
 def _series(model: SiteModel, counts: dict[tuple[str, str], int]) -> list[tuple[str, set[str]]]:
@@ -123,8 +136,9 @@ def _series(model: SiteModel, counts: dict[tuple[str, str], int]) -> list[tuple[
 
 
 def changes_per_month(model: SiteModel) -> Chart | None:
-    """Versions recorded per month and platform (technical re-extractions left out)."""
-    counts = _month_counts(model)
+    """Versions recorded per month and platform (technical re-extractions left out): the
+    substantive changes in the platform's colour, the other versions muted."""
+    counts, substantive = _month_counts(model)
     if not counts:
         return None
     months = _months(min(m for _, m in counts), max(m for _, m in counts))
@@ -140,8 +154,10 @@ def changes_per_month(model: SiteModel) -> Chart | None:
             "cpm",
             legend_top + len(series) * LEGEND_ROW,
             "Changes recorded per month, by platform",
-            f"One bar per month from {months[0]} to {months[-1]}, split by platform; the "
-            "table that follows gives every count.",
+            f"One bar per month from {months[0]} to {months[-1]}, split by platform; each "
+            "platform's substantive changes in its colour, its other versions (returns, "
+            "capture failures, dates, links, formatting) in a paler shade of it; the table "
+            "that follows gives every count.",
         )
     ]
     for index, month in enumerate(months):
@@ -150,29 +166,42 @@ def changes_per_month(model: SiteModel) -> Chart | None:
         x = float(label_width)
         for (name, ids), colour in zip(series, colours, strict=True):
             value = sum(counts.get((p, month), 0) for p in ids)
-            if value:
-                parts.append(
-                    _rect(x, y + 4, value * scale, ROW - 8, colour, f"{name}, {month}: {value}")
-                )
-                x += value * scale
+            strong = sum(substantive.get((p, month), 0) for p in ids)
+            if strong:
+                tip = f"{name}, {month}: {strong} substantive"
+                parts.append(_rect(x, y + 4, strong * scale, ROW - 8, colour, tip))
+                x += strong * scale
+            if value > strong:
+                tip = f"{name}, {month}: {value - strong} other versions"
+                width = (value - strong) * scale
+                parts.append(_rect(x, y + 4, width, ROW - 8, colour, tip, MUTED))
+                x += width
         parts.append(_text(x + 4, y + 16, str(totals[month])))
     parts += _legend(legend_top, [(c, name) for (name, _), c in zip(series, colours, strict=True)])
     parts.append(_CLOSE)
-    return Chart(Markup("").join(parts), _month_table(model, counts, months))
+    return Chart(Markup("").join(parts), _month_table(model, counts, substantive, months))
 
 
-def _month_table(model: SiteModel, counts: dict[tuple[str, str], int], months: list[str]) -> Markup:
+def _month_table(
+    model: SiteModel,
+    counts: dict[tuple[str, str], int],
+    substantive: dict[tuple[str, str], int],
+    months: list[str],
+) -> Markup:
     platforms = sorted({p for p, _ in counts})
     rows = [
         Markup('<tr><th scope="row">{}</th>{}</tr>').format(
             model.content.platforms[p].name,
-            Markup("").join(Markup("<td>{}</td>").format(counts.get((p, m), 0)) for m in months),
+            Markup("").join(
+                Markup("<td>{} ({})</td>").format(substantive.get((p, m), 0), counts.get((p, m), 0))
+                for m in months
+            ),
         )
         for p in platforms
     ]
     return Markup(
         '<div class="govsite-table-frame"><table class="govsite-chart-data">'
-        "<caption>Changes recorded per month</caption>"
+        "<caption>Substantive changes recorded per month (all versions in brackets)</caption>"
         '<thead><tr><th scope="col">Platform</th>{}</tr></thead><tbody>{}</tbody></table></div>'
     ).format(
         Markup("").join(Markup('<th scope="col">{}</th>').format(m) for m in months),

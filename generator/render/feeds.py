@@ -93,6 +93,11 @@ _WHAT = {
     ChangeKind.TECHNICAL: "re-extracted (technical, not a change by the platform)",
     ChangeKind.REMOVAL: "removed from the archive",
     ChangeKind.RESTORED: "restored to the archive",
+    ChangeKind.RETURN: "returned to an earlier text",
+    ChangeKind.RECURRING: "recurring content",
+    ChangeKind.CAPTURE_FAILURE: "capture failed (an error page was recorded)",
+    ChangeKind.RECOVERED: "recovered after a capture failure",
+    ChangeKind.COLLAPSE: "most of the text removed",
 }
 
 

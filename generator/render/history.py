@@ -89,6 +89,10 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
     old = None if previous is None or previous.is_removal else ctx.texts.view(previous.version)
     sections = change_sections(ctx.model, document, entry, new, old)
     citable = version_citable(ctx, document, entry)
+    recurring = []
+    if new is not None and entry.recurring:
+        ids = document.clause_ids(entry)
+        recurring = [(ids[i], _shortened(new.normalised[i])) for i in entry.recurring]
     return ctx.page(
         "version.html",
         url,
@@ -98,6 +102,9 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
         document=document,
         entry=entry,
         previous=previous,
+        same_text=document.versions[entry.same_as - 1] if entry.same_as else None,
+        recurring=recurring,
+        last_good=_last_good(document, entry),
         sections=sections,
         touched=touched_sections(sections),
         analyses_touched=_analyses_touched(sections),
@@ -119,6 +126,21 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
             f" ({entry.kind.label.lower()})"
         ),
     )
+
+
+def _shortened(text: str, words: int = 16) -> str:
+    split = text.split()
+    return " ".join(split[:words]) + (" …" if len(split) > words else "")
+
+
+def _last_good(document: LinkedDocument, entry: DocumentVersion) -> DocumentVersion | None:
+    """For a capture failure: the last version before it whose text was not one."""
+    if entry.computed_kind is not ChangeKind.CAPTURE_FAILURE:
+        return None
+    for earlier in reversed(document.versions[: entry.number - 1]):
+        if not earlier.is_removal and earlier.computed_kind is not ChangeKind.CAPTURE_FAILURE:
+            return earlier
+    return None
 
 
 def _analyses_touched(sections: list[SectionChanges]) -> list[LinkedProvision]:

@@ -60,19 +60,51 @@ def registry_index(ctx: RenderContext, registry: str) -> Page:
 
 
 KIND_MEANINGS = (
-    (ChangeKind.SUBSTANTIVE, "Words of the text changed: clauses were added, removed or edited."),
-    (ChangeKind.EDITORIAL, "Only punctuation, capitalisation, white space, the numbering or order "
-     "of clauses, or typo-level edits (a word edited by a letter or two; never a number, a "
-     "plural or a negation)."),
-    (ChangeKind.DATES, "Only dates changed, such as a “last updated” line."),
-    (ChangeKind.LINKS, "Only the targets of links changed; the words are the same."),
-    (ChangeKind.FORMATTING, "Only the formatting (Markdown markup) changed, or nothing a reader "
-     "sees."),
+    (ChangeKind.SUBSTANTIVE, "New wording: clauses were added, removed or edited, and the "
+     "words are not ones the document had before.",
+     "“We may share usage data with service providers” becomes “We may share usage data "
+     "with service providers and advertising partners”."),
+    (ChangeKind.COLLAPSE, "Most of the text went, and what is left does not read as an "
+     "error page: shown as a change, never hidden, until a later version brings the text "
+     "back (then it was a capture failure).",
+     "A 4,000-word policy is recorded as its title and one line: “This policy has moved”."),
+    (ChangeKind.EDITORIAL, "Only punctuation, capitalisation, white space, the numbering or "
+     "order of clauses, or typo-level edits (a word edited by a letter or two; never a "
+     "number, a plural or a negation).",
+     "“Recieve” becomes “receive”; clause 4.2 becomes clause 5.2."),
+    (ChangeKind.DATES, "Only dates changed, absolute or relative, such as a “last updated” "
+     "line or a counter that shows the page's age.",
+     "“Last updated: 3 days ago” becomes “Last updated: 4 days ago”; “Effective 1 March "
+     "2026” becomes “Effective 15 March 2026”."),
+    (ChangeKind.LINKS, "Only the targets of links changed; the words are the same.",
+     "The link “Cookie settings” now points to /en/cookies instead of /cookies."),
+    (ChangeKind.FORMATTING, "Only the formatting (Markdown markup) changed, or nothing a "
+     "reader sees.", "A heading becomes bold text; a list loses its bullets."),
+    (ChangeKind.RETURN, "The text is the same, byte for byte, as an earlier version's: the "
+     "page went back to a text it had (an A/B test, a page served in two variants). Its "
+     "page links the version with the same text.",
+     "The terms read “version B” on 3 May, and on 4 May read again, word for word, as they "
+     "did on 2 May."),
+    (ChangeKind.RECURRING, "Every changed clause takes back a wording it had before in this "
+     "document (a rotating heading, a banner in two variants); the version's page names "
+     "the clauses.",
+     "A box headed “Related: Cookie policy” on Monday, “Related: Safety centre” on "
+     "Tuesday, “Related: Cookie policy” again on Wednesday."),
+    (ChangeKind.CAPTURE_FAILURE, "The archive recorded an error, block or “not available” "
+     "page instead of the text (the text collapsed and reads as such a page, or equals a "
+     "text already known as one). The document's page keeps showing the last good text.",
+     "The whole text is “This page isn't available. Try reloading the page or come back "
+     "later.”"),
+    (ChangeKind.RECOVERED, "The text came back after a capture failure, as it was or with "
+     "nothing new.", "The day after the error page, the full terms are recorded again."),
     (ChangeKind.TECHNICAL, "The archive says the text was extracted again (its extraction "
-     "changed, not the platform's text); differences are differences of extraction."),
-    (ChangeKind.FIRST, "The first version recorded."),
-    (ChangeKind.REMOVAL, "The archive stopped recording the document."),
-    (ChangeKind.RESTORED, "The document came back after a removal."),
+     "changed, not the platform's text); differences are differences of extraction.",
+     "The archive now leaves the site's menu out of the text."),
+    (ChangeKind.FIRST, "The first version recorded.", "The archive starts tracking a policy."),
+    (ChangeKind.REMOVAL, "The archive stopped recording the document.",
+     "A policy page is deleted from the archive."),
+    (ChangeKind.RESTORED, "The document came back after a removal.",
+     "A policy deleted from the archive in March is recorded again in May."),
 )  # fmt: skip
 
 
@@ -120,6 +152,7 @@ def kinds_page(ctx: RenderContext) -> Page:
         "Kinds of change",
         "kinds",
         kinds=KIND_MEANINGS,
+        noise=[kind.value for kind, _, _ in KIND_MEANINGS if kind.noise],
         counts=counts,
         scheme=ctx.absolute(urls.KINDS),
         description="What each kind of change means, and how it is computed",
@@ -155,6 +188,7 @@ def compare_page(ctx: RenderContext) -> Page:
         "Compare versions",
         "compare",
         documents=documents,
+        noise_kinds=[kind.value for kind in ChangeKind if kind.noise],
         searchable=False,
         description="Compare any two versions of any document, clause by clause",
     )

@@ -37,7 +37,7 @@ def _version(entry: DocumentVersion) -> str:
     return (
         f"{entry.slug}|{v.commit}|{v.blob}|{v.path}|{v.date.isoformat()}|{v.kind.value}|"
         f"{v.message}|{entry.kind.value}|{entry.computed_kind.value}|{entry.when}|"
-        f"{canonical(entry.note)}"
+        f"{canonical(entry.note)}|{entry.same_as}|{entry.recurring}"
     )
 
 

@@ -44,7 +44,15 @@ DEFAULT_DISCLAIMER = (
     "This analysis is the contributors' reading of the quoted text at the version they "
     "read. It is not legal advice; the platform's own published text prevails."
 )
-_NAMED_NOT_COUNTED = (ChangeKind.TECHNICAL, ChangeKind.LINKS, ChangeKind.FORMATTING)
+_NAMED_NOT_COUNTED = (
+    ChangeKind.TECHNICAL,
+    ChangeKind.LINKS,
+    ChangeKind.FORMATTING,
+    ChangeKind.RETURN,
+    ChangeKind.RECURRING,
+    ChangeKind.CAPTURE_FAILURE,
+    ChangeKind.RECOVERED,
+)
 
 
 def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:

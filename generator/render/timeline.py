@@ -12,6 +12,7 @@ from ..link.model import DocumentVersion, LinkedDocument
 
 KIND_ORDER = (
     ChangeKind.SUBSTANTIVE,
+    ChangeKind.COLLAPSE,
     ChangeKind.FIRST,
     ChangeKind.RESTORED,
     ChangeKind.REMOVAL,
@@ -19,11 +20,34 @@ KIND_ORDER = (
     ChangeKind.DATES,
     ChangeKind.LINKS,
     ChangeKind.FORMATTING,
+    ChangeKind.RETURN,
+    ChangeKind.RECURRING,
+    ChangeKind.CAPTURE_FAILURE,
+    ChangeKind.RECOVERED,
     ChangeKind.TECHNICAL,
 )
 """Kinds in the order legends and filters list them: what matters first."""
+ALTERNATION_MIN = 3
+"""A run of at least this many versions, each with the text the version two before had,
+is drawn as one mark: the page alternated between two texts."""
 MAX_LABELS = 12
 """Month labels shown at most (every n-th month is labelled)."""
+
+
+@dataclass(slots=True)
+class Alternation:
+    """Versions that alternate between two texts, drawn as one mark."""
+
+    versions: list[DocumentVersion]
+    """The versions of the run, oldest first (each has the text of the one two before)."""
+
+    @property
+    def label(self) -> str:
+        first, last = self.versions[0], self.versions[-1]
+        return (
+            f"alternated between two texts {len(self.versions)} times between "
+            f"{first.version.date:%Y-%m-%d} and {last.version.date:%Y-%m-%d}"
+        )
 
 
 @dataclass(slots=True)
@@ -36,7 +60,8 @@ class Month:
     """Where its label shows: 'all' widths, 'wide' screens only, or 'none' (every n-th
     month is labelled, and every 2n-th on a phone)."""
     versions: list[DocumentVersion]
-    """The versions recorded that month, oldest first."""
+    """The versions recorded that month, oldest first, each drawn as a mark; a run of
+    alternations is drawn once, as its first version, in the month it began."""
 
 
 @dataclass(slots=True)
@@ -48,14 +73,21 @@ class Timeline:
     kinds: list[tuple[ChangeKind, int]]
     """The kinds the document's versions have, with how many of each, in legend order."""
     tallest: int
-    """The most versions in one month (the columns' scale)."""
+    """The most marks in one month (the columns' scale)."""
+    alternations: dict[str, Alternation]
+    """Runs of alternation between two texts, by the slug of the version that stands for
+    each on the chart."""
 
 
 def timeline(document: LinkedDocument) -> Timeline:
     """The months and kinds of a document's history."""
     first, last = document.versions[0].version.date, document.versions[-1].version.date
+    runs = alternations(document.versions)
+    hidden = {id(e) for run in runs for e in run.versions[1:]}
     by_month: dict[tuple[int, int], list[DocumentVersion]] = {}
     for entry in document.versions:
+        if id(entry) in hidden:
+            continue
         date = entry.version.date
         by_month.setdefault((date.year, date.month), []).append(entry)
     keys: list[tuple[int, int]] = []
@@ -77,7 +109,35 @@ def timeline(document: LinkedDocument) -> Timeline:
         months,
         [(kind, counts[kind]) for kind in KIND_ORDER if counts[kind]],
         max(len(m.versions) for m in months),
+        {run.versions[0].slug: run for run in runs},
     )
+
+
+_FLIPS = (ChangeKind.RETURN, ChangeKind.CAPTURE_FAILURE, ChangeKind.RECOVERED)
+"""Kinds a version of an alternation run can have: each has a text the document had."""
+
+
+def alternations(versions: list[DocumentVersion]) -> list[Alternation]:
+    """The runs of versions that alternate between two texts (each has the text of the
+    version two before it, and none brings new wording)."""
+    runs: list[Alternation] = []
+    current: list[DocumentVersion] = []
+    for index, entry in enumerate(versions):
+        flips = (
+            index >= 2
+            and entry.kind in _FLIPS
+            and not entry.is_removal
+            and entry.version.blob == versions[index - 2].version.blob
+        )
+        if flips:
+            current.append(entry)
+            continue
+        if len(current) >= ALTERNATION_MIN:
+            runs.append(Alternation(current))
+        current = []
+    if len(current) >= ALTERNATION_MIN:
+        runs.append(Alternation(current))
+    return runs
 
 
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -495,27 +495,43 @@
   var bySlug = {};
   var current = null;
 
+  var noise = (form.getAttribute("data-noise") || "").split(" ");
+  var versions = [];
+
+  function fillPickers(keep) {
+    // With "substantive versions only", the pickers leave out versions that bring no new
+    // wording (returns, capture failures, dates, links...), but never the ones chosen.
+    var only = form.elements.substantive && form.elements.substantive.checked;
+    ["from", "to"].forEach(function (name) {
+      var select = form.elements[name];
+      select.textContent = "";
+      versions.forEach(function (v) {
+        if (only && noise.indexOf(v.kind) >= 0 && keep.indexOf(v.slug) < 0) { return; }
+        var option = element("option", "", v.when + " (" + v.kind.replace(/-/g, " ") + ")");
+        option.value = v.slug;
+        select.appendChild(option);
+      });
+    });
+  }
+
   function loadDocument(key, choose) {
     // The document's record lists its versions (this page's URLs come from the site's own).
     return fetch(recordUrl.replace("DOCUMENT", key)).then(function (r) { return r.json(); }).then(function (record) {
       current = key;
       bySlug = {};
       var texts = record.versions.filter(function (v) { return v.blob; });
-      ["from", "to"].forEach(function (name) {
-        var select = form.elements[name];
-        select.textContent = "";
-        texts.forEach(function (v) {
-          var option = element("option", "", v.when + " (" + v.kind.replace(/-/g, " ") + ")");
-          option.value = v.slug;
-          select.appendChild(option);
-        });
-      });
+      versions = texts;
       texts.forEach(function (v) {
         bySlug[v.slug] = { slug: v.slug, when: v.when, page: versionUrl.replace("DOCUMENT", key).replace("SLUG", v.slug) };
       });
       if (texts.length) {
-        form.elements.from.value = choose && bySlug[choose[0]] ? choose[0] : texts[Math.max(0, texts.length - 2)].slug;
-        form.elements.to.value = choose && bySlug[choose[1]] ? choose[1] : texts[texts.length - 1].slug;
+        var from = choose && bySlug[choose[0]] ? choose[0] : texts[Math.max(0, texts.length - 2)].slug;
+        var to = choose && bySlug[choose[1]] ? choose[1] : texts[texts.length - 1].slug;
+        fillPickers([from, to]);
+        form.elements.from.value = from;
+        form.elements.to.value = to;
+      } else {
+        fillPickers([]);
       }
     });
   }
@@ -628,6 +644,14 @@
     history.replaceState(null, "", location.pathname + query);
     compare(fromSlug, toSlug);
   });
+  if (form.elements.substantive) {
+    form.elements.substantive.addEventListener("change", function () {
+      var from = form.elements.from.value, to = form.elements.to.value;
+      fillPickers([from, to]);
+      form.elements.from.value = from;
+      form.elements.to.value = to;
+    });
+  }
   form.elements.document.addEventListener("change", function () {
     output.textContent = "";
     loadDocument(form.elements.document.value, null);
