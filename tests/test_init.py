@@ -247,3 +247,42 @@ def test_check_warns_of_a_rename_the_site_does_not_follow_yet(tmp_path: Path) ->
         "history, set `source: Acme/Terms of Service.md` and add 'Acme/General Terms.md' to "
         "`former_sources` [warning]"
     ) in result.output
+
+
+def test_init_leaves_out_the_collection_templates_demo_documents(tmp_path: Path) -> None:
+    """Files recorded and deleted on the archive's first day (Open Terms Archive's template
+    declarations) are not platforms of the site, unless asked for; a file deleted later, or
+    recorded that day and kept, is one."""
+    archive = Archive(tmp_path / "archive")
+    archive.commit(
+        "2024-01-01T09:00:00+00:00",
+        {
+            "Demo Mail/Privacy Policy.md": "# Demo\n\nA template's demo text.\n",
+            "Demo Code/Terms of Service.md": "# Demo\n\nAnother demo text.\n",
+        },
+        "Initial commit",
+    )
+    archive.commit(
+        "2024-01-01T09:05:00+00:00",
+        {"Kept/Terms.md": "# Kept\n\nRecorded on the first day and kept.\n"},
+        "First record of Kept Terms",
+    )
+    archive.commit(
+        "2024-01-01T10:00:00+00:00",
+        {"Demo Mail/Privacy Policy.md": None, "Demo Code/Terms of Service.md": None},
+        "Adapt template automatically",
+    )
+    archive.commit("2024-02-01", {"Later/Policy.md": "# Later\n\nText.\n"}, "First record of")
+    archive.commit("2024-03-01", {"Later/Policy.md": None}, "Remove Later Policy")
+    site = tmp_path / "site"
+    result = CliRunner().invoke(main, ["init", str(site), "--archive", str(archive.path)])
+    assert result.exit_code == 0, result.output
+    assert "for 2 platforms" in result.output
+    platforms = sorted(p.stem for p in (site / "content/platforms").glob("*.yml"))
+    assert platforms == ["kept", "later"]
+    kept = tmp_path / "kept"
+    result = CliRunner().invoke(
+        main, ["init", str(kept), "--archive", str(archive.path), "--keep-template-leftovers"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "for 4 platforms" in result.output

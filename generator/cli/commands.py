@@ -220,7 +220,20 @@ def _ids_note(ids: Iterable[str]) -> str:
     help="The archive's public git address, which the GitHub workflow clones (default: the "
     "archive's origin remote when it is an https address).",
 )
-def init(directory: Path, archive: Path, name: str, site_url: str, archive_url: str) -> None:
+@click.option(
+    "--keep-template-leftovers",
+    is_flag=True,
+    help="Keep the documents recorded and deleted on the archive's first day (the demo "
+    "declarations of Open Terms Archive's collection template), left out by default.",
+)
+def init(
+    directory: Path,
+    archive: Path,
+    name: str,
+    site_url: str,
+    archive_url: str,
+    keep_template_leftovers: bool,
+) -> None:
     """Create a new site in DIRECTORY for an existing archive."""
     if site_url and not ABSOLUTE_URL.match(site_url):
         raise click.BadParameter(
@@ -232,7 +245,9 @@ def init(directory: Path, archive: Path, name: str, site_url: str, archive_url: 
         click.echo(f"{directory / 'mkdocs.yml'} already exists", err=True)
         sys.exit(1)
     diag = Diagnostics()
-    written = init_site(directory, archive, name, site_url, diag, archive_url)
+    written = init_site(
+        directory, archive, name, site_url, diag, archive_url, keep_template_leftovers
+    )
     if diag.errors:
         _report(diag)
         sys.exit(1)

@@ -68,16 +68,36 @@ def _unique(slug: str, taken: set[str], fallback: str) -> str:
     return candidate
 
 
-def discover(archive: Path, diag: Diagnostics) -> dict[str, tuple[str, list[ScaffoldDocument]]]:
+def template_leftovers(history: ArchiveHistory) -> set[str]:
+    """Files whose whole recorded life is the archive's first day, removed that day: the
+    demo declarations of Open Terms Archive's collection template (Brevo, Buffer, GitHub,
+    npm...), which every collection made from it records and deletes before its own."""
+    dates = [v.date.date() for versions in history.versions.values() for v in versions]
+    if not dates:
+        return set()
+    first_day = min(dates)
+    return {
+        path
+        for path, versions in history.versions.items()
+        if versions[-1].kind is VersionKind.REMOVAL
+        and all(v.date.date() == first_day for v in versions)
+    }
+
+
+def discover(
+    archive: Path, diag: Diagnostics, keep_leftovers: bool = False
+) -> dict[str, tuple[str, list[ScaffoldDocument]]]:
     """Platforms (id -> name, documents) from every ``<Service>/<Document>.md`` ever archived;
-    a renamed file is one document under its latest path."""
+    a renamed file is one document under its latest path. Template leftovers (see
+    :func:`template_leftovers`) are left out unless ``keep_leftovers``."""
     history = read_history(archive, diag)
     if history is None:
         return {}
+    leftovers = set() if keep_leftovers else template_leftovers(history)
     documents = {
         path: versions
         for path, versions in history.versions.items()
-        if path.count("/") == 1 and path.endswith(".md")
+        if path.count("/") == 1 and path.endswith(".md") and path not in leftovers
     }
     with BlobReader(history.root) as blobs:
         renames = find_renames(
@@ -179,9 +199,10 @@ def init_site(
     site_url: str,
     diag: Diagnostics,
     archive_url: str = "",
+    keep_leftovers: bool = False,
 ) -> list[Path]:
     """Write a complete site into ``target``; returns the files written."""
-    platforms = discover(archive, diag)
+    platforms = discover(archive, diag, keep_leftovers)
     if diag.errors:
         return []
     collection = read_collection(archive)

@@ -230,12 +230,28 @@ _DATE_LINE_WORDS = frozenset(
 """Words that label a date line: adding or dropping one beside a date changes a date line."""
 
 
-def _one_word_moved(old: str, new: str, segments: tuple[Segment, ...]) -> bool:
-    """Whether the clause has the same words, one of them moved (a label reordered)."""
+_SMALL_WORDS = frozenset(("the", "a", "an", "in", "of", "to", "for", "on", "at", "by"))
+"""Words whose coming or going alone, beside words moved, changes nothing a reader relies
+on ("your Gemini Apps activity" -> "your activity in Gemini Apps"); "and", "or", "not"
+and their like are not among them."""
+
+
+def _words_moved(old: str, new: str, segments: tuple[Segment, ...]) -> bool:
+    """Whether the clause has the same words in another order, give or take one or two
+    small words added (or dropped, never both: "with" to "by" is a change)."""
     edits = [s for s in segments if s.op != "="]
-    if len(edits) != 2 or {s.op for s in edits} != {"+", "-"}:
+    if not edits or len(edits) > 3:
         return False
-    return sorted(map(canonical, old.split())) == sorted(map(canonical, new.split()))
+    counts: dict[str, int] = {}
+    for sign, text in ((1, new), (-1, old)):
+        for word in map(canonical, text.split()):
+            if word:
+                counts[word] = counts.get(word, 0) + sign
+    left = {word: count for word, count in counts.items() if count}
+    if any(word not in _SMALL_WORDS for word in left):
+        return False
+    signs = {count > 0 for count in left.values()}
+    return len(signs) <= 1 and sum(abs(c) for c in left.values()) <= 2
 
 
 _CHROME = frozenset(
@@ -296,7 +312,7 @@ def text_kind(old: str, new: str, segments: tuple[Segment, ...]) -> ChangeKind:
         return ChangeKind.EDITORIAL  # an address written shorter or longer
     if _labelled_date(old, new, segments):
         return ChangeKind.DATES
-    if _one_word_moved(old, new, segments):
+    if _words_moved(old, new, segments):
         return ChangeKind.EDITORIAL
     return ChangeKind.SUBSTANTIVE
 
@@ -570,16 +586,16 @@ def recurrence(
     old_texts: list[str],
     new_texts: list[str],
     present: set[str],
-    removed: set[str],
+    absent: set[str],
 ) -> Recurrence:
     """Whether each changed clause takes back a wording it had before in this document.
 
-    ``present`` holds every clause text the document's earlier versions had; ``removed``
-    those an earlier version removed or edited away. A clause edited or added recurs when
-    its new text was present before (it comes back); a clause removed, when its text was
-    removed before (it came back and goes again): the first removal of a clause is news,
-    even of a clause added lately. Changes that are not substantive on their own (a date, a
-    link, markup) do not stand in the way.
+    ``present`` holds every clause text the document's earlier versions had; ``absent``
+    those an earlier version lacked (added after the first record, or removed since). A
+    clause edited or added recurs when its new text was present before; a clause removed,
+    when an earlier version lacked it (a clause added lately is withdrawn: the document
+    goes back to a wording it had). Changes that are not substantive on their own (a date,
+    a link, markup) do not stand in the way.
     """
     found: list[int] = []
     substantive = False
@@ -598,7 +614,7 @@ def recurrence(
             continue
         substantive = True
         if change.status == REMOVED:
-            back = all(t in removed for t in olds)
+            back = all(t in absent for t in olds)
         else:
             back = bool(news) and all(t in present for t in news)
         if not back:

@@ -181,7 +181,7 @@ def track_document(history: DocumentHistory, texts: TextSource) -> DocumentTrack
 class _Past:
     """What a document's versions so far tell about the next one: the texts it had, the
     texts known to be capture failures, the last good text, and each clause wording it had
-    (and removed) before."""
+    (and lacked) before."""
 
     def __init__(self) -> None:
         self.blobs: dict[str, int] = {}
@@ -193,8 +193,9 @@ class _Past:
         its index, version, view and size in characters."""
         self.present: set[str] = set()
         """Every clause wording the document had."""
-        self.removed: set[str] = set()
-        """Every clause wording one of its versions removed (or edited away)."""
+        self.absent: set[str] = set()
+        """Every clause wording one of its versions lacked (added after the first record,
+        or removed or edited away since)."""
 
     def start(self, index: int, version: Version, view: TextView) -> None:
         """A first record, or the text that follows a removal."""
@@ -205,9 +206,12 @@ class _Past:
     def learn(self, changes: list[Change], old: list[str], new: list[str]) -> None:
         for change in changes:
             if change.status in (ADDED, CHANGED, REWRITTEN):
-                self.present.update(new[j] for j in change.new)
+                for j in change.new:
+                    if new[j] not in self.present:
+                        self.present.add(new[j])
+                        self.absent.add(new[j])  # an earlier version lacked it
             if change.status in (REMOVED, CHANGED, REWRITTEN):
-                self.removed.update(old[i] for i in change.old)
+                self.absent.update(old[i] for i in change.old)
 
     def judge(
         self, aligned: Aligned, old: list[str], view: TextView
@@ -215,7 +219,7 @@ class _Past:
         """The kind of a change from the text before (not a failure, not a recovery)."""
         kind = aligned.kind
         if kind is ChangeKind.SUBSTANTIVE:
-            found = recurrence(aligned.changes, old, view.normalised, self.present, self.removed)
+            found = recurrence(aligned.changes, old, view.normalised, self.present, self.absent)
             if found.recurs:
                 return ChangeKind.RECURRING, -1, found.clauses
         return kind, -1, ()
