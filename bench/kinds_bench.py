@@ -152,7 +152,9 @@ def _counter_only(document: object, entry: object) -> bool:
     ]
     if not words or any(c.status not in ("changed",) for c in changes):
         return False
-    return all(_RELATIVE.match(word) for word in words)
+    # Numbers alone are not a counter (a new period's dates): a relative word must change.
+    counted = any(not word.isdigit() for word in words)
+    return counted and all(_RELATIVE.match(word) for word in words)
 
 
 if __name__ == "__main__":
