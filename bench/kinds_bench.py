@@ -105,6 +105,7 @@ def main() -> None:
         noise: Counter[str] = Counter()
         substantive = 0
         listed = []
+        flagged: list[str] = []
         for document in build.model.documents.values():
             blobs: set[str] = set()
             previous = None
@@ -115,15 +116,19 @@ def main() -> None:
                     listed.append(f"{document.key}\t{entry.slug}\t{version.commit}")
                 if entry.kind.value == "substantive" and previous is not None:
                     substantive += 1
+                    found = ""
                     if version.blob in blobs:
-                        noise["return"] += 1
+                        found = "return"
                     elif _counter_only(document, entry):
-                        noise["counter"] += 1
+                        found = "counter"
                     else:
                         old = sum(len(t.split()) for t in build.texts.block_texts(previous))
                         new = sum(len(t.split()) for t in build.texts.block_texts(version))
                         if new * 5 < old:
-                            noise["short"] += 1
+                            found = "short"
+                    if found:
+                        noise[found] += 1
+                        flagged.append(f"{found}\t{document.key}\t{entry.slug}\t{version.commit}")
                 blobs.add(version.blob)
                 if not entry.is_removal:
                     previous = version
@@ -136,6 +141,10 @@ def main() -> None:
         for name in ("return", "counter", "short"):
             print(f"  {name:<22} {noise[name]:6}")
         print(f"  {'share':<22} {share:6.1%}")
+        if flagged:
+            print("flagged by the plain tests, to read (test, document, slug, commit):")
+            for line in flagged:
+                print(f"  {line}")
         for line in listed:
             print(line)
 
