@@ -44,6 +44,11 @@ _RELATIVE = re.compile(
 )
 
 
+_AGO = re.compile(
+    r"\b(?:ago|yesterday|today|il y a|vor \d|hace|fa|geleden)\b|\bhier\b", re.IGNORECASE
+)
+
+
 def archive_for(corpus: str, work: Path) -> Path:
     source = Path(corpus)
     if source.is_dir():
@@ -161,9 +166,9 @@ def _counter_only(document: object, entry: object) -> bool:
     ]
     if not words or any(c.status not in ("changed",) for c in changes):
         return False
-    # Numbers alone are not a counter (a new period's dates): a relative word must change.
-    counted = any(not word.isdigit() for word in words)
-    return counted and all(_RELATIVE.match(word) for word in words)
+    # Numbers alone are not a counter (a new period's dates) unless the clause says "ago".
+    text = " ".join(s.text for c in changes for s in c.segments if s.op != "-")
+    return bool(_AGO.search(text)) and all(_RELATIVE.match(word) for word in words)
 
 
 if __name__ == "__main__":
