@@ -2,7 +2,8 @@
 
 :mod:`.align` aligns each version's clauses with its predecessor's and carries clause ids
 across; :mod:`.worddiff` finds the words that changed; :mod:`.changes` says what changed
-clause by clause and :mod:`.kinds` whether it matters; :mod:`.track` runs them over every
+clause by clause and :mod:`.kinds` whether it matters (:mod:`.dates` reads the dates in a
+clause, absolute or relative); :mod:`.track` runs them over every
 document's history once and keeps the result;
 :mod:`.quotes` finds each analysis's quote in a version.
 """
