@@ -34,6 +34,9 @@ class Citable:
     """CSL type."""
     wayback: str = ""
     """The Wayback Machine's capture of the source on the version's date, if it has one."""
+    latest_url: str = ""
+    """Where the cited work's latest state is, when the permalink names one revision of it
+    (the general URL of an analysis, which moves)."""
 
 
 _BIBTEX_SPECIAL = re.compile(r"([\\{}%&#_$^~])")
