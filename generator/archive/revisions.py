@@ -73,6 +73,24 @@ class Revision:
     def subject(self) -> str:
         return self.message.split("\n", 1)[0].strip()
 
+    @property
+    def shown_message(self) -> str:
+        """The message as pages show it: without the trailers that name people (shown as
+        authors and reviewers, by name only: the addresses stay out of the pages)."""
+        paragraphs = re.split(r"\n\s*\n", self.message.strip())
+        last = paragraphs[-1].splitlines() if len(paragraphs) > 1 else []
+        kept = [
+            line
+            for line in last
+            if not (m := _TRAILER.match(line)) or m[1].lower() not in PEOPLE_TRAILERS
+        ]
+        body = paragraphs[:-1] + (["\n".join(kept)] if kept else []) if last else paragraphs
+        return "\n\n".join(body)
+
+
+PEOPLE_TRAILERS = frozenset({"co-authored-by", "reviewed-by", "signed-off-by", "acked-by"})
+"""Trailers that name people (with their e-mail addresses)."""
+
 
 @dataclass(slots=True)
 class AnalysisHistory:
