@@ -97,6 +97,7 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
         citable=citable,
         cite_as=citable.permalink,
         revisions=history,
+        contributors_page=ctx.config.contributors and model.revisions.enabled,
         reviewed_by=current.reviewers if current is not None else (),
         contributors=revision_authors(history) if history is not None else [],
         cite_authors=cited_authors(history, current)

@@ -152,17 +152,14 @@ def revisions_page(ctx: RenderContext, linked: LinkedProvision, history: Analysi
     )
 
 
-def _revision(revision: Revision) -> str:
-    return canonical(revision)
-
-
 def revision_page_key(ctx: RenderContext, linked: LinkedProvision, revision: Revision) -> str:
-    """Everything a revision's page shows: the revision and the one before (its number),
-    the platform, document and registries it names, the site's settings; nothing newer."""
+    """Everything a revision's page shows: the revision and those before it (its citation
+    names their authors), the platform, document and registries it names, the site's
+    settings; nothing newer, so a new revision leaves the page as it is."""
     content = ctx.model.content
     document = linked.document
     history = ctx.model.revisions_of(linked.key)
-    previous = history.by_number(revision.number - 1) if history is not None else None
+    earlier = history.revisions[: revision.number] if history is not None else [revision]
     analysed = revision.provision.analyzed if revision.provision is not None else ""
     return digest(
         code_fingerprint(),
@@ -175,8 +172,7 @@ def revision_page_key(ctx: RenderContext, linked: LinkedProvision, revision: Rev
         canonical(content.regulations),
         canonical(content.jurisdictions),
         str(document.by_slug(analysed) is not None),
-        _revision(revision),
-        str(previous.number) if previous is not None else "",
+        *(canonical(r) for r in earlier),
     )
 
 
