@@ -363,3 +363,14 @@ def test_trailers_are_read_from_the_last_paragraph_only() -> None:
     message = "Subject\n\nCo-authored-by: Not A Trailer <n@x>\nbody\n\nCo-authored-by: A <a@x>\n"
     assert trailers(message, "co-authored-by") == ["A <a@x>"]
     assert trailers("Co-authored-by: only a subject <s@x>", "Co-authored-by") == []
+
+
+def test_a_published_revision_lost_from_the_history_is_an_error(tmp_path: Path) -> None:
+    config, archive = _site(tmp_path)
+    archive.commit("2024-04-01", {PROVISION: provision_yml(summary="Later.")}, "Second")
+    _pages(config, record=True)
+    git(tmp_path, "reset", "-q", "--hard", "HEAD~1")  # history rewritten: revision 2 is gone
+    build = build_site(config, render=False)
+    [error] = [str(d) for d in build.diagnostics.errors]
+    assert error.startswith(f"{LOCK_NAME}:4:1: acme/terms/liability-cap: published revision 2 ")
+    assert "its URL must keep working" in error

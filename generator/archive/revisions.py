@@ -85,7 +85,23 @@ class Revision:
             if not (m := _TRAILER.match(line)) or m[1].lower() not in PEOPLE_TRAILERS
         ]
         body = paragraphs[:-1] + (["\n".join(kept)] if kept else []) if last else paragraphs
-        return "\n\n".join(body)
+        return reflow("\n\n".join(body))
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Text wrapped at a fixed width (commit messages, YAML folded by hand) as paragraphs:
+    a line break inside a paragraph becomes a space, unless the next line starts a list
+    item; blank lines stay, so a narrow screen wraps the words itself."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and out[-1].strip() and line.strip() and not _LIST_ITEM.match(line):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 PEOPLE_TRAILERS = frozenset({"co-authored-by", "reviewed-by", "signed-off-by", "acked-by"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..archive.revisions import reflow
 from ..content.model import Provision
 from .worddiff import Segment, word_diff
 
@@ -42,14 +43,15 @@ class FieldChange:
 
 
 def field_text(provision: Provision | None, name: str) -> str:
-    """A field of an analysis as plain text (lists one item a line), '' when absent."""
+    """A field of an analysis as plain text (lists one item a line, Markdown's soft line
+    breaks as spaces), '' when absent."""
     if provision is None:
         return ""
     p = provision
     if name == "exposure_level":
         return p.exposure.level
     if name == "exposure_rationale":
-        return p.exposure.rationale
+        return reflow(p.exposure.rationale)
     if name == "affected":
         return "\n".join(f"{a.who}: {a.impact}" for a in p.affected)
     if name == "regulations":
@@ -61,7 +63,7 @@ def field_text(provision: Provision | None, name: str) -> str:
     if name in ("related", "authors"):
         return "\n".join(getattr(p, name))
     value = getattr(p, name)
-    return value if isinstance(value, str) else ""
+    return reflow(value) if isinstance(value, str) else ""
 
 
 def analysis_changes(old: Provision | None, new: Provision | None) -> list[FieldChange]:
