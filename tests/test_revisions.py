@@ -11,6 +11,7 @@ import logging
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -374,3 +375,41 @@ def test_a_published_revision_lost_from_the_history_is_an_error(tmp_path: Path) 
     [error] = [str(d) for d in build.diagnostics.errors]
     assert error.startswith(f"{LOCK_NAME}:4:1: acme/terms/liability-cap: published revision 2 ")
     assert "its URL must keep working" in error
+
+
+def test_the_history_is_read_with_a_fixed_number_of_git_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pass, however many analyses and commits: never one git call per file."""
+    import generator.archive.revisions as revisions
+
+    calls: list[str] = []
+    real = subprocess.run
+
+    def counting(args: list[str], *rest: object, **options: object) -> object:
+        if sys._getframe(1).f_globals["__name__"] == revisions.__name__:
+            calls.append(" ".join(args[3:5]))
+        return real(args, *rest, **options)  # type: ignore[call-overload]
+
+    def count(analyses: int, commits: int) -> int:
+        root = tmp_path / f"{analyses}-{commits}"
+        files = {f"acme/terms/cap-{n}": provision_yml(title=f"Cap {n}") for n in range(analyses)}
+        config, archive = _site(root, provisions=files)
+        for day in range(commits):
+            archive.commit(
+                f"2024-04-{day + 1:02d}",
+                {
+                    f"content/provisions/{key}.yml": provision_yml(summary=f"Day {day}.")
+                    for key in files
+                },
+                f"Revise all on day {day}",
+            )
+        calls.clear()
+        monkeypatch.setattr(revisions.subprocess, "run", counting)
+        build = build_site(config, render=False)
+        monkeypatch.setattr(revisions.subprocess, "run", real)
+        assert len(build.revisions.histories) == analyses
+        assert all(len(h.revisions) == commits + 1 for h in build.revisions.histories.values())
+        return len(calls)
+
+    assert count(1, 1) == count(6, 5) <= 6
