@@ -413,3 +413,13 @@ def test_the_history_is_read_with_a_fixed_number_of_git_calls(
         return len(calls)
 
     assert count(1, 1) == count(6, 5) <= 6
+
+
+def test_a_built_revision_page_keeps_its_bytes_when_a_revision_is_added(tmp_path: Path) -> None:
+    _, archive = _site(tmp_path)
+    page = Path(REVISION_1) / "index.html"
+    first = (build_into(tmp_path, tmp_path / "one") / page).read_bytes()
+    archive.commit("2024-04-01", {PROVISION: provision_yml(summary="Later.")}, "Second")
+    second = build_into(tmp_path, tmp_path / "two")
+    assert (second / page).read_bytes() == first
+    assert (second / "acme/terms/liability-cap/revisions/2/index.html").exists()
