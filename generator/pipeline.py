@@ -119,6 +119,7 @@ def _revisions(build: Build) -> bool:
         lock,
         diag,
         Origin(REVISIONS_LOCK),
+        config.origin,
     )
     return True
 

@@ -472,8 +472,12 @@ def read_revisions(
     lock: list[RevisionLockEntry],
     diag: Diagnostics,
     lock_origin: Origin,
+    origin: Origin | None = None,
 ) -> ContentRevisions:
-    """Every analysis's revisions, numbered (from the lock, then in log order)."""
+    """Every analysis's revisions, numbered (from the lock, then in log order). Problems
+    with the repository are reported at ``origin`` (the site's configuration), problems of
+    the lock file at its lines."""
+    where = origin or lock_origin
     folder = content_dir / PROVISIONS
     if not content_dir.is_dir():
         return ContentRevisions(reason="the content folder does not exist")
@@ -495,9 +499,9 @@ def read_revisions(
             f"incomplete and their revisions are turned off; {SHALLOW_FIX}"
         )
         if lock:  # published revision pages would go missing
-            diag.error(lock_origin, "(history)", reason)
+            diag.error(where, "(history)", reason)
         else:
-            diag.warning(lock_origin, "(history)", reason)
+            diag.warning(where, "(history)", reason)
         return ContentRevisions(reason=reason)
     head = subprocess.run(
         [*run, "rev-parse", "--verify", "-q", "HEAD"], capture_output=True, check=False
@@ -519,12 +523,12 @@ def read_revisions(
     )  # fmt: skip
     if log_run.returncode != 0:
         reason = log_run.stderr.decode("utf-8", "replace").strip()
-        diag.error(lock_origin, "(history)", f"git log failed in {root}: {reason}")
+        diag.error(where, "(history)", f"git log failed in {root}: {reason}")
         return ContentRevisions(reason=reason)
     try:
         commits = _parse_log(log_run.stdout)
     except LogFormatError as exc:
-        diag.error(lock_origin, "(history)", f"cannot read the history of {root}: {exc}")
+        diag.error(where, "(history)", f"cannot read the history of {root}: {exc}")
         return ContentRevisions(reason=str(exc))
     # Follow each file through renames: one list of states per history.
     by_path: dict[str, list[_State]] = {}
@@ -626,7 +630,13 @@ def _number(
     for key, entries_of in locked.items():
         if key not in provisions:
             out.published[key] = sorted(e.number for e in entries_of)
-    _read(out, commits, numbered, provisions, root, site_root)
+    try:
+        _read(out, commits, numbered, provisions, root, site_root)
+    except (subprocess.CalledProcessError, LogFormatError, KeyError, ValueError) as exc:
+        # A damaged or partial repository: the archive's checks name the usual causes.
+        reason = f"cannot read the analyses' history in {root}: {exc}"
+        diag.error(lock_origin, "(history)", f"{reason}; run `git -C {root} fsck`")
+        return ContentRevisions(reason=reason)
     return out
 
 
