@@ -59,6 +59,9 @@ class SiteConfig:
 
     collection: str = ""
     """Title of the archive's collection (from its README), named on the site and the data."""
+    contributors: bool = True
+    """Whether the site lists its contributors, each with what they wrote and reviewed
+    (``contributors: false`` turns the page off)."""
 
     @property
     def origin(self) -> Origin:
@@ -105,6 +108,7 @@ class SiteConfig:
             disclaimer=str(options.get("disclaimer") or ""),
             pages_dir=_under(root, pages_dir),
             collection=str(options.get("collection") or ""),
+            contributors=options.get("contributors") is not False,
         )
 
 
@@ -214,6 +218,7 @@ OPTION_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "disclaimer": (str, "text"),
     "collection": (str, "text"),
     "lock_wait": ((int, float), "a number of seconds"),
+    "contributors": (bool, "true or false"),
 }
 """The plugin's options in ``mkdocs.yml`` (the site engine's adapter declares the same)."""
 

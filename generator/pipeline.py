@@ -17,12 +17,21 @@ from .archive.documents import Histories, collect_histories
 from .archive.history import ArchiveHistory, read_history
 from .archive.permalinks import LOCK_NAME, LockEntry, append_lock, read_lock
 from .archive.renames import undeclared_renames
+from .archive.revisions import (
+    LOCK_NAME as REVISIONS_LOCK,
+)
+from .archive.revisions import (
+    ContentRevisions,
+    append_revision_lock,
+    read_revision_lock,
+    read_revisions,
+)
 from .cache import Cache
 from .compare.track import DocumentTracks, track_documents
 from .config import SiteConfig, check_site_url
 from .content.load import load_content
 from .content.model import Content
-from .diagnostics import Diagnostics, log
+from .diagnostics import Diagnostics, Origin, log
 from .link.model import SiteModel
 from .link.resolve import link
 from .render.context import RenderContext
@@ -51,6 +60,8 @@ class Build:
     """history: the published version slugs (``versions.lock``)."""
     histories: Histories = field(default_factory=Histories)
     """versions: each declared document's versions and slugs."""
+    revisions: ContentRevisions = field(default_factory=ContentRevisions)
+    """revisions: each analysis's revisions, from the site's own git history."""
     texts: TextSource | None = None
     """parse: every version's text, parsed."""
     tracks: dict[str, DocumentTracks] = field(default_factory=dict)
@@ -98,6 +109,21 @@ def _versions(build: Build) -> bool:
     return True
 
 
+def _revisions(build: Build) -> bool:
+    config, diag = build.config, build.diagnostics
+    lock = read_revision_lock(config.root / REVISIONS_LOCK, REVISIONS_LOCK, diag)
+    build.revisions = read_revisions(
+        config.content_dir,
+        config.root,
+        build.content.provisions,
+        lock,
+        diag,
+        Origin(REVISIONS_LOCK),
+        config.origin,
+    )
+    return True
+
+
 def _parse(build: Build) -> bool:
     assert build.blobs is not None
     blobs, diag = build.blobs, build.diagnostics
@@ -118,7 +144,14 @@ def _track(build: Build) -> bool:
 
 def _link(build: Build) -> bool:
     assert build.texts is not None
-    build.model = link(build.content, build.histories, build.tracks, build.texts, build.diagnostics)
+    build.model = link(
+        build.content,
+        build.histories,
+        build.tracks,
+        build.texts,
+        build.diagnostics,
+        build.revisions,
+    )
     return True
 
 
@@ -140,6 +173,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("content", _content),
     ("history", _history),
     ("versions", _versions),
+    ("revisions", _revisions),
     ("parse", _parse),
     ("track", _track),
     ("link", _link),
@@ -169,4 +203,5 @@ def run(config: SiteConfig, *, until: str = "render", record: bool = False) -> B
             build.blobs.close()
     if record and build.output is not None and not build.diagnostics.errors:
         append_lock(config.root / LOCK_NAME, build.histories.new_lock_entries)
+        append_revision_lock(config.root / REVISIONS_LOCK, build.revisions.new_lock_entries)
     return build

@@ -24,6 +24,9 @@ DATA = "data/"
 COMPARE = "compare/"
 """Any two versions of any document, compared in the browser."""
 SEARCH = "search/"
+CONTRIBUTORS = "contributors/"
+"""Who wrote and reviewed the analyses, each with what they wrote (a plugin option turns it
+off)."""
 PAGEFIND = "pagefind/"
 """The search index (Pagefind's bundle)."""
 TEXTS = "texts/"
@@ -49,7 +52,7 @@ REGISTRIES = ("topics", "regulations", "jurisdictions")
 
 RESERVED_PLATFORM_IDS = frozenset(
     {
-        "about", "analyses", "assets", "compare", "contribute", "data", "feed", "jurisdictions",
+        "about", "analyses", "assets", "compare", "contribute", "contributors", "data", "feed", "jurisdictions",
         "kinds", "methodology", "pagefind", "platforms", "regulations", "search", "sitemap",
         "sitemaps", "substantive",
         "texts", "topics", "javascripts", "stylesheets",
@@ -148,8 +151,19 @@ def provision_history(provision_key: str) -> str:
     return f"{provision_key}/history/"
 
 
+def provision_revisions(provision_key: str) -> str:
+    """Every revision of an analysis: who wrote it, when, and what changed."""
+    return f"{provision_key}/revisions/"
+
+
+def provision_revision(provision_key: str, number: int) -> str:
+    """One revision of an analysis, as it stood: frozen forever (numbers never move, see
+    ``revisions.lock``)."""
+    return f"{provision_key}/revisions/{number}/"
+
+
 def provision_feed(provision_key: str) -> str:
-    """Each change of an analysed provision's quoted clause."""
+    """Each revision of an analysis and each change of its quoted clause."""
     return f"{provision_key}/feed.xml"
 
 

@@ -91,7 +91,7 @@ jobs:
     if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     permissions:
-      contents: write  # commits versions.lock when new versions got their slugs
+      contents: write  # commits versions.lock and revisions.lock when new numbers were given
     steps:
 {setup}      - name: Restore the build cache
         uses: actions/cache@v4
@@ -110,13 +110,15 @@ jobs:
           else
             echo "No published site yet: nothing to compare with."
           fi
-      - name: Keep the slugs of new versions (versions.lock)
+      - name: Keep the slugs of new versions and the numbers of new revisions (the locks)
         run: |
-          if ! git diff --quiet -- versions.lock; then
+          locks=$(ls versions.lock revisions.lock 2>/dev/null || true)
+          if [ -n "$locks" ] && [ -n "$(git status --porcelain -- $locks)" ]; then
             git config user.name "github-actions[bot]"
             git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
-            git commit --quiet -m "Record the slugs of new versions" -- versions.lock
-            git push --quiet origin "HEAD:${{GITHUB_REF_NAME}}" || echo "::warning::versions.lock could not be pushed; commit it by hand"
+            git add -- $locks
+            git commit --quiet -m "Record the slugs of new versions and numbers of new revisions" -- $locks
+            git push --quiet origin "HEAD:${{GITHUB_REF_NAME}}" || echo "::warning::the lock files could not be pushed; commit them by hand"
           fi
       - uses: actions/configure-pages@v5
       - uses: actions/upload-pages-artifact@v3

@@ -27,7 +27,7 @@ from .model import (
     Retired,
     Topic,
 )
-from .yamlfile import YamlDocument, format_key, load_yaml
+from .yamlfile import YamlDocument, format_key, load_yaml, parse_yaml
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
@@ -142,8 +142,29 @@ def _load_provision(
 ) -> Provision | None:
     if not schema.check(doc, schema.PROVISION, diag):
         return None
-    data = doc.data
     _check_provision(doc, diag)
+    return _provision(doc, platform, document, slug, added)
+
+
+def provision_from_text(
+    text: str, path: str, platform: str, document: str, slug: str, diag: Diagnostics
+) -> Provision | None:
+    """An analysis as a past revision of its file holds it: checked (problems go to
+    ``diag``), and read as far as it can be even when it does not validate, so that an old
+    revision that today's format refuses can still be shown. ``None`` only when it is not
+    YAML or not a mapping."""
+    doc = parse_yaml(text, path, diag)
+    if doc is None or not isinstance(doc.data, dict):
+        if doc is not None:
+            diag.error(doc.origin(), "(file)", "must be a mapping of keys")
+        return None
+    schema.check(doc, schema.PROVISION, diag)
+    _check_provision(doc, diag)
+    return _provision(doc, platform, document, slug, "")
+
+
+def _provision(doc: YamlDocument, platform: str, document: str, slug: str, added: str) -> Provision:
+    data = doc.data
     exposure = _map(data.get("exposure"))
     return Provision(
         platform=platform,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..archive.history import Version, VersionKind
+from ..archive.revisions import AnalysisHistory, ContentRevisions
 from ..compare.align import Pair
 from ..compare.changes import Change, ChangeStats
 from ..compare.kinds import ChangeKind
@@ -240,3 +241,9 @@ class SiteModel:
     """Finds an analysis's quote in any version (the markers on version pages)."""
     retired: dict[str, Retired] = field(default_factory=dict)
     """Retired URLs, checked, with the history pages their analyses take along."""
+    revisions: ContentRevisions = field(default_factory=ContentRevisions)
+    """Each analysis's revisions (from the site's git history), or why there are none."""
+
+    def revisions_of(self, key: str) -> AnalysisHistory | None:
+        """An analysis's revisions, when revisions are on."""
+        return self.revisions.histories.get(key)

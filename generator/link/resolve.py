@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from ..archive.documents import DocumentHistory, Histories
 from ..archive.history import VersionKind
+from ..archive.revisions import ContentRevisions
 from ..compare.kinds import ChangeKind, text_kind, version_kind
 from ..compare.quotes import (
     QuoteIndex,
@@ -39,6 +40,7 @@ def link(
     tracks: dict[str, DocumentTracks],
     texts: TextSource,
     diag: Diagnostics,
+    revisions: ContentRevisions | None = None,
 ) -> SiteModel:
     """Resolve every reference; report each dangling one at the line naming it."""
     notes = _change_notes(content, histories.documents, diag)
@@ -62,6 +64,8 @@ def link(
             model.provisions[provision.key] = linked
             _index_provision(linked, model, diag)
     _check_related(content, diag)
+    if revisions is not None:
+        model.revisions = revisions
     model.retired = check_retired(model, diag)
     return model
 

@@ -1,8 +1,8 @@
 """Published URLs that are gone: checked against the pages the site publishes.
 
 A retired URL must no longer be a page of the site, and a redirect must lead to one. Retiring
-an analysis (a ``platform/document/slug/`` URL) also retires its history page, which went
-with it.
+an analysis (a ``platform/document/slug/`` URL) also retires its history page and its
+published revisions' pages, which went with it.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ def page_urls(model: SiteModel) -> set[str]:
         found.update(urls.version(key, entry.slug) for entry in document.versions)
     for key in model.provisions:
         found.update((urls.provision(key), urls.provision_history(key)))
+    for key, history in model.revisions.histories.items():
+        found.add(urls.provision_revisions(key))
+        found.update(urls.provision_revision(key, r.number) for r in history.revisions)
     for registry, ids in (
         ("topics", model.content.topics),
         ("regulations", model.content.regulations),
@@ -53,11 +56,27 @@ def check_retired(model: SiteModel, diag: Diagnostics) -> dict[str, Retired]:
     live = page_urls(model)
     entries = dict(model.content.retired)
     for url, entry in model.content.retired.items():
-        history = urls.provision_history(url[:-1])
-        if is_provision_url(url) and history not in entries:
-            redirect = urls.provision_history(entry.redirect[:-1]) if entry.redirect else ""
-            if not redirect or redirect in live:
-                entries[history] = replace(entry, url=history, redirect=redirect)
+        if not is_provision_url(url):
+            continue
+        key, target = url[:-1], entry.redirect[:-1]
+        published = model.revisions.published.get(key, [])
+        followers = [(urls.provision_history(key), [urls.provision_history(target)])]
+        if published:  # its revisions' pages were published too
+            revisions = urls.provision_revisions(target)
+            followers.append((urls.provision_revisions(key), [revisions]))
+            followers += [
+                (urls.provision_revision(key, n), [urls.provision_revision(target, n), revisions])
+                for n in published
+            ]
+        for old, targets in followers:
+            if old in entries:
+                continue
+            if not entry.redirect:
+                entries[old] = replace(entry, url=old, redirect="")
+                continue
+            redirect = next((t for t in targets if t in live), None)
+            if redirect is not None:
+                entries[old] = replace(entry, url=old, redirect=redirect)
     valid: dict[str, Retired] = {}
     for url, entry in entries.items():
         if url in live:

@@ -26,6 +26,8 @@ from mkdocs.utils import CountHandler
 
 from .. import pipeline, urls
 from ..archive.permalinks import LOCK_NAME, LockEntry, append_lock
+from ..archive.revisions import LOCK_NAME as REVISIONS_LOCK
+from ..archive.revisions import RevisionLockEntry, append_revision_lock
 from ..cache import Cache
 from ..config import SiteConfig
 from ..diagnostics import LOGGER_NAME, Severity
@@ -50,6 +52,7 @@ class GovsiteConfig(Config):
     disclaimer = config_options.Type(str, default="")
     collection = config_options.Type(str, default="")
     lock_wait = config_options.Type((int, float), default=DEFAULT_WAIT)
+    contributors = config_options.Type(bool, default=True)
 
 
 def _strict_warnings_counted() -> bool:
@@ -83,6 +86,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         """The site's build lock, held from the start of a build to its end."""
         self.new_lock_entries: list[LockEntry] = []
         """Version slugs this build assigned, recorded once it has succeeded."""
+        self.new_revisions: list[RevisionLockEntry] = []
+        """Analysis revision numbers this build assigned, recorded the same way."""
 
     @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -143,6 +148,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             )
         self.output, self.archive_root = build.output, build.history.root
         self.new_lock_entries = build.histories.new_lock_entries
+        self.new_revisions = build.revisions.new_lock_entries
         # Keep the last build's output for reuse (mkdocs empties the site folder next).
         self.previous = set_aside(Path(config.site_dir), self.site.cache_dir)
 
@@ -229,8 +235,9 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         try:
             if self.site is not None and not (config.strict and _strict_warnings_counted()):
                 append_lock(self.site.root / LOCK_NAME, self.new_lock_entries)
+                append_revision_lock(self.site.root / REVISIONS_LOCK, self.new_revisions)
         finally:
-            self.new_lock_entries = []
+            self.new_lock_entries, self.new_revisions = [], []
             self._release()
 
     on_post_build = CombinedEvent(_publish, _record_and_release)
@@ -244,7 +251,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         finally:
             self.anchors, self.searched, self.previous = {}, {}, None
             self.history, self.theme = None, None
-            self.new_lock_entries = []
+            self.new_lock_entries, self.new_revisions = [], []
             self._release()
 
     def on_shutdown(self) -> None:

@@ -34,6 +34,12 @@ class Citable:
     """CSL type."""
     wayback: str = ""
     """The Wayback Machine's capture of the source on the version's date, if it has one."""
+    wayback_date: str = ""
+    """The date the Wayback Machine link looks for (the version's; an analysis is cited on
+    its revision's date but reads an older version)."""
+    latest_url: str = ""
+    """Where the cited work's latest state is, when the permalink names one revision of it
+    (the general URL of an analysis, which moves)."""
 
 
 _BIBTEX_SPECIAL = re.compile(r"([\\{}%&#_$^~])")

@@ -135,7 +135,11 @@ def with_wayback(citable: Citable, when: dt.datetime | None) -> Citable:
     """The citable with its Wayback Machine link, when the source's address is known."""
     if not citable.source_url or when is None:
         return citable
-    return dataclasses.replace(citable, wayback=wayback_url(citable.source_url, when))
+    return dataclasses.replace(
+        citable,
+        wayback=wayback_url(citable.source_url, when),
+        wayback_date=when.astimezone(dt.UTC).date().isoformat(),
+    )
 
 
 def page_citation(
@@ -153,11 +157,14 @@ def page_citation(
         item = version_json_ld(citable, recorded, entry.slug, site_name, site_url)
     else:
         linked = context["linked"]
-        provision = linked.provision
+        provision = context.get("provision") or linked.provision
         analysed = linked.analyzed
+        if kind == "provision-revision":  # the version the revision read, if recorded
+            analysed = linked.document.by_slug(provision.analyzed)
         citable = with_wayback(citable, analysed.version.date if analysed else None)
         description = str(context.get("description", ""))
-        tags = highwire(citable, list(provision.authors), site_name, description)
+        authors = list(context.get("cite_authors") or provision.authors)
+        tags = highwire(citable, authors, site_name, description)
         about = None
         if analysed is not None:
             document = linked.document.document
@@ -168,7 +175,11 @@ def page_citation(
                 "version": analysed.slug,
                 "url": site_url + urls.version(linked.document.key, analysed.slug),
             }
-        item = provision_json_ld(
-            citable, list(provision.authors), description, about, site_name, site_url
-        )
+        item = provision_json_ld(citable, authors, description, about, site_name, site_url)
+        first = context.get("first_recorded")
+        if isinstance(first, dt.datetime):  # the analysis's revisions: its first and this one
+            item["datePublished"] = first.date().isoformat()
+            if citable.latest_url:
+                item["version"] = citable.permalink.rstrip("/").rsplit("/", 1)[-1]
+                item["isVersionOf"] = citable.latest_url
     return citable, {"citation": tags, "jsonld": script_json(item)}

@@ -61,7 +61,11 @@ class RenderContext:
             return Markup('<h2 id="{}">{}</h2>').format(anchor, heading)
 
         meta: dict[str, Any] = {}
-        if isinstance(context.get("citable"), Citable) and kind in ("version", "provision"):
+        if isinstance(context.get("citable"), Citable) and kind in (
+            "version",
+            "provision",
+            "provision-revision",
+        ):
             context["citable"], cite_meta = page_citation(
                 kind, context, self.config.site_name, self.site_url
             )

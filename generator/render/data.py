@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import urls
+from ..archive.revisions import AnalysisHistory
 from ..content.model import Platform
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 from ..untrusted import csv_cell
@@ -52,8 +53,36 @@ def version_record(
     }
 
 
-def provision_record(linked: LinkedProvision, absolute: Callable[[str], str]) -> dict[str, Any]:
+def revision_records(
+    key: str, history: AnalysisHistory | None, absolute: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """Each revision of an analysis: its permalink, commit, date, authors and reviewers."""
+    if history is None:
+        return []
+    return [
+        {
+            "number": r.number,
+            "permalink": absolute(urls.provision_revision(key, r.number)),
+            "commit": r.commit,
+            "blob": r.blob,
+            "path": r.path,
+            "recorded": r.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "authors": list(r.authors),
+            "reviewers": list(r.reviewers),
+            "message": r.subject,
+            "valid": not r.problems,
+        }
+        for r in history.revisions
+    ]
+
+
+def provision_record(
+    linked: LinkedProvision,
+    absolute: Callable[[str], str],
+    history: AnalysisHistory | None = None,
+) -> dict[str, Any]:
     p = linked.provision
+    current = history.current if history is not None else None
     return {
         "$schema": absolute(urls.schema("provision")),
         "platform": p.platform,
@@ -83,6 +112,9 @@ def provision_record(linked: LinkedProvision, absolute: Callable[[str], str]) ->
         "reviewed": p.reviewed,
         "stale_since": linked.stale_since.slug if linked.stale_since else None,
         "changes_since_analyzed": len(linked.changes_since),
+        "revisions": revision_records(p.key, history, absolute),
+        "current_revision": current.number if current is not None else None,
+        "history": absolute(urls.provision_revisions(p.key)) if history is not None else None,
     }
 
 
@@ -203,7 +235,8 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
         yield record("documents", path, document_record(document, model, absolute))
     for linked in model.provisions.values():
         path = urls.provision_record(linked.key)
-        yield record("provisions", path, provision_record(linked, absolute))
+        history = model.revisions_of(linked.key)
+        yield record("provisions", path, provision_record(linked, absolute, history))
     for path, value in registry_records(model, absolute):
         yield record("registries", path, value)
     yield StaticFile(urls.PROVISIONS_CSV, provisions_csv(model, absolute))

@@ -87,7 +87,9 @@ def dataset_archive(
         closing: list[Member] = [
             (
                 f"provisions/{linked.key}.json",
-                _constant(json_bytes(provision_record(linked, absolute))),
+                _constant(
+                    json_bytes(provision_record(linked, absolute, model.revisions_of(linked.key)))
+                ),
             )
             for linked in model.provisions.values()
         ]

@@ -1,7 +1,8 @@
 """Atom feeds: of versions (the site's, each platform's and each document's, each in two
 flavours: every change, and substantive changes only), and of analysed clauses (each
 analysis's, and each topic's, regulation's and jurisdiction's). Each entry is categorised by
-its kind of change, a term of the scheme defined on the site's kinds page."""
+its kind of change, a term of the scheme defined on the site's kinds page. An analysis's
+feed also has an entry per revision of the analysis itself."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from .. import urls
+from ..archive.revisions import Revision
+from ..compare.analysis import analysis_changes
 from ..compare.kinds import ChangeKind
 from ..link.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
 from ..text import safemd
@@ -39,9 +42,14 @@ class FeedEntry:
     """HTML summary (kind, size of change, change note or word diff); escaped in the XML."""
     kind: ChangeKind
     """The kind of change."""
+    category: tuple[str, str] | None = None
+    """(term, label) of an entry that is no change of a text (a revision of an analysis),
+    in place of the kind's."""
 
     @property
     def categories(self) -> tuple[tuple[str, str], ...]:
+        if self.category is not None:
+            return (self.category,)
         return ((self.kind.value, self.kind.label),)
 
 
@@ -156,6 +164,47 @@ def clause_entry(ctx: RenderContext, linked: LinkedProvision, state: ClauseState
     )
 
 
+REVISION_CATEGORY = ("analysis-revision", "Revision of the analysis")
+
+
+def revision_entry(ctx: RenderContext, linked: LinkedProvision, revision: Revision) -> FeedEntry:
+    """An entry for one revision of an analysis: who, why (the commit's subject) and which
+    fields it changed."""
+    history = ctx.model.revisions_of(linked.key)
+    before = history.by_number(revision.number - 1) if history is not None else None
+    changed = analysis_changes(before.provision if before is not None else None, revision.provision)
+    what = (
+        "written"
+        if before is None
+        else "revised: " + (", ".join(c.label.lower() for c in changed) or "layout only")
+    )
+    permalink = ctx.absolute(urls.provision_revision(linked.key, revision.number))
+    summary = Markup(
+        '<p><a href="{permalink}">Revision {number}</a> of the analysis '
+        '<a href="{analysis}">{title}</a>, by {authors}{reviewed}: {what}.</p>'
+        "<blockquote><p>{subject}</p></blockquote>"
+    ).format(
+        permalink=permalink,
+        number=revision.number,
+        analysis=ctx.absolute(urls.provision(linked.key)),
+        title=linked.provision.title,
+        authors=", ".join(revision.authors),
+        reviewed=f", reviewed by {', '.join(revision.reviewers)}" if revision.reviewers else "",
+        what=what,
+        subject=revision.subject,
+    )
+    return FeedEntry(
+        id=permalink,
+        title=f"{linked.provision.title}: revision {revision.number} by "
+        f"{', '.join(revision.authors)}, {revision.date:%Y-%m-%d}",
+        link=permalink,
+        updated=revision.date,
+        summary_html=str(summary),
+        kind=ChangeKind.SUBSTANTIVE,
+        category=REVISION_CATEGORY,
+    )
+
+
 def document_feeds(ctx: RenderContext, document: LinkedDocument) -> list[tuple[str, str]]:
     """The feeds a document's pages offer: (title, site URL)."""
     platform = ctx.platform_of(document.document.platform)
@@ -241,7 +290,7 @@ def _feed(
 
 
 def provision_feed_title(linked: LinkedProvision) -> str:
-    return f"{linked.provision.title}: changes of the quoted clause"
+    return f"{linked.provision.title}: revisions of the analysis and changes of the quoted clause"
 
 
 def _clause_feeds(ctx: RenderContext) -> list[StaticFile]:
@@ -251,16 +300,19 @@ def _clause_feeds(ctx: RenderContext) -> list[StaticFile]:
         key: [clause_entry(ctx, linked, state) for state in linked.history]
         for key, linked in model.provisions.items()
     }
-    files = [
-        _feed(
-            ctx,
-            urls.provision_feed(key),
-            provision_feed_title(linked),
-            urls.provision(key),
-            entries[key],
+    files = []
+    for key, linked in model.provisions.items():
+        history = model.revisions_of(key)
+        revised = [revision_entry(ctx, linked, r) for r in history.revisions] if history else []
+        files.append(
+            _feed(
+                ctx,
+                urls.provision_feed(key),
+                provision_feed_title(linked),
+                urls.provision(key),
+                entries[key] + revised,
+            )
         )
-        for key, linked in model.provisions.items()
-    ]
     for registry, index, names in (
         ("topics", model.by_topic, {k: t.title for k, t in model.content.topics.items()}),
         (

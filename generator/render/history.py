@@ -16,6 +16,7 @@ from .documents import version_html
 from .feeds import document_feeds
 from .keys import document_inputs, provision_history_key, version_page_key
 from .pages import Page, PageStream, StreamedPage
+from .revisions import revision_stream_pages
 
 HISTORY_TEMPLATE = "govsite-history.html"
 """The theme template of history pages: the site's, with lighter chrome (there are many)."""
@@ -44,6 +45,7 @@ def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
                     partial(provision_history_page, ctx, linked),
                 )
             )
+            stream.pages += revision_stream_pages(ctx, linked)
     return stream
 
 

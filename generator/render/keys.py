@@ -45,7 +45,8 @@ def _versions(document: LinkedDocument) -> list[str]:
     return [_version(e) for e in document.versions]
 
 
-def _settings(config: SiteConfig) -> list[str]:
+def site_settings(config: SiteConfig) -> list[str]:
+    """The settings every page shows something of."""
     return [
         config.site_name,
         config.site_url,
@@ -54,6 +55,7 @@ def _settings(config: SiteConfig) -> list[str]:
         config.disclaimer,
         config.methodology_url,
         config.collection,
+        str(config.contributors),
     ]
 
 
@@ -75,7 +77,7 @@ def _document(model: SiteModel, document: LinkedDocument) -> list[str]:
 def document_inputs(model: SiteModel, document: LinkedDocument, config: SiteConfig) -> str:
     """What every history page of ``document`` shows beside its own versions: the code, the
     site's settings, the document and its analyses (computed once per document)."""
-    return digest(code_fingerprint(), *_settings(config), *_document(model, document))
+    return digest(code_fingerprint(), *site_settings(config), *_document(model, document))
 
 
 def version_page_key(
@@ -107,17 +109,20 @@ def provision_history_key(model: SiteModel, linked: LinkedProvision, config: Sit
         code_fingerprint(),
         "provision history",
         linked.key,
-        *_settings(config),
+        *site_settings(config),
         *_document(model, linked.document),
         *_versions(linked.document),
     )
 
 
 def model_key(model: SiteModel, config: SiteConfig) -> str:
-    """Everything the model is made from: settings, content and every version."""
+    """Everything the model is made from: settings, content, every version and every
+    analysis's revisions."""
     return digest(
         code_fingerprint(),
-        *_settings(config),
+        *site_settings(config),
         canonical(model.content),
         *(line for d in model.documents.values() for line in _versions(d)),
+        str(model.revisions.enabled),
+        canonical(model.revisions.histories),
     )

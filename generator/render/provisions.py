@@ -13,9 +13,15 @@ from .cite import Citable, citations
 from .context import RenderContext
 from .feeds import provision_feed_title
 from .pages import Page
+from .revisions import cited_authors, revision_authors, revision_citable
 
 
 def provision_citable(ctx: RenderContext, linked: LinkedProvision) -> Citable:
+    """The citation of an analysis: of its current revision, when it has one (so that the
+    citation names what the reader read), else of the analysis's general URL."""
+    history = ctx.model.revisions_of(linked.key)
+    if history is not None and history.current is not None:
+        return revision_citable(ctx, linked, history, history.current)
     provision = linked.provision
     platform = ctx.platform_of(provision.platform)
     analysed = linked.analyzed
@@ -67,6 +73,8 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
     since = linked.changes_since_all
     ignored = Counter(e.kind for e in since if e.kind in _NAMED_NOT_COUNTED)
     citable = provision_citable(ctx, linked)
+    history = ctx.model.revisions_of(linked.key)
+    current = history.current if history is not None else None
     return ctx.page(
         "provision.html",
         urls.provision(linked.key),
@@ -96,5 +104,13 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
         citations=citations(citable),
         citable=citable,
         cite_as=citable.permalink,
+        revisions=history,
+        contributors_page=ctx.config.contributors and model.revisions.enabled,
+        reviewed_by=current.reviewers if current is not None else (),
+        contributors=revision_authors(history) if history is not None else [],
+        cite_authors=cited_authors(history, current)
+        if history is not None and current is not None
+        else list(provision.authors),
+        first_recorded=history.revisions[0].date if history and history.revisions else None,
         description=clean_text(provision.summary.split("\n", 1)[0])[:200],
     )

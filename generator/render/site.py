@@ -19,6 +19,7 @@ from .licence import licence_text
 from .pages import BlobFile, Page, PageStream, StaticFile
 from .provisions import provision_page
 from .retired import retired_output
+from .revisions import contributors_page
 
 ASSETS = ("govsite.css", "govsite.js", "compare.js", "search.js")
 
@@ -86,6 +87,8 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
     pages += [registries.jurisdiction_page(ctx, j) for j in model.content.jurisdictions]
     pages += [hubs.data_page(ctx), hubs.kinds_page(ctx), hubs.compare_page(ctx)]
     pages.append(hubs.search_page(ctx))
+    if ctx.config.contributors and model.revisions.enabled:
+        pages.append(contributors_page(ctx))
     for page in pages:
         page.in_nav = page.kind == "hub"
     home = hubs.home_sections(ctx)
