@@ -167,6 +167,7 @@ def run(config: SiteConfig, *, until: str = "render", record: bool = False) -> B
     finally:
         if build.blobs is not None:
             build.blobs.close()
+    build.diagnostics.acknowledge(config.acknowledged)
     if record and build.output is not None and not build.diagnostics.errors:
         append_lock(config.root / LOCK_NAME, build.histories.new_lock_entries)
     return build

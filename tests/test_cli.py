@@ -158,6 +158,7 @@ def test_check_format_json_lists_every_problem(tmp_path: Path) -> None:
     assert document == {
         "errors": 1,
         "warnings": 0,
+        "notes": 0,
         "problems": [
             {
                 "severity": "error",

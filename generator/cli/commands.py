@@ -17,7 +17,7 @@ from ..archive.repoint import plan_repoints
 from ..config import ABSOLUTE_URL, load_site_config
 from ..content import schema
 from ..content.load import load_content
-from ..diagnostics import Diagnostics, Origin, Severity
+from ..diagnostics import Diagnostics, Origin
 from ..link.resolve import valid_ids
 from ..publish.lock import BuildLock, SiteBusy, lock_path
 from ..publish.manifest import MANIFEST_NAME, ManifestError, broken_since, read_manifest
@@ -38,8 +38,7 @@ def _config_option(func: click.decorators.FC) -> click.decorators.FC:
 
 def _report(diag: Diagnostics) -> None:
     for diagnostic in diag.sorted():
-        label = "error" if diagnostic.severity is Severity.ERROR else "warning"
-        click.echo(f"{diagnostic} [{label}]", err=True)
+        click.echo(f"{diagnostic} [{diagnostic.severity.value}]", err=True)
 
 
 def _manifest(path: Path, diag: Diagnostics) -> dict[str, list[str]] | None:
@@ -101,16 +100,11 @@ def check(
             if old is not None and new is not None:
                 for where, reason in broken_since(old, new):
                     diag.error(Origin(str(old_manifest)), where, reason)
-    reported = diag.sorted()  # each problem once, as printed
-    errors = sum(1 for d in reported if d.severity is Severity.ERROR)
-    warnings = len(reported) - errors
-    failed = bool(errors or (strict and warnings))
+    diag = Diagnostics(diag.sorted())  # each problem once, as printed
+    failed = bool(diag.errors or (strict and diag.warnings))
     if fmt == "text":
         _report(diag)
-        if failed:
-            click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
-        else:
-            click.echo(f"ok: no errors, {warnings} warning(s)", err=True)
+        click.echo(report.summary(diag, failed), err=True)
     else:
         root = site.root if site is not None else config_file.parent
         out, err = report.render(diag, fmt, root, Path.cwd())

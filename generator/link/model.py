@@ -38,6 +38,10 @@ class DocumentVersion:
     """Its place among the versions of the document recorded the same day (1 for the first)."""
     day_count: int = 1
     """How many versions of the document were recorded that day."""
+    recorded_after: DocumentVersion | None = None
+    """The latest-dated version before it in the archive's commit order, when that one is
+    dated later than this one: the archive recorded this version after it, with an earlier
+    date (Open Terms Archive dates technical upgrades with their snapshot's date)."""
 
     @property
     def same_day(self) -> bool:

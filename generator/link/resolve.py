@@ -74,6 +74,7 @@ def _linked_document(
     versions: list[DocumentVersion] = []
     days = Counter(v.date.date() for v in history.versions)
     seen: Counter[dt.date] = Counter()
+    latest: DocumentVersion | None = None
     for number, (version, slug) in enumerate(
         zip(history.versions, history.slugs, strict=True), start=1
     ):
@@ -82,6 +83,7 @@ def _linked_document(
         computed = version_kind(version.kind, after_removal, found.kind)
         note = notes.get((history.key, slug))
         seen[version.date.date()] += 1
+        before = latest if latest is not None and latest.version.date > version.date else None
         versions.append(
             DocumentVersion(
                 version,
@@ -94,8 +96,11 @@ def _linked_document(
                 note=note,
                 day_rank=seen[version.date.date()],
                 day_count=days[version.date.date()],
+                recorded_after=before,
             )
         )
+        if latest is None or version.date >= latest.version.date:
+            latest = versions[-1]
     return LinkedDocument(history.document, versions, tracks)
 
 

@@ -53,7 +53,8 @@ class Timeline:
 
 def timeline(document: LinkedDocument) -> Timeline:
     """The months and kinds of a document's history."""
-    first, last = document.versions[0].version.date, document.versions[-1].version.date
+    dates = [entry.version.date for entry in document.versions]
+    first, last = min(dates), max(dates)  # an archive's dates can go backwards
     by_month: dict[tuple[int, int], list[DocumentVersion]] = {}
     for entry in document.versions:
         date = entry.version.date
