@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,7 +23,7 @@ from ..link.resolve import valid_ids
 from ..publish.lock import BuildLock, SiteBusy, lock_path
 from ..publish.manifest import MANIFEST_NAME, ManifestError, broken_since, read_manifest
 from . import report
-from .scaffold import init_site
+from .scaffold import ANALYSES_LICENCES, InitError, init_site
 
 
 def _config_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -211,10 +212,34 @@ def _ids_note(ids: Iterable[str]) -> str:
 @click.option(
     "--archive-url",
     default="",
+    envvar="GOVSITE_ARCHIVE_URL",
     help="The archive's public git address, which the GitHub workflow clones (default: the "
-    "archive's origin remote when it is an https address).",
+    "archive's origin remote, an ssh address taken as its https twin). Needed when the "
+    "archive has no such remote.",
 )
-def init(directory: Path, archive: Path, name: str, site_url: str, archive_url: str) -> None:
+@click.option(
+    "--govsite-requirement",
+    default="",
+    envvar="GOVSITE_REQUIREMENT",
+    help="The pip requirement CI installs govsite with (default: where this govsite was "
+    "installed from: its git repository and commit, or its version on a package index).",
+)
+@click.option(
+    "--analyses-licence",
+    default="CC-BY-4.0",
+    show_default=True,
+    type=click.Choice(sorted(ANALYSES_LICENCES)),
+    help="The licence of the analyses contributors write (LICENSE-analyses.md).",
+)
+def init(
+    directory: Path,
+    archive: Path,
+    name: str,
+    site_url: str,
+    archive_url: str,
+    govsite_requirement: str,
+    analyses_licence: str,
+) -> None:
     """Create a new site in DIRECTORY for an existing archive."""
     if site_url and not ABSOLUTE_URL.match(site_url):
         raise click.BadParameter(
@@ -226,7 +251,20 @@ def init(directory: Path, archive: Path, name: str, site_url: str, archive_url: 
         click.echo(f"{directory / 'mkdocs.yml'} already exists", err=True)
         sys.exit(1)
     diag = Diagnostics()
-    written = init_site(directory, archive, name, site_url, diag, archive_url)
+    try:
+        written = init_site(
+            directory,
+            archive,
+            name,
+            site_url,
+            diag,
+            archive_url,
+            govsite_requirement,
+            analyses_licence,
+        )
+    except InitError as exc:
+        click.echo(f"govsite init: {exc}", err=True)
+        sys.exit(1)
     if diag.errors:
         _report(diag)
         sys.exit(1)
@@ -246,8 +284,30 @@ def init(directory: Path, archive: Path, name: str, site_url: str, archive_url: 
             "permalinks and feed ids need it)",
             err=True,
         )
-    click.echo("build it with:")
-    click.echo(f"  cd {directory} && mkdocs build")
+    for line in next_steps(directory):
+        click.echo(line)
+
+
+def next_steps(directory: Path) -> list[str]:
+    """What to run next, with paths that work from the folder init ran in: the commands of
+    the environment govsite runs in (which may not be on the PATH)."""
+    bin_dir = Path(sys.executable).parent
+    mkdocs = bin_dir / "mkdocs"
+    govsite = bin_dir / "govsite"
+    python = shlex.quote(sys.executable)
+    mkdocs_cmd = shlex.quote(str(mkdocs)) if mkdocs.exists() else f"{python} -m mkdocs"
+    govsite_cmd = shlex.quote(str(govsite)) if govsite.exists() else f"{python} -m generator"
+    where = shlex.quote(str(directory))
+    return [
+        "next:",
+        f"  cd {where}",
+        f"  {govsite_cmd} check                 # every problem, with file and line",
+        f"  {mkdocs_cmd} build --strict         # the site, into site/",
+        f"  {mkdocs_cmd} serve                  # a preview at http://127.0.0.1:8000/",
+        "to publish on GitHub Pages: commit everything (versions.lock included), push to a "
+        "repository's main branch, and choose GitHub Actions as its Pages source",
+        "  git init -b main && git add -A && git commit -m 'New site'",
+    ]
 
 
 @main.command()
