@@ -177,7 +177,9 @@ def public_git_url(url: str) -> str:
 def _archive_url(archive: Path) -> str:
     """The archive's public git address, from its ``origin`` remote ('' when none is)."""
     result = subprocess.run(
-        ["git", "-C", str(archive), "remote", "get-url", "origin"],
+        # The address as configured: `git remote get-url` would apply this machine's own
+        # url.*.insteadOf rewrites, which CI does not have.
+        ["git", "-C", str(archive), "config", "--get", "remote.origin.url"],
         capture_output=True,
         text=True,
         check=False,
