@@ -17,6 +17,7 @@ from .untrusted import (
     bytes_position,
     shown,
     text_position,
+    yaml_error_reason,
 )
 
 
@@ -170,7 +171,7 @@ def _read_yaml(config_file: Path, diag: Diagnostics) -> dict[str, Any] | None:
     try:
         data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.MarkedYAMLError as exc:
-        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        reason = yaml_error_reason(exc, text)
         lines = YamlLines.of(where, text)
         diag.error(
             lines.origin(exc.problem_mark or exc.context_mark),
@@ -328,6 +329,20 @@ def options_reference() -> str:
         )
         rows.append(f"| `{option.name}` | {option.expects} | {shown_default} | {option.doc} |")
     return "\n".join(rows) + "\n"
+
+
+REFERENCE_START = "<!-- plugin options: made from generator/config.py by `make reference` -->"
+REFERENCE_END = "<!-- end of plugin options -->"
+
+
+def with_reference(text: str) -> str:
+    """``text`` (the README) with its table of plugin options made anew from
+    :data:`PLUGIN_OPTIONS`, between :data:`REFERENCE_START` and :data:`REFERENCE_END`."""
+    before, start, rest = text.partition(REFERENCE_START)
+    _, end, after = rest.partition(REFERENCE_END)
+    if not start or not end:
+        raise ValueError("the README has no plugin options table markers")
+    return f"{before}{start}\n{options_reference()}{end}{after}"
 
 
 def _valid(option: PluginOption, value: object) -> bool:

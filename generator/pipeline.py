@@ -25,6 +25,7 @@ from .content.model import Content
 from .diagnostics import Diagnostics, log
 from .link.model import SiteModel
 from .link.resolve import link
+from .progress import finished
 from .render.context import RenderContext
 from .render.environment import make_environment
 from .render.site import SiteOutput, render_site
@@ -70,10 +71,13 @@ def _content(build: Build) -> bool:
 
 def _history(build: Build) -> bool:
     config, diag = build.config, build.diagnostics
+    started = time.monotonic()
     build.history = read_history(config.archive_dir, diag, config.origin)
     build.lock = read_lock(config.root / LOCK_NAME, LOCK_NAME, diag)
     if build.history is None:
         return False
+    versions = sum(len(v) for v in build.history.versions.values())
+    finished("history", f"{versions:,} versions of {len(build.history.versions):,} files", started)
     build.blobs = BlobReader(build.history.root)  # closed when the run ends
     return True
 

@@ -101,36 +101,53 @@ def run_all(
     tasks: int,
     cache: bool,
     inherit: Any = None,
+    on_result: Callable[[Result], None] | None = None,
 ) -> list[Result]:
     """``task`` over ``jobs``, results in the jobs' order; ``tasks`` is how many there are.
 
     Jobs are taken from the iterable as workers free up (a few per worker in flight), so a
-    generator of large jobs (texts) never has them all in memory.
+    generator of large jobs (texts) never has them all in memory. ``on_result`` is called
+    in this process with each result as it arrives (to report progress).
     """
     global _inherited
     previous, _inherited = _inherited, inherit
     try:
         if not worth_forking(tasks, cache=cache):
-            return [task(job) for job in jobs]
-        return _in_pool(task, jobs)
+            results = []
+            for job in jobs:
+                results.append(task(job))
+                if on_result is not None:
+                    on_result(results[-1])
+            return results
+        return _in_pool(task, jobs, on_result)
     finally:
         _inherited = previous
 
 
-def _in_pool(task: Callable[[Job], Result], jobs: Iterable[Job]) -> list[Result]:
+def _in_pool(
+    task: Callable[[Job], Result],
+    jobs: Iterable[Job],
+    on_result: Callable[[Result], None] | None,
+) -> list[Result]:
     workers = cores()
     results: dict[int, Result] = {}
     pending: dict[Future[Result], int] = {}
     context = multiprocessing.get_context("fork")
+
+    def collect(limit: int) -> None:
+        while len(pending) > limit:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                result = future.result()
+                results[pending.pop(future)] = result
+                if on_result is not None:
+                    on_result(result)
+
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
         for index, job in enumerate(jobs):
-            if len(pending) >= 2 * workers:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    results[pending.pop(future)] = future.result()
+            collect(2 * workers - 1)
             pending[pool.submit(task, job)] = index
-        for future, index in pending.items():
-            results[index] = future.result()
+        collect(0)
     return [results[index] for index in range(len(results))]
 
 

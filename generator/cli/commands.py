@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import shlex
 import sys
@@ -18,12 +19,21 @@ from ..archive.repoint import plan_repoints
 from ..config import ABSOLUTE_URL, load_site_config
 from ..content import schema
 from ..content.load import load_content
-from ..diagnostics import Diagnostics, Origin
+from ..diagnostics import LOGGER_NAME, Diagnostics, Origin
 from ..link.resolve import valid_ids
 from ..publish.lock import BuildLock, SiteBusy, lock_path
 from ..publish.manifest import MANIFEST_NAME, ManifestError, broken_since, read_manifest
 from . import report
 from .scaffold import ANALYSES_LICENCES, InitError, init_site
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
+"""The site's configuration as mkdocs and ProperDocs look for it, in the folder."""
+
+
+def _found_config(context: click.Context, parameter: click.Parameter, value: Path | None) -> Path:
+    if value is not None:
+        return value
+    return next((Path(n) for n in CONFIG_NAMES if Path(n).is_file()), Path(CONFIG_NAMES[0]))
 
 
 def _config_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -31,9 +41,10 @@ def _config_option(func: click.decorators.FC) -> click.decorators.FC:
         "-f",
         "--config-file",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=Path("mkdocs.yml"),
-        show_default=True,
-        help="The site's mkdocs configuration.",
+        default=None,
+        callback=_found_config,
+        help="The site's configuration (default: mkdocs.yml, or properdocs.yml, in the "
+        "current folder).",
     )(func)
 
 
@@ -50,21 +61,43 @@ def _manifest(path: Path, diag: Diagnostics) -> dict[str, list[str]] | None:
         return None
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="govsite")
 def main() -> None:
     """govsite: governance reports on platform policies."""
+    # Progress of long steps and other information, on standard error (mkdocs shows the
+    # same records in its own way when it runs the plugin).
+    logger = logging.getLogger(LOGGER_NAME)
+    if not any(getattr(h, "govsite_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.govsite_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def _quiet_option(func: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="Show no progress; only the problems found."
+    )(func)
+
+
+def _quiet(quiet: bool) -> None:
+    if quiet:
+        logging.getLogger(LOGGER_NAME).setLevel(logging.WARNING)
 
 
 @main.command()
 @_config_option
+@_quiet_option
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
 @click.option(
     "--against",
     "old_manifest",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A previous build's govsite-manifest.json: fail if any URL or anchor it lists no "
-    "longer resolves in the current build (run `mkdocs build` first).",
+    help="A previous build's govsite-manifest.json.gz (the published site's, say): fail if "
+    "any URL or anchor it lists no longer resolves in the current build (run `mkdocs build` "
+    "first).",
 )
 @click.option(
     "--site-dir",
@@ -84,9 +117,15 @@ def main() -> None:
     "document on standard output.",
 )
 def check(
-    config_file: Path, strict: bool, old_manifest: Path | None, site_dir: Path, fmt: str
+    config_file: Path,
+    quiet: bool,
+    strict: bool,
+    old_manifest: Path | None,
+    site_dir: Path,
+    fmt: str,
 ) -> None:
     """Check every content file and the archive; report all problems at once."""
+    _quiet(quiet or fmt == "json")
     diag = Diagnostics()
     site = load_site_config(config_file, diag)
     if site is not None:

@@ -95,7 +95,13 @@ PROVISION: tuple[FieldSpec, ...] = (
         items="object",
         fields=(
             FieldSpec("id", "id", "regulation id from content/regulations.yml"),
-            FieldSpec("article", "text", "article or section", required=False),
+            FieldSpec(
+                "article",
+                "text",
+                'the article, e.g. "17" (shown as Art. 17), or another part with its '
+                'label, e.g. "Recital 26"',
+                required=False,
+            ),
             FieldSpec("note", "markdown", "how the clause relates to it (Markdown)"),
         ),
     ),

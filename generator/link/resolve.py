@@ -135,7 +135,13 @@ def valid_ids(value: str, known: Iterable[str]) -> str:
     ids = sorted(known)
     if not ids:
         return "there are none yet"
-    close = difflib.get_close_matches(value, ids, n=3, cutoff=0.75)
+    # Ids are lowercase: "DSA" means "dsa", and "Gdpr-art" is close to "gdpr".
+    lowered = {i.lower(): i for i in ids}
+    exact = [lowered[value.lower()]] if value.lower() in lowered else []
+    close = exact or [
+        lowered[c]
+        for c in difflib.get_close_matches(value.lower(), list(lowered), n=3, cutoff=0.75)
+    ]
     hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     if len(ids) > SHOWN_IDS:
         shown = ", ".join(ids[:SHOWN_IDS]) + f" and {len(ids) - SHOWN_IDS} more"
