@@ -294,6 +294,10 @@ def print_size(label: str, site: Path, archive: Path) -> None:
     print(f"  site bytes / distinct text = {total / text:.2f}   (target <= 3)")
     print(f"  files per version          = {files / versions:.2f}   (target <= 3)")
     print(f"  largest file               = {largest / 2**20:.1f} MiB   (target <= 25)")
+    from cache_size import report
+
+    for line in report(site)[1:3]:
+        print(f"  {line.strip()}")
 
 
 def search_costs(site: Path) -> None:

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 import venv
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,7 @@ def run_job(
     """The job's steps in order: `run:` steps as written, actions by their local stand-ins;
     what each step printed, by its name."""
     printed: dict[str, str] = {}
+    started = time.monotonic()
     step_env = {
         **env,
         **{k: str(v) for k, v in workflow_env_values.items()},
@@ -171,10 +173,66 @@ def run_job(
                 {**step_env, **{k: str(v) for k, v in (step.get("env") or {}).items()}},
                 timeout=1800,
             )
+    printed["job time"] = f"{time.monotonic() - started:.0f} s"
     if event != "pull_request":  # actions/cache saves the folder when the job succeeds
         if cache.exists():
             shutil.rmtree(cache)
         shutil.copytree(workspace / ".cache/govsite", cache)
+    return printed
+
+
+def govsite_environment(work: Path, repositories: dict[str, Path]) -> dict[str, str]:
+    """A clean virtual environment in ``work/env`` with govsite installed from its git
+    address (this working tree, snapshotted); the environment steps run in."""
+    source = work / "govsite-src"
+    commit = snapshot(source)
+    repositories = {GOVSITE_URL: source, **repositories}
+    environment = work / "env"
+    venv.create(environment, with_pip=True)
+    env = workflow_env(work, repositories, environment / "bin")
+    run(
+        [str(environment / "bin/python"), "-m", "pip", "install", "-q",
+         f"govsite @ git+{GOVSITE_URL}@{commit}"],
+        work, env, timeout=1800,
+    )  # fmt: skip
+    env["GOVSITE_TEST_COMMIT"] = commit
+    return env
+
+
+def init_and_run_workflow(work: Path, archive: Path) -> dict[str, dict[str, str]]:
+    """`govsite init` for ``archive`` (whose origin is ARCHIVE_URL) in a clean environment,
+    the site's repository pushed to a bare origin, then the workflow's build job (a push to
+    main) and check job (a pull request) on fresh clones; what each step printed, by job."""
+    env = govsite_environment(work, {ARCHIVE_URL: archive})
+    bin_dir = work / "env/bin"
+    site = work / "site"
+    output = run(
+        [str(bin_dir / "govsite"), "init", str(site), "--archive", str(archive),
+         "--site-url", SITE_URL, "--name", "Example reports"],
+        work, env,
+    )  # fmt: skip
+    requirement = (site / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert requirement == f"govsite @ git+{GOVSITE_URL}@{env['GOVSITE_TEST_COMMIT']}", output
+    workflow = yaml.safe_load((site / ".github/workflows/govsite.yml").read_text("utf-8"))
+    assert workflow["env"]["ARCHIVE_URL"] == ARCHIVE_URL
+    # The site's repository, as its owner would push it.
+    git(site, "init", "-q", "-b", "main")
+    git(site, "add", "-A")
+    git(site, "commit", "-q", "-m", "New site")
+    origin = work / "origin.git"
+    git(work, "clone", "-q", "--bare", str(site), str(origin))
+    cache = work / "actions-cache"
+    printed = {"init": {"init": output}}
+    for job, event in (("build", "push"), ("check", "pull_request")):
+        workspace = work / f"{job}-run" / "workspace"
+        workspace.parent.mkdir()
+        printed[job] = run_job(
+            workflow["jobs"][job], workflow["env"], workspace, origin, env, cache, event
+        )
+    printed["origin"] = {
+        "versions.lock": git(origin, "show", "main:versions.lock"),
+        "subject": git(origin, "log", "-1", "--format=%s", "main").strip(),
+    }
     return printed
 
 
@@ -183,8 +241,6 @@ def test_the_workflow_init_writes_runs_on_a_fresh_clone(tmp_path: Path) -> None:
     wheel); `govsite init` there writes the site; the site's repository is pushed and cloned
     afresh; the workflow's build job and then a pull request's check job run, through to the
     Pages artifact and versions.lock pushed back."""
-    source = tmp_path / "govsite-src"
-    commit = snapshot(source)
     archive = Archive(tmp_path / "archive")
     archive.commit("2024-03-01", {"README.md": "# The Example collection\n"}, "Initial commit")
     archive.commit(
@@ -197,54 +253,17 @@ def test_the_workflow_init_writes_runs_on_a_fresh_clone(tmp_path: Path) -> None:
         "Apply technical or declaration upgrade on Nimbus Terms",
     )
     git(archive.path, "remote", "add", "origin", ARCHIVE_URL)
-    environment = tmp_path / "env"
-    venv.create(environment, with_pip=True)
-    bin_dir = environment / "bin"
-    env = workflow_env(tmp_path, {GOVSITE_URL: source, ARCHIVE_URL: archive.path}, bin_dir)
-    run(
-        [str(bin_dir / "python"), "-m", "pip", "install", "-q", f"govsite @ git+{GOVSITE_URL}@{commit}"],
-        tmp_path, env, timeout=1800,
-    )  # fmt: skip
-    site = tmp_path / "site"
-    output = run(
-        [str(bin_dir / "govsite"), "init", str(site), "--archive", str(archive.path),
-         "--site-url", SITE_URL, "--name", "Example reports"],
-        tmp_path, env,
-    )  # fmt: skip
-    requirement = (site / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
-    assert requirement == f"govsite @ git+{GOVSITE_URL}@{commit}", output
-    workflow_text = (site / ".github/workflows/govsite.yml").read_text(encoding="utf-8")
-    workflow = yaml.safe_load(workflow_text)
-    assert workflow["env"]["ARCHIVE_URL"] == ARCHIVE_URL
-    # The site's repository, as its owner would push it.
-    git(site, "init", "-q", "-b", "main")
-    git(site, "add", "-A")
-    git(site, "commit", "-q", "-m", "New site")
-    origin = tmp_path / "origin.git"
-    git(tmp_path, "clone", "-q", "--bare", str(site), str(origin))
-    cache = tmp_path / "actions-cache"
-    # 1. A push to main: build, check the URLs, record versions.lock, package for Pages.
-    main = tmp_path / "main-run" / "workspace"
-    main.parent.mkdir()
-    printed = run_job(workflow["jobs"]["build"], workflow["env"], main, origin, env, cache, "push")
-    assert "No published site yet" in printed["Check that every published URL still resolves"]
-    artifact = Path(printed["actions/upload-pages-artifact@v5"])
-    with tarfile.open(artifact) as tar:
+    printed = init_and_run_workflow(tmp_path, archive.path)
+    build = printed["build"]
+    assert "No published site yet" in build["Check that every published URL still resolves"]
+    with tarfile.open(build["actions/upload-pages-artifact@v5"]) as tar:
         names = set(tar.getnames())
     assert {"./index.html", "./nimbus/terms/index.html", "./govsite-manifest.json.gz"} <= names
     assert "./nimbus/terms/2024-03-20/index.html" in names
-    pushed = git(origin, "show", "main:versions.lock")
-    assert pushed.count("nimbus/terms\t") == 3
-    assert git(origin, "log", "-1", "--format=%s", "main").strip() == (
-        "Record the slugs of new versions"
-    )
-    # 2. A pull request: the check job, with main's cache restored read-only.
-    pull = tmp_path / "pr-run" / "workspace"
-    pull.parent.mkdir()
-    printed = run_job(
-        workflow["jobs"]["check"], workflow["env"], pull, origin, env, cache, "pull_request"
-    )
-    checked = printed["Check the analyses"]
+    assert printed["origin"]["versions.lock"].count("nimbus/terms\t") == 3
+    assert printed["origin"]["subject"] == "Record the slugs of new versions"
+    # A pull request: the check job, with main's cache restored read-only.
+    checked = printed["check"]["Check the analyses"]
     assert "ok: no errors, 0 warning(s)" in checked and "::error" not in checked
     # The archive's backdated commit is a notice, never an annotation on a file.
     assert "::notice title=" in checked and "file=" not in checked
