@@ -227,3 +227,15 @@ def test_on_real_archives_the_latest_version_is_the_current_file(
     if corpus == "dsa-reports":
         assert backdated, "dsa-reports has a commit dated before one it follows"
     assert all(d.severity is Severity.NOTE for d in backdated)
+
+
+def test_a_problem_in_a_file_outside_the_repository_is_never_an_annotation_on_it() -> None:
+    from generator.cli.report import github_line
+    from generator.diagnostics import Diagnostic, Origin
+
+    error = Diagnostic(Origin("../archive/A/T.md", 1, 1), "commit abc", "text missing")
+    line = github_line(error, "../archive/A/T.md")
+    assert line.startswith("::error title=govsite::../archive/A/T.md:1:1: commit abc")
+    assert "file=" not in line
+    inside = github_line(error, "content/platforms/a.yml")
+    assert inside.startswith("::error file=content/platforms/a.yml,line=1,col=1::")

@@ -337,14 +337,18 @@ def next_steps(directory: Path) -> list[str]:
     mkdocs_cmd = shlex.quote(str(mkdocs)) if mkdocs.exists() else f"{python} -m mkdocs"
     govsite_cmd = shlex.quote(str(govsite)) if govsite.exists() else f"{python} -m generator"
     where = shlex.quote(str(directory))
+    commands = [
+        (f"{govsite_cmd} check", "every problem, with its file and line"),
+        (f"{mkdocs_cmd} build --strict", "the site, into site/"),
+        (f"{mkdocs_cmd} serve", "a preview at http://127.0.0.1:8000/"),
+    ]
+    width = max(len(command) for command, _ in commands)
     return [
         "next:",
         f"  cd {where}",
-        f"  {govsite_cmd} check                 # every problem, with file and line",
-        f"  {mkdocs_cmd} build --strict         # the site, into site/",
-        f"  {mkdocs_cmd} serve                  # a preview at http://127.0.0.1:8000/",
+        *(f"  {command.ljust(width)}  # {what}" for command, what in commands),
         "to publish on GitHub Pages: commit everything (versions.lock included), push to a "
-        "repository's main branch, and choose GitHub Actions as its Pages source",
+        "repository's main branch, and choose GitHub Actions as its Pages source:",
         "  git init -b main && git add -A && git commit -m 'New site'",
     ]
 

@@ -69,6 +69,11 @@ def github_line(diagnostic: Diagnostic, file: str) -> str:
     if diagnostic.severity is Severity.NOTE:
         message = f"archive {diagnostic}"
         return f"::notice title=govsite archive note::{_escape_data(message)}"
+    if file.startswith("../") or file.startswith("/"):
+        # A file outside the repository (the archive's, say): GitHub cannot show it on a
+        # line of the pull request, so the message names it.
+        message = f"{file}:{origin.line}:{origin.column}: {diagnostic.field}: {diagnostic.reason}"
+        return f"::{_label(diagnostic)} title=govsite::{_escape_data(message)}"
     properties = ",".join(
         (
             f"file={_escape_property(file)}",

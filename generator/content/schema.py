@@ -200,6 +200,8 @@ def id_problem(text: str) -> str | None:
         return None
     if _ID_ANY_LENGTH.match(text):
         return f"{shown(text)} is longer than {ID_MAX} characters (ids become file names and URLs)"
+    if ID_PATTERN.match(text.lower()):
+        return f"{shown(text)} is not an id: ids are in lowercase, write {shown(text.lower())}"
     return f"{shown(text)} is not an id (lowercase letters, digits, hyphens)"
 
 
