@@ -286,6 +286,7 @@ def test_an_ssh_remote_is_cloned_by_its_https_address() -> None:
         "https://gitlab.example/g/archive.git"
     )
     assert public_git_url("https://github.com/o/a.git") == "https://github.com/o/a.git"
+    assert public_git_url("https://me:token@github.com/o/a.git") == "https://github.com/o/a.git"
     assert public_git_url("/home/me/archive") == ""
     assert public_git_url("file:///home/me/archive") == ""
 

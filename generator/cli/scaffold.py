@@ -164,7 +164,8 @@ def public_git_url(url: str) -> str:
     """``url`` as an address a CI runner can clone without keys: an https address as it is,
     an ssh address of a host as its https twin; '' for anything else (a local path)."""
     if url.startswith("https://"):
-        return url
+        # Never write credentials into the site's files: CI clones a public address.
+        return re.sub(r"^https://[^/@]*@", "https://", url)
     scp = _SCP_LIKE.match(url)
     if scp:
         return f"https://{scp[1]}/{scp[2]}"

@@ -59,7 +59,9 @@ def workflow(archive: str, archive_url: str, site_url: str, python: str = "3.11"
     )
     cache_key = (
         "          path: .cache/govsite\n"
-        "          key: govsite-${{ runner.os }}-${{ github.sha }}\n"
+        # A new key each run: a cache key is saved once, so a daily run of the same commit
+        # would otherwise keep the first run's cache; restore-keys picks the newest.
+        "          key: govsite-${{ runner.os }}-${{ github.sha }}-${{ github.run_id }}\n"
         "          restore-keys: govsite-${{ runner.os }}-\n"
     )
     return f"""# Written by `govsite init`. Pull requests: every analysis is checked, and problems
