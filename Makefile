@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check lint golden clean bench
+.PHONY: site test serve check lint golden clean bench reference
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: $(VENV)/.installed
 # Refresh the golden files of the stage tests after an intended change.
 golden: $(VENV)/.installed
 	GOVSITE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests -q -k golden
+
+# Make the README's table of plugin options from their declaration (generator/config.py).
+reference: $(VENV)/.installed
+	$(BIN)/python -c 'import pathlib, generator.config as c; p = pathlib.Path("README.md"); p.write_text(c.with_reference(p.read_text(encoding="utf-8")), encoding="utf-8")'
 
 clean:
 	rm -rf site .cache

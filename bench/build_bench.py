@@ -35,6 +35,15 @@ import threading
 import time
 from pathlib import Path
 
+# The corpus clone has no public address and govsite runs from this folder: say how CI
+# would reach both, as `govsite init` asks.
+LOCAL_INIT = (
+    "--archive-url",
+    "https://git.example/archive.git",
+    "--govsite-requirement",
+    "govsite @ git+https://git.example/govsite.git",
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT.parent / "shared" / "corpora" / "genai-eu-versions.bundle"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -111,7 +120,7 @@ def timed_build(site: Path) -> tuple[float, int]:
 
 
 def make_govsite(archive: Path, site: Path) -> None:
-    run([PYTHON, "-m", "generator", "init", str(site), "--archive", str(archive)])
+    run([PYTHON, "-m", "generator", "init", str(site), "--archive", str(archive), *LOCAL_INIT])
 
 
 def make_baseline(archive: Path, site: Path) -> int:
@@ -285,6 +294,10 @@ def print_size(label: str, site: Path, archive: Path) -> None:
     print(f"  site bytes / distinct text = {total / text:.2f}   (target <= 3)")
     print(f"  files per version          = {files / versions:.2f}   (target <= 3)")
     print(f"  largest file               = {largest / 2**20:.1f} MiB   (target <= 25)")
+    from cache_size import report
+
+    for line in report(site)[1:3]:
+        print(f"  {line.strip()}")
 
 
 def search_costs(site: Path) -> None:

@@ -22,6 +22,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
+# The corpus clone has no public address and govsite runs from this folder: say how CI
+# would reach both, as `govsite init` asks.
+LOCAL_INIT = (
+    "--archive-url",
+    "https://git.example/archive.git",
+    "--govsite-requirement",
+    "govsite @ git+https://git.example/govsite.git",
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT.parent / "shared" / "corpora" / "genai-eu-versions.bundle"
 SLACK = 20
@@ -62,7 +71,16 @@ def main() -> None:
         site = Path(work) / "site"
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         subprocess.run(
-            [sys.executable, "-m", "generator", "init", str(site), "--archive", str(archive)],
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "init",
+                str(site),
+                "--archive",
+                str(archive),
+                *LOCAL_INIT,
+            ],
             check=True,
             env=env,
             capture_output=True,

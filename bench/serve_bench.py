@@ -20,6 +20,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+# The corpus clone has no public address and govsite runs from this folder: say how CI
+# would reach both, as `govsite init` asks.
+LOCAL_INIT = (
+    "--archive-url",
+    "https://git.example/archive.git",
+    "--govsite-requirement",
+    "govsite @ git+https://git.example/govsite.git",
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 PROVISION = "content/provisions/nimbus/terms/training-on-content.yml"
 URL = "nimbus/terms/training-on-content/"
@@ -74,7 +83,7 @@ def corpus_site(work: Path) -> tuple[Path, str, str, str]:
     archive, site = work / "archive", work / "site"
     subprocess.run(["git", "clone", "-q", str(BUNDLE), str(archive)], check=True)
     subprocess.run(
-        [sys.executable, "-m", "generator", "init", str(site), "--archive", str(archive)],
+        [sys.executable, "-m", "generator", "init", str(site), "--archive", str(archive), *LOCAL_INIT],
         check=True, capture_output=True,
     )  # fmt: skip
     platform, document, source = CORPUS_DOCUMENT

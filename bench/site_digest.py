@@ -23,6 +23,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+# The corpus clone has no public address and govsite runs from this folder: say how CI
+# would reach both, as `govsite init` asks.
+LOCAL_INIT = (
+    "--archive-url",
+    "https://git.example/archive.git",
+    "--govsite-requirement",
+    "govsite @ git+https://git.example/govsite.git",
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT.parent / "shared" / "corpora" / "genai-eu-versions.bundle"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -61,7 +70,18 @@ def build_corpus(work: Path) -> Path:
         sys.exit(f"no corpus at {BUNDLE}")
     archive, site = work / "archive", work / "corpus"
     run(["git", "clone", "-q", str(BUNDLE), str(archive)])
-    run([sys.executable, "-m", "generator", "init", str(site), "--archive", str(archive)])
+    run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "init",
+            str(site),
+            "--archive",
+            str(archive),
+            *LOCAL_INIT,
+        ]
+    )
     run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=site)
     return site / "site"
 

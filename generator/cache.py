@@ -35,6 +35,12 @@ from .diagnostics import log
 FORMAT = "2"  # bump when the layout of cached values changes (2: entries carry digests)
 
 
+_COMPRESS_OVER = 2048
+"""Values whose pickle is larger than this many bytes are stored compressed (zlib)."""
+_ZLIB = b"\x78"
+"""The first byte of a zlib stream (never the first of a pickle)."""
+
+
 def digest(*parts: str | bytes) -> str:
     """A hex key for the given parts."""
     h = hashlib.sha256()
@@ -238,8 +244,17 @@ class Cache:
             self.misses += 1
             return None
         try:
+            if payload[:1] == _ZLIB:  # a pickle starts with its protocol byte, 0x80
+                payload = zlib.decompress(payload)
             value = pickle.loads(payload)
-        except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        except (
+            EOFError,
+            pickle.UnpicklingError,
+            AttributeError,
+            ImportError,
+            ValueError,
+            zlib.error,
+        ):
             # Intact bytes of a value this code no longer reads: an old entry, not damage.
             self.misses += 1
             return None
@@ -249,7 +264,12 @@ class Cache:
     def put(self, namespace: str, key: str, value: Any) -> None:
         if self.root is None:
             return
-        self.write_bytes(namespace, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(data) > _COMPRESS_OVER:
+            # Parsed texts and page records are mostly words: compressed, the cache stays
+            # smaller than the site it builds (genai-eu: views 157 MB as plain pickles).
+            data = zlib.compress(data, 1)
+        self.write_bytes(namespace, key, data)
 
     def exists(self, namespace: str, key: str) -> bool:
         """Whether an entry is stored (not whether it is intact: reading it checks that)."""

@@ -17,6 +17,7 @@ from .untrusted import (
     bytes_position,
     shown,
     text_position,
+    yaml_error_reason,
 )
 
 
@@ -62,6 +63,8 @@ class SiteConfig:
     contributors: bool = True
     """Whether the site lists its contributors, each with what they wrote and reviewed
     (``contributors: false`` turns the page off)."""
+    acknowledged: tuple[str, ...] = ()
+    """Commits of the archive whose notes the publisher has acknowledged (not repeated)."""
 
     @property
     def origin(self) -> Origin:
@@ -109,6 +112,7 @@ class SiteConfig:
             pages_dir=_under(root, pages_dir),
             collection=str(options.get("collection") or ""),
             contributors=options.get("contributors") is not False,
+            acknowledged=tuple(str(c) for c in options.get("acknowledge") or ()),
         )
 
 
@@ -171,7 +175,7 @@ def _read_yaml(config_file: Path, diag: Diagnostics) -> dict[str, Any] | None:
     try:
         data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.MarkedYAMLError as exc:
-        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        reason = yaml_error_reason(exc, text)
         lines = YamlLines.of(where, text)
         diag.error(
             lines.origin(exc.problem_mark or exc.context_mark),
@@ -207,20 +211,156 @@ def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+OptionValue = bool | int | float | str | tuple[str, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class PluginOption:
+    """One option of the govsite plugin in ``mkdocs.yml``, declared once: ``govsite check``
+    reads it, the site engine's adapter builds its own schema from it, and the README's
+    reference table is generated from it (``make reference``)."""
+
+    name: str
+    """The key under ``plugins: - govsite:``."""
+    types: type | tuple[type, ...]
+    """The Python types a value may have (a list's items are text)."""
+    default: OptionValue
+    """The value when the option is not set."""
+    expects: str
+    """What a value must be, in words (used in error messages and the reference)."""
+    doc: str
+    """What it does, for the reference table (Markdown, one line)."""
+
+
+PLUGIN_OPTIONS: tuple[PluginOption, ...] = (
+    PluginOption(
+        "content",
+        str,
+        "content",
+        "a folder",
+        "Contributors' YAML: platforms, analyses, registries.",
+    ),
+    PluginOption(
+        "archive",
+        str,
+        "sources",
+        "a folder",
+        "The archived texts: a folder inside a git work tree, whose history is the versions.",
+    ),
+    PluginOption(
+        "templates",
+        str,
+        "templates",
+        "a folder",
+        "The site's own page templates, used before govsite's.",
+    ),
+    PluginOption(
+        "cache", bool, True, "true or false", "Keep the build cache (`false` turns it off)."
+    ),
+    PluginOption(
+        "cache_dir",
+        str,
+        ".cache/govsite",
+        "a folder",
+        "Where the build cache is kept (safe to delete at any time).",
+    ),
+    PluginOption(
+        "licence",
+        str,
+        "",
+        "text",
+        "Licence of the archived texts, carried by the footer and the data downloads.",
+    ),
+    PluginOption(
+        "attribution",
+        str,
+        "",
+        "text",
+        "Whom the archive's licence says to credit, shown with the data and on every page.",
+    ),
+    PluginOption(
+        "disclaimer",
+        str,
+        "",
+        "text",
+        "What every analysis page says of the analyses' standing (Markdown); a default when empty.",
+    ),
+    PluginOption(
+        "collection",
+        str,
+        "",
+        "text",
+        "Title of the archive's collection, named on the site and in the data.",
+    ),
+    PluginOption(
+        "lock_wait",
+        (int, float),
+        1800.0,
+        "a number of seconds",
+        "How long a build waits for another build of the same site before it stops (0: at once).",
+    ),
+    PluginOption(
+        "acknowledge",
+        list,
+        (),
+        "a list of commit ids",
+        "Commits of the archive whose known faults (a backdated or future date, say) the "
+        "publisher has noted: govsite stops telling of them. Ids or prefixes of 7 or more "
+        "characters.",
+    ),
+    PluginOption(
+        "contributors",
+        bool,
+        True,
+        "true or false",
+        "List the site's contributors on a contributors page, each with the analyses they "
+        "wrote and reviewed (`false` turns the page off).",
+    ),
+)
+
 OPTION_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "content": (str, "a folder"),
-    "archive": (str, "a folder"),
-    "templates": (str, "a folder"),
-    "cache": (bool, "true or false"),
-    "cache_dir": (str, "a folder"),
-    "licence": (str, "text"),
-    "attribution": (str, "text"),
-    "disclaimer": (str, "text"),
-    "collection": (str, "text"),
-    "lock_wait": ((int, float), "a number of seconds"),
-    "contributors": (bool, "true or false"),
+    option.name: (option.types, option.expects) for option in PLUGIN_OPTIONS
 }
-"""The plugin's options in ``mkdocs.yml`` (the site engine's adapter declares the same)."""
+"""The plugin's options by name: their types and what they must be, in words."""
+_OPTIONS = {option.name: option for option in PLUGIN_OPTIONS}
+
+
+def options_reference() -> str:
+    """The reference table of the plugin's options, in Markdown (for the README)."""
+    rows = ["| option | value | default | what it does |", "|---|---|---|---|"]
+    for option in PLUGIN_OPTIONS:
+        default = option.default
+        shown_default = (
+            "none"
+            if default in ("", ())
+            else str(default).lower()
+            if isinstance(default, bool)
+            else f"`{default:g}`"
+            if isinstance(default, float)
+            else f"`{default}`"
+        )
+        rows.append(f"| `{option.name}` | {option.expects} | {shown_default} | {option.doc} |")
+    return "\n".join(rows) + "\n"
+
+
+REFERENCE_START = "<!-- plugin options: made from generator/config.py by `make reference` -->"
+REFERENCE_END = "<!-- end of plugin options -->"
+
+
+def with_reference(text: str) -> str:
+    """``text`` (the README) with its table of plugin options made anew from
+    :data:`PLUGIN_OPTIONS`, between :data:`REFERENCE_START` and :data:`REFERENCE_END`."""
+    before, start, rest = text.partition(REFERENCE_START)
+    _, end, after = rest.partition(REFERENCE_END)
+    if not start or not end:
+        raise ValueError("the README has no plugin options table markers")
+    return f"{before}{start}\n{options_reference()}{end}{after}"
+
+
+def _valid(option: PluginOption, value: object) -> bool:
+    if option.types is list:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return isinstance(value, option.types) and (option.types is bool or value is not True)
 
 
 def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
@@ -270,7 +410,7 @@ def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
                 f"not an option of govsite (its options: {', '.join(OPTION_TYPES)})",
             )
             wrong = True
-        elif not isinstance(value, expected[0]) or (expected[0] is not bool and value is True):
+        elif not _valid(_OPTIONS[name], value):
             diag.error(
                 Origin(config_file.name),
                 f"plugins.govsite.{name}",

@@ -14,6 +14,9 @@ log = logging.getLogger(LOGGER_NAME)
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
+    """Information for the publisher: a fault of the archive that only its maintainers can
+    fix (a backdated commit, say). It never fails a build, ``--strict`` included."""
 
 
 @dataclass(slots=True, frozen=True, order=True)
@@ -42,7 +45,10 @@ class Diagnostic:
     reason: str
     """Why it is a problem, in plain words."""
     severity: Severity = Severity.ERROR
-    """Errors stop the build; warnings fail only ``--strict`` builds."""
+    """Errors stop the build; warnings fail only ``--strict`` builds; notes never do."""
+    commit: str = ""
+    """For a note on the archive: the commit it concerns, which the publisher can
+    acknowledge in the plugin's ``acknowledge`` option to hear no more of it."""
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.field}: {self.reason}"
@@ -61,6 +67,21 @@ class Diagnostics:
     def warning(self, origin: Origin, field_name: str, reason: str) -> None:
         self.items.append(Diagnostic(origin, field_name, reason, Severity.WARNING))
 
+    def note(self, origin: Origin, field_name: str, reason: str, commit: str = "") -> None:
+        """A fault of the archive that the publisher can only be told about."""
+        self.items.append(Diagnostic(origin, field_name, reason, Severity.NOTE, commit))
+
+    def acknowledge(self, commits: Iterable[str]) -> None:
+        """Drop the notes on these commits (ids or prefixes of at least 7 characters): the
+        publisher knows of them."""
+        known = tuple(c.lower() for c in commits if len(c) >= 7)
+        if known:
+            self.items = [
+                d
+                for d in self.items
+                if not (d.severity is Severity.NOTE and d.commit and d.commit.startswith(known))
+            ]
+
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
 
@@ -71,6 +92,10 @@ class Diagnostics:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.WARNING]
+
+    @property
+    def notes(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.NOTE]
 
     def sorted(self) -> list[Diagnostic]:
         """Unique problems ordered by file and position, for stable reports."""

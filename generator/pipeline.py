@@ -34,6 +34,7 @@ from .content.model import Content
 from .diagnostics import Diagnostics, Origin, log
 from .link.model import SiteModel
 from .link.resolve import link
+from .progress import finished
 from .render.context import RenderContext
 from .render.environment import make_environment
 from .render.site import SiteOutput, render_site
@@ -81,10 +82,13 @@ def _content(build: Build) -> bool:
 
 def _history(build: Build) -> bool:
     config, diag = build.config, build.diagnostics
+    started = time.monotonic()
     build.history = read_history(config.archive_dir, diag, config.origin)
     build.lock = read_lock(config.root / LOCK_NAME, LOCK_NAME, diag)
     if build.history is None:
         return False
+    versions = sum(len(v) for v in build.history.versions.values())
+    finished("history", f"{versions:,} versions of {len(build.history.versions):,} files", started)
     build.blobs = BlobReader(build.history.root)  # closed when the run ends
     return True
 
@@ -201,6 +205,7 @@ def run(config: SiteConfig, *, until: str = "render", record: bool = False) -> B
     finally:
         if build.blobs is not None:
             build.blobs.close()
+    build.diagnostics.acknowledge(config.acknowledged)
     if record and build.output is not None and not build.diagnostics.errors:
         append_lock(config.root / LOCK_NAME, build.histories.new_lock_entries)
         append_revision_lock(config.root / REVISIONS_LOCK, build.revisions.new_lock_entries)

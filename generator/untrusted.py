@@ -131,3 +131,99 @@ def csv_cell(value: str) -> str:
     """A CSV cell that a spreadsheet shows as text, never runs as a formula (OWASP's rule:
     a cell starting with ``= + - @``, a tab or a carriage return gets a leading ``'``)."""
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _key_and_value(line: str) -> tuple[str, str] | None:
+    """``key`` and ``value`` of a ``key: value`` line (list dashes kept in the key)."""
+    found = re.match(r"^(\s*(?:-\s+)?[^\s:#'\"][^:#]*?):\s+(.*\S)\s*$", line)
+    return (found[1], found[2]) if found else None
+
+
+def _quoted(value: str) -> str:
+    """``value`` as a double-quoted YAML string."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def yaml_error_reason(error: yaml.MarkedYAMLError, text: str) -> str:
+    """A YAML syntax error in plain words, with the fix that most often applies; the
+    parser's own words follow in brackets for whoever knows them."""
+    problem = str(error.problem or "")
+    context = str(error.context or "")
+    mark = error.problem_mark or error.context_mark
+    lines = text.split("\n")
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    technical = f" [YAML: {' '.join(p for p in (context, problem) if p)}]"
+    pair = _key_and_value(line)
+    if "mapping values are not allowed" in problem and mark is not None:
+        number = mark.line - 1
+        while number >= 0 and not lines[number].strip():
+            number -= 1
+        before = lines[number] if number >= 0 else ""
+        indent = len(line) - len(line.lstrip())
+        if before.strip() and not before.lstrip().startswith(("#", "-")):
+            if _key_and_value(before) is None and not before.rstrip().endswith(":"):
+                return (
+                    f"line {number + 1} has no colon after its key, so YAML reads it and this "
+                    f"line as one: write it as `key: value`" + technical
+                )
+            if indent > len(before) - len(before.lstrip()) and pair is not None:
+                return (
+                    f"this line is indented under the value of line {number + 1}, so YAML "
+                    "reads it as the rest of that value: if it is a key of its own, line it "
+                    "up with the key above; if it belongs to the value, put the whole value "
+                    "in double quotes" + technical
+                )
+    if "mapping values are not allowed" in problem:
+        fix = ""
+        if pair is not None:
+            fix = f"; write it as: {pair[0].strip()}: {_quoted(pair[1])}"
+        return (
+            "this value holds a colon followed by a space, which YAML reads as the start of "
+            f"another key: put the whole value in double quotes{fix}" + technical
+        )
+    if "'\\t'" in problem or "\\t" in problem:
+        return "a tab character indents this line: YAML indents with spaces only" + technical
+    if "while scanning a quoted scalar" in context or "found unexpected end of stream" in problem:
+        opened = error.context_mark.line + 1 if error.context_mark is not None else 0
+        where = f" on line {opened}" if opened else ""
+        return (
+            f"a quoted value opened{where} is never closed: add the closing quote, and write "
+            'each quote inside a double-quoted value as \\"' + technical
+        )
+    if "expected <block end>, but found" in problem and ("'<scalar>'" in problem or "'\"'" in line):
+        return (
+            "text follows the closing quote of a value: put the whole value in quotes, and "
+            'write each quote inside it as \\" (or use single quotes outside and double '
+            "quotes inside)" + technical
+        )
+    if "that cannot start any token" in problem:
+        return (
+            "a value starts with a character YAML reserves (such as @, ` or %): put the "
+            "whole value in double quotes" + technical
+        )
+    if "could not find expected ':'" in problem:
+        return (
+            "this line is neither `key: value` nor a list item, or it continues a value "
+            "without being indented under it: add the colon after the key, or indent the "
+            "continued text further than the key" + technical
+        )
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return (
+            "this line's indentation does not match the keys around it: line it up with the "
+            "other keys of its level (two spaces per level, no tabs), or quote a value that "
+            "starts with a special character" + technical
+        )
+    if "did not find expected '-'" in problem:
+        return (
+            "a list item is not lined up with the items before it: start each item with "
+            "'- ' at the same indentation" + technical
+        )
+    if "while parsing a flow" in context:
+        return (
+            "a list or mapping opened with [ or { is not closed as YAML expects: close it, "
+            "or put a value that starts with [ or { in double quotes" + technical
+        )
+    return (
+        "this is not valid YAML: check the quotes and the indentation of this line and of "
+        "the line before it" + technical
+    )

@@ -158,6 +158,7 @@ def test_check_format_json_lists_every_problem(tmp_path: Path) -> None:
     assert document == {
         "errors": 1,
         "warnings": 0,
+        "notes": 0,
         "problems": [
             {
                 "severity": "error",
@@ -191,10 +192,19 @@ def test_check_warns_without_an_absolute_site_url_and_strict_fails(tmp_path: Pat
     assert "mkdocs.yml:8:1: site_url: '/reports/' is not an absolute http(s) address" in output
 
 
-def test_check_and_the_engine_know_the_same_plugin_options() -> None:
-    """``govsite check`` reads mkdocs.yml without the engine: its table of the plugin's
-    options must stay the adapter's."""
-    from generator.config import OPTION_TYPES
+def test_plugin_options_are_declared_once_and_documented_from_the_declaration() -> None:
+    """``govsite check`` reads mkdocs.yml without the engine; the engine's schema, the
+    check's table and the README's reference are all made from one declaration."""
+    from generator.config import OPTION_TYPES, PLUGIN_OPTIONS, with_reference
     from generator.mkdocs_plugin.plugin import GovsiteConfig
 
-    assert [name for name, _ in GovsiteConfig._schema] == list(OPTION_TYPES)
+    declared = [option.name for option in PLUGIN_OPTIONS]
+    assert [name for name, _ in GovsiteConfig._schema] == declared == list(OPTION_TYPES)
+    for (name, engine_option), option in zip(GovsiteConfig._schema, PLUGIN_OPTIONS, strict=True):
+        assert engine_option.default == (
+            list(option.default) if isinstance(option.default, tuple) else option.default
+        ), name
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert with_reference(readme) == readme, "run `make reference` to update the README"
+    for option in PLUGIN_OPTIONS:
+        assert f"| `{option.name}` | {option.expects} |" in readme

@@ -20,8 +20,9 @@ def test_valid_site_has_no_problems(tmp_path: Path) -> None:
 def test_malformed_yaml(tmp_path: Path) -> None:
     bad = provision_yml().replace("title: 'Liability cap'", "title: [unclosed")
     assert problems(tmp_path, provisions={"acme/terms/liability-cap": bad}) == [
-        f"{PROVISION}:2:6: (file): malformed YAML: while parsing a flow sequence expected ',' "
-        "or ']', but got ':'"
+        f"{PROVISION}:2:6: (file): malformed YAML: a list or mapping opened with [ or {{ is "
+        "not closed as YAML expects: close it, or put a value that starts with [ or { in "
+        "double quotes [YAML: while parsing a flow sequence expected ',' or ']', but got ':']"
     ]
 
 

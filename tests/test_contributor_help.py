@@ -163,6 +163,7 @@ def test_an_unfilled_template_fails_check_with_every_placeholder(tmp_path: Path)
     ]
     assert all("still holds the template's TODO: replace it with" in line for line in lines)
     assert (
-        "regulations[0].article: still holds the template's TODO: replace it with article or "
-        "section, or remove this optional key [error]" in output
+        "regulations[0].article: still holds the template's TODO: replace it with the "
+        'article, e.g. "17" (shown as Art. 17), or another part with its label, e.g. '
+        '"Recital 26", or remove this optional key [error]' in output
     )

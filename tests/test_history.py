@@ -4,7 +4,7 @@ from helpers import Archive, git
 
 from generator.archive import BlobReader, VersionKind, read_history
 from generator.archive.history import EMPTY_BLOB
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, Severity
 
 
 def test_one_pass_yields_versions_with_kinds_and_dates(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_merge_commits_count_once_against_first_parent(tmp_path: Path) -> None:
     assert [v.subject for v in versions] == ["Record new changes", "merge side"]
 
 
-def test_invalid_utf8_is_a_warning_naming_file_and_commit(tmp_path: Path) -> None:
+def test_invalid_utf8_is_a_note_naming_file_and_commit(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     commit = archive.commit("2024-01-01", {"T.md": b"caf\xe9 au lait\n"})
     diag = Diagnostics()
@@ -85,10 +85,11 @@ def test_invalid_utf8_is_a_warning_naming_file_and_commit(tmp_path: Path) -> Non
     with BlobReader(history.root) as blobs:
         text = blobs.text(history.versions["T.md"][0], diag)
     assert text == "caf\ufffd au lait\n"
-    [warning] = diag.items
-    assert str(warning) == (
+    [note] = diag.items
+    assert note.severity is Severity.NOTE and note.commit == commit
+    assert str(note).startswith(
         f"T.md:1:1: text: not valid UTF-8 at byte 3 in commit {commit[:12]}; invalid bytes are "
-        "shown as \ufffd"
+        "shown as \ufffd (only the archive's maintainers can change this"
     )
 
 

@@ -1,17 +1,19 @@
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from helpers import Archive
 
 from generator.archive.history import read_history
 from generator.archive.renames import chains, find_renames
-from generator.cli import main
+from generator.cli import main, scaffold
 from generator.cli.collection import attribution, collection_title, licence_name
-from generator.cli.scaffold import markdown_literal, slugify
+from generator.cli.scaffold import markdown_literal, public_git_url, slugify
 from generator.diagnostics import Diagnostics
 
 SITE_URL = "https://reports.example.org/"
@@ -286,3 +288,146 @@ def test_init_leaves_out_the_collection_templates_demo_documents(tmp_path: Path)
     )
     assert result.exit_code == 0, result.output
     assert "for 4 platforms" in result.output
+
+
+def init_without_defaults(
+    tmp_path: Path, archive: Path, monkeypatch: pytest.MonkeyPatch, *extra: str
+) -> tuple[int, str]:
+    monkeypatch.delenv("GOVSITE_ARCHIVE_URL", raising=False)
+    monkeypatch.delenv("GOVSITE_REQUIREMENT", raising=False)
+    result = CliRunner().invoke(
+        main, ["init", str(tmp_path / "site"), "--archive", str(archive), *extra]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def test_init_asks_for_the_archive_address_when_ci_could_not_clone_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = Archive(tmp_path / "archive")
+    archive.commit("2024-01-02", {"A/T.md": "# T\n\nOne two three.\n"}, "First record of")
+    code, output = init_without_defaults(tmp_path, archive.path, monkeypatch)
+    assert code == 1
+    assert "has no public git address" in output and "pass --archive-url" in output
+    assert not (tmp_path / "site").exists()
+    code, output = init_without_defaults(
+        tmp_path, archive.path, monkeypatch, "--archive-url", "/local/path"
+    )
+    assert code == 1 and "is not an address GitHub's runners can clone" in output
+
+
+def test_an_ssh_remote_is_cloned_by_its_https_address() -> None:
+    assert public_git_url("git@github.com:owner/archive.git") == (
+        "https://github.com/owner/archive.git"
+    )
+    assert public_git_url("ssh://git@gitlab.example:22/g/archive.git") == (
+        "https://gitlab.example/g/archive.git"
+    )
+    assert public_git_url("https://github.com/o/a.git") == "https://github.com/o/a.git"
+    assert public_git_url("https://me:token@github.com/o/a.git") == "https://github.com/o/a.git"
+    assert public_git_url("/home/me/archive") == ""
+    assert public_git_url("file:///home/me/archive") == ""
+
+
+class FakeDistribution:
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+        self.version = "1.2.3"
+
+    def read_text(self, name: str) -> str | None:
+        return self.direct_url if name == "direct_url.json" else None
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "expected"),
+    [
+        (None, "govsite==1.2.3"),  # from a package index: no direct_url.json (PEP 610)
+        (
+            '{"url": "https://github.com/o/govsite", "vcs_info": {"vcs": "git", '
+            '"commit_id": "0123456789abcdef0123456789abcdef01234567"}}',
+            "govsite @ git+https://github.com/o/govsite@0123456789abcdef0123456789abcdef01234567",
+        ),
+        (
+            '{"url": "git@github.com:o/govsite.git", "vcs_info": {"vcs": "git", '
+            '"commit_id": "abc"}}',
+            "govsite @ git+https://github.com/o/govsite.git@abc",
+        ),
+    ],
+)
+def test_ci_installs_govsite_from_where_it_was_installed(
+    monkeypatch: pytest.MonkeyPatch, direct_url: str | None, expected: str
+) -> None:
+    monkeypatch.setattr(scaffold, "distribution", lambda name: FakeDistribution(direct_url))
+    assert scaffold.ci_requirement() == expected
+
+
+@pytest.mark.parametrize(
+    "direct_url",
+    [
+        '{"url": "file:///home/me/govsite", "dir_info": {"editable": true}}',
+        '{"url": "file:///tmp/govsite-0.1.0-py3-none-any.whl", "archive_info": {}}',
+        '{"url": "file:///home/me/govsite", "vcs_info": {"vcs": "git", "commit_id": "abc"}}',
+    ],
+)
+def test_init_stops_when_govsite_came_from_a_local_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direct_url: str
+) -> None:
+    monkeypatch.setattr(scaffold, "distribution", lambda name: FakeDistribution(direct_url))
+    archive = Archive(tmp_path / "archive")
+    archive.commit("2024-01-02", {"A/T.md": "# T\n\nOne two three.\n"}, "First record of")
+    code, output = init_without_defaults(
+        tmp_path, archive.path, monkeypatch, "--archive-url", "https://git.example/a.git"
+    )
+    assert code == 1
+    assert "which GitHub's runners cannot reach" in output and "--govsite-requirement" in output
+    code, output = init_without_defaults(
+        tmp_path,
+        archive.path,
+        monkeypatch,
+        "--archive-url",
+        "https://git.example/a.git",
+        "--govsite-requirement",
+        "govsite==9.9",
+    )
+    assert code == 0, output
+    requirements = (tmp_path / "site/requirements.txt").read_text(encoding="utf-8")
+    assert requirements.splitlines()[-1] == "govsite==9.9"
+
+
+def test_init_writes_a_site_ready_to_share(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    archive.commit("2024-01-02", {"A/T.md": "# T\n\nOne two three.\n"}, "First record of")
+    site = tmp_path / "site"
+    result = CliRunner().invoke(
+        main,
+        ["init", str(site), "--archive", str(archive.path), "--analyses-licence", "CC-BY-SA-4.0"],
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("about.md", "methodology.md", "contribute.md"):
+        assert (site / "content/pages" / name).is_file(), name
+    methodology = (site / "content/pages/methodology.md").read_text(encoding="utf-8")
+    assert "## Disclaimer" in methodology and "not legal advice" in methodology
+    licence = (site / "LICENSE-analyses.md").read_text(encoding="utf-8")
+    assert "https://creativecommons.org/licenses/by-sa/4.0/" in licence
+    assert "git clone https://git.example/archive.git ../archive" in (
+        (site / "README.md").read_text(encoding="utf-8")
+    )
+    assert (site / "versions.lock").read_text(encoding="utf-8").startswith("# govsite")
+    # The last lines say what to run, with commands that exist.
+    lines = result.output.strip().splitlines()
+    build = next(line for line in lines if "build --strict" in line)
+    command = shlex.split(build.split("#")[0])
+    assert Path(command[0]).is_file() or command[:2] == [sys.executable, "-m"], build
+    assert any(line.strip() == f"cd {site}" for line in lines)
+    built = subprocess.run(
+        [*command, "-q"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert built.returncode == 0, built.stderr
+    assert (site / "site/methodology/index.html").is_file()
+    assert "not legal advice" in (site / "site/methodology/index.html").read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ ORDER = (
     "__main__",
 )
 # Shared leaf modules: any stage may use them; they use no stage.
-LEAVES = {"diagnostics", "untrusted", "urls", "cache", "workers", "config", "__init__"}
+LEAVES = {"diagnostics", "untrusted", "urls", "cache", "workers", "config", "progress", "__init__"}
 ENGINE_PACKAGES = ("mkdocs", "material", "properdocs")
 
 

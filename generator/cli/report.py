@@ -18,7 +18,23 @@ FORMATS = ("text", "github", "json")
 
 
 def _label(diagnostic: Diagnostic) -> str:
-    return "error" if diagnostic.severity is Severity.ERROR else "warning"
+    return diagnostic.severity.value
+
+
+def summary(diag: Diagnostics, failed: bool) -> str:
+    """The last line of a check: how many of each (notes are on the archive, never fail)."""
+    errors, warnings, notes = len(diag.errors), len(diag.warnings), len(diag.notes)
+    line = (
+        f"{errors} error(s), {warnings} warning(s)"
+        if failed
+        else (f"ok: no errors, {warnings} warning(s)")
+    )
+    if notes:
+        line += (
+            f"; {notes} note(s) on the archive, for information (they never fail a check; "
+            "only its maintainers can change them)"
+        )
+    return line
 
 
 def display_path(path: str, root: Path, cwd: Path) -> str:
@@ -46,8 +62,18 @@ def _escape_property(text: str) -> str:
 
 
 def github_line(diagnostic: Diagnostic, file: str) -> str:
-    """``::error file=F,line=L,col=C::field: reason``."""
+    """``::error file=F,line=L,col=C::field: reason``; a note on the archive is a
+    ``::notice`` naming its file in the message, never as an annotation's file: the file is
+    not in the site's repository."""
     origin = diagnostic.origin
+    if diagnostic.severity is Severity.NOTE:
+        message = f"archive {diagnostic}"
+        return f"::notice title=govsite archive note::{_escape_data(message)}"
+    if file.startswith("../") or file.startswith("/"):
+        # A file outside the repository (the archive's, say): GitHub cannot show it on a
+        # line of the pull request, so the message names it.
+        message = f"{file}:{origin.line}:{origin.column}: {diagnostic.field}: {diagnostic.reason}"
+        return f"::{_label(diagnostic)} title=govsite::{_escape_data(message)}"
     properties = ",".join(
         (
             f"file={_escape_property(file)}",
@@ -63,22 +89,20 @@ def render(diag: Diagnostics, fmt: str, root: Path, cwd: Path) -> tuple[list[str
     """The lines to print: (to standard output, to standard error)."""
     problems = diag.sorted()
     errors, warnings = len(diag.errors), len(diag.warnings)
-    summary = (
-        f"{errors} error(s), {warnings} warning(s)"
-        if errors or warnings
-        else "ok: no errors, 0 warning(s)"
-    )
     if fmt == "github":
         lines = [github_line(d, display_path(d.origin.path, root, cwd)) for d in problems]
-        return lines, [summary]
+        return lines, [summary(diag, bool(errors or warnings))]
     if fmt == "json":
         document = {
             "errors": errors,
             "warnings": warnings,
+            "notes": len(diag.notes),
             "problems": [
                 {
                     "severity": _label(d),
-                    "file": display_path(d.origin.path, root, cwd),
+                    "file": d.origin.path
+                    if d.severity is Severity.NOTE  # a file of the archive
+                    else display_path(d.origin.path, root, cwd),
                     "line": d.origin.line,
                     "column": d.origin.column,
                     "field": d.field,

@@ -11,7 +11,6 @@ collection, and a GitHub Actions workflow (:mod:`.workflow`).
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -25,13 +24,17 @@ import yaml
 
 from ..archive.blobs import BlobReader
 from ..archive.history import ArchiveHistory, VersionKind, read_history
+from ..archive.permalinks import LOCK_HEADER, LOCK_NAME
 from ..archive.renames import chains, find_renames
 from ..content.schema import DATE_LIKE, ID_MAX
 from ..diagnostics import Diagnostics
+from ..render.provisions import DEFAULT_DISCLAIMER
 from ..untrusted import clean_text
 from ..urls import RESERVED_PLATFORM_IDS
+from . import pages
 from .collection import Collection, read_collection
-from .workflow import WORKFLOW_PATH, workflow
+from .pages import markdown_literal
+from .workflow import WORKFLOW_PATH, archive_inside, workflow
 
 
 @dataclass(slots=True, frozen=True)
@@ -138,42 +141,92 @@ _REGISTRY_HEADERS = {
 }
 
 
-def markdown_literal(text: str) -> str:
-    """Untrusted text, on one line, as Markdown that shows exactly that text in running
-    text: HTML escaped, and the characters inline Markdown reads as markup escaped."""
-    text = html.escape(" ".join(clean_text(text).split()), quote=False)
-    return re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+class InitError(Exception):
+    """Something ``govsite init`` cannot decide alone; the message says what to pass."""
 
 
-def _requirement() -> str:
-    """How CI installs govsite: the same source this copy was installed from when it is a
-    public repository, else the same release."""
+def ci_requirement() -> str:
+    """How the site's CI installs govsite: from where this copy was installed (pip records
+    it in ``direct_url.json``, PEP 610): the same git repository at the same commit, or the
+    same version from a package index. A local folder or file is out of CI's reach."""
     try:
         found = distribution("govsite")
     except PackageNotFoundError:
-        return "govsite\n"
-    info = json.loads(found.read_text("direct_url.json") or "{}")
+        raise InitError(
+            "govsite is not installed as a package, so init cannot tell how CI should "
+            "install it; pass --govsite-requirement (a pip requirement, e.g. "
+            "'govsite @ git+https://github.com/OWNER/govsite@COMMIT')"
+        ) from None
+    text = found.read_text("direct_url.json")
+    if not text:  # installed from a package index
+        return f"govsite=={found.version}"
+    info = json.loads(text)
     url, vcs = str(info.get("url", "")), info.get("vcs_info") or {}
-    if vcs.get("vcs") == "git" and url.startswith("https://"):
-        commit = vcs.get("commit_id", "")
-        return f"govsite @ git+{url}{'@' + commit if commit else ''}\n"
-    return (
-        "# How CI installs govsite: give the release, or its repository, e.g.\n"
-        "# govsite @ git+https://github.com/OWNER/govsite@COMMIT\n"
-        f"govsite=={found.version}\n"
+    public = public_git_url(url)
+    if vcs.get("vcs") == "git" and public:
+        commit = str(vcs.get("commit_id", ""))
+        return f"govsite @ git+{public}{'@' + commit if commit else ''}"
+    if url.startswith(("https://", "http://")) and "archive_info" in info:
+        return f"govsite @ {url}"  # a release file on a web server
+    raise InitError(
+        f"govsite was installed from {url or 'a local folder'}, which GitHub's runners cannot "
+        "reach; install it from its git repository (pip install "
+        "'govsite @ git+https://github.com/OWNER/govsite') or from a package index, or pass "
+        "--govsite-requirement with the pip requirement CI should install"
     )
 
 
+_SCP_LIKE = re.compile(r"^[\w.-]+@([\w.-]+):(?!//)(.+)$")
+"""``git@github.com:owner/repo.git``: ssh in scp syntax."""
+
+
+def public_git_url(url: str) -> str:
+    """``url`` as an address a CI runner can clone without keys: an https address as it is,
+    an ssh address of a host as its https twin; '' for anything else (a local path)."""
+    if url.startswith("https://"):
+        # Never write credentials into the site's files: CI clones a public address.
+        return re.sub(r"^https://[^/@]*@", "https://", url)
+    scp = _SCP_LIKE.match(url)
+    if scp:
+        return f"https://{scp[1]}/{scp[2]}"
+    ssh = re.match(r"^(?:ssh|git\+ssh)://(?:[^@/]+@)?([^/:]+)(?::\d+)?/(.+)$", url)
+    if ssh:
+        return f"https://{ssh[1]}/{ssh[2]}"
+    return ""
+
+
 def _archive_url(archive: Path) -> str:
-    """The archive's public git address, when its ``origin`` remote is one."""
+    """The archive's public git address, from its ``origin`` remote ('' when none is)."""
     result = subprocess.run(
-        ["git", "-C", str(archive), "remote", "get-url", "origin"],
+        # The address as configured: `git remote get-url` would apply this machine's own
+        # url.*.insteadOf rewrites, which CI does not have.
+        ["git", "-C", str(archive), "config", "--get", "remote.origin.url"],
         capture_output=True,
         text=True,
         check=False,
     )
-    url = result.stdout.strip()
-    return url if result.returncode == 0 and url.startswith("https://") else ""
+    return public_git_url(result.stdout.strip()) if result.returncode == 0 else ""
+
+
+ANALYSES_LICENCES = {
+    "CC-BY-4.0": (
+        "Creative Commons Attribution 4.0 International",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    "CC-BY-SA-4.0": (
+        "Creative Commons Attribution-ShareAlike 4.0 International",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+    ),
+    "CC0-1.0": (
+        "CC0 1.0 Universal (public domain dedication)",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+    ),
+    "ODbL-1.0": (
+        "Open Data Commons Open Database License 1.0",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+    ),
+}
+"""Licences ``--analyses-licence`` offers for the analyses, by SPDX id: name and text."""
 
 
 def _yaml_text(data: object) -> str:
@@ -199,9 +252,33 @@ def init_site(
     site_url: str,
     diag: Diagnostics,
     archive_url: str = "",
+    requirement: str = "",
+    analyses_licence: str = "CC-BY-4.0",
     keep_leftovers: bool = False,
 ) -> list[Path]:
-    """Write a complete site into ``target``; returns the files written."""
+    """Write a complete site into ``target``; returns the files written. Raises
+    :class:`InitError` when the workflow could not work as written (where CI installs
+    govsite from, or clones the archive from, is not known)."""
+    archive_path = Path(os.path.relpath(archive.resolve(), target.resolve())).as_posix()
+    url = public_git_url(archive_url) if archive_url else _archive_url(archive)
+    if archive_url and not url:
+        raise InitError(
+            f"--archive-url {archive_url!r} is not an address GitHub's runners can clone "
+            "(give its https address, e.g. https://github.com/OWNER/REPOSITORY.git)"
+        )
+    if not url and not archive_inside(archive_path):
+        raise InitError(
+            f"the archive {archive} has no public git address (its origin remote is not one), "
+            "and the site's GitHub workflow must clone it; pass --archive-url with its https "
+            "address, e.g. https://github.com/OWNER/REPOSITORY.git"
+        )
+    requirement = requirement or ci_requirement()
+    if analyses_licence not in ANALYSES_LICENCES:
+        raise InitError(
+            f"--analyses-licence {analyses_licence!r} is not one govsite knows "
+            f"({', '.join(ANALYSES_LICENCES)}); pick one, and change LICENSE-analyses.md "
+            "afterwards if you need another"
+        )
     platforms = discover(archive, diag, keep_leftovers)
     if diag.errors:
         return []
@@ -218,7 +295,6 @@ def init_site(
         written.append(path)
 
     target.mkdir(parents=True, exist_ok=True)
-    archive_path = Path(os.path.relpath(archive.resolve(), target.resolve())).as_posix()
     options: dict[str, str] = {"archive": archive_path}
     for key, value in (
         ("collection", collection.title),
@@ -251,6 +327,7 @@ def init_site(
             {"Jurisdictions": "jurisdictions/index.md"},
             {"Data": "data/index.md"},
             {"Search": "search/index.md"},
+            {"About": ["about.md", "methodology.md", "contribute.md"]},
         ],
     }
     write("mkdocs.yml", _yaml_text(config))
@@ -260,10 +337,26 @@ def init_site(
         write(f"content/{name}", header)
     (target / "content" / "provisions").mkdir(parents=True, exist_ok=True)
     write("content/pages/index.md", _home_page(site_name, collection, counts))
-    url = archive_url or _archive_url(archive)
+    licence_name, licence_url = ANALYSES_LICENCES[analyses_licence]
+    for name, text in pages.site_pages(
+        site_name, collection, licence_name, licence_url, DEFAULT_DISCLAIMER
+    ).items():
+        write(f"content/pages/{name}", text)
     write(WORKFLOW_PATH, workflow(archive_path, url, site_url), keep=True)
-    write("requirements.txt", _requirement(), keep=True)
-    write(".gitignore", "/site/\n/.cache/\n", keep=True)
+    write(
+        "requirements.txt",
+        "# How CI installs govsite (the workflow runs pip install -r requirements.txt).\n"
+        f"{requirement}\n",
+        keep=True,
+    )
+    write(".gitignore", "/site/\n/.cache/\n/previous-manifest.json.gz\n", keep=True)
+    write("README.md", pages.readme(site_name, site_url, collection, url, archive_path), keep=True)
+    write(
+        "LICENSE-analyses.md",
+        pages.analyses_licence(site_name, licence_name, licence_url, collection),
+        keep=True,
+    )
+    write(LOCK_NAME, LOCK_HEADER, keep=True)
     return written
 
 
@@ -323,7 +416,8 @@ def _home_page(site_name: str, collection: Collection, counts: dict[str, int]) -
         "- [Analysed provisions](analyses/index.md)",
         "- [Topics](topics/index.md), [regulations](regulations/index.md) and "
         "[jurisdictions](jurisdictions/index.md)",
-        "- [Data](data/index.md): every version's text and metadata, as JSON, CSV and a zip",
+        "- [Data](data/index.md): every version's text and metadata, as JSON, CSV and a "
+        "compressed archive (.tar.xz)",
     ]
     if collection.licence or collection.attribution:
         lines += ["", "## Licence and attribution", ""]

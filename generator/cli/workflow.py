@@ -1,9 +1,11 @@
 """The GitHub Actions workflow ``govsite init`` writes: pull requests are checked (problems
-show as annotations on their changed lines), and main is built and published on GitHub
-Pages, with the build cache kept between runs.
+show as annotations on their changed lines, from a read-only copy of main's build cache, so a
+check takes seconds), and main is built and published on GitHub Pages, with the build cache
+kept between runs.
 
 The workflow is plain text with a few values put in, so that it reads like a hand-written
-one and can be edited as one.
+one and can be edited as one. ``tests/test_workflow_run.py`` runs its steps, in order, on a
+fresh clone of a site made by ``govsite init``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,17 @@ from __future__ import annotations
 import json
 
 WORKFLOW_PATH = ".github/workflows/govsite.yml"
+
+ACTIONS = {
+    "checkout": "actions/checkout@v6",
+    "setup-python": "actions/setup-python@v6",
+    "cache": "actions/cache@v5",
+    "cache-restore": "actions/cache/restore@v5",
+    "configure-pages": "actions/configure-pages@v6",
+    "upload-pages-artifact": "actions/upload-pages-artifact@v5",
+    "deploy-pages": "actions/deploy-pages@v5",
+}
+"""The actions the workflows use, at their current major versions (one place to bump)."""
 
 
 def _quoted(value: str) -> str:
@@ -20,38 +33,36 @@ def _quoted(value: str) -> str:
 
 def workflow(archive: str, archive_url: str, site_url: str, python: str = "3.11") -> str:
     """The workflow for a site whose archive is at ``archive`` (relative to the site's
-    folder). An archive outside the site's repository is cloned from ``archive_url``; when
-    that address is not known the workflow says where to write it, and fails until then."""
-    inside = not archive.startswith("../") and archive != ".."
-    if inside:
+    folder). An archive outside the site's repository is cloned from ``archive_url`` (which
+    ``govsite init`` insists on knowing)."""
+    if archive_inside(archive):
         fetch = ""
         env_archive = ""
     else:
-        note = "" if archive_url else "  # the archive's git address: write it here"
-        env_archive = (
-            f"  ARCHIVE_URL: {_quoted(archive_url)}{note}\n  ARCHIVE_PATH: {_quoted(archive)}\n"
-        )
+        env_archive = f"  ARCHIVE_URL: {_quoted(archive_url)}\n  ARCHIVE_PATH: {_quoted(archive)}\n"
         fetch = """      - name: Fetch the archive, with its whole history (every commit is a version)
-        run: |
-          if [ -z "$ARCHIVE_URL" ]; then
-            echo "::error file=.github/workflows/govsite.yml::Write the archive's git address in ARCHIVE_URL"
-            exit 1
-          fi
-          git clone --quiet "$ARCHIVE_URL" "$ARCHIVE_PATH"
+        run: git clone --quiet "$ARCHIVE_URL" "$ARCHIVE_PATH"
 """
     setup = (
-        """      - uses: actions/checkout@v4
+        f"""      - uses: {ACTIONS["checkout"]}
         with:
           fetch-depth: 0
 """
         + fetch
-        + f"""      - uses: actions/setup-python@v5
+        + f"""      - uses: {ACTIONS["setup-python"]}
         with:
           python-version: "{python}"
           cache: pip
       - name: Install govsite
         run: python -m pip install -r requirements.txt
 """
+    )
+    cache_key = (
+        "          path: .cache/govsite\n"
+        # A new key each run: a cache key is saved once, so a daily run of the same commit
+        # would otherwise keep the first run's cache; restore-keys picks the newest.
+        "          key: govsite-${{ runner.os }}-${{ github.sha }}-${{ github.run_id }}\n"
+        "          restore-keys: govsite-${{ runner.os }}-\n"
     )
     return f"""# Written by `govsite init`. Pull requests: every analysis is checked, and problems
 # show on the changed lines. Main (and once a day, for versions the archive recorded since):
@@ -84,7 +95,10 @@ jobs:
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
-{setup}      - name: Check the analyses
+{setup}      - name: Restore main's build cache, read-only (texts already parsed are not parsed again)
+        uses: {ACTIONS["cache-restore"]}
+        with:
+{cache_key}      - name: Check the analyses
         run: govsite check --strict --format github
 
   build:
@@ -92,14 +106,12 @@ jobs:
     runs-on: ubuntu-latest
     permissions:
       contents: write  # commits versions.lock and revisions.lock when new numbers were given
+      pages: write  # configure-pages reads the site's Pages settings
     steps:
-{setup}      - name: Restore the build cache
-        uses: actions/cache@v4
+{setup}      - name: Restore the build cache (saved again at the end of the job)
+        uses: {ACTIONS["cache"]}
         with:
-          path: .cache/govsite
-          key: govsite-${{{{ runner.os }}}}-${{{{ github.sha }}}}
-          restore-keys: govsite-${{{{ runner.os }}}}-
-      - name: Check the analyses
+{cache_key}      - name: Check the analyses
         run: govsite check --strict --format github
       - name: Build the site
         run: mkdocs build --strict
@@ -120,8 +132,8 @@ jobs:
             git commit --quiet -m "Record the slugs of new versions and numbers of new revisions" -- $locks
             git push --quiet origin "HEAD:${{GITHUB_REF_NAME}}" || echo "::warning::the lock files could not be pushed; commit them by hand"
           fi
-      - uses: actions/configure-pages@v5
-      - uses: actions/upload-pages-artifact@v3
+      - uses: {ACTIONS["configure-pages"]}
+      - uses: {ACTIONS["upload-pages-artifact"]}
         with:
           path: site
 
@@ -136,5 +148,11 @@ jobs:
       url: ${{{{ steps.deployment.outputs.page_url }}}}
     steps:
       - id: deployment
-        uses: actions/deploy-pages@v4
+        uses: {ACTIONS["deploy-pages"]}
 """
+
+
+def archive_inside(archive: str) -> bool:
+    """Whether the archive (a path relative to the site's folder) is inside the site's
+    repository, so the checkout brings it."""
+    return not archive.startswith("../") and archive != ".." and not archive.startswith("/")

@@ -121,14 +121,23 @@ def _words(text: str) -> list[str]:
     return text.split(" ") if text else []
 
 
+_PUNCTUATION = ".,;:!?\"'()[]«»“”‘’…"
+
+
+def _word_key(word: str) -> str:
+    """A word as it is matched: case and the punctuation around it aside ("Terms," is
+    "terms"), so that a quote ending before a comma still lines up with its last word."""
+    return word.strip(_PUNCTUATION).lower() or word
+
+
 def _best_window(quote: list[str], words: list[str]) -> tuple[int, int]:
     """The stretch of ``words`` that best lines up with ``quote``: the window of the quote's
     length sharing the most words with it, trimmed to where the two match."""
     if len(words) <= len(quote) + 4:
         start, end = 0, len(words)
     else:
-        wanted = {w.lower() for w in quote}
-        hits = [1 if w.lower() in wanted else 0 for w in words]
+        wanted = {_word_key(w) for w in quote}
+        hits = [1 if _word_key(w) in wanted else 0 for w in words]
         size = len(quote)
         best = score = sum(hits[:size])
         start = 0
@@ -138,7 +147,7 @@ def _best_window(quote: list[str], words: list[str]) -> tuple[int, int]:
                 best, start = score, index
         start, end = max(0, start - 3), min(len(words), start + size + 3)
     window = words[start:end]
-    matcher = SequenceMatcher(None, [w.lower() for w in quote], [w.lower() for w in window])
+    matcher = SequenceMatcher(None, [_word_key(w) for w in quote], [_word_key(w) for w in window])
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not blocks:
         return start, end
@@ -171,13 +180,28 @@ def nearest_passage(quote: str, view: TextView) -> Passage | None:
         for first, last in spans:
             words = _words(" ".join(texts[first:last]))
             start, end = _best_window(quote_words, words)
-            passage = " ".join(words[start:end])
+            passage = _trimmed_like(quote_words, words[start:end])
             similarity = SequenceMatcher(
-                None, quote_words, words[start:end], autojunk=False
+                None,
+                [_word_key(w) for w in quote_words],
+                [_word_key(w) for w in words[start:end]],
+                autojunk=False,
             ).ratio()
             if best is None or similarity > best.similarity:
                 best = Passage(passage, view.blocks[first].line_start, similarity)
     return best
+
+
+def _trimmed_like(quote: list[str], passage: list[str]) -> str:
+    """The passage, without the punctuation its first and last words carry where the quote's
+    have none (a quote may start or stop inside a sentence: "these Terms" of "these Terms,")."""
+    if passage and quote:
+        passage = list(passage)
+        if quote[-1].rstrip(_PUNCTUATION) == quote[-1]:
+            passage[-1] = passage[-1].rstrip(_PUNCTUATION) or passage[-1]
+        if quote[0].lstrip(_PUNCTUATION) == quote[0]:
+            passage[0] = passage[0].lstrip(_PUNCTUATION) or passage[0]
+    return " ".join(passage)
 
 
 def marked_differences(quote: str, passage: str, context: int = 5) -> str:

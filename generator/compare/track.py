@@ -13,6 +13,7 @@ from .. import workers
 from ..archive.documents import DocumentHistory
 from ..archive.history import Version, VersionKind
 from ..cache import Cache, code_fingerprint, digest, read_record
+from ..progress import Progress
 from ..text.source import TextSource
 from ..text.views import TextView
 from .align import ADDED, CHANGED, EQUAL, REMOVED, REWRITTEN, Pair, align, carry_ids
@@ -127,11 +128,14 @@ def track_documents(
     todo.sort(key=lambda h: len(h.versions), reverse=True)
     if cache.root is not None:
         jobs = ((cache.root, h, texts.base_urls) for h in todo)
-        workers.run_all(_track_job, jobs, tasks=len(todo), cache=True)
+        with Progress("track", len(todo), "documents") as progress:
+            workers.run_all(
+                _track_job, jobs, tasks=len(todo), cache=True, on_result=progress.advance
+            )
     return {key: track_document(history, texts) for key, history in histories.items()}
 
 
-def _track_job(job: tuple[Path, DocumentHistory, dict[str, str]]) -> None:
+def _track_job(job: tuple[Path, DocumentHistory, dict[str, str]]) -> int:
     """Track one document, leaving the result in the cache (run in a worker process)."""
     root, history, base_urls = job
 
@@ -139,6 +143,7 @@ def _track_job(job: tuple[Path, DocumentHistory, dict[str, str]]) -> None:
         raise RuntimeError(f"text of {version.blob} is not in the cache")
 
     track_document(history, TextSource(unavailable, Cache(root), base_urls))
+    return 1
 
 
 def track_document(history: DocumentHistory, texts: TextSource) -> DocumentTracks:

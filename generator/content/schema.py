@@ -95,7 +95,13 @@ PROVISION: tuple[FieldSpec, ...] = (
         items="object",
         fields=(
             FieldSpec("id", "id", "regulation id from content/regulations.yml"),
-            FieldSpec("article", "text", "article or section", required=False),
+            FieldSpec(
+                "article",
+                "text",
+                'the article, e.g. "17" (shown as Art. 17), or another part with its '
+                'label, e.g. "Recital 26"',
+                required=False,
+            ),
             FieldSpec("note", "markdown", "how the clause relates to it (Markdown)"),
         ),
     ),
@@ -194,6 +200,8 @@ def id_problem(text: str) -> str | None:
         return None
     if _ID_ANY_LENGTH.match(text):
         return f"{shown(text)} is longer than {ID_MAX} characters (ids become file names and URLs)"
+    if ID_PATTERN.match(text.lower()):
+        return f"{shown(text)} is not an id: ids are in lowercase, write {shown(text.lower())}"
     return f"{shown(text)} is not an id (lowercase letters, digits, hyphens)"
 
 

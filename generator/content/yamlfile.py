@@ -248,8 +248,8 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument |
         diagnostics.error(lines.origin(exc.problem_mark), "(file)", f"{exc.problem}")
         return None
     except yaml.MarkedYAMLError as exc:
-        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         where = lines.origin(exc.problem_mark or exc.context_mark)
+        reason = untrusted.yaml_error_reason(exc, text)
         diagnostics.error(where, "(file)", f"malformed YAML: {reason}")
         return None
     except yaml.reader.ReaderError as exc:

@@ -44,6 +44,10 @@ class DocumentVersion:
     of the latest earlier version with the same text; 0 otherwise."""
     recurring: tuple[int, ...] = ()
     """For recurring content: the blocks of its text whose wording the document had before."""
+    recorded_after: DocumentVersion | None = None
+    """The latest-dated version before it in the archive's commit order, when that one is
+    dated later than this one: the archive recorded this version after it, with an earlier
+    date (Open Terms Archive dates technical upgrades with their snapshot's date)."""
 
     @property
     def same_day(self) -> bool:

@@ -78,6 +78,7 @@ def _linked_document(
     versions: list[DocumentVersion] = []
     days = Counter(v.date.date() for v in history.versions)
     seen: Counter[dt.date] = Counter()
+    latest: DocumentVersion | None = None
     for number, (version, slug) in enumerate(
         zip(history.versions, history.slugs, strict=True), start=1
     ):
@@ -86,6 +87,7 @@ def _linked_document(
         computed = version_kind(version.kind, after_removal, found.kind)
         note = notes.get((history.key, slug))
         seen[version.date.date()] += 1
+        before = latest if latest is not None and latest.version.date > version.date else None
         versions.append(
             DocumentVersion(
                 version,
@@ -100,8 +102,11 @@ def _linked_document(
                 day_count=days[version.date.date()],
                 same_as=found.same_as + 1,
                 recurring=found.recurring,
+                recorded_after=before,
             )
         )
+        if latest is None or version.date >= latest.version.date:
+            latest = versions[-1]
     return LinkedDocument(history.document, versions, tracks)
 
 
@@ -136,7 +141,13 @@ def valid_ids(value: str, known: Iterable[str]) -> str:
     ids = sorted(known)
     if not ids:
         return "there are none yet"
-    close = difflib.get_close_matches(value, ids, n=3, cutoff=0.75)
+    # Ids are lowercase: "DSA" means "dsa", and "Gdpr-art" is close to "gdpr".
+    lowered = {i.lower(): i for i in ids}
+    exact = [lowered[value.lower()]] if value.lower() in lowered else []
+    close = exact or [
+        lowered[c]
+        for c in difflib.get_close_matches(value.lower(), list(lowered), n=3, cutoff=0.75)
+    ]
     hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     if len(ids) > SHOWN_IDS:
         shown = ", ".join(ids[:SHOWN_IDS]) + f" and {len(ids) - SHOWN_IDS} more"

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from mkdocs.config import config_options
-from mkdocs.config.base import Config
+from mkdocs.config.base import BaseConfigOption, Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -29,10 +29,10 @@ from ..archive.permalinks import LOCK_NAME, LockEntry, append_lock
 from ..archive.revisions import LOCK_NAME as REVISIONS_LOCK
 from ..archive.revisions import RevisionLockEntry, append_revision_lock
 from ..cache import Cache
-from ..config import SiteConfig
+from ..config import PLUGIN_OPTIONS, PluginOption, SiteConfig
 from ..diagnostics import LOGGER_NAME, Severity
 from ..publish import HistoryPages, PreviousSite, publish_site, set_aside
-from ..publish.lock import DEFAULT_WAIT, BuildLock, SiteBusy, lock_path
+from ..publish.lock import BuildLock, SiteBusy, lock_path
 from ..publish.manifest import PageAnchors, page_anchors
 from ..render import Page, SiteOutput
 from ..render.environment import PACKAGE_TEMPLATES, bytecode_cache
@@ -41,18 +41,16 @@ from .theme import MkdocsTheme, drop_unused_theme_files, page_file, src_path, th
 log = logging.getLogger(LOGGER_NAME)
 
 
-class GovsiteConfig(Config):
-    content = config_options.Type(str, default="content")
-    archive = config_options.Type(str, default="sources")
-    templates = config_options.Type(str, default="templates")
-    cache = config_options.Type(bool, default=True)
-    cache_dir = config_options.Type(str, default=".cache/govsite")
-    licence = config_options.Type(str, default="")
-    attribution = config_options.Type(str, default="")
-    disclaimer = config_options.Type(str, default="")
-    collection = config_options.Type(str, default="")
-    lock_wait = config_options.Type((int, float), default=DEFAULT_WAIT)
-    contributors = config_options.Type(bool, default=True)
+def _option(option: PluginOption) -> BaseConfigOption[Any]:
+    if option.types is list:
+        return config_options.ListOfItems(config_options.Type(str), default=list(option.default))  # type: ignore[arg-type]
+    return config_options.Type(option.types, default=option.default)
+
+
+# The options are declared once, in generator.config; mkdocs' schema is made from them.
+GovsiteConfig: type[Config] = type(
+    "GovsiteConfig", (Config,), {option.name: _option(option) for option in PLUGIN_OPTIONS}
+)
 
 
 def _strict_warnings_counted() -> bool:
@@ -64,7 +62,8 @@ def _strict_warnings_counted() -> bool:
     )
 
 
-class GovsitePlugin(BasePlugin[GovsiteConfig]):
+# mkdocs reads the schema from the class argument; type checkers see a plain Config.
+class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
     def __init__(self) -> None:
         self.site: SiteConfig | None = None
         self.output = SiteOutput()
@@ -129,7 +128,9 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         assert self.site is not None
         self.lock = BuildLock(lock_path(self.site.root, self.site.cache_dir))
         try:
-            self.lock.acquire(float(self.config.lock_wait), lambda message: log.info(message))
+            self.lock.acquire(
+                float(cast(Config, self.config)["lock_wait"]), lambda message: log.info(message)
+            )
         except SiteBusy as exc:
             self.lock = None
             raise PluginError(f"govsite: {exc}") from None
@@ -139,8 +140,10 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
             if diagnostic.severity is Severity.ERROR:
                 errors += 1
                 log.error(str(diagnostic))
-            else:
+            elif diagnostic.severity is Severity.WARNING:
                 log.warning(str(diagnostic))
+            else:  # a fault of the archive: information, never a failed --strict build
+                log.info(f"govsite: archive note: {diagnostic}")
         if errors or build.output is None or build.history is None:
             raise PluginError(
                 f"govsite: {errors} error(s) in the site's inputs (listed above); "

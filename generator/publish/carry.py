@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import digest, replacing, report_damaged, seal, unseal
+from ..progress import Progress
 
 STATE_FORMAT = 2  # 2: files recorded with their change time and inode; the record sealed
 
@@ -315,6 +316,7 @@ def publish(
     _key(root)
     keys: dict[str, str] = {}
     made: set[Path] = set()
+    progress = Progress("publish", _count(root), "files")
 
     def visit(folder: _Folder, path: str) -> None:
         if folder.pure:
@@ -322,6 +324,7 @@ def publish(
             if previous.take(path, folder, site_dir):
                 # the keys below it stay valid for the next build
                 _record(folder, path, keys)
+                progress.advance(_count(folder))
                 return
         target = site_dir / path if path else site_dir
         if folder.files and target not in made:
@@ -330,11 +333,18 @@ def publish(
         for output in folder.files:
             if output.write is not None:
                 output.write(site_dir / output.path)
+            progress.advance()
         for name in sorted(folder.children):
             visit(folder.children[name], f"{path}{name}/")
 
-    visit(root, "")
+    with progress:
+        visit(root, "")
     return keys
+
+
+def _count(folder: _Folder) -> int:
+    """How many outputs are in the folder and below it."""
+    return len(folder.files) + sum(_count(child) for child in folder.children.values())
 
 
 def _record(folder: _Folder, path: str, keys: dict[str, str]) -> None:

@@ -31,6 +31,7 @@ import cbor2
 from .. import urls
 from ..cache import Cache, digest, read_record
 from ..diagnostics import log
+from ..progress import Progress
 from .carry import Output
 
 MARK = b"data-pagefind-body"
@@ -106,8 +107,11 @@ def _index(pages: list[SearchPage], output: Path) -> None:
     searched parts only (its Python API took 70 s for what the binary does in 3)."""
     from pagefind_bin import get_executable
 
-    with tempfile.TemporaryDirectory(prefix="govsite-searched-") as folder:
-        for page in pages:
+    with (
+        tempfile.TemporaryDirectory(prefix="govsite-searched-") as folder,
+        Progress("search", len(pages), "pages") as progress,
+    ):
+        for page in progress.each(pages):
             for url, html in split_for_search(page.url, page.load()):
                 target = Path(folder) / urls.page_file(url)
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from typing import NamedTuple, Protocol
 from .. import urls, workers
 from ..cache import Cache, digest
 from ..diagnostics import log
+from ..progress import Progress
 from ..render.pages import Page, PageStream, StreamedPage
 from .carry import Output
 from .manifest import PageAnchors, page_anchors
@@ -89,13 +90,15 @@ class HistoryPages:
             for index, pages in enumerate(todo)
             if pages
         ]
-        workers.run_all(
-            _render_pages,
-            jobs,
-            tasks=len(jobs),
-            cache=self.cache.root is not None,
-            inherit=(self, theme, site_dir),
-        )
+        with Progress("render history pages", sum(len(p) for p in todo), "pages") as progress:
+            workers.run_all(
+                _render_pages,
+                jobs,
+                tasks=len(jobs),
+                cache=self.cache.root is not None,
+                inherit=(self, theme, site_dir),
+                on_result=progress.advance,
+            )
 
     def html(self, url: str, site_dir: Path) -> bytes:
         """A history page's HTML: as this build wrote it, or as the cache keeps it."""
@@ -149,14 +152,15 @@ class HistoryPages:
         return write
 
 
-def _render_pages(job: tuple[int, list[int]]) -> None:
+def _render_pages(job: tuple[int, list[int]]) -> int:
     """Render some pages of a stream into the site and the cache (run by
-    :func:`workers.run_all`)."""
+    :func:`workers.run_all`); how many."""
     history, theme, site_dir = workers.inherited()
     assert isinstance(history, HistoryPages)
     stream, indexes = history.streams[job[0]], job[1]
     for index in indexes:
         _render_page(history, theme, site_dir, stream.pages[index])
+    return len(indexes)
 
 
 def _render_page(

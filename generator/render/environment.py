@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,22 @@ from ..cache import replacing, report_damaged, seal, unseal
 from ..text import safemd
 from ..untrusted import clean_text
 from .fragments import change_summary, render_segments, search_marks
+
+_LABELLED = re.compile(
+    r"^(?:art(?:icle)?s?\b|§|sec(?:tion)?s?\b|recitals?\b|annex(?:es)?\b|chapters?\b|"
+    r"para(?:graph)?s?\b|parts?\b|titles?\b|schedules?\b|rules?\b|clauses?\b|"
+    r"sub-?section|point|item)",
+    re.IGNORECASE,
+)
+
+
+def article_label(value: str) -> str:
+    """A regulation's part as readers see it: a bare number or letter is an article
+    ("17" is "Art. 17"); a value that names its own kind ("Art. 17", "Article 17",
+    "Recital 26", "§ 5") is shown as written, never with a second label."""
+    text = " ".join(clean_text(value or "").split())
+    return text if _LABELLED.match(text) else f"Art. {text}"
+
 
 PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
 if not PACKAGE_TEMPLATES.is_dir():  # editable install: the repository's own folder
@@ -40,6 +57,7 @@ def make_environment(
     env.filters["md"] = lambda text: Markup(safemd.render_markdown(text or ""))
     env.filters["md_inline"] = lambda text: Markup(safemd.render_markdown(text or "", inline=True))
     env.filters["clean"] = lambda text: clean_text(text or "")
+    env.filters["article"] = article_label
     env.filters["day"] = lambda value: value.strftime("%Y-%m-%d")
     env.filters["longday"] = lambda value: f"{value:%B} {value.day}, {value.year}"
     env.filters["segments"] = render_segments

@@ -172,7 +172,7 @@ def data_page(ctx: RenderContext) -> Page:
         has_licence_file=bool(licence_text(ctx.config.archive_dir)),
         changes_chart=changes_per_month(ctx.model),
         exposure_chart=exposure_per_topic(ctx.model),
-        description="Download the archive's versions and the analyses as JSON, CSV and zip",
+        description="Download the archive's versions and the analyses as JSON, CSV and a .tar.xz archive",
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import urls
 from ..archive.blobs import BlobReader
 from ..cache import digest, tree_digest
+from ..progress import Progress
 from . import documents, history, hubs, registries
 from .context import RenderContext
 from .data import data_files
@@ -78,9 +79,13 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
         return cached[0], cached[1]
     model = ctx.model
     pages = [hubs.platforms_index(ctx), hubs.analyses_index(ctx)]
-    pages += [documents.platform_page(ctx, p) for p in model.content.platforms.values()]
-    pages += [documents.document_page(ctx, d) for d in model.documents.values()]
-    pages += [provision_page(ctx, p) for p in model.provisions.values()]
+    count = len(model.content.platforms) + len(model.documents) + len(model.provisions)
+    with Progress("render", count, "pages") as progress:
+        pages += [
+            documents.platform_page(ctx, p) for p in progress.each(model.content.platforms.values())
+        ]
+        pages += [documents.document_page(ctx, d) for d in progress.each(model.documents.values())]
+        pages += [provision_page(ctx, p) for p in progress.each(model.provisions.values())]
     pages += [hubs.registry_index(ctx, registry) for registry in urls.REGISTRIES]
     pages += [registries.topic_page(ctx, t) for t in model.content.topics]
     pages += [registries.regulation_page(ctx, r) for r in model.content.regulations]

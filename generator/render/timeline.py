@@ -81,7 +81,8 @@ class Timeline:
 
 def timeline(document: LinkedDocument) -> Timeline:
     """The months and kinds of a document's history."""
-    first, last = document.versions[0].version.date, document.versions[-1].version.date
+    dates = [entry.version.date for entry in document.versions]
+    first, last = min(dates), max(dates)  # an archive's dates can go backwards
     runs = alternations(document.versions)
     hidden = {id(e) for run in runs for e in run.versions[1:]}
     by_month: dict[tuple[int, int], list[DocumentVersion]] = {}

@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import workers
 from ..archive.history import Version, VersionKind
 from ..cache import Cache, code_fingerprint, digest
+from ..progress import Progress
 from .views import TextView, view_text
 
 
@@ -69,8 +70,12 @@ class TextSource:
             if not self._memory_only and self._cache.exists("views", key):
                 continue
             missing[key] = version
+        with Progress("parse", len(missing), "texts") as progress:
+            self._prepare(missing, progress)
+
+    def _prepare(self, missing: dict[str, Version], progress: Progress) -> None:
         if self._memory_only:
-            for key, version in missing.items():
+            for key, version in progress.each(missing.items()):
                 self._remember(key, self._make(version))
             return
         root = self._cache.root
@@ -94,7 +99,9 @@ class TextSource:
                     ],
                 )
 
-        workers.run_all(_cached_views_job, jobs(), tasks=len(runs), cache=True)
+        workers.run_all(
+            _cached_views_job, jobs(), tasks=len(runs), cache=True, on_result=progress.advance
+        )
 
     def _make(self, version: Version) -> TextView:
         return view_text(self._read(version), version.blob, self._base_urls.get(version.path, ""))
@@ -120,9 +127,10 @@ class TextSource:
         return self.view(version).normalised
 
 
-def _cached_views_job(job: tuple[Path | None, list[tuple[str, str, str, str]]]) -> None:
-    """Compute some views and put them in the cache (run in a worker process)."""
+def _cached_views_job(job: tuple[Path | None, list[tuple[str, str, str, str]]]) -> int:
+    """Compute some views and put them in the cache (run in a worker process); how many."""
     root, texts = job
     cache = Cache(root)
     for key, text, blob, base_url in texts:
         cache.put("views", key, view_text(text, blob, base_url))
+    return len(texts)
