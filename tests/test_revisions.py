@@ -423,3 +423,28 @@ def test_a_built_revision_page_keeps_its_bytes_when_a_revision_is_added(tmp_path
     second = build_into(tmp_path, tmp_path / "two")
     assert (second / page).read_bytes() == first
     assert (second / "acme/terms/liability-cap/revisions/2/index.html").exists()
+
+
+def test_a_renamed_analysis_takes_its_published_revisions_along(tmp_path: Path) -> None:
+    config, archive = _site(tmp_path)
+    _pages(config, record=True)  # revision 1 of acme/terms/liability-cap is published
+    git(tmp_path, "mv", PROVISION, "content/provisions/acme/terms/cap.yml")
+    retired = (
+        "acme/terms/liability-cap/:\n  retired: 2024-04-01\n  reason: Renamed.\n"
+        "  redirect: acme/terms/cap/\n"
+    )
+    archive.commit("2024-04-01", {"content/retired.yml": retired}, "Rename the analysis")
+    build = build_site(config, record=True)
+    assert [str(d) for d in build.diagnostics.errors] == []
+    assert build.output is not None
+    history = build.revisions.histories["acme/terms/cap"]
+    assert [r.number for r in history.revisions] == [1]  # the same history, renamed
+    assert build.revisions.published == {"acme/terms/liability-cap": [1]}
+    assert build.model is not None
+    assert build.model.retired["acme/terms/liability-cap/revisions/1/"].redirect == (
+        "acme/terms/cap/revisions/1/"
+    )
+    assert build.model.retired["acme/terms/liability-cap/revisions/"].redirect == (
+        "acme/terms/cap/revisions/"
+    )
+    assert "acme/terms/liability-cap/revisions/1/" in build.output.retired

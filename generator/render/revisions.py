@@ -32,13 +32,18 @@ class RevisionRow:
 
 
 def revision_label(ctx: RenderContext, linked: LinkedProvision, revision: Revision) -> str:
-    """How a citation names a revision."""
+    """How a citation names a revision, and the version of the text it reads."""
     platform = ctx.platform_of(linked.provision.platform)
-    return (
+    document = linked.document
+    label = (
         f"revision {revision.number} of {revision.date:%Y-%m-%d} (commit "
-        f"{revision.commit[:12]}) of the analysis of {platform.name} "
-        f"{linked.document.document.title}"
+        f"{revision.commit[:12]}) of the analysis of {platform.name} {document.document.title}"
     )
+    read = document.by_slug(revision.provision.analyzed) if revision.provision else None
+    if read is not None:
+        version = ctx.absolute(urls.version(document.key, read.slug))
+        label += f", version recorded {read.version.date:%Y-%m-%d} ({version})"
+    return label
 
 
 def revision_authors(history: AnalysisHistory, upto: int | None = None) -> list[str]:
