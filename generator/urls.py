@@ -193,6 +193,13 @@ def schema(name: str) -> str:
     return f"{SCHEMA_FOLDER}{name}.schema.json"
 
 
+def as_at_index(document_key: str) -> str:
+    """A document's versions by recorded date, for "the text in force on a date" lookups
+    (the document page's ``?at=YYYY-MM-DD`` and other tools): small, static, one per
+    document."""
+    return f"data/as-at/{document_key}.json"
+
+
 def platform_record(platform_id: str) -> str:
     return f"data/platforms/{platform_id}.json"
 

@@ -20,7 +20,7 @@ from .pages import BlobFile, Page, PageStream, StaticFile
 from .provisions import provision_page
 from .retired import retired_output
 
-ASSETS = ("govsite.css", "govsite.js", "compare.js", "search.js")
+ASSETS = ("govsite.css", "govsite.js", "compare.js", "search.js", "history.js")
 
 
 @dataclass(slots=True)
