@@ -9,7 +9,7 @@ from functools import partial
 from .. import urls
 from ..compare.kinds import ChangeKind
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision
-from .changes import SectionChanges, change_sections, touched_sections
+from .changes import SectionChanges, change_sections
 from .cite import Citable, citations
 from .context import RenderContext
 from .documents import version_html
@@ -98,8 +98,8 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
         document=document,
         entry=entry,
         previous=previous,
+        following=document.next(entry),
         sections=sections,
-        touched=touched_sections(sections),
         analyses_touched=_analyses_touched(sections),
         text_html=version_html(ctx, document, entry, url),
         citations=citations(citable),
