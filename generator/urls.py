@@ -75,6 +75,8 @@ PAGE_ANCHORS = frozenset(
     }
 )  # fmt: skip
 """Anchors of the sections of govsite's pages; an archived text's headings never take them."""
+TITLE_ANCHOR = "__title"
+"""The anchor of a generated page's title heading (where "skip to content" leads)."""
 PAGE_ANCHOR_PREFIXES = ("changes-", "home-", "cite-", "analysis-", "v-", "__")
 """Prefixes of anchors govsite's pages number (groups of changes, lists, citations)."""
 

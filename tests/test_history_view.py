@@ -268,7 +268,7 @@ def test_feeds_of_every_kind_are_valid_and_linked(example_site: Path) -> None:
     ):
         assert 'type="application/atom+xml"' in page(example_site, url)
         assert re.search(
-            rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="{re.escape(feed)}">',
+            rf'<link rel="alternate feed" type="application/atom\+xml" title="[^"]+" href="{re.escape(feed)}">',
             page(example_site, url),
         ), url
 

@@ -470,9 +470,10 @@
         words(block.raw).length <= 15;
       if (position === 0 && heading) { paths.push([]); return; }
       if (heading || headingLike) {
+        // A heading stands in the section it opens (as generator/render/changes.py lists it).
         while (stack.length && stack[stack.length - 1][0] >= level) { stack.pop(); }
-        paths.push(stack.map(function (s) { return s[1]; }));
         stack.push([level, words(block.raw).join(" ").slice(0, 120)]);
+        paths.push(stack.map(function (s) { return s[1]; }));
       } else { paths.push(stack.map(function (s) { return s[1]; })); }
     });
     return paths;
@@ -511,13 +512,33 @@
         });
       });
       texts.forEach(function (v) {
-        bySlug[v.slug] = { slug: v.slug, when: v.when, page: versionUrl.replace("DOCUMENT", key).replace("SLUG", v.slug) };
+        bySlug[v.slug] = { slug: v.slug, when: v.when, recorded: v.recorded, page: versionUrl.replace("DOCUMENT", key).replace("SLUG", v.slug) };
       });
+      if (texts.length && choose) {
+        choose = [resolve(choose[0]), resolve(choose[1])];
+      }
       if (texts.length) {
         form.elements.from.value = choose && bySlug[choose[0]] ? choose[0] : texts[Math.max(0, texts.length - 2)].slug;
         form.elements.to.value = choose && bySlug[choose[1]] ? choose[1] : texts[texts.length - 1].slug;
       }
+      return choose;
     });
+  }
+
+  // A date that is not a version's slug stands for the text in force that day: the version
+  // recorded last on or before its end (UTC), as on the document's page (?at=).
+  var resolved = [];
+  function resolve(wanted) {
+    if (!wanted || bySlug[wanted] || !/^\d{4}-\d{2}-\d{2}$/.test(wanted)) { return wanted; }
+    var end = wanted + "T23:59:59Z", found = null;
+    Object.keys(bySlug).forEach(function (slug) {
+      var v = bySlug[slug];
+      if (v.recorded <= end && (!found || v.recorded >= found.recorded)) { found = v; }
+    });
+    resolved.push(found
+      ? wanted + ": the text in force that day is the version of " + found.when + "."
+      : wanted + " is before the first version recorded: there is no text for that date.");
+    return found ? found.slug : null;
   }
 
   function element(tag, className, text) {
@@ -551,6 +572,8 @@
   }
   function render(from, to, oldV, newV, changes, stats) {
     output.textContent = "";
+    resolved.forEach(function (note) { output.appendChild(element("p", "govsite-compare-dates", note)); });
+    resolved = [];
     var head = element("p", "govsite-compare-summary");
     head.setAttribute("data-govsite-stats", JSON.stringify(stats));
     head.appendChild(document.createTextNode("From the "));
@@ -638,9 +661,13 @@
     wanted = null;
   }
   if (wanted) { form.elements.document.value = wanted; }
-  loadDocument(form.elements.document.value, [params.get("from"), params.get("to")]).then(function () {
-    if (wanted && bySlug[params.get("from")] && bySlug[params.get("to")]) {
-      compare(params.get("from"), params.get("to"));
+  loadDocument(form.elements.document.value, [params.get("from"), params.get("to")]).then(function (chosen) {
+    if (wanted && chosen && bySlug[chosen[0]] && bySlug[chosen[1]]) {
+      compare(chosen[0], chosen[1]);
+    } else if (resolved.length) {
+      output.textContent = "";
+      resolved.forEach(function (note) { output.appendChild(element("p", "govsite-compare-dates", note)); });
+      resolved = [];
     }
   });
 })();
