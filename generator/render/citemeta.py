@@ -135,7 +135,9 @@ def with_wayback(citable: Citable, when: dt.datetime | None) -> Citable:
     """The citable with its Wayback Machine link, when the source's address is known."""
     if not citable.source_url or when is None:
         return citable
-    return dataclasses.replace(citable, wayback=wayback_url(citable.source_url, when))
+    return dataclasses.replace(
+        citable, wayback=wayback_url(citable.source_url, when), wayback_date=when.date()
+    )
 
 
 def page_citation(
