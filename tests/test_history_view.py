@@ -221,7 +221,9 @@ def test_the_home_page_shows_what_is_new_and_what_may_be_stale(
     assert html.count("data-pagefind-body") == 1  # the home is searched once, whole
     assert 'href="quillstack/api-terms/2025-09-15/#changes"' in html
     assert "Recently added analyses" in html
-    assert "Analyses that may be stale" not in html  # none is, in the example
+    # One example analysis quotes a clause edited since (its monitoring box shows it).
+    assert "Analyses that may be stale" in html
+    assert 'href="nimbus/terms/notice-of-changes/">Notice before the terms change</a>' in html
     stale = provision_yml(
         quote="We may use your content to train our models.", analyzed="2024-01-15"
     )
@@ -297,8 +299,30 @@ def test_monitoring_says_whether_the_quoted_clause_changed(tmp_path: Path) -> No
     pages = {p.url: p.html for p in every_page(build_site(config))}
     html = pages["acme/terms/liability-cap/"]
     assert "The quoted clause has not changed since this analysis" in html
-    assert "1 technical re-extraction change not counted as changes of the clause" in html
+    assert (
+        "The document has 2 new versions since the analysis: 1 substantive, 1 technical "
+        "re-extraction. None of them changed the quoted clause's wording." in html
+    )
     assert "About this analysis" in html and "not legal advice" in html
+
+
+def test_monitoring_names_a_technical_change_of_the_clause_without_counting_it(
+    tmp_path: Path,
+) -> None:
+    config = make_site(tmp_path)  # analysed 2024-02-01
+    source = tmp_path / "sources/Acme/Terms of Service.md"
+    text = source.read_text()
+    assert "100 dollars" in text
+    Archive.existing(tmp_path).commit(
+        "2024-07-01",
+        {"sources/Acme/Terms of Service.md": text.replace("100 dollars", "100 US dollars")},
+        "Apply technical or declaration upgrade on Acme Terms",
+    )
+    html = {p.url: p.html for p in every_page(build_site(config))}["acme/terms/liability-cap/"]
+    # The quoted words are gone, so the clause changed; but not by the platform.
+    assert "The quoted clause changed since this analysis" in html
+    assert "Its wording also differs after a technical re-extraction (" in html
+    assert "not a change by Acme, so not counted." in html
 
 
 def test_the_example_sets_its_own_disclaimer(example_site: Path) -> None:

@@ -110,11 +110,6 @@ def change_sections(
     covered = {j for change in changes for j in change.new}
     last = -1  # the last block of this version placed (changed or unchanged)
     for change in changes:
-        if change.new:
-            clause, path, here = new_ids[change.new[0]], new_paths[change.new[0]], True
-        else:
-            clause, path, here = old_ids[change.old[0]], old_paths[change.old[0]], False
-        touched = {new_ids[j] for j in change.new} | {old_ids[i] for i in change.old}
         # The unchanged clauses before it: the next ones of this version not in a change
         # (the alignment lists pairs in this version's reading order).
         context: list[str] = []
@@ -124,7 +119,18 @@ def change_sections(
                 context.append(new_ids[j])
                 last = j
             j += 1
+        if change.new:
+            clause, path, here = new_ids[change.new[0]], new_paths[change.new[0]], True
+        else:
+            # A removed clause is listed where it was, in this version's sections (the
+            # section of the block before it), so that places read in one order.
+            clause, here = old_ids[change.old[0]], False
+            if not new_paths:  # a removal from the archive: the text before it
+                path = old_paths[change.old[0]]
+            else:
+                path = new_paths[last] if last >= 0 else ()
         last = max([last, *change.new])
+        touched = {new_ids[j] for j in change.new} | {old_ids[i] for i in change.old}
         moved = change.status == MOVED and bool(change.old)
         row = ChangeRow(
             change,

@@ -62,6 +62,9 @@ class Monitoring:
     """Word diff from the quoted wording to the current one."""
     versions_by_kind: list[tuple[str, int]]
     """The document's versions since the analysis, counted by kind (most first)."""
+    technical: list[ClauseState]
+    """Technical re-extractions that changed the clause's text since the analysis (named,
+    not counted: they are not changes by the platform)."""
 
 
 def monitoring(linked: LinkedProvision) -> Monitoring:
@@ -90,6 +93,7 @@ def monitoring(linked: LinkedProvision) -> Monitoring:
         current,
         word_diff(quoted, current.text) if current is not None and quoted else [],
         [(kind.label.lower(), count) for kind, count in counts.most_common()],
+        [s for s in after if s.status != "first" and not s.counts],
     )
 
 

@@ -582,10 +582,18 @@
     head.appendChild(link(to.page, "version of " + to.when));
     head.appendChild(document.createTextNode(": " + summary(stats)));
     output.appendChild(head);
-    var newPaths = sectionPaths(newV), oldPaths = sectionPaths(oldV), section = null, lastPath = null;
+    var newPaths = sectionPaths(newV), section = null, lastPath = null;
+    // As generator/render/changes.py: a removed clause is listed in the later version's
+    // section where it was (that of the block before it, unchanged clauses counted).
+    var covered = {}, last = -1;
+    changes.forEach(function (change) { change.new.forEach(function (j) { covered[j] = true; }); });
     changes.forEach(function (change, index) {
       var here = change.new.length > 0;
-      var path = here ? newPaths[change.new[0]] : oldPaths[change.old[0]];
+      for (var j = last + 1, seen = 0; seen < change.unchangedBefore && j < newPaths.length; j++) {
+        if (!covered[j]) { seen++; last = j; }
+      }
+      var path = here ? newPaths[change.new[0]] : (last >= 0 ? newPaths[last] : []);
+      change.new.forEach(function (j) { last = Math.max(last, j); });
       var key = JSON.stringify(path);
       if (section === null || key !== lastPath) {
         if (change.unchangedBefore) { output.appendChild(unchanged(change.unchangedBefore)); }
