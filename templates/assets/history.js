@@ -115,7 +115,6 @@
   if (form && answer) {
     form.hidden = false;
     var input = form.querySelector("input[name=at]");
-    input.max = new Date().toISOString().slice(0, 10);
     var asked = params.get("at");
     if (asked) { input.value = asked; answerDay(asked, true); }
     form.addEventListener("submit", function (event) {
