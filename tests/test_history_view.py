@@ -275,6 +275,34 @@ def test_feeds_of_every_kind_are_valid_and_linked(example_site: Path) -> None:
         ), url
 
 
+def test_every_feed_entry_carries_its_diff_and_links_to_a_page_that_has_its_anchor(
+    example_site: Path,
+) -> None:
+    """Feed readers show the words that changed (capped, with a link to the rest), and
+    every entry's link resolves, its anchor included (a first record has no #changes)."""
+    base = "https://example.org/govsite/"
+    checked = with_diff = 0
+    for path in sorted(example_site.rglob("*.xml")):
+        if "sitemap" in path.name:
+            continue
+        feed = feedparser.parse(path.read_bytes())
+        for entry in feed.entries:
+            checked += 1
+            url, _, anchor = entry.link.partition("#")
+            assert url.startswith(base), entry.link
+            target = example_site / url[len(base) :] / "index.html"
+            assert target.exists(), entry.link
+            if anchor:
+                assert f'id="{anchor}"' in target.read_text(), entry.link
+            if "#changes" in entry.link:
+                summary = entry.summary
+                if "No clause changed" not in summary:
+                    marks = ("<li><strong>", "<blockquote>", "<ins>", "<del>")
+                    assert any(mark in summary for mark in marks), entry.link
+                    with_diff += 1
+    assert checked > 50 and with_diff > 20
+
+
 def test_a_provision_feed_has_an_entry_per_change_of_its_clause(tmp_path: Path) -> None:
     config = make_site(tmp_path)
     build = build_site(config)

@@ -145,7 +145,11 @@ def test_clause_anchor_is_stable_across_versions(tmp_path: Path) -> None:
     ]
     assert len(set(liability)) == 1  # lightly edited (10 -> 100 dollars)
     assert len(set(use)) == 1  # moved to the end
-    assert "Moved" in pages["acme/terms/2024-06-01/"].html
+    moved = pages["acme/terms/2024-06-01/"].html
+    assert "Moved" in moved
+    # The move links both places: where the clause was and where it is now.
+    assert f'href="../2024-02-01/#{use[1]}">from ' in moved
+    assert f'href="#{use[2]}">to ' in moved or f'href="./#{use[2]}">to ' in moved
 
 
 def test_provision_history_and_staleness(tmp_path: Path) -> None:
