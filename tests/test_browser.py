@@ -14,6 +14,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from itertools import pairwise
@@ -22,7 +24,7 @@ from typing import Any
 from urllib.request import urlopen
 
 import pytest
-from helpers import ROOT, build_into
+from helpers import CORPORA, ROOT, build_into
 
 CHROMIUM = os.environ.get("GOVSITE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(
@@ -680,3 +682,80 @@ def test_search_lands_on_the_words_with_one_result_per_page(
         shot(page, f"search-landed-{width}")
     finally:
         context.close()
+
+
+GENAI_BUNDLE = CORPORA / "genai-eu-versions.bundle"
+
+
+@pytest.fixture(scope="module")
+def genai_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The genai-eu site, built from the shared corpus (GOVSITE_GENAI_SITE names a site
+    already built from it, to save the few minutes a build takes)."""
+    if not GENAI_BUNDLE.exists():
+        pytest.skip(f"real corpus not found at {GENAI_BUNDLE} (shared/corpora is absent)")
+    built = os.environ.get("GOVSITE_GENAI_SITE")
+    if built:
+        site = Path(built)
+    else:
+        root = tmp_path_factory.mktemp("genai")
+        archive = root / "archive"
+        subprocess.run(["git", "clone", "-q", str(GENAI_BUNDLE), str(archive)], check=True)
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        subprocess.run(
+            [sys.executable, "-m", "generator", "init", str(root / "s"), "--archive", str(archive)],
+            check=True, env=env, capture_output=True,
+        )  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q"],
+            cwd=root / "s", check=True, env=env, capture_output=True,
+        )  # fmt: skip
+        site = root / "s" / "site"
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_the_text_in_force_on_a_date_on_a_real_archive(page: Page, genai_url: str) -> None:
+    """On the document with the most versions: a day in a gap between records names the
+    version recorded last before it (checked against the static index by hand here), and
+    a day before the first record says so."""
+    index = json.loads(urlopen(genai_url + "data/index.json").read())
+    records = [
+        json.loads(urlopen(genai_url + "data/as-at/" + url.split("/data/documents/", 1)[1]).read())
+        for url in index["documents"]
+    ]
+    record = max(records, key=lambda r: len(r["versions"]))
+    versions = record["versions"]
+    assert len(versions) > 50
+    dated = sorted(versions, key=lambda v: v["recorded"])
+    gap = next(
+        (a, b)
+        for a, b in pairwise(dated)
+        if a["has_text"] and b["recorded"][:10] > a["recorded"][:10]
+        and _next_day(a["recorded"][:10]) < b["recorded"][:10]
+    )  # fmt: skip
+    day = _next_day(gap[0]["recorded"][:10])
+    end = day + "T23:59:59Z"
+    expected = max((v for v in versions if v["recorded"] <= end), key=lambda v: v["recorded"])
+    key = f"{record['platform']}/{record['document']}/"
+    page.goto(f"{genai_url}{key}?at={day}")
+    answer = page.locator("#at-answer .govsite-at-result")
+    answer.wait_for(timeout=15_000)
+    link = answer.locator("a").first
+    assert (link.get_attribute("href") or "").endswith(f"{expected['slug']}/")
+    assert "falls in a gap between records" in answer.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#at-answer").screenshot(path=str(SCREENSHOTS / "as-at-genai-eu.png"))
+    link.click()
+    page.wait_for_url(f"**/{key}{expected['slug']}/")
+    page.goto(f"{genai_url}{key}?at=2000-01-01")
+    answer.wait_for(timeout=15_000)
+    assert "is before the first record" in answer.inner_text()
+
+
+def _next_day(day: str) -> str:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()

@@ -72,6 +72,29 @@
     var button = event.target.closest ? event.target.closest("button[data-copy-target]") : null;
     if (button) { copy(button); }
   });
+  // A table or chart wider than a phone scrolls sideways: keyboard users can reach and scroll
+  // it (the theme wraps tables once the page loads, hence the wait).
+  function scrollable() {
+    Array.prototype.forEach.call(
+      document.querySelectorAll(".md-typeset__scrollwrap, .govsite-scroll, .govsite-chart-frame, .govsite-table-frame"),
+      function (frame) {
+        if (frame.scrollWidth > frame.clientWidth + 1) {
+          if (!frame.hasAttribute("tabindex")) {
+            frame.setAttribute("tabindex", "0");
+            frame.setAttribute("role", "region");
+            frame.setAttribute("aria-label", "Table, scrolls sideways");
+          }
+        } else if (frame.getAttribute("role") === "region" && frame.getAttribute("tabindex") === "0") {
+          frame.removeAttribute("tabindex");
+          frame.removeAttribute("role");
+          frame.removeAttribute("aria-label");
+        }
+      }
+    );
+  }
+  setTimeout(scrollable, 0);
+  window.addEventListener("load", scrollable);
+  window.addEventListener("resize", scrollable);
   // "... 127 unchanged clauses ...": a button that opens them in place, copied from the
   // version's text below (ids left out, so that anchors stay unique).
   Array.prototype.forEach.call(document.querySelectorAll(".govsite-unchanged a[data-clauses]"), function (link) {
