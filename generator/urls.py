@@ -78,6 +78,8 @@ PAGE_ANCHORS = frozenset(
     }
 )  # fmt: skip
 """Anchors of the sections of govsite's pages; an archived text's headings never take them."""
+TITLE_ANCHOR = "__title"
+"""The anchor of a generated page's title heading (where "skip to content" leads)."""
 PAGE_ANCHOR_PREFIXES = ("changes-", "home-", "cite-", "analysis-", "v-", "__")
 """Prefixes of anchors govsite's pages number (groups of changes, lists, citations)."""
 
@@ -205,6 +207,13 @@ def jurisdiction(jurisdiction_id: str) -> str:
 
 def schema(name: str) -> str:
     return f"{SCHEMA_FOLDER}{name}.schema.json"
+
+
+def as_at_index(document_key: str) -> str:
+    """A document's versions by recorded date, for "the text in force on a date" lookups
+    (the document page's ``?at=YYYY-MM-DD`` and other tools): small, static, one per
+    document."""
+    return f"data/as-at/{document_key}.json"
 
 
 def platform_record(platform_id: str) -> str:

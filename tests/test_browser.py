@@ -14,6 +14,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from itertools import pairwise
@@ -22,7 +24,7 @@ from typing import Any
 from urllib.request import urlopen
 
 import pytest
-from helpers import ROOT, build_into
+from helpers import CORPORA, ROOT, build_into
 
 CHROMIUM = os.environ.get("GOVSITE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(
@@ -123,21 +125,58 @@ def axe_violations(page: Page) -> list[str]:
     ]
 
 
+def heading_jumps(page: Page) -> list[str]:
+    """Places where govsite's own markup skips a heading level going down (h1 then h3); an
+    archived text's own headings are the platform's and are left out."""
+    levels = page.evaluate(
+        """() => Array.from(document.querySelectorAll("article :is(h1, h2, h3, h4, h5, h6)"))
+            .filter(h => !h.closest(".govsite-archived-text, .govsite-unchanged-clauses"))
+            .map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)])"""
+    )
+    return [f"h{a} -> h{b} ({text})" for (a, _), (b, text) in pairwise(levels) if b > a + 1]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_page_type_renders_accessibly(page: Page, base_url: str, kind: str) -> None:
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
-    response = page.goto(base_url + PAGE_TYPES[kind])
-    assert response is not None and response.ok
-    heading = page.locator("article h1").first
-    assert heading.is_visible()
-    assert heading.inner_text().strip()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{kind}.png"), full_page=True)
-    assert errors == []
-    violations = axe_violations(page)
-    assert not violations, "\n".join(violations)
+def test_page_type_renders_accessibly(
+    browser: Browser, base_url: str, kind: str, width: int
+) -> None:
+    """Every page type at desktop and phone width: no script error, no request that fails
+    or answers with an error (the theme once fetched a sitemap.xml beside every feed link),
+    headings in order with a skip link to the content, and no serious or critical axe
+    violation."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+        page.on(
+            "response",
+            lambda response: (
+                errors.append(f"{response.status}: {response.url}")
+                if response.status >= 400
+                else None
+            ),
+        )
+        response = page.goto(base_url + PAGE_TYPES[kind])
+        assert response is not None and response.ok
+        page.wait_for_load_state("networkidle")
+        heading = page.locator("article h1").first
+        assert heading.is_visible()
+        assert heading.inner_text().strip()
+        skip = page.locator("a.md-skip")
+        assert skip.count() == 1, "no skip link"
+        target = (skip.get_attribute("href") or "").split("#", 1)[1]
+        assert page.locator(f"[id='{target}']").count() == 1, target
+        assert heading_jumps(page) == []
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width}.png"), full_page=True)
+        assert errors == []
+        violations = axe_violations(page)
+        assert not violations, "\n".join(violations)
+    finally:
+        context.close()
 
 
 def test_search_finds_a_provision_by_a_word_of_its_quote(page: Page, base_url: str) -> None:
@@ -375,3 +414,351 @@ def test_chart_text_is_at_least_12_pixels_as_rendered(
         )
     finally:
         context.close()
+
+
+# The text in force on a date, the timeline, version pages, search (issue: reading a long
+# history). Screenshots at both widths go beside the others.
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_document_page_answers_the_text_in_force_on_a_date(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        # usage-policy: 2024-02-12, 2024-09-30, 2025-02-03 (twice), 2025-10-06, 2025-11-03.
+        page.goto(base_url + "nimbus/usage-policy/?at=2025-03-01")
+        answer = page.locator("#at-answer .govsite-at-result")
+        answer.wait_for()
+        text = answer.inner_text()
+        assert "The text in force on 1 March 2025" in text
+        assert "recorded on 2025-02-03 10:00 UTC (2 of 2 that day)" in text
+        assert "falls in a gap between records" in text and "2025-10-06" in text
+        link = answer.locator("a", has_text="recorded on 2025-02-03")
+        assert (link.get_attribute("href") or "").endswith("2025-02-03-2/")
+        assert page.input_value("input[name=at]") == "2025-03-01"
+        shot(page.locator("#at-answer").page, f"as-at-{width}")
+        answer.screenshot(path=str(SCREENSHOTS / f"as-at-answer-{width}.png"))
+        axe = axe_violations(page)
+        assert not axe, "\n".join(axe)
+        # Asked with the form: the address changes, so the answer can be shared.
+        page.fill("input[name=at]", "2020-01-01")
+        page.get_by_role("button", name="Show that text").click()
+        page.wait_for_function("location.search.includes('at=2020-01-01')")
+        assert "is before the first record" in answer.inner_text()
+        assert "2024-02-12" in answer.inner_text()
+        page.fill("input[name=at]", "2025-10-06")
+        page.get_by_role("button", name="Show that text").click()
+        page.wait_for_function("!document.querySelector('#at-answer').innerText.includes('before')")
+        assert "was recorded that day" in answer.inner_text()
+        link.page.goto(base_url + "nimbus/usage-policy/?at=2099-01-01")
+        answer.wait_for()
+        assert "It is the latest version recorded" in answer.inner_text()
+    finally:
+        context.close()
+
+
+def test_the_as_at_index_is_static_json_and_the_list_works_without_script(
+    browser: Browser, base_url: str
+) -> None:
+    index = json.loads(urlopen(base_url + "data/as-at/nimbus/usage-policy.json").read())
+    assert [v["slug"] for v in index["versions"]][:2] == ["2024-02-12", "2024-09-30"]
+    assert {"slug", "recorded", "when", "kind", "permalink", "has_text"} <= set(
+        index["versions"][0]
+    )
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "nimbus/usage-policy/?at=2025-03-01")
+        assert not page.locator("form.govsite-at").is_visible()
+        assert page.locator("#v-2025-02-03-2 a").first.is_visible()  # the list by date, open
+        # (Chromium parses <noscript> as text when only script execution is off.)
+        assert "open the last version recorded on or before it" in page.content()
+    finally:
+        context.close()
+
+
+def boxes(page: Page, selector: str) -> list[dict[str, float]]:
+    return page.eval_on_selector_all(
+        selector,
+        """els => els.filter(e => e.offsetParent !== null).map(e => {
+            const r = e.getBoundingClientRect();
+            return {left: r.left, right: r.right, top: r.top, width: r.width,
+                    fits: e.scrollWidth <= e.clientWidth + 1, text: e.textContent};
+        })""",
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("document", ["nimbus/terms/", "nimbus/usage-policy/", "parlor/privacy/"])
+def test_timeline_labels_read_at_a_glance(
+    browser: Browser, base_url: str, document: str, width: int
+) -> None:
+    """Date labels never overlap and are never cut; the chart takes the text's width."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(base_url + document)
+        labels = boxes(page, ".govsite-timeline-axis span")
+        assert labels, "no date label shown"
+        for a, b in pairwise(labels):
+            assert a["right"] <= b["left"] + 0.5, (a, b)
+        assert all(label["fits"] for label in labels), labels
+        chart = boxes(page, ".govsite-timeline-chart")[0]
+        article = boxes(page, "article.md-content__inner")[0]
+        assert chart["width"] >= 0.9 * article["width"], (chart, article)
+        assert all(label["left"] >= chart["left"] - 0.5 for label in labels)
+        assert all(label["right"] <= chart["right"] + 0.5 for label in labels)
+        for size in page.eval_on_selector_all(
+            ".govsite-timeline-axis span",
+            "els => els.filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize))",
+        ):
+            assert size >= 12
+    finally:
+        context.close()
+
+
+def test_timeline_versions_are_reachable_by_keyboard_with_their_dates(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + "nimbus/usage-policy/")
+    marks = page.locator(".govsite-timeline-chart .govsite-mark")
+    assert marks.count() == 6
+    assert page.locator(".govsite-timeline-chart [tabindex='0']").count() == 1  # one tab stop
+    page.locator(".govsite-kind-filter input").last.focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('data-when')")
+    assert focused == "2025-11-03"  # the latest version
+    readout = page.locator(".govsite-timeline-readout")
+    assert "2025-11-03: Dates only" in readout.inner_text()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("ArrowLeft")
+    assert "2025-10-06" in readout.inner_text()
+    page.keyboard.press("Home")
+    assert "2024-02-12: First record" in readout.inner_text()
+    assert page.evaluate("document.activeElement.textContent") == "2024-02-12: First record"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/nimbus/usage-policy/2024-02-12/")
+
+
+def test_timeline_filter_rescales_keeps_latest_changes_and_survives_reload(
+    browser: Browser, base_url: str
+) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(base_url + "nimbus/usage-policy/")
+            chart = page.locator(".govsite-timeline-chart")
+            before = chart.evaluate("e => e.style.getPropertyValue('--tallest')")
+            assert before.strip() == "2"  # Feb 2025: two versions
+            kinds = page.locator(".govsite-kind-filter input")
+            values = kinds.evaluate_all("els => els.map(e => e.value)")
+            for value in values:
+                if value != "dates-only":
+                    page.uncheck(f".govsite-kind-filter input[value='{value}']")
+            assert chart.evaluate("e => e.style.getPropertyValue('--tallest')").strip() == "1"
+            shown = page.locator(".govsite-latest-changes li:not([hidden])")
+            assert shown.count() == 2
+            assert set(shown.evaluate_all("els => els.map(e => e.dataset.kind)")) == {"dates-only"}
+            visible_marks = page.locator(".govsite-mark:not([hidden])")
+            assert visible_marks.count() == 2
+            assert "hide=" in page.url and "dates-only" not in page.url.split("hide=")[1]
+            history = page.locator(".govsite-history")
+            history.scroll_into_view_if_needed()
+            history.screenshot(path=str(SCREENSHOTS / f"timeline-filtered-{width}.png"))
+            page.reload()
+            assert page.is_checked(".govsite-kind-filter input[value='dates-only']")
+            assert not page.is_checked(".govsite-kind-filter input[value='substantive']")
+            assert page.locator(".govsite-mark:not([hidden])").count() == 2
+            page.uncheck(".govsite-kind-filter input[value='dates-only']")
+            assert page.locator(".govsite-latest-none").is_visible()  # never an empty heading
+            # Each checkbox sits nearer its own label than the label before it.
+            page.check(".govsite-kind-filter input[value='substantive']")
+            gaps = page.eval_on_selector_all(
+                ".govsite-kind-filter label",
+                """labels => labels.map(l => {
+                    const box = l.querySelector('input').getBoundingClientRect();
+                    const own = l.querySelector('.govsite-swatch').getBoundingClientRect();
+                    return [box.left, box.top, box.right, own.left, l.getBoundingClientRect().right];
+                })""",
+            )
+            for (_, top, _, _, right), (left, next_top, box_right, own, _) in pairwise(gaps):
+                if abs(top - next_top) < 2:  # side by side on one line
+                    assert own - box_right < left - right, gaps
+            page.locator(".govsite-kind-filter input").first.focus()
+            page.keyboard.press("Tab")
+            page.keyboard.press("Shift+Tab")
+            ring = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+            assert float(ring.rstrip("px")) >= 2
+        finally:
+            context.close()
+
+
+def test_version_pages_can_be_walked_and_open_unchanged_clauses_in_place(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + "nimbus/terms/2024-09-30/")
+    nav = page.locator("nav.govsite-version-nav")
+    assert nav.locator("a[rel=prev]").inner_text().startswith("← Previous version (2024-02-12)")
+    nav.locator("a[rel=next]").click()
+    page.wait_for_url("**/nimbus/terms/2025-04-14/")
+    toggle = page.locator(".govsite-unchanged-toggle").first
+    label = toggle.inner_text()
+    count = int(re.search(r"(\d+) unchanged", label).group(1))  # type: ignore[union-attr]
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    opened = page.locator(".govsite-unchanged-clauses").first
+    assert opened.is_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert opened.locator(":scope > *").count() == count
+    assert opened.locator("[id]").count() == 0  # anchors stay unique
+    assert "Nimbus AI Terms of Service" in opened.inner_text()  # the text's own first clauses
+    toggle.click()
+    assert page.locator(".govsite-unchanged-clauses").count() == 0
+    # Sections touched: every change counted, every place listed.
+    counts = page.eval_on_selector_all(
+        ".govsite-touched li",
+        "els => els.map(e => Number(e.textContent.match(/\\((\\d+)\\)\\s*$/)[1]))",
+    )
+    assert sum(counts) == page.locator(".govsite-change").count()
+    assert len(counts) == page.locator(".govsite-change-section").count()
+    page.goto(base_url + "nimbus/terms/2025-11-17/")
+    assert page.locator("nav.govsite-version-nav a[rel=next]").count() == 0
+    assert (
+        "This is the latest version recorded"
+        in page.locator("nav.govsite-version-nav").inner_text()
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_search_lands_on_the_words_with_one_result_per_page(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(base_url + "search/")
+        search_input = page.locator("#govsite-search .pagefind-ui__search-input")
+        assert search_input.get_attribute("aria-labelledby") == "govsite-search-label"
+        assert "Put words in quotes" in page.locator(".govsite-search-hint").inner_text()
+        search_input.fill("class action")
+        page.locator(".pagefind-ui__result").first.wait_for(timeout=10_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        titles = page.eval_on_selector_all(
+            ".pagefind-ui__result-title a", "els => els.map(e => e.getAttribute('href'))"
+        )
+        assert len(titles) == len(set(titles)), titles  # one result per page
+        assert not any(
+            "(continued)" in t for t in page.locator(".pagefind-ui__result").all_inner_texts()
+        )
+        axe = axe_violations(page)
+        assert not axe, "\n".join(axe)
+        # The exact phrase, offered and searched.
+        phrase = page.get_by_role("button", name="Search for the exact phrase “class action”")
+        phrase.click()
+        assert search_input.input_value() == '"class action"'
+        page.wait_for_timeout(800)
+        # A sub-result leads into the long page, to the heading nearest the words.
+        sub = page.locator(".pagefind-ui__result-nested a[href*='nimbus/terms/#']").first
+        sub.wait_for(timeout=10_000)
+        page.locator(".pagefind-ui__result-nested").first.scroll_into_view_if_needed()
+        shot(page, f"search-deep-link-{width}")
+        href = sub.get_attribute("href") or ""
+        anchor = href.split("#", 1)[1]
+        sub.click()
+        page.wait_for_url(f"**#{anchor}")
+        target = page.locator(f"[id='{anchor}']")
+        assert target.is_visible()
+        top = target.evaluate("e => e.getBoundingClientRect().top")
+        assert 0 <= top < 800, top  # in view: scrolled to it, not left at the top of the page
+        assert page.evaluate("window.scrollY") > 300
+        shot(page, f"search-landed-{width}")
+    finally:
+        context.close()
+
+
+GENAI_BUNDLE = CORPORA / "genai-eu-versions.bundle"
+
+
+@pytest.fixture(scope="module")
+def genai_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The genai-eu site, built from the shared corpus (GOVSITE_GENAI_SITE names a site
+    already built from it, to save the few minutes a build takes)."""
+    if not GENAI_BUNDLE.exists():
+        pytest.skip(f"real corpus not found at {GENAI_BUNDLE} (shared/corpora is absent)")
+    built = os.environ.get("GOVSITE_GENAI_SITE")
+    if built:
+        site = Path(built)
+    else:
+        root = tmp_path_factory.mktemp("genai")
+        archive = root / "archive"
+        subprocess.run(["git", "clone", "-q", str(GENAI_BUNDLE), str(archive)], check=True)
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        subprocess.run(
+            [sys.executable, "-m", "generator", "init", str(root / "s"), "--archive", str(archive)],
+            check=True, env=env, capture_output=True,
+        )  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q"],
+            cwd=root / "s", check=True, env=env, capture_output=True,
+        )  # fmt: skip
+        site = root / "s" / "site"
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_the_text_in_force_on_a_date_on_a_real_archive(page: Page, genai_url: str) -> None:
+    """On the document with the most versions: a day in a gap between records names the
+    version recorded last before it (checked against the static index by hand here), and
+    a day before the first record says so."""
+    index = json.loads(urlopen(genai_url + "data/index.json").read())
+    records = [
+        json.loads(urlopen(genai_url + "data/as-at/" + url.split("/data/documents/", 1)[1]).read())
+        for url in index["documents"]
+    ]
+    record = max(records, key=lambda r: len(r["versions"]))
+    versions = record["versions"]
+    assert len(versions) > 50
+    dated = sorted(versions, key=lambda v: v["recorded"])
+    gap = next(
+        (a, b)
+        for a, b in pairwise(dated)
+        if a["has_text"] and b["recorded"][:10] > a["recorded"][:10]
+        and _next_day(a["recorded"][:10]) < b["recorded"][:10]
+    )  # fmt: skip
+    day = _next_day(gap[0]["recorded"][:10])
+    end = day + "T23:59:59Z"
+    expected = max((v for v in versions if v["recorded"] <= end), key=lambda v: v["recorded"])
+    key = f"{record['platform']}/{record['document']}/"
+    page.goto(f"{genai_url}{key}?at={day}")
+    answer = page.locator("#at-answer .govsite-at-result")
+    answer.wait_for(timeout=15_000)
+    link = answer.locator("a").first
+    assert (link.get_attribute("href") or "").endswith(f"{expected['slug']}/")
+    assert "falls in a gap between records" in answer.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#at-answer").screenshot(path=str(SCREENSHOTS / "as-at-genai-eu.png"))
+    link.click()
+    page.wait_for_url(f"**/{key}{expected['slug']}/")
+    page.goto(f"{genai_url}{key}?at=2000-01-01")
+    answer.wait_for(timeout=15_000)
+    assert "is before the first record" in answer.inner_text()
+
+
+def _next_day(day: str) -> str:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()

@@ -38,10 +38,12 @@ def schema_store(site: Path) -> dict[str, dict[str, object]]:
 
 def test_every_record_is_valid_against_its_published_schema(example: Path) -> None:
     store = schema_store(example)
-    assert len(store) == 6
+    assert len(store) == 7
     records = [p for p in (example / "data").rglob("*.json") if "schema" not in p.parts]
     records = [p for p in records if p.name != "index.json"]
-    kinds = {"platforms": 0, "documents": 0, "versions": 0, "provisions": 0, "registries": 0}
+    kinds = {
+        "platforms": 0, "documents": 0, "versions": 0, "provisions": 0, "as-at": 0, "registries": 0
+    }  # fmt: skip
     retired = 0
     # A document's record holds its versions' records, each checked by the version schema.
     registry: Registry[dict[str, object]] = Registry().with_resources(
@@ -63,15 +65,16 @@ def test_every_record_is_valid_against_its_published_schema(example: Path) -> No
         "platforms": 3,
         "documents": 5,
         "versions": 37,  # 22, and 15 fictional returns, failures and counters
-        "provisions": 11,
-        "registries": 5 + 6 + 4,
+        "provisions": 12,
+        "as-at": 5,
+        "registries": 6 + 6 + 4,
     }
     assert retired == 3  # the records of the three retired analyses (content/retired.yml)
 
 
 def test_csv_and_dataset(example: Path) -> None:
     rows = list(csv.DictReader(io.StringIO((example / "data/provisions.csv").read_text())))
-    assert len(rows) == 11
+    assert len(rows) == 12
     assert {r["exposure"] for r in rows} == {"low", "medium", "high"}
     with tarfile.open(example / "data/dataset.tar.xz") as archive:
         names = archive.getnames()
@@ -85,7 +88,7 @@ def test_csv_and_dataset(example: Path) -> None:
         text = read("texts/nimbus/terms/2024-09-30.md")
         assert len(json.loads(read("documents/nimbus/terms.json"))["versions"]) == 4
     assert sum(n.startswith("texts/") for n in names) == 37
-    assert sum(n.startswith("provisions/") for n in names) == 11
+    assert sum(n.startswith("provisions/") for n in names) == 12
     assert "CC BY 4.0" in readme and "govsite developers" in readme
     assert "If you use a consumer plan" in text
 

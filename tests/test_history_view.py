@@ -173,7 +173,8 @@ def test_changes_are_grouped_under_their_section_with_a_summary(example_site: Pa
     html = page(example_site, "nimbus/terms/2025-04-14")
     changes = html.split('id="changes"', 1)[1].split('id="text"', 1)[0]
     assert "Sections touched" in changes
-    assert '<h3 class="govsite-change-path">' in changes
+    # Each group's heading carries its anchor (search's sub-results lead there).
+    assert re.search(r'<h3 class="govsite-change-path" id="changes-1">', changes)
     assert re.search(r'<a href="#changes-\d+">', changes)
     assert "unchanged clauses" in changes
     assert "This change touches an analysed provision" in page(
@@ -221,7 +222,9 @@ def test_the_home_page_shows_what_is_new_and_what_may_be_stale(
     assert html.count("data-pagefind-body") == 1  # the home is searched once, whole
     assert 'href="quillstack/api-terms/2025-09-15/#changes"' in html
     assert "Recently added analyses" in html
-    assert "Analyses that may be stale" not in html  # none is, in the example
+    # One example analysis quotes a clause edited since (its monitoring box shows it).
+    assert "Analyses that may be stale" in html
+    assert 'href="nimbus/terms/notice-of-changes/">Notice before the terms change</a>' in html
     stale = provision_yml(
         quote="We may use your content to train our models.", analyzed="2024-01-15"
     )
@@ -268,9 +271,37 @@ def test_feeds_of_every_kind_are_valid_and_linked(example_site: Path) -> None:
     ):
         assert 'type="application/atom+xml"' in page(example_site, url)
         assert re.search(
-            rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="{re.escape(feed)}">',
+            rf'<link rel="alternate feed" type="application/atom\+xml" title="[^"]+" href="{re.escape(feed)}">',
             page(example_site, url),
         ), url
+
+
+def test_every_feed_entry_carries_its_diff_and_links_to_a_page_that_has_its_anchor(
+    example_site: Path,
+) -> None:
+    """Feed readers show the words that changed (capped, with a link to the rest), and
+    every entry's link resolves, its anchor included (a first record has no #changes)."""
+    base = "https://example.org/govsite/"
+    checked = with_diff = 0
+    for path in sorted(example_site.rglob("*.xml")):
+        if "sitemap" in path.name:
+            continue
+        feed = feedparser.parse(path.read_bytes())
+        for entry in feed.entries:
+            checked += 1
+            url, _, anchor = entry.link.partition("#")
+            assert url.startswith(base), entry.link
+            target = example_site / url[len(base) :] / "index.html"
+            assert target.exists(), entry.link
+            if anchor:
+                assert f'id="{anchor}"' in target.read_text(), entry.link
+            if "#changes" in entry.link:
+                summary = entry.summary
+                if "No clause changed" not in summary:
+                    marks = ("<li><strong>", "<blockquote>", "<ins>", "<del>")
+                    assert any(mark in summary for mark in marks), entry.link
+                    with_diff += 1
+    assert checked > 50 and with_diff > 20
 
 
 def test_a_provision_feed_has_an_entry_per_change_of_its_clause(tmp_path: Path) -> None:
@@ -297,8 +328,30 @@ def test_monitoring_says_whether_the_quoted_clause_changed(tmp_path: Path) -> No
     pages = {p.url: p.html for p in every_page(build_site(config))}
     html = pages["acme/terms/liability-cap/"]
     assert "The quoted clause has not changed since this analysis" in html
-    assert "1 technical re-extraction change not counted as changes of the clause" in html
+    assert (
+        "The document has 2 new versions since the analysis: 1 substantive, 1 technical "
+        "re-extraction. None of them changed the quoted clause's wording." in html
+    )
     assert "About this analysis" in html and "not legal advice" in html
+
+
+def test_monitoring_names_a_technical_change_of_the_clause_without_counting_it(
+    tmp_path: Path,
+) -> None:
+    config = make_site(tmp_path)  # analysed 2024-02-01
+    source = tmp_path / "sources/Acme/Terms of Service.md"
+    text = source.read_text()
+    assert "100 dollars" in text
+    Archive.existing(tmp_path).commit(
+        "2024-07-01",
+        {"sources/Acme/Terms of Service.md": text.replace("100 dollars", "100 US dollars")},
+        "Apply technical or declaration upgrade on Acme Terms",
+    )
+    html = {p.url: p.html for p in every_page(build_site(config))}["acme/terms/liability-cap/"]
+    # The quoted words are gone, so the clause changed; but not by the platform.
+    assert "The quoted clause changed since this analysis" in html
+    assert "Its wording also differs after a technical re-extraction (" in html
+    assert "not a change by Acme, so not counted." in html
 
 
 def test_the_example_sets_its_own_disclaimer(example_site: Path) -> None:

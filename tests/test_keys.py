@@ -75,8 +75,9 @@ def test_a_new_commit_changes_only_the_pages_that_show_it(site: Path) -> None:
     new = set(after) - set(pages)
     assert new == {"acme/terms/2024-09-01/"}
     changed = {url for url in pages if after[url] != pages[url]}
-    # the older versions' pages stay; the clause history lists every version
-    assert changed == {"acme/terms/liability-cap/history/"}
+    # the older versions' pages stay but the one before the new version, which links to it
+    # as the next; the clause history lists every version
+    assert changed == {"acme/terms/liability-cap/history/", "acme/terms/2024-06-01/"}
     assert data_after != data
 
 

@@ -57,7 +57,10 @@ def test_provision_page_shows_every_field(example_site: Path) -> None:
     # monitoring: analysed 2024-09-30; the clause is the same since; the document changed
     # twice (2025-04-14 substantive, 2025-11-17 formatting, which is named, not counted)
     assert "The quoted clause has not changed since this analysis" in html
-    assert "The document itself changed 2 times since (1 substantive); 1 formatting change" in html
+    assert (
+        "The document has 2 new versions since the analysis: 1 substantive, 1 formatting." in html
+    )
+    assert "None of them changed the quoted clause's wording." in html
     assert "Medium exposure" in html
 
 

@@ -145,7 +145,11 @@ def test_clause_anchor_is_stable_across_versions(tmp_path: Path) -> None:
     ]
     assert len(set(liability)) == 1  # lightly edited (10 -> 100 dollars)
     assert len(set(use)) == 1  # moved to the end
-    assert "Moved" in pages["acme/terms/2024-06-01/"].html
+    moved = pages["acme/terms/2024-06-01/"].html
+    assert "Moved" in moved
+    # The move links both places: where the clause was and where it is now.
+    assert f'href="../2024-02-01/#{use[1]}">from ' in moved
+    assert f'href="#{use[2]}">to ' in moved or f'href="./#{use[2]}">to ' in moved
 
 
 def test_provision_history_and_staleness(tmp_path: Path) -> None:
@@ -165,8 +169,11 @@ def test_provision_history_and_staleness(tmp_path: Path) -> None:
     ]
     pages = pages_by_url(result)
     page = pages["acme/terms/training/"].html
-    assert "The quoted clause is no longer in the text" in page
-    assert 'href="../2024-06-01/#changes">version of 2024-06-01</a>' in page
+    # The box says what the clause history says (changed, not gone), with the wording now.
+    assert "The quoted clause changed since this analysis" in page
+    assert "no longer in the text" not in page
+    assert 'href="../2024-06-01/#changes">2024-06-01</a>' in page
+    assert "Quoted (version of 2024-01-15)" in page and "Now (<a" in page
     history = pages["acme/terms/training/history/"].html
     assert "<del>may" in history
 
@@ -178,7 +185,8 @@ def test_cite_panel_formats(tmp_path: Path) -> None:
     assert page.meta["cite_as"] == "https://test.example/acme/terms/2024-02-01/"
     blob = result.model.documents["acme/terms"].versions[1].version.blob  # type: ignore[union-attr]
     for needle in (
-        "Acme, Terms of Service (Feb. 1, 2024), https://acme.example/terms (archived at "
+        "Acme, Terms of Service, version recorded 2024-02-01 (Feb. 1, 2024), "
+        "https://acme.example/terms (archived at "
         "https://test.example/acme/terms/2024-02-01/, content hash " + blob[:12] + ").",
         "Acme. (2024, February 1). Terms of Service [Version recorded 2024-02-01]. Test site.",
         "@misc{acme-terms-2024-02-01,",
@@ -190,6 +198,11 @@ def test_cite_panel_formats(tmp_path: Path) -> None:
     provision = pages_by_url(result)["acme/terms/liability-cap/"]
     assert provision.meta["cite_as"] == "https://test.example/acme/terms/liability-cap/"
     assert "Tester. (2024, March 1). Liability cap" in provision.html
+    # Every format names the version an analysis read, the Bluebook-like line included,
+    # and the Wayback Machine link asks for that version's date, as its label says.
+    assert "Liability cap, analysis of Acme Terms of Service, version recorded 2024-" in (
+        provision.html
+    )
 
 
 def test_feeds_are_valid_atom_with_one_entry_per_version(tmp_path: Path) -> None:

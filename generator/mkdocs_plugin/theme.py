@@ -68,12 +68,16 @@ def _inclusion(page: Page) -> InclusionLevel:
 
 
 def toc(page: Page) -> Any:
-    return get_toc(
-        [
-            {"level": e.level, "id": e.anchor, "name": escape(e.title), "children": []}
-            for e in page.toc
-        ]
-    )
+    """The page's table of contents for the theme: sections nested under the title heading
+    (the theme lists them and links "skip to content" to the title)."""
+    items: list[Any] = []  # the theme's TocToken dicts
+    for e in page.toc:
+        item = {"level": e.level, "id": e.anchor, "name": escape(e.title), "children": []}
+        if items and items[-1]["level"] < e.level:
+            items[-1]["children"].append(item)
+        else:
+            items.append(item)
+    return get_toc(items)
 
 
 def _engine_versions() -> list[str]:

@@ -112,10 +112,11 @@ def _index(pages: list[SearchPage], output: Path) -> None:
         Progress("search", len(pages), "pages") as progress,
     ):
         for page in progress.each(pages):
-            for url, html in split_for_search(page.url, page.load()):
-                target = Path(folder) / urls.page_file(url)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(html)
+            # One record per page, so that a page is one result; its headings' anchors
+            # are its sub-results, which lead to the words in a long page.
+            target = Path(folder) / urls.page_file(page.url)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page.load())
         result = subprocess.run(
             [
                 str(get_executable()),
@@ -164,108 +165,17 @@ def searched_parts(html: bytes) -> bytes:
     # Pagefind keeps the text of every element with an id in the page's record (its
     # anchors), which a reader downloads with each result: only headings keep theirs (the
     # sub-results link to them); clause ids would double what a result weighs.
-    body = _NON_HEADING_ID.sub(rb"\1", b"".join(parts))
+    body = _NON_HEADING_ID.sub(rb"\1", _BOLD_HEADING.sub(rb"<h6\1>\2</h6>", b"".join(parts)))
     return b'<!doctype html><html lang="' + lang + b'"><body>' + body + b"</body></html>"
 
 
+_BOLD_HEADING = re.compile(rb'<p( id="[^"]*")><strong>([^<]{1,200})</strong></p>')
+"""A clause that is one short bold run: a text converted from a web page marks its
+headings so (see generator/render/changes.py). For search it is a heading, so that
+Pagefind makes it a sub-result leading to its anchor."""
 _NON_HEADING_ID = re.compile(rb'(<(?!h[1-6][\s>])[a-z][a-z0-9]*\b[^>]*?) id="[^"]*"')
 """An id attribute of an element other than a heading (govsite's pages write attributes
 with double quotes and escape every ``<`` and ``"`` inside them)."""
-
-
-PART_BYTES = 64_000
-"""Most of a page's searched HTML one search record holds. Pagefind sends a result's whole
-record (its text, compressed) to the reader: a long text or a big rewrite is split into
-records of about this size, so that one query stays small."""
-PART = "_part-{}/"
-"""The URL segment of a page's second, third... record; search.js takes it out of results."""
-_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
-_VOID = frozenset(b"area base br col embed hr img input link meta source track wbr".split())
-_MARKS = re.compile(rb"<div hidden data-pagefind-ignore>.*?</div>", re.S)
-_TITLE = re.compile(rb'(<p data-pagefind-meta="title">)(.*?)(</p>)', re.S)
-
-
-def split_for_search(url: str, html: bytes) -> list[tuple[str, bytes]]:
-    """The search records of one page's searched parts (:func:`searched_parts`): the page
-    itself when small, else its content cut between elements into records of at most about
-    :data:`PART_BYTES`, each with the page's filters and title (the second and later ones
-    at ``<url>_part-N/``). govsite's pages are well formed, so tags can be counted."""
-    if len(html) <= PART_BYTES:
-        return [(url, html)]
-    start = html.find(b"<body>") + len(b"<body>")
-    end = html.rfind(b"</body>")
-    head, body = html[:start], html[start:end]
-    marks_found = _MARKS.search(body)
-    marks = marks_found.group(0) if marks_found else b""
-    content = body.replace(marks, b"", 1) if marks else body
-    chunks = _chunks(content)
-    records = []
-    for number, chunk in enumerate(chunks, start=1):
-        own = marks if number == 1 else _TITLE.sub(rb"\1\2 (continued)\3", marks)
-        record = b"<div data-pagefind-body>" + own + chunk + b"</div>"
-        where = url if number == 1 else url + PART.format(number)
-        records.append((where, head + record + b"</body></html>"))
-    return records
-
-
-def _chunks(content: bytes) -> list[bytes]:
-    """``content`` in pieces of about :data:`PART_BYTES`, cut only between sibling elements;
-    an element too big alone is cut between its children, inside copies of its own tags."""
-    pieces = _siblings(content)
-    if len(pieces) == 1 and len(content) > PART_BYTES:
-        inner = _inside(pieces[0])
-        if inner is not None:
-            opening, children, closing = inner
-            return [opening + chunk + closing for chunk in _chunks(children)]
-    chunks: list[bytes] = []
-    current = b""
-    for piece in pieces:
-        if len(piece) > PART_BYTES:
-            if current:
-                chunks.append(current)
-                current = b""
-            chunks.extend(_chunks(piece) if _inside(piece) is not None else [piece])
-        elif len(current) + len(piece) > PART_BYTES and current:
-            chunks.append(current)
-            current = piece
-        else:
-            current += piece
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def _siblings(content: bytes) -> list[bytes]:
-    """The top-level elements (and text between them) of an HTML fragment."""
-    pieces: list[bytes] = []
-    depth, start = 0, 0
-    for tag in _TAG.finditer(content):
-        if tag.group(2).lower() in _VOID or content[tag.end() - 2 : tag.end()] == b"/>":
-            continue
-        if tag.group(1):
-            depth -= 1
-            if depth == 0:
-                pieces.append(content[start : tag.end()])
-                start = tag.end()
-        else:
-            if depth == 0 and tag.start() > start:
-                pieces.append(content[start : tag.start()])
-                start = tag.start()
-            depth += 1
-    if start < len(content):
-        pieces.append(content[start:])
-    return pieces
-
-
-def _inside(element: bytes) -> tuple[bytes, bytes, bytes] | None:
-    """An element's opening tag, children and closing tag (``None`` for text)."""
-    opening = _TAG.match(element)
-    if opening is None or opening.group(1) or not element.endswith(b">"):
-        return None
-    closing = element.rfind(b"</")
-    if closing <= opening.end():
-        return None
-    return element[: opening.end()], element[opening.end() : closing], element[closing:]
 
 
 SIGNATURE = b"pagefind_dcd"

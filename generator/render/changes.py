@@ -40,6 +40,13 @@ class ChangeRow:
     """The text after."""
     analyses: list[LinkedProvision] = field(default_factory=list)
     """Analyses whose quoted clause this change touches."""
+    context: list[str] = field(default_factory=list)
+    """The clause ids, in this version, of the unchanged clauses before it (the page opens
+    them in place)."""
+    old_clause: str = ""
+    """For a move: the clause's id in the previous version (where it moved from)."""
+    old_path: tuple[str, ...] = ()
+    """For a move: the headings it stood under in the previous version."""
 
 
 @dataclass(slots=True)
@@ -54,8 +61,10 @@ class SectionChanges:
     """Its changes, in reading order (each says how many unchanged clauses precede it)."""
 
 
-def section_paths(view: TextView) -> list[tuple[str, ...]]:
-    """The headings each block stands under (a heading stands under those above it).
+def section_paths(view: TextView, *, opening: bool = False) -> list[tuple[str, ...]]:
+    """The headings each block stands under (a heading stands under those above it, or,
+    with ``opening``, in the section it opens: a change that starts with a heading is
+    listed under that heading, not under the section before it).
 
     Texts converted from web pages often have no Markdown headings: wholly bold short
     paragraphs count as headings one level below the real ones. A heading that opens the
@@ -70,8 +79,11 @@ def section_paths(view: TextView) -> list[tuple[str, ...]]:
         elif block.kind == "heading" or block.position in view.heading_like:
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            paths.append(tuple(text for _, text in stack))
+            if not opening:
+                paths.append(tuple(text for _, text in stack))
             stack.append((level, " ".join(block.text.split())[:120]))
+            if opening:
+                paths.append(tuple(text for _, text in stack))
         else:
             paths.append(tuple(text for _, text in stack))
     return paths
@@ -90,16 +102,36 @@ def change_sections(
         return []
     new_ids = document.clause_ids(entry) if new is not None else []
     old_ids = document.clause_ids(previous) if old is not None else []
-    new_paths = section_paths(new) if new is not None else []
-    old_paths = section_paths(old) if old is not None else []
+    new_paths = section_paths(new, opening=True) if new is not None else []
+    old_paths = section_paths(old, opening=True) if old is not None else []
     watched = _watched_clauses(model, document)
     sections: list[SectionChanges] = []
-    for change in _changes(document, entry, old):
+    changes = _changes(document, entry, old)
+    covered = {j for change in changes for j in change.new}
+    last = -1  # the last block of this version placed (changed or unchanged)
+    for change in changes:
+        # The unchanged clauses before it: the next ones of this version not in a change
+        # (the alignment lists pairs in this version's reading order).
+        context: list[str] = []
+        j = last + 1
+        while len(context) < change.unchanged_before and j < len(new_ids):
+            if j not in covered:
+                context.append(new_ids[j])
+                last = j
+            j += 1
         if change.new:
             clause, path, here = new_ids[change.new[0]], new_paths[change.new[0]], True
         else:
-            clause, path, here = old_ids[change.old[0]], old_paths[change.old[0]], False
+            # A removed clause is listed where it was, in this version's sections (the
+            # section of the block before it), so that places read in one order.
+            clause, here = old_ids[change.old[0]], False
+            if not new_paths:  # a removal from the archive: the text before it
+                path = old_paths[change.old[0]]
+            else:
+                path = new_paths[last] if last >= 0 else ()
+        last = max([last, *change.new])
         touched = {new_ids[j] for j in change.new} | {old_ids[i] for i in change.old}
+        moved = change.status == MOVED and bool(change.old)
         row = ChangeRow(
             change,
             LABELS[change.status],
@@ -108,6 +140,9 @@ def change_sections(
             "\n\n".join(old.blocks[i].text for i in change.old) if old is not None else "",
             "\n\n".join(new.blocks[j].text for j in change.new) if new is not None else "",
             [p for p, ids in watched if ids & touched],
+            context,
+            old_ids[change.old[0]] if moved else "",
+            old_paths[change.old[0]] if moved else (),
         )
         if sections and sections[-1].path == path:
             sections[-1].rows.append(row)
@@ -136,14 +171,3 @@ def _watched_clauses(
         for linked in model.provisions.values()
         if linked.document is document and linked.clause_ids
     ]
-
-
-def touched_sections(sections: list[SectionChanges]) -> list[SectionChanges]:
-    """The sections with changes, each once, in reading order (for the summary)."""
-    seen: set[tuple[str, ...]] = set()
-    found: list[SectionChanges] = []
-    for section in sections:
-        if section.path not in seen:
-            seen.add(section.path)
-            found.append(section)
-    return found

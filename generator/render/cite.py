@@ -34,9 +34,9 @@ class Citable:
     """CSL type."""
     wayback: str = ""
     """The Wayback Machine's capture of the source on the version's date, if it has one."""
-    wayback_date: str = ""
-    """The date the Wayback Machine link looks for (the version's; an analysis is cited on
-    its revision's date but reads an older version)."""
+    wayback_date: dt.date | None = None
+    """The date ``wayback`` asks for: the cited version's (for an analysis, the version it
+    read, not its review date)."""
     latest_url: str = ""
     """Where the cited work's latest state is, when the permalink names one revision of it
     (the general URL of an analysis, which moves)."""
@@ -64,7 +64,8 @@ def bluebook(c: Citable) -> str:
     day = f"{_BLUEBOOK_MONTHS[c.date.month - 1]} {c.date.day}, {c.date.year}"
     hash_part = f", content hash {c.content_hash[:12]}" if c.content_hash else ""
     source = f", {c.source_url}" if c.source_url else ""
-    return f"{c.author}, {c.title} ({day}){source} (archived at {c.permalink}{hash_part})."
+    version = f", {c.version_label}" if c.version_label else ""
+    return f"{c.author}, {c.title}{version} ({day}){source} (archived at {c.permalink}{hash_part})."
 
 
 def apa(c: Citable) -> str:

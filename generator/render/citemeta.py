@@ -138,7 +138,7 @@ def with_wayback(citable: Citable, when: dt.datetime | None) -> Citable:
     return dataclasses.replace(
         citable,
         wayback=wayback_url(citable.source_url, when),
-        wayback_date=when.astimezone(dt.UTC).date().isoformat(),
+        wayback_date=when.astimezone(dt.UTC).date(),
     )
 
 

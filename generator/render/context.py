@@ -82,6 +82,12 @@ class RenderContext:
                 search_marks(filters, title), Markup(html)
             )
         html = str(html)  # plain text from here: adding a str to Markup would escape it
+        # The page's title heading opens its table of contents: the theme's "skip to
+        # content" link leads there, and its sections are listed below it.
+        start = html.find("<h1")
+        if start >= 0 and 'id="' not in html[start : html.find(">", start)]:
+            html = html[:start] + f'<h1 id="{urls.TITLE_ANCHOR}"' + html[start + 3 :]
+            toc.insert(0, TocEntry(1, urls.TITLE_ANCHOR, title))
         if "cite_as" in context:
             meta["cite_as"] = str(context["cite_as"])
         if context.get("feeds"):

@@ -184,6 +184,27 @@ def document_record(
     }
 
 
+def as_at_record(document: LinkedDocument, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """A document's versions by date, small enough for a page to fetch for one lookup."""
+    return {
+        "$schema": absolute(urls.schema("as-at")),
+        "platform": document.document.platform,
+        "document": document.document.id,
+        "page": absolute(urls.document(document.key)),
+        "versions": [
+            {
+                "slug": entry.slug,
+                "recorded": entry.version.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "when": entry.when,
+                "kind": entry.kind.value,
+                "permalink": absolute(urls.version(document.key, entry.slug)),
+                "has_text": not entry.is_removal,
+            }
+            for entry in document.versions
+        ],
+    }
+
+
 def registry_records(
     model: SiteModel, absolute: Callable[[str], str]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -233,6 +254,9 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
     for document in model.documents.values():
         path = urls.document_record(document.key)
         yield record("documents", path, document_record(document, model, absolute))
+        yield StaticFile(
+            urls.as_at_index(document.key), json_bytes(as_at_record(document, absolute))
+        )
     for linked in model.provisions.values():
         path = urls.provision_record(linked.key)
         history = model.revisions_of(linked.key)

@@ -23,6 +23,23 @@ def last_substantive(document: LinkedDocument) -> DocumentVersion | None:
     return None
 
 
+RECENT = 5
+"""How many of the latest changes a document's page lists (of the kinds a reader shows)."""
+
+
+def recent_changes(document: LinkedDocument) -> list[DocumentVersion]:
+    """The newest :data:`RECENT` versions of each kind, newest first: whatever kinds a reader
+    filters the history to, its latest changes can be listed (the page shows the first
+    :data:`RECENT` of the kinds shown)."""
+    seen: dict[object, int] = {}
+    found: list[DocumentVersion] = []
+    for entry in reversed(document.versions):
+        seen[entry.kind] = seen.get(entry.kind, 0) + 1
+        if seen[entry.kind] <= RECENT:
+            found.append(entry)
+    return found
+
+
 def platform_page(ctx: RenderContext, platform: Platform) -> Page:
     documents = [
         (linked, linked.versions[-1], last_substantive(linked))
@@ -106,7 +123,8 @@ def document_page(ctx: RenderContext, document: LinkedDocument) -> Page:
         document=document,
         latest=latest,
         last_substantive=last_substantive(document),
-        recent=document.versions[-1:-6:-1],
+        recent=recent_changes(document),
+        recent_shown=RECENT,
         tl=timeline(document),
         provisions=provisions,
         feeds=document_feeds(ctx, document),

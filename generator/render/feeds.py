@@ -14,12 +14,17 @@ from markupsafe import Markup, escape
 
 from .. import urls
 from ..archive.revisions import Revision
+from ..compare.align import ADDED, REMOVED
 from ..compare.analysis import analysis_changes
+from ..compare.changes import Change
 from ..compare.kinds import ChangeKind
+from ..compare.worddiff import Segment
 from ..link.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
 from ..text import safemd
+from .changes import LABELS
 from .context import RenderContext
 from .fragments import change_summary, render_segments
+from .keys import feed_diff_key
 from .pages import StaticFile
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -96,6 +101,90 @@ def atom_feed(
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
 
 
+FEED_CHANGES = 12
+"""Changes a feed entry shows at most (a link leads to the rest on the version's page)."""
+FEED_CHARACTERS = 4_000
+"""Characters of text a feed entry's word diff shows at most."""
+CONTEXT_CHARACTERS = 160
+"""Unchanged text kept around a change inside a clause (the middle of longer runs is cut)."""
+
+
+def _trimmed(segments: tuple[Segment, ...] | list[Segment], room: int) -> list[Segment]:
+    """A word diff with long unchanged runs cut in the middle and at most ``room``
+    characters of text in all."""
+    out: list[Segment] = []
+    for segment in segments:
+        text = segment.text
+        if segment.op == "=" and len(text) > 2 * CONTEXT_CHARACTERS:
+            text = f"{text[:CONTEXT_CHARACTERS]} … {text[-CONTEXT_CHARACTERS:]}"
+        if len(text) > room:
+            text = text[:room] + " …"
+        out.append(segment._replace(text=text))
+        room -= len(text)
+        if room <= 0:
+            break
+    return out
+
+
+def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion) -> str:
+    """A version's word diff for its feed entries: its first changes, each with its label,
+    and a link to the rest on the version's page (kept in the cache by version)."""
+    previous = document.previous(entry)
+    if previous is None:
+        return ""
+    key = feed_diff_key(document, entry, ctx.config)
+    cached = ctx.cache.get("feed-diffs", key)
+    if isinstance(cached, str):
+        return cached
+    changes: list[Change] = document.changes(entry) if not entry.is_removal else []
+    new = ctx.texts.view(entry.version) if not entry.is_removal else None
+    old = ctx.texts.view(previous.version) if not previous.is_removal else None
+    room = FEED_CHARACTERS
+    items: list[Markup] = []
+    for change in changes[:FEED_CHANGES]:
+        if room <= 0:
+            break
+        if change.segments:
+            shown = _trimmed(change.segments, room)
+        elif change.status == ADDED and new is not None:
+            shown = _trimmed(
+                [Segment("+", "\n\n".join(new.blocks[j].text for j in change.new))], room
+            )
+        elif change.status == REMOVED and old is not None:
+            shown = _trimmed(
+                [Segment("-", "\n\n".join(old.blocks[i].text for i in change.old))], room
+            )
+        elif new is not None and change.new:
+            shown = _trimmed([Segment("=", new.blocks[change.new[0]].text)], min(room, 300))
+        else:
+            shown = []
+        room -= sum(len(s.text) for s in shown)
+        links = Markup("").join(
+            Markup("<br>Link “{}”: {} → {}").format(
+                link.text, link.old or "(none)", link.new or "(removed)"
+            )
+            for link in change.links
+        )
+        items.append(
+            Markup("<li><strong>{}</strong>: {}{}</li>").format(
+                LABELS[change.status], render_segments(shown), links
+            )
+        )
+    html = Markup("")
+    if items:
+        html = Markup('<ul style="white-space: pre-line">{}</ul>').format(Markup("").join(items))
+    shown_all = len(items) == len(changes) and room > 0
+    page = ctx.absolute(urls.changes(document.key, entry.slug))
+    if changes and not shown_all:
+        html += Markup('<p><a href="{}">All {} changes on the version’s page</a></p>').format(
+            page, len(changes)
+        )
+    elif changes:
+        html += Markup('<p><a href="{}">The changes on the version’s page</a></p>').format(page)
+    ctx.cache.put("feed-diffs", key, str(html))
+    return str(html)
+
+
 _WHAT = {
     ChangeKind.FIRST: "first recorded",
     ChangeKind.TECHNICAL: "re-extracted (technical, not a change by the platform)",
@@ -117,6 +206,7 @@ def version_entry(
     summary = f"<p><strong>{escape(entry.kind.label)}.</strong> {escape(change_summary(entry))}</p>"
     if entry.note is not None:
         summary += safemd.render_markdown(entry.note.summary)
+    summary += change_diff_html(ctx, document, entry)
     page = urls.changes if entry.number > 1 else urls.version
     return FeedEntry(
         id=ctx.absolute(urls.version(document.key, entry.slug)),
@@ -137,6 +227,12 @@ def clause_entry(ctx: RenderContext, linked: LinkedProvision, state: ClauseState
         "removed": "removed",
         "restored": "restored",
     }[state.status]
+    # A first record has no changes section: its entry links to the version itself.
+    page = ctx.absolute(
+        urls.changes(document.key, entry.slug)
+        if entry.number > 1
+        else urls.version(document.key, entry.slug)
+    )
     if state.diff:
         body = Markup("<p>{}</p>").format(render_segments(state.diff))
     else:
@@ -150,14 +246,14 @@ def clause_entry(ctx: RenderContext, linked: LinkedProvision, state: ClauseState
         platform=ctx.platform_of(document.document.platform).name,
         document=document.document.title,
         what=what,
-        version=ctx.absolute(urls.changes(document.key, entry.slug)),
+        version=page,
         when=entry.when,
         body=body,
     )
     return FeedEntry(
         id=ctx.absolute(urls.provision(linked.key)) + f"#{entry.slug}",
         title=f"{linked.provision.title}: the quoted clause {what}, {entry.when}",
-        link=ctx.absolute(urls.changes(document.key, entry.slug)),
+        link=page,
         updated=entry.version.date,
         summary_html=str(summary),
         kind=state.kind,

@@ -9,7 +9,7 @@ from functools import partial
 from .. import urls
 from ..compare.kinds import ChangeKind
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision
-from .changes import SectionChanges, change_sections, touched_sections
+from .changes import SectionChanges, change_sections
 from .cite import Citable, citations
 from .context import RenderContext
 from .documents import version_html
@@ -107,8 +107,8 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
         same_text=document.versions[entry.same_as - 1] if entry.same_as else None,
         recurring=recurring,
         last_good=_last_good(document, entry),
+        following=document.next(entry),
         sections=sections,
-        touched=touched_sections(sections),
         analyses_touched=_analyses_touched(sections),
         text_html=version_html(ctx, document, entry, url),
         citations=citations(citable),

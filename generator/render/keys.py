@@ -87,16 +87,33 @@ def version_page_key(
     config: SiteConfig,
     shown: str | None = None,
 ) -> str:
-    """Everything a version's page shows: the version and the one before it (its changes),
-    its document, and the site's settings (``shown``: :func:`document_inputs`, when the
-    caller has it); not the versions after it, so that a new version leaves the pages of
-    the older ones as they are."""
+    """Everything a version's page shows: the version, the one before it (its changes) and
+    the one after it (its link), its document, and the site's settings (``shown``:
+    :func:`document_inputs`, when the caller has it); not the versions further on, so that
+    a new version leaves the pages of the older ones as they are, but the one before it,
+    which gains its link to the new one."""
     previous = document.previous(entry)
+    following = document.next(entry)
     return digest(
         "version",
         shown if shown is not None else document_inputs(model, document, config),
         document.key,
         entry.slug,
+        _version(entry),
+        _version(previous) if previous is not None else "",
+        _version(following) if following is not None else "",
+    )
+
+
+def feed_diff_key(document: LinkedDocument, entry: DocumentVersion, config: SiteConfig) -> str:
+    """What a version's feed entry shows of its changes: the version, the one before it and
+    the site's address (its links)."""
+    previous = document.previous(entry)
+    return digest(
+        code_fingerprint(),
+        "feed diff",
+        config.site_url,
+        document.key,
         _version(entry),
         _version(previous) if previous is not None else "",
     )

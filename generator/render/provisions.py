@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
 from .. import urls
-from ..compare.kinds import ChangeKind
-from ..link.model import LinkedProvision
+from ..compare.worddiff import Segment, word_diff
+from ..link.model import ClauseState, LinkedProvision
 from ..untrusted import clean_text
 from .cite import Citable, citations
 from .context import RenderContext
@@ -50,15 +51,56 @@ DEFAULT_DISCLAIMER = (
     "This analysis is the contributors' reading of the quoted text at the version they "
     "read. It is not legal advice; the platform's own published text prevails."
 )
-_NAMED_NOT_COUNTED = (
-    ChangeKind.TECHNICAL,
-    ChangeKind.LINKS,
-    ChangeKind.FORMATTING,
-    ChangeKind.RETURN,
-    ChangeKind.RECURRING,
-    ChangeKind.CAPTURE_FAILURE,
-    ChangeKind.RECOVERED,
-)
+
+
+@dataclass(slots=True)
+class Monitoring:
+    """What the monitoring box of an analysis says, in the clause history's words."""
+
+    verb: str
+    """What happened to the quoted clause since the analysis: 'removed', 'changed' or
+    'unchanged' (the clause history's last word on it)."""
+    quoted: str
+    """The clause's text in the analysed version ('' when it could not be followed)."""
+    current: ClauseState | None
+    """The clause in the latest version that has it, when its text changed since."""
+    current_diff: list[Segment]
+    """Word diff from the quoted wording to the current one."""
+    versions_by_kind: list[tuple[str, int]]
+    """The document's versions since the analysis, counted by kind (most first)."""
+    technical: list[ClauseState]
+    """Technical re-extractions that changed the clause's text since the analysis (named,
+    not counted: they are not changes by the platform)."""
+
+
+def monitoring(linked: LinkedProvision) -> Monitoring:
+    """The state of an analysis's clause, with the same verb its history page uses."""
+    analysed = linked.analyzed
+    number = analysed.number if analysed is not None else 0
+    before = [s for s in linked.history if s.entry.number <= number and s.text]
+    after = [s for s in linked.history if s.entry.number > number]
+    quoted = before[-1].text if before else ""
+    last = after[-1] if after else None
+    counted = linked.clause_changes_since
+    if last is not None and last.status == "removed":
+        verb = "removed"
+    elif counted or linked.stale:
+        verb = "changed"
+    else:
+        verb = "unchanged"
+    current = None
+    with_text = [s for s in after if s.text]
+    if verb == "changed" and with_text and with_text[-1].text != quoted:
+        current = with_text[-1]
+    counts = Counter(e.kind for e in linked.changes_since_all)
+    return Monitoring(
+        verb,
+        quoted,
+        current,
+        word_diff(quoted, current.text) if current is not None and quoted else [],
+        [(kind.label.lower(), count) for kind, count in counts.most_common()],
+        [s for s in after if s.status != "first" and not s.counts],
+    )
 
 
 def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
@@ -71,7 +113,6 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
     ]
     related = [model.provisions[key] for key in provision.related if key in model.provisions]
     since = linked.changes_since_all
-    ignored = Counter(e.kind for e in since if e.kind in _NAMED_NOT_COUNTED)
     citable = provision_citable(ctx, linked)
     history = ctx.model.revisions_of(linked.key)
     current = history.current if history is not None else None
@@ -88,10 +129,7 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
         related=related,
         other_changes=since,
         other_substantive=sum(1 for e in since if not e.kind.noise),
-        ignored=", ".join(
-            f"{count} {kind.label.lower()} {'change' if count == 1 else 'changes'}"
-            for kind, count in ignored.items()
-        ),
+        monitor=monitoring(linked),
         disclaimer=ctx.config.disclaimer or DEFAULT_DISCLAIMER,
         methodology=ctx.config.methodology_url or urls.KINDS,
         feeds=[(provision_feed_title(linked), urls.provision_feed(linked.key))],

@@ -180,6 +180,37 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "Retired record",
         "Stands where an analysis's record was: when and why it went, and where it moved.",
     ),
+    "as-at": _object(
+        {
+            "platform": _string(),
+            "document": _string(),
+            "page": _string(fmt="uri"),
+            "versions": {
+                "type": "array",
+                "description": "Every version in the archive's order (the order of the "
+                "history; a recorded date can be earlier than the one before). The text in "
+                "force on a day is the last version recorded on or before its end (UTC).",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "slug": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(-\d+)?$"},
+                        "recorded": _string(fmt="date-time"),
+                        "when": _string(),
+                        "kind": {"enum": KINDS},
+                        "permalink": _string(fmt="uri"),
+                        "has_text": {
+                            "type": "boolean",
+                            "description": "False for a removal from the archive.",
+                        },
+                    },
+                    "required": ["slug", "recorded", "when", "kind", "permalink", "has_text"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "Versions by date",
+        "A document's versions by recorded date: what the archive held on any day.",
+    ),
     "registry-entry": _object(
         {
             "registry": {"enum": ["topics", "regulations", "jurisdictions"]},

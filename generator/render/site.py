@@ -22,7 +22,7 @@ from .provisions import provision_page
 from .retired import retired_output
 from .revisions import contributors_page
 
-ASSETS = ("govsite.css", "govsite.js", "compare.js", "search.js")
+ASSETS = ("govsite.css", "govsite.js", "compare.js", "search.js", "history.js")
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..compare.kinds import ChangeKind
 from ..link.model import DocumentVersion, LinkedDocument
@@ -30,8 +31,11 @@ KIND_ORDER = (
 ALTERNATION_MIN = 3
 """A run of at least this many versions, each with the text the version two before had,
 is drawn as one mark: the page alternated between two texts."""
-MAX_LABELS = 12
-"""Month labels shown at most (every n-th month is labelled)."""
+AXES = (("narrow", 4), ("wide", 9))
+"""The date axes drawn: one shown in a narrow chart (a phone), one in a wide chart, each
+with at most this many labels ("Jan 2025" needs about 64 px: 4 fit 300 px, 9 fit 600)."""
+STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 48, 60, 120)
+"""Months between labels: steps that keep labels on the same calendar months."""
 
 
 @dataclass(slots=True)
@@ -56,12 +60,32 @@ class Month:
 
     label: str
     """'Jan 2025'."""
-    shown: str
-    """Where its label shows: 'all' widths, 'wide' screens only, or 'none' (every n-th
-    month is labelled, and every 2n-th on a phone)."""
     versions: list[DocumentVersion]
     """The versions recorded that month, oldest first, each drawn as a mark; a run of
     alternations is drawn once, as its first version, in the month it began."""
+
+
+@dataclass(slots=True)
+class AxisLabel:
+    """A date label under the chart, spanning the columns up to the next label (so labels
+    never overlap and the last one is never cut)."""
+
+    text: str
+    """'Jan 2025'."""
+    start: int
+    """Its first column (1-based, a CSS grid line)."""
+    span: int
+    """How many columns it spans."""
+
+
+@dataclass(slots=True)
+class Axis:
+    """The labels of one width of chart."""
+
+    name: str
+    """'narrow' or 'wide' (see :data:`AXES`)."""
+    labels: list[AxisLabel]
+    """Its labels, left to right."""
 
 
 @dataclass(slots=True)
@@ -70,6 +94,8 @@ class Timeline:
 
     months: list[Month]
     """Every month from the first version's to the last's."""
+    axes: list[Axis]
+    """The date axes, one per width of chart."""
     kinds: list[tuple[ChangeKind, int]]
     """The kinds the document's versions have, with how many of each, in legend order."""
     tallest: int
@@ -96,19 +122,14 @@ def timeline(document: LinkedDocument) -> Timeline:
     while (year, month) <= (last.year, last.month):
         keys.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    step = max(1, -(-len(keys) // MAX_LABELS))
-    months = [
-        Month(
-            f"{_MONTH_NAMES[m - 1]} {y}",
-            "all" if index % (2 * step) == 0 else "wide" if index % step == 0 else "none",
-            by_month.get((y, m), []),
-        )
-        for index, (y, m) in enumerate(keys)
-    ]
+    months = [Month(f"{_MONTH_NAMES[m - 1]} {y}", by_month.get((y, m), [])) for y, m in keys]
     counts = Counter(entry.kind for entry in document.versions)
+    order = {kind: index for index, kind in enumerate(KIND_ORDER)}
+    kinds = sorted(counts, key=lambda k: (order.get(k, len(order)), k.value))
     return Timeline(
         months,
-        [(kind, counts[kind]) for kind in KIND_ORDER if counts[kind]],
+        [Axis(name, axis_labels(keys, most)) for name, most in AXES],
+        [(kind, counts[kind]) for kind in kinds],
         max(len(m.versions) for m in months),
         {run.versions[0].slug: run for run in runs},
     )
@@ -139,6 +160,27 @@ def alternations(versions: list[DocumentVersion]) -> list[Alternation]:
     if len(current) >= ALTERNATION_MIN:
         runs.append(Alternation(current))
     return runs
+
+
+def axis_labels(keys: list[tuple[int, int]], most: int) -> list[AxisLabel]:
+    """At most ``most`` labels for the months ``keys`` (year, month): every ``step`` months
+    on the calendar (January, April... for a step of 3), each spanning its step; a label
+    with less than a full step of columns left is not drawn (it would be cut)."""
+    count = len(keys)
+    step = next((s for s in STEPS if -(-count // s) <= most), STEPS[-1])
+    labels: list[AxisLabel] = []
+    for index, (year, month) in enumerate(keys):
+        serial = year * 12 + month - 1
+        if serial % step or (count > 1 and count - index < min(step, count)):
+            continue
+        labels.append(AxisLabel(f"{_MONTH_NAMES[month - 1]} {year}", index + 1, step))
+    if not labels:  # a short history: its first month
+        year, month = keys[0]
+        labels.append(AxisLabel(f"{_MONTH_NAMES[month - 1]} {year}", 1, count))
+    for label, following in pairwise(labels):
+        label.span = following.start - label.start
+    labels[-1].span = count + 1 - labels[-1].start
+    return labels
 
 
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

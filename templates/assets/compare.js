@@ -470,9 +470,10 @@
         words(block.raw).length <= 15;
       if (position === 0 && heading) { paths.push([]); return; }
       if (heading || headingLike) {
+        // A heading stands in the section it opens (as generator/render/changes.py lists it).
         while (stack.length && stack[stack.length - 1][0] >= level) { stack.pop(); }
-        paths.push(stack.map(function (s) { return s[1]; }));
         stack.push([level, words(block.raw).join(" ").slice(0, 120)]);
+        paths.push(stack.map(function (s) { return s[1]; }));
       } else { paths.push(stack.map(function (s) { return s[1]; })); }
     });
     return paths;
@@ -522,8 +523,11 @@
       var texts = record.versions.filter(function (v) { return v.blob; });
       versions = texts;
       texts.forEach(function (v) {
-        bySlug[v.slug] = { slug: v.slug, when: v.when, page: versionUrl.replace("DOCUMENT", key).replace("SLUG", v.slug) };
+        bySlug[v.slug] = { slug: v.slug, when: v.when, recorded: v.recorded, page: versionUrl.replace("DOCUMENT", key).replace("SLUG", v.slug) };
       });
+      if (texts.length && choose) {
+        choose = [resolve(choose[0]), resolve(choose[1])];
+      }
       if (texts.length) {
         var from = choose && bySlug[choose[0]] ? choose[0] : texts[Math.max(0, texts.length - 2)].slug;
         var to = choose && bySlug[choose[1]] ? choose[1] : texts[texts.length - 1].slug;
@@ -533,7 +537,24 @@
       } else {
         fillPickers([]);
       }
+      return choose;
     });
+  }
+
+  // A date that is not a version's slug stands for the text in force that day: the version
+  // recorded last on or before its end (UTC), as on the document's page (?at=).
+  var resolved = [];
+  function resolve(wanted) {
+    if (!wanted || bySlug[wanted] || !/^\d{4}-\d{2}-\d{2}$/.test(wanted)) { return wanted; }
+    var end = wanted + "T23:59:59Z", found = null;
+    Object.keys(bySlug).forEach(function (slug) {
+      var v = bySlug[slug];
+      if (v.recorded <= end && (!found || v.recorded >= found.recorded)) { found = v; }
+    });
+    resolved.push(found
+      ? wanted + ": the text in force that day is the version of " + found.when + "."
+      : wanted + " is before the first version recorded: there is no text for that date.");
+    return found ? found.slug : null;
   }
 
   function element(tag, className, text) {
@@ -567,6 +588,8 @@
   }
   function render(from, to, oldV, newV, changes, stats) {
     output.textContent = "";
+    resolved.forEach(function (note) { output.appendChild(element("p", "govsite-compare-dates", note)); });
+    resolved = [];
     var head = element("p", "govsite-compare-summary");
     head.setAttribute("data-govsite-stats", JSON.stringify(stats));
     head.appendChild(document.createTextNode("From the "));
@@ -575,10 +598,18 @@
     head.appendChild(link(to.page, "version of " + to.when));
     head.appendChild(document.createTextNode(": " + summary(stats)));
     output.appendChild(head);
-    var newPaths = sectionPaths(newV), oldPaths = sectionPaths(oldV), section = null, lastPath = null;
+    var newPaths = sectionPaths(newV), section = null, lastPath = null;
+    // As generator/render/changes.py: a removed clause is listed in the later version's
+    // section where it was (that of the block before it, unchanged clauses counted).
+    var covered = {}, last = -1;
+    changes.forEach(function (change) { change.new.forEach(function (j) { covered[j] = true; }); });
     changes.forEach(function (change, index) {
       var here = change.new.length > 0;
-      var path = here ? newPaths[change.new[0]] : oldPaths[change.old[0]];
+      for (var j = last + 1, seen = 0; seen < change.unchangedBefore && j < newPaths.length; j++) {
+        if (!covered[j]) { seen++; last = j; }
+      }
+      var path = here ? newPaths[change.new[0]] : (last >= 0 ? newPaths[last] : []);
+      change.new.forEach(function (j) { last = Math.max(last, j); });
       var key = JSON.stringify(path);
       if (section === null || key !== lastPath) {
         if (change.unchangedBefore) { output.appendChild(unchanged(change.unchangedBefore)); }
@@ -662,9 +693,13 @@
     wanted = null;
   }
   if (wanted) { form.elements.document.value = wanted; }
-  loadDocument(form.elements.document.value, [params.get("from"), params.get("to")]).then(function () {
-    if (wanted && bySlug[params.get("from")] && bySlug[params.get("to")]) {
-      compare(params.get("from"), params.get("to"));
+  loadDocument(form.elements.document.value, [params.get("from"), params.get("to")]).then(function (chosen) {
+    if (wanted && chosen && bySlug[chosen[0]] && bySlug[chosen[1]]) {
+      compare(chosen[0], chosen[1]);
+    } else if (resolved.length) {
+      output.textContent = "";
+      resolved.forEach(function (note) { output.appendChild(element("p", "govsite-compare-dates", note)); });
+      resolved = [];
     }
   });
 })();

@@ -72,4 +72,66 @@
     var button = event.target.closest ? event.target.closest("button[data-copy-target]") : null;
     if (button) { copy(button); }
   });
+  // A table or chart wider than a phone scrolls sideways: keyboard users can reach and scroll
+  // it (the theme wraps tables once the page loads, hence the wait).
+  function scrollable() {
+    Array.prototype.forEach.call(
+      document.querySelectorAll(".md-typeset__scrollwrap, .govsite-scroll, .govsite-chart-frame, .govsite-table-frame"),
+      function (frame) {
+        if (frame.scrollWidth > frame.clientWidth + 1) {
+          if (!frame.hasAttribute("tabindex")) {
+            frame.setAttribute("tabindex", "0");
+            frame.setAttribute("role", "region");
+            frame.setAttribute("aria-label", "Table, scrolls sideways");
+          }
+        } else if (frame.getAttribute("role") === "region" && frame.getAttribute("tabindex") === "0") {
+          frame.removeAttribute("tabindex");
+          frame.removeAttribute("role");
+          frame.removeAttribute("aria-label");
+        }
+      }
+    );
+  }
+  setTimeout(scrollable, 0);
+  window.addEventListener("load", scrollable);
+  window.addEventListener("resize", scrollable);
+  // "... 127 unchanged clauses ...": a button that opens them in place, copied from the
+  // version's text below (ids left out, so that anchors stay unique).
+  Array.prototype.forEach.call(document.querySelectorAll(".govsite-unchanged a[data-clauses]"), function (link) {
+    var ids = link.getAttribute("data-clauses").split(" ");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "govsite-unchanged-toggle";
+    button.textContent = link.textContent;
+    button.setAttribute("aria-expanded", "false");
+    var shown = null;
+    button.addEventListener("click", function () {
+      if (shown) {
+        shown.parentNode.removeChild(shown);
+        shown = null;
+        button.setAttribute("aria-expanded", "false");
+        button.textContent = link.textContent;
+        return;
+      }
+      shown = document.createElement("div");
+      shown.className = "govsite-unchanged-clauses";
+      ids.forEach(function (id) {
+        var clause = document.getElementById(id);
+        if (!clause) { return; }
+        var copy = clause.cloneNode(true);
+        copy.removeAttribute("id");
+        Array.prototype.forEach.call(copy.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
+        if (copy.tagName === "LI") {
+          var list = document.createElement(clause.parentNode.tagName === "OL" ? "ol" : "ul");
+          list.appendChild(copy);
+          copy = list;
+        }
+        shown.appendChild(copy);
+      });
+      button.parentNode.parentNode.insertBefore(shown, button.parentNode.nextSibling);
+      button.setAttribute("aria-expanded", "true");
+      button.textContent = "Hide the " + ids.length + " unchanged " + (ids.length === 1 ? "clause" : "clauses");
+    });
+    link.parentNode.replaceChild(button, link);
+  });
 })();

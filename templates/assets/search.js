@@ -15,18 +15,46 @@
     resetStyles: false,
     autofocus: true,
     translations: { placeholder: "Search analyses, texts and changes" },
-    // A long page is searched as several records (generator/publish/search.py): the second
-    // and later ones live at <page>/_part-N/, which is not a page; results link to the page.
-    processResult: function (result) {
-      var page = function (url) { return url.replace(/_part-\d+\/(?=#|$)/, ""); };
-      result.url = page(result.url);
-      (result.sub_results || []).forEach(function (sub) { sub.url = page(sub.url); });
-      return result;
-    }
+    // Long policy texts hold a phrase as often as short pages: length weighs little, so
+    // that the page with the words comes first, not the shortest page with some of them.
+    ranking: { pageLength: 0.1, termSaturation: 1.6 }
   });
+  // The input is named by the page's visible label (Pagefind gives it only a title).
+  var input = element.querySelector("input");
+  if (input && document.getElementById("govsite-search-label")) {
+    input.setAttribute("aria-labelledby", "govsite-search-label");
+  }
+  // Several words without quotes: offer the exact phrase, which Pagefind finds alone.
+  var phrase = document.getElementById("govsite-search-phrase");
+  function offerPhrase() {
+    if (!phrase || !input) { return; }
+    var term = input.value.trim();
+    var words = term.split(/\s+/).filter(Boolean);
+    phrase.textContent = "";
+    if (words.length < 2 || term.indexOf('"') >= 0) { phrase.hidden = true; return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "govsite-phrase-button";
+    button.textContent = "Search for the exact phrase \u201c" + term + "\u201d";
+    button.addEventListener("click", function () {
+      input.value = '"' + term + '"';
+      input.dispatchEvent(new Event("input"));
+      offerPhrase();
+      input.focus();
+    });
+    phrase.appendChild(button);
+    phrase.hidden = false;
+  }
+  if (input && phrase) {
+    // Between the input and the results.
+    var drawer = element.querySelector(".pagefind-ui__drawer");
+    var after = drawer && drawer.parentNode === input.parentNode ? drawer : input.nextSibling;
+    input.parentNode.insertBefore(phrase, after);
+    input.addEventListener("input", offerPhrase);
+  }
   var query = new URLSearchParams(location.search).get("q");
-  if (query) {
-    var input = element.querySelector("input");
-    if (input) { input.value = query; input.dispatchEvent(new Event("input")); }
+  if (query && input) {
+    input.value = query;
+    input.dispatchEvent(new Event("input"));
   }
 })();
