@@ -20,7 +20,7 @@ from .archive.renames import undeclared_renames
 from .cache import Cache
 from .compare.track import DocumentTracks, track_documents
 from .config import SiteConfig, check_site_url
-from .content.load import load_content
+from .content.load import load_content, read_pages
 from .content.model import Content
 from .diagnostics import Diagnostics, log
 from .link.model import SiteModel
@@ -65,6 +65,7 @@ def _content(build: Build) -> bool:
     config = build.config
     check_site_url(config, build.diagnostics)
     build.content = load_content(config.content_dir, config.root, build.diagnostics)
+    build.content.pages = read_pages(config.pages_dir, config.root)
     return True
 
 

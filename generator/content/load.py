@@ -412,6 +412,31 @@ def _read_change_notes(
         )
 
 
+def read_pages(pages_dir: Path | None, site_root: Path) -> dict[str, Origin]:
+    """The URL of every hand-written page and file in ``pages_dir``, as mkdocs publishes
+    them with folder URLs (``about.md`` at ``about/``, ``x/index.md`` and ``x/README.md`` at
+    ``x/``; other files as they are), with the file each comes from. Hidden files and
+    folders are left out, as mkdocs leaves them out."""
+    found: dict[str, Origin] = {}
+    if pages_dir is None or not pages_dir.is_dir():
+        return found
+    for folder, dirs, names in os.walk(pages_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        relative = Path(folder).relative_to(pages_dir).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            origin = Origin(_display(Path(folder) / name, site_root))
+            if name.endswith(".md"):
+                stem = name[: -len(".md")]
+                url = prefix if stem in ("index", "README") else f"{prefix}{stem}/"
+            else:
+                url = prefix + name
+            found.setdefault(url, origin)
+    return found
+
+
 def _read_retired(content: Content, content_dir: Path, site_root: Path, diag: Diagnostics) -> None:
     """``retired.yml``: published URLs that are gone."""
     retired_file = content_dir / "retired.yml"
