@@ -242,7 +242,7 @@ def init_site(
     url = archive_url or _archive_url(archive)
     write(WORKFLOW_PATH, workflow(archive_path, url, site_url), keep=True)
     write("requirements.txt", _requirement(), keep=True)
-    write(".gitignore", "/site/\n/.cache/\n", keep=True)
+    write(".gitignore", "/site/\n/.cache/\n/.site.govsite-lock\n", keep=True)
     return written
 
 

@@ -30,7 +30,7 @@ from ..cache import Cache
 from ..config import SiteConfig
 from ..diagnostics import LOGGER_NAME, Severity
 from ..publish import HistoryPages, PreviousSite, publish_site, set_aside
-from ..publish.lock import DEFAULT_WAIT, BuildLock, SiteBusy, lock_path
+from ..publish.lock import DEFAULT_WAIT, SiteBusy, SiteLock, check_wait
 from ..publish.manifest import PageAnchors, page_anchors
 from ..render import Page, SiteOutput
 from ..render.environment import PACKAGE_TEMPLATES, bytecode_cache
@@ -79,7 +79,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         """Anchors of each page mkdocs rendered, by output path, for the manifest."""
         self.searched: dict[str, bytes] = {}
         """The pages mkdocs rendered that search covers, by output path."""
-        self.lock: BuildLock | None = None
+        self.lock: SiteLock | None = None
         """The site's build lock, held from the start of a build to its end."""
         self.new_lock_entries: list[LockEntry] = []
         """Version slugs this build assigned, recorded once it has succeeded."""
@@ -122,12 +122,18 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
         mkdocs empties the site folder: a build that fails on its inputs leaves the last
         site as it was."""
         assert self.site is not None
-        self.lock = BuildLock(lock_path(self.site.root, self.site.cache_dir))
+        problem = check_wait(self.config.lock_wait)
+        if problem:
+            raise PluginError(f"govsite: {self.site.config_file}: plugins.govsite.{problem}")
+        self.lock = SiteLock(self.site.root, Path(config.site_dir))
         try:
             self.lock.acquire(float(self.config.lock_wait), lambda message: log.info(message))
         except SiteBusy as exc:
             self.lock = None
             raise PluginError(f"govsite: {exc}") from None
+        except OSError as exc:
+            self.lock = None
+            raise PluginError(f"govsite: cannot take the build lock: {exc}") from None
         build = pipeline.run(self.site)
         errors = 0
         for diagnostic in build.diagnostics.sorted():
