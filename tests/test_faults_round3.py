@@ -199,3 +199,115 @@ def test_warnings_logged_in_workers_reach_the_building_process(
 
 def _warn(number: int) -> None:
     logging.getLogger("mkdocs.plugins.govsite").warning(f"govsite: warning from job {number}")
+
+
+# 9. Smaller
+
+
+def test_an_archived_text_replaced_by_a_link_or_a_submodule_is_reported(tmp_path: Path) -> None:
+    from helpers import Archive, git, problems
+
+    from generator.diagnostics import Severity
+
+    make_site(tmp_path)
+    archive = Archive.existing(tmp_path)
+    text = tmp_path / "sources/Acme/Terms of Service.md"
+    text.unlink()
+    text.symlink_to("../elsewhere.md")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "Link", date="2024-07-01T12:00:00+00:00")
+    found = problems(tmp_path, Severity.WARNING)
+    assert any("replaced this archived text by a symbolic link" in p for p in found), found
+    # a gitlink (submodule entry) in its place
+    git(tmp_path, "rm", "-q", "--cached", "sources/Acme/Terms of Service.md")
+    commit = git(tmp_path, "rev-parse", "HEAD").strip()
+    git(
+        tmp_path,
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        f"160000,{commit},sources/Acme/Terms of Service.md",
+    )
+    git(tmp_path, "commit", "-q", "-m", "Submodule", date="2024-07-02T12:00:00+00:00")
+    del archive
+    found = problems(tmp_path, Severity.WARNING)
+    assert any("replaced this archived text by a submodule" in p for p in found), found
+
+
+def test_a_git_lfs_pointer_is_not_published_as_the_text(tmp_path: Path) -> None:
+    from helpers import TERMS_V1, problems
+
+    pointer = (
+        "version https://git-lfs.github.com/spec/v1\n"
+        "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+        "size 12345\n"
+    )
+    found = problems(tmp_path, texts=(TERMS_V1, pointer), dates=("2024-01-15", "2024-02-01"))
+    assert any("holds a Git LFS pointer, not the text" in p for p in found), found
+
+
+def test_a_content_file_named_only_yml_is_reported(tmp_path: Path) -> None:
+    from helpers import problems
+
+    make_site(tmp_path)
+    (tmp_path / "content/provisions/acme/terms/.yml").write_text("title: x\n")
+    from helpers import build_site
+
+    from generator.config import SiteConfig
+
+    config = SiteConfig.from_options(tmp_path, {}, site_name="t", site_url="https://t.example/")
+    found = [str(d) for d in build_site(config, render=False).diagnostics.errors]
+    assert any(
+        "content/provisions/acme/terms/.yml:1:1: (file): '.yml' has no name" in p for p in found
+    ), found
+    del problems
+
+
+@pytest.mark.parametrize("reserved", ["con", "nul", "aux", "prn", "com1", "lpt9"])
+def test_windows_device_names_are_not_ids(tmp_path: Path, reserved: str) -> None:
+    from helpers import PLATFORM_YML, provision_yml
+
+    make_site(
+        tmp_path,
+        platform=PLATFORM_YML.replace("  terms:\n", f"  {reserved}:\n"),
+        provisions={f"acme/{reserved}/liability-cap": provision_yml()},
+    )
+    (tmp_path / "content/topics.yml").write_text(
+        (tmp_path / "content/topics.yml").read_text() + f"{reserved}:\n  title: X\n"
+    )
+    code, output = run_check(tmp_path)
+    assert code == 1
+    assert f"documents.{reserved}: document id must be lowercase letters, digits, -;" in output
+    assert "Windows keeps for a device" in output
+
+
+def test_a_retirement_dated_in_the_future_is_refused(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    (tmp_path / "content/retired.yml").write_text("old/:\n  retired: 2999-01-01\n  reason: Gone.\n")
+    code, output = run_check(tmp_path)
+    assert code == 1
+    assert "content/retired.yml:2:12: old/.retired: 2999-01-01 is in the future" in output
+
+
+def test_repoint_on_a_lock_with_crlf_line_ends(tmp_path: Path) -> None:
+    from helpers import build_into, run_cli
+    from test_permanence_faults import reword_history
+
+    make_site(tmp_path)
+    build_into(tmp_path, tmp_path / "first")
+    lock = tmp_path / "versions.lock"
+    lock.write_bytes(lock.read_bytes().replace(b"\n", b"\r\n"))
+    reword_history(tmp_path)
+    code, output = run_cli(tmp_path, "repoint")
+    assert code == 0, output
+    assert "3 version(s) moved, 0 refused" in output
+    assert "changed since it was read" not in output
+    data = lock.read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n")  # one line ending throughout
+    build_into(tmp_path, tmp_path / "second")
+
+
+def run_check(root: Path) -> tuple[int, str]:
+    from helpers import run_cli
+
+    return run_cli(root, "check")
