@@ -121,7 +121,8 @@ def test_a_full_disk_at_any_point_leaves_the_previous_site_whole(
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(FAULT)
-    env = {**os.environ, "PYTHONPATH": str(hooks), "GOVSITE_FAULT_AT": where}
+    path = os.pathsep.join(filter(None, [str(hooks), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "GOVSITE_FAULT_AT": where}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q"],
         cwd=tmp_path,
