@@ -94,11 +94,6 @@ class PreviousSite:
         self.new_keys: dict[str, str] | None = None
         """This build's folder keys, recorded once its site is in place."""
 
-    def restore(self) -> bool:
-        """Kept for callers of the former layout: the previous site is never moved now, so
-        there is nothing to put back."""
-        return False
-
     def take(self, path: str, folder: _Folder, site_dir: Path) -> bool:
         """Move the folder at ``path`` back into the new site when nothing in it changed.
 
