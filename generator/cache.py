@@ -161,7 +161,16 @@ def _sha256(data: bytes) -> bytes:
 
 
 def _index_digest(name: str, packed_index: bytes) -> bytes:
-    """A records file's index digest, bound to the file's name as :func:`seal` binds one."""
+    """A records file's index digest, bound to the file's name as :func:`seal` binds one: a
+    MAC under this machine's key when there is one (:func:`local_key`), so that a records
+    file made elsewhere fails its check; the index holds each record's digest, so the MAC
+    covers every record. Records are read lazily, long after a build decided to rely on
+    them, so this is what lets it rely on them without reading each one first."""
+    key = local_key()
+    if key is not None:
+        mac = hmac.new(key, name.encode("utf-8", "surrogateescape") + b"\0", "sha256")
+        mac.update(packed_index)
+        return mac.digest()
     digest = _bound(name)
     digest.update(packed_index)
     return digest.digest()
@@ -403,8 +412,10 @@ class Cache:
     def intact_records(self, namespace: str, key: str, *, data: bool = False) -> bool:
         """Whether the records under ``key`` are there and every one passes its check (a
         damaged file is removed and reported); with ``data``, each record is also a value
-        :func:`load_data` reads. Reads them all: for entries whose records are read later,
-        lazily, where a damaged one could no longer be computed again."""
+        :func:`load_data` reads, unless the file is sealed with this machine's key (then
+        it was written here, by this code). Reads them all: for entries whose records are
+        read later, lazily, where a damaged one could no longer be computed again."""
+        data = data and local_key() is None
         records = self.records(namespace, key)
         if records is None:
             return False

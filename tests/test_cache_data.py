@@ -54,14 +54,32 @@ def test_a_forged_entry_with_a_valid_seal_runs_nothing(
 def test_a_forged_records_index_or_record_runs_nothing(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     cache = Cache(tmp_path / "cache")
+    # Records written elsewhere (another key, or none): their index fails its check.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.environ["XDG_STATE_HOME"] = str(elsewhere)
+    local_key.cache_clear()
+    cache.write_records("clauses", "cd" * 32, [("0", forged(marker))])
+    os.environ["XDG_STATE_HOME"] = str(tmp_path / "state")
+    local_key.cache_clear()
+    assert not cache.intact_records("clauses", "cd" * 32, data=True)
+    assert not marker.exists()
+    # Without a key here, every record is checked to be data before it is relied on.
+    os.environ["XDG_STATE_HOME"] = "/proc/no-key-here"
+    local_key.cache_clear()
+    assert local_key() is None
     cache.write_records("clauses", "cd" * 32, [("0", forged(marker))])
     assert not cache.intact_records("clauses", "cd" * 32, data=True)
     assert not marker.exists()
-    # An index that is itself a forged pickle, its digest made as the reader makes it.
+    os.environ["XDG_STATE_HOME"] = str(tmp_path / "state")
+    local_key.cache_clear()
+    # An index that is itself a forged pickle, sealed as anyone without the key can.
     path = cache._writable("clauses", "ef" * 32)
     path.parent.mkdir(parents=True, exist_ok=True)
     index = forged(marker)
-    trailer = (0).to_bytes(8, "little") + cache_module._index_digest("ef" * 32, index)
+    unkeyed = cache_module._bound("ef" * 32)
+    unkeyed.update(index)
+    trailer = (0).to_bytes(8, "little") + unkeyed.digest()
     path.write_bytes(index + trailer + cache_module._MAGIC)
     assert cache.records("clauses", "ef" * 32) is None
     assert not marker.exists()
