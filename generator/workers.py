@@ -87,15 +87,21 @@ def _die_with_parent() -> None:
 
 def _run_dying_with_parent(job: Callable[[], None], reports: Connection | None = None) -> None:
     _die_with_parent()
-    if reports is None:
-        job()
-        return
+    failed = False
     with _held_reports() as held:
         try:
             job()
+        except Exception:
+            # What a background job did not finish, the build does itself when it needs
+            # the result, and reports any failure there (a full disk, say) in one line: a
+            # traceback from here would be a second, unclear report of the same thing.
+            failed = True
         finally:
-            reports.send(held.records)
-            reports.close()
+            if reports is not None:
+                reports.send(held.records)
+                reports.close()
+    if failed:
+        os._exit(1)
 
 
 def cores() -> int:

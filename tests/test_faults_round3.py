@@ -99,6 +99,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     "where",
     [
         "404.html",  # a page mkdocs writes
+        "index.html",  # every page, mkdocs' and the history pages rendered in the background
         "2024-06-01/index.html",  # a version page govsite writes
         "feed.xml",  # a file govsite writes
         ".md.gz",  # an archived text
