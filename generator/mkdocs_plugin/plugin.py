@@ -274,7 +274,14 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):
                             f"govsite: {_io_problem(exc)}; the previous site was left in place"
                         ) from None
                     if previous is not None:
-                        previous.record(target)
+                        try:
+                            previous.record(target)
+                        except OSError as exc:  # the site is whole: only reuse is lost
+                            log.info(
+                                f"govsite: the new site is in place, but its record for the "
+                                f"next build could not be written ({_io_problem(exc)}); the "
+                                "next build writes every folder again"
+                            )
             if self.site is not None and not failing:
                 append_lock(self.site.root / LOCK_NAME, self.new_lock_entries)
         finally:
