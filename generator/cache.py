@@ -11,6 +11,14 @@ The rule (the README's "The build cache" says the same):
   byte, not an entry at all) is deleted and reported as a warning, and what it held is
   computed again: a damaged entry is never used, never published.
 
+- **What it may hold.** Data, never code: anyone who can write the folder (a pull request
+  that adds it, a shared CI cache) must not be able to run anything by it. Values are read
+  with an unpickler that builds only the data types listed in :data:`DATA_TYPES` (the
+  project's own named tuples, dataclasses and enums, and dates) and the built-in containers;
+  an entry that names anything else is removed and reported like a damaged one, and what it
+  held is computed again. Compiled templates, which are code, are sealed with a key that
+  stays on this machine (:func:`local_key`); without it they are not kept.
+
 The folder (``.cache/govsite`` beside ``mkdocs.yml`` by default) can be deleted at any time.
 Writes go through a temporary file and a rename, so an interrupted build leaves no torn entry,
 and concurrent builds at worst compute the same entry twice.
@@ -19,8 +27,11 @@ and concurrent builds at worst compute the same entry twice.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import io
 import os
 import pickle
+import secrets
 import shutil
 import zlib
 from collections.abc import Iterable, Iterator
@@ -39,6 +50,61 @@ _COMPRESS_OVER = 2048
 """Values whose pickle is larger than this many bytes are stored compressed (zlib)."""
 _ZLIB = b"\x78"
 """The first byte of a zlib stream (never the first of a pickle)."""
+_INFLATED_MAX = 1 << 30
+"""The most bytes a compressed entry may inflate to: a forged entry cannot fill memory."""
+DATA_TYPES = frozenset(
+    {
+        ("generator.archive.renames", "Rename"),
+        ("generator.compare.align", "Pair"),
+        ("generator.compare.changes", "Change"),
+        ("generator.compare.changes", "ChangeStats"),
+        ("generator.compare.changes", "LinkChange"),
+        ("generator.compare.kinds", "ChangeKind"),
+        ("generator.compare.track", "Aligned"),
+        ("generator.compare.track", "VersionTrack"),
+        ("generator.compare.worddiff", "Segment"),
+        ("generator.publish.streams", "PageRecord"),
+        ("generator.render.pages", "Page"),
+        ("generator.render.pages", "TocEntry"),
+        ("generator.text.blocks", "Block"),
+        ("generator.text.views", "TextView"),
+        ("datetime", "date"),
+        ("datetime", "datetime"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
+        ("markupsafe", "Markup"),
+    }
+)
+"""The only types a cache entry may build (besides lists, tuples, dicts, sets, strings,
+bytes and numbers, which pickle builds without naming them): constructors of plain data that
+run nothing else. A value of another type is not cached data: add its type here when the
+cache is to hold it (a test holds every entry of a build readable)."""
+
+
+class NotData(pickle.UnpicklingError):
+    """A cache entry names something other than a data type of :data:`DATA_TYPES`."""
+
+
+class _DataUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in DATA_TYPES:
+            raise NotData(f"it names {module}.{name}, which is not cached data")
+        return super().find_class(module, name)
+
+
+def _inflate(payload: bytes) -> bytes:
+    """A compressed entry's bytes, refused (``ValueError``) past :data:`_INFLATED_MAX`."""
+    inflater = zlib.decompressobj()
+    data = inflater.decompress(payload, _INFLATED_MAX)
+    if inflater.unconsumed_tail:
+        raise ValueError("the entry inflates past the limit")
+    return data
+
+
+def load_data(payload: bytes) -> Any:
+    """A value stored by :meth:`Cache.put`: built from data types only (:class:`NotData` when
+    the payload names anything else, whoever wrote it)."""
+    return _DataUnpickler(io.BytesIO(payload)).load()
 
 
 def digest(*parts: str | bytes) -> str:
@@ -110,7 +176,16 @@ def _sha256(data: bytes) -> bytes:
 
 
 def _index_digest(name: str, packed_index: bytes) -> bytes:
-    """A records file's index digest, bound to the file's name as :func:`seal` binds one."""
+    """A records file's index digest, bound to the file's name as :func:`seal` binds one: a
+    MAC under this machine's key when there is one (:func:`local_key`), so that a records
+    file made elsewhere fails its check; the index holds each record's digest, so the MAC
+    covers every record. Records are read lazily, long after a build decided to rely on
+    them, so this is what lets it rely on them without reading each one first."""
+    key = local_key()
+    if key is not None:
+        mac = hmac.new(key, name.encode("utf-8", "surrogateescape") + b"\0", "sha256")
+        mac.update(packed_index)
+        return mac.digest()
     digest = _bound(name)
     digest.update(packed_index)
     return digest.digest()
@@ -152,6 +227,55 @@ def unseal(sealed: bytes, name: str) -> bytes | None:
     digest = _bound(name)
     digest.update(payload)
     return payload if digest.digest() == sealed[-_DIGEST - len(_MAGIC) : -len(_MAGIC)] else None
+
+
+def _key_file() -> Path:
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "govsite" / "cache.key"
+
+
+@lru_cache(maxsize=1)
+def local_key() -> bytes | None:
+    """A secret of this machine's user, made on first use and kept outside every build cache
+    (``$XDG_STATE_HOME/govsite/cache.key``): what the cache holds that is code is sealed with
+    it, so a cache made elsewhere (restored in CI, added by a pull request) fails its check
+    and is made again. ``None`` when it cannot be kept (then no code is cached)."""
+    path = _key_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as file:
+                file.write(secrets.token_bytes(_DIGEST))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as file:
+            stat = os.fstat(file.fileno())
+            key = file.read(_DIGEST + 1)
+    except OSError:
+        return None
+    # Only a key nobody else could have read or written.
+    if len(key) != _DIGEST or stat.st_mode & 0o077 or stat.st_uid != os.getuid():
+        return None
+    return key
+
+
+def seal_code(data: bytes, name: str, key: bytes) -> bytes:
+    """Like :func:`seal`, with a MAC under the machine's key instead of a plain digest."""
+    mac = hmac.new(key, name.encode("utf-8", "surrogateescape") + b"\0" + data, "sha256")
+    return data + mac.digest() + _MAGIC
+
+
+def unseal_code(sealed: bytes, name: str, key: bytes) -> bytes | None:
+    """The payload of :func:`seal_code`'s bytes, or ``None`` when they were not sealed here."""
+    if len(sealed) < _DIGEST + len(_MAGIC) or not sealed.endswith(_MAGIC):
+        return None
+    payload = sealed[: -_DIGEST - len(_MAGIC)]
+    expected = hmac.new(key, name.encode("utf-8", "surrogateescape") + b"\0" + payload, "sha256")
+    found = sealed[-_DIGEST - len(_MAGIC) : -len(_MAGIC)]
+    return payload if hmac.compare_digest(expected.digest(), found) else None
 
 
 def seal_file(made: Path, entry: Path) -> None:
@@ -245,8 +369,12 @@ class Cache:
             return None
         try:
             if payload[:1] == _ZLIB:  # a pickle starts with its protocol byte, 0x80
-                payload = zlib.decompress(payload)
-            value = pickle.loads(payload)
+                payload = _inflate(payload)
+            value = load_data(payload)
+        except NotData as exc:
+            report_damaged(path, str(exc))
+            self.misses += 1
+            return None
         except (
             EOFError,
             pickle.UnpicklingError,
@@ -310,15 +438,18 @@ class Cache:
             report_damaged(path, str(exc))
             return None
 
-    def intact_records(self, namespace: str, key: str) -> bool:
+    def intact_records(self, namespace: str, key: str, *, data: bool = False) -> bool:
         """Whether the records under ``key`` are there and every one passes its check (a
-        damaged file is removed and reported). Reads them all: for entries whose records are
+        damaged file is removed and reported); with ``data``, each record is also a value
+        :func:`load_data` reads, unless the file is sealed with this machine's key (then
+        it was written here, by this code). Reads them all: for entries whose records are
         read later, lazily, where a damaged one could no longer be computed again."""
+        data = data and local_key() is None
         records = self.records(namespace, key)
         if records is None:
             return False
         try:
-            records.verify()
+            records.verify(data=data)
         except DamagedEntry as exc:
             report_damaged(records.path, str(exc))
             return False
@@ -393,7 +524,10 @@ class Records:
         packed_index = os.pread(self._file.fileno(), size - _TRAILER - where, where)
         if _index_digest(self.path.name, packed_index) != trailer[8 : 8 + _DIGEST]:
             raise DamagedEntry("its index's checksum does not match")
-        index = pickle.loads(packed_index)
+        try:
+            index = load_data(packed_index)
+        except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError) as exc:
+            raise DamagedEntry(f"its index cannot be read ({exc})") from None
         if not isinstance(index, dict):
             raise DamagedEntry("it holds no index of records")
         return index
@@ -408,15 +542,30 @@ class Records:
         packed = os.pread(self._file.fileno(), length, offset)
         if _sha256(packed) != expected:
             raise DamagedEntry(f"the checksum of its record {name!r} does not match")
-        return zlib.decompress(packed)
+        try:
+            return _inflate(packed)
+        except (ValueError, zlib.error) as exc:
+            raise DamagedEntry(f"its record {name!r} cannot be read ({exc})") from None
 
     def names(self) -> list[str]:
         return list(self._index)
 
-    def verify(self) -> None:
-        """Check every record (:class:`DamagedEntry` at the first that fails)."""
+    def verify(self, *, data: bool = False) -> None:
+        """Check every record, and with ``data`` that it holds data only (:class:`DamagedEntry`
+        at the first that fails)."""
         for name in self._index:
-            self.get(name)
+            record = self.get(name)
+            if data and record is not None:
+                try:
+                    load_data(record)
+                except (
+                    EOFError,
+                    pickle.UnpicklingError,
+                    AttributeError,
+                    ImportError,
+                    ValueError,
+                ) as exc:
+                    raise DamagedEntry(f"its record {name!r} is not cached data ({exc})") from None
 
     def close(self) -> None:
         self._file.close()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .archive.blobs import BlobReader
 from .archive.documents import Histories, collect_histories
-from .archive.history import ArchiveHistory, read_history
+from .archive.history import ArchiveHistory, VersionKind, read_history
 from .archive.permalinks import LOCK_NAME, LockEntry, append_lock, read_lock
 from .archive.renames import undeclared_renames
 from .archive.revisions import (
@@ -29,7 +29,7 @@ from .archive.revisions import (
 from .cache import Cache
 from .compare.track import DocumentTracks, track_documents
 from .config import SiteConfig, check_site_url
-from .content.load import load_content
+from .content.load import load_content, read_pages
 from .content.model import Content
 from .diagnostics import Diagnostics, Origin, log
 from .link.model import SiteModel
@@ -77,6 +77,7 @@ def _content(build: Build) -> bool:
     config = build.config
     check_site_url(config, build.diagnostics)
     build.content = load_content(config.content_dir, config.root, build.diagnostics)
+    build.content.pages = read_pages(config.pages_dir, config.root)
     return True
 
 
@@ -99,6 +100,20 @@ def _versions(build: Build) -> bool:
         build.content, build.history, build.lock, LOCK_NAME, build.diagnostics
     )
     blobs, diag = build.blobs, build.diagnostics
+    pointers: dict[str, bool] = {}
+    for history in build.histories.documents.values():
+        for version in history.versions:
+            if version.kind is VersionKind.REMOVAL:
+                continue
+            if version.blob not in pointers:
+                pointers[version.blob] = blobs.is_lfs_pointer(version.blob)
+            if pointers[version.blob]:
+                diag.error(
+                    Origin(version.path),
+                    "text",
+                    f"commit {version.commit[:12]} holds a Git LFS pointer, not the text: "
+                    "fetch the texts (`git lfs pull` in the archive) and build again",
+                )
     renamed = undeclared_renames(
         build.content, build.history, lambda v: blobs.text(v, diag), build.cache
     )

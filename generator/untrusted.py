@@ -18,6 +18,16 @@ from .diagnostics import Origin
 # formatting characters; the byte-order mark. Soft hyphens are harmless but hide words.
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters no XML 1.0 document may hold (lone surrogates, U+FFFE, U+FFFF) and the other
+# noncharacters: one of them in a title makes a feed unparseable.
+_NOT_XML = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
+    )
+    + "]"
+)
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 EXTERNAL = re.compile(r"^(?:https?:|//)", re.IGNORECASE)
 """Links that leave the site (they get ``rel="nofollow"``; no page sends a referrer)."""
@@ -26,7 +36,13 @@ _ANY_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 def clean_text(text: str) -> str:
     """Remove characters that could disguise or break text shown to readers."""
-    return _CONTROL.sub("", _INVISIBLE.sub("", text))
+    return _NOT_XML.sub("", _CONTROL.sub("", _INVISIBLE.sub("", text)))
+
+
+def xml_chars(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids: the last guard of every XML file
+    written (what reaches it has been through :func:`clean_text` already)."""
+    return _XML_INVALID.sub("", text)
 
 
 def safe_url(url: str) -> bool:

@@ -12,6 +12,8 @@ change to a pattern here is a change to a published promise.
 from __future__ import annotations
 
 import posixpath
+import unicodedata
+from urllib.parse import unquote
 
 # Hub pages (one each) and the folders govsite writes at the top of the site.
 HOME = ""
@@ -46,6 +48,10 @@ SITEMAP_FOLDER = "sitemaps/"
 PROVISIONS_CSV = "data/provisions.csv"
 DATA_INDEX = "data/index.json"
 SCHEMA_FOLDER = "data/schema/"
+MANIFEST = "govsite-manifest.json.gz"
+"""Every published URL and promised anchor (see generator/publish/manifest.py)."""
+NOT_FOUND = "404.html"
+"""The theme's page for a URL that is not there."""
 
 REGISTRIES = ("topics", "regulations", "jurisdictions")
 """The registries, each with a hub page and a page per entry below its own folder."""
@@ -256,6 +262,27 @@ def page_file(url: str) -> str:
 def url_of(path: str) -> str:
     """The published URL of an output file (folder URLs for ``index.html`` pages)."""
     return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def canonical(url: str) -> tuple[str, ...]:
+    """The one form of a site URL or output path, by which two that a host serves from the
+    same file compare equal: percent-escapes decoded, ``.``, ``..`` and empty segments
+    resolved, a final ``index.html`` dropped (a folder URL is its ``index.html``), Unicode
+    composed and case folded (file systems that ignore case or composition put both in one
+    file). ``feed.xml`` and ``feed.xml/`` are one: a page cannot stand where a file does."""
+    path = unicodedata.normalize("NFC", unquote(url.split("#", 1)[0].split("?", 1)[0]))
+    parts: list[str] = []
+    for part in path.casefold().replace("\\", "/").split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    if parts and parts[-1] in ("index.html", "index.htm"):
+        parts.pop()
+    return tuple(parts)
 
 
 def site_base(site_url: str) -> str:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import multiprocessing
 import multiprocessing.process
 import os
@@ -43,7 +44,11 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager, suppress
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
+
+from .diagnostics import LOGGER_NAME
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -88,9 +93,23 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _run_dying_with_parent(job: Callable[[], None]) -> None:
+def _run_dying_with_parent(job: Callable[[], None], reports: Connection | None = None) -> None:
     _die_with_parent()
-    job()
+    failed = False
+    with _held_reports() as held:
+        try:
+            job()
+        except Exception:
+            # What a background job did not finish, the build does itself when it needs
+            # the result, and reports any failure there (a full disk, say) in one line: a
+            # traceback from here would be a second, unclear report of the same thing.
+            failed = True
+        finally:
+            if reports is not None:
+                reports.send(held.records)
+                reports.close()
+    if failed:
+        os._exit(1)
 
 
 @contextlib.contextmanager
@@ -145,6 +164,46 @@ def run_all(
         _inherited = previous
 
 
+class _Reported(logging.Handler):
+    """Holds the warnings a worker's tasks log, to be logged again by the process that
+    forked it: there a strict build counts them (a worker's own count dies with it)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+@contextmanager
+def _held_reports() -> Iterator[_Reported]:
+    """In a worker: govsite's warnings are held, not printed, while the block runs."""
+    logger = logging.getLogger(LOGGER_NAME)
+    handler = _Reported()
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _reporting(task: Callable[[Job], Result], job: Job) -> tuple[Result, list[tuple[int, str]]]:
+    """Run ``task`` in a worker, handing back its warnings with its result."""
+    with _held_reports() as reports:
+        result = task(job)
+    return result, reports.records
+
+
+def _report_again(records: list[tuple[int, str]]) -> None:
+    logger = logging.getLogger(LOGGER_NAME)
+    for level, message in records:
+        logger.log(level, message)
+
+
 def _in_pool(
     task: Callable[[Job], Result],
     jobs: Iterable[Job],
@@ -152,14 +211,15 @@ def _in_pool(
 ) -> list[Result]:
     workers = cores()
     results: dict[int, Result] = {}
-    pending: dict[Future[Result], int] = {}
+    pending: dict[Future[tuple[Result, list[tuple[int, str]]]], int] = {}
     context = multiprocessing.get_context("fork")
 
     def collect(limit: int) -> None:
         while len(pending) > limit:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                result = future.result()
+                result, records = future.result()
+                _report_again(records)
                 results[pending.pop(future)] = result
                 if on_result is not None:
                     on_result(result)
@@ -170,7 +230,7 @@ def _in_pool(
     ):
         for index, job in enumerate(jobs):
             collect(2 * workers - 1)
-            pending[pool.submit(task, job)] = index
+            pending[pool.submit(_reporting, task, job)] = index
         collect(0)
     return [results[index] for index in range(len(results))]
 
@@ -182,18 +242,40 @@ class Background:
         self._job = job
         self._daemon = daemon
         self._process: multiprocessing.process.BaseProcess | None = None
+        self._reports: Connection | None = None
 
     def start(self) -> None:
         if self._process is None:
-            self._process = multiprocessing.get_context("fork").Process(
-                target=_run_dying_with_parent, args=(self._job,), daemon=self._daemon
+            context = multiprocessing.get_context("fork")
+            self._reports, theirs = context.Pipe(duplex=False)
+            self._process = context.Process(
+                target=_run_dying_with_parent, args=(self._job, theirs), daemon=self._daemon
             )
             with _forking():
                 self._process.start()
+            theirs.close()
+
+    def stop(self) -> None:
+        """End the job now (its workers die with it), if it was started: a failed build
+        stops writing before its output is removed."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._process = None
+        if self._reports is not None:
+            self._reports.close()
+            self._reports = None
 
     def join(self) -> None:
-        """Wait for the job, if it was started."""
+        """Wait for the job, if it was started; its warnings are logged here."""
         if self._process is not None:
+            if self._reports is not None:
+                # A job that ended without a word (killed) reports nothing: its result is
+                # checked where it is used.
+                with suppress(EOFError):
+                    _report_again(self._reports.recv())
+                self._reports.close()
+                self._reports = None
             self._process.join()
             self._process = None
 

@@ -3,7 +3,15 @@
 import os
 from pathlib import Path
 
-from generator.publish.carry import Output, PreviousSite, publish, set_aside
+from generator.publish.carry import (
+    Output,
+    PreviousSite,
+    discard_staging,
+    prepare_staging,
+    publish,
+    set_aside,
+    swap_in,
+)
 
 
 class Writes:
@@ -23,17 +31,20 @@ class Writes:
 def build(
     tmp_path: Path, files: dict[str, str], foreign: dict[str, str] | None = None
 ) -> tuple[Writes, PreviousSite]:
-    """One build: set the old site aside, let "mkdocs" write ``foreign``, publish ``files``."""
+    """One build: into a staging folder, let "mkdocs" write ``foreign``, publish ``files``,
+    then swap the staging folder in and record it."""
     site, cache = tmp_path / "site", tmp_path / "cache"
     previous = set_aside(site, cache)
-    site.mkdir(exist_ok=True)
+    staging = prepare_staging(site)
     for path, text in (foreign or {}).items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_text(text)
+        (staging / path).parent.mkdir(parents=True, exist_ok=True)
+        (staging / path).write_text(text)
     writes = Writes()
     outputs = [writes.output(path, text) for path, text in files.items()]
-    keys = publish(site, outputs, list(foreign or {}), previous)
-    previous.finish(site, keys)
+    keys = publish(staging, outputs, list(foreign or {}), previous)
+    previous.finish(staging, keys)
+    swap_in(site)
+    previous.record(site)
     return writes, previous
 
 
@@ -103,17 +114,18 @@ def test_files_added_removed_or_edited_by_hand_are_not_carried(tmp_path: Path) -
     }
 
 
-def test_an_unfinished_build_leaves_nothing_to_reuse(tmp_path: Path) -> None:
+def test_an_unfinished_build_leaves_the_previous_site_whole_and_reusable(tmp_path: Path) -> None:
     site, cache = tmp_path / "site", tmp_path / "cache"
     build(tmp_path, FILES)
     interrupted = set_aside(site, cache)  # a build that fails before finishing
     assert interrupted.root is not None
-    site.mkdir()
-    (site / "doc/2024-01-01").mkdir(parents=True)
-    (site / "doc/2024-01-01/index.html").write_text("half-written")
+    staging = prepare_staging(site)
+    (staging / "doc/2024-01-01").mkdir(parents=True)
+    (staging / "doc/2024-01-01/index.html").write_text("half-written")
+    discard_staging(site)
+    assert tree(site) == FILES
     writes, previous = build(tmp_path, FILES)
-    assert previous.carried == 0
-    assert sorted(writes.paths) == sorted(FILES)
+    assert previous.carried > 0 and writes.paths == ["feed.xml"]
     assert tree(site) == FILES
 
 

@@ -341,3 +341,30 @@ def test_the_site_is_publishable_and_citable(built: tuple[Path, Path]) -> None:
     assert (
         "No longer tracked" not in (out / "claude-ai/acceptable-use-policy/index.html").read_text()
     )
+
+
+def test_every_word_of_every_version_is_on_its_page(built: tuple[Path, Path]) -> None:
+    """No archived text is dropped (markdown-it's nesting limit once dropped deep lists and
+    quotes): each distinct text's words, as a parser without that limit reads them, are all
+    in the text of a version page that shows it (the site's own copy of the text)."""
+    import gzip
+
+    from words import archived_text_html, html_words, text_words
+
+    _, site = built
+    out = site / "site"
+    checked: set[str] = set()
+    missing: dict[str, list[str]] = {}
+    for record in (out / "data/documents").rglob("*.json"):
+        for version in json.loads(record.read_text())["versions"]:
+            if not version["text"] or version["blob"] in checked:
+                continue
+            checked.add(version["blob"])
+            text = gzip.decompress((out / version["text"].split("/", 3)[3]).read_bytes())
+            page_url = version["permalink"].removeprefix(SITE_URL)
+            page = (out / page_url / "index.html").read_text()
+            lost = text_words(text.decode("utf-8")) - html_words(archived_text_html(page))
+            if lost:
+                missing[page_url] = sorted(lost)[:10]
+    assert len(checked) > 700  # every distinct text of the corpus
+    assert missing == {}

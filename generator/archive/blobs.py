@@ -13,6 +13,9 @@ from ..diagnostics import Diagnostics, Origin
 from .history import ARCHIVE_ONLY, EMPTY_BLOB, Version
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+_LFS_POINTER_MAX = 1024
+"""A Git LFS pointer is a few short lines; larger blobs are not read to check."""
 
 
 class BlobReader:
@@ -40,6 +43,13 @@ class BlobReader:
             return b""
         data: bytes = self._repo.odb.stream(bytes.fromhex(blob)).read()
         return data
+
+    def is_lfs_pointer(self, blob: str) -> bool:
+        """Whether the blob is a Git LFS pointer (the text itself is in LFS storage, not in
+        the repository: a clone without ``git lfs`` holds only these few lines)."""
+        if blob == EMPTY_BLOB or self._repo.odb.info(bytes.fromhex(blob)).size > _LFS_POINTER_MAX:
+            return False
+        return self.raw(blob).startswith(_LFS_POINTER)
 
     def text(self, version: Version, diag: Diagnostics) -> str:
         """The version's text; invalid UTF-8 is replaced and reported, never fatal."""

@@ -259,7 +259,20 @@ def _versions(
             if not path.startswith(prefix):
                 continue
             if change.mode.startswith(b"160") or change.mode.startswith(b"120"):
-                continue  # submodules and symbolic links hold no archived text
+                # Submodules and symbolic links hold no archived text: one that replaces a
+                # recorded text leaves that text the latest, which the archive did not mean.
+                relative = path[len(prefix) :]
+                earlier = versions.get(relative)
+                if earlier and earlier[-1].kind is not VersionKind.REMOVAL:
+                    what = "a submodule" if change.mode.startswith(b"160") else "a symbolic link"
+                    diag.warning(
+                        Origin(relative),
+                        "(history)",
+                        f"commit {commit.id[:12]} replaced this archived text by {what}, which "
+                        "holds no text: the text recorded before stays the latest; put the "
+                        "text back in the archive, or delete the file to record its removal",
+                    )
+                continue
             if not dated:
                 date, dated = _commit_date(commit, Origin(path), diag), True
             if date is None:

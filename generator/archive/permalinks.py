@@ -185,14 +185,20 @@ def repoint_lock(path: Path, moves: list[tuple[LockEntry, str]]) -> None:
     lines = path.read_bytes().split(b"\n")
     for entry, commit in sorted(moves, key=lambda move: move[0].line, reverse=True):
         index = entry.line - 1
-        if index >= len(lines) or lines[index].decode("utf-8") != entry.format().rstrip("\n"):
+        # A line ending in CR LF is read as its line (read_lock does the same) and keeps it.
+        ending = b"\r" if index < len(lines) and lines[index].endswith(b"\r") else b""
+        found = lines[index].removesuffix(b"\r") if index < len(lines) else b""
+        if index >= len(lines) or found.decode("utf-8") != entry.format().rstrip("\n"):
             raise ValueError(f"{path}:{entry.line} changed since it was read")
         moved = LockEntry(entry.document, entry.slug, commit, entry.blob, entry.line)
         note = (
             f"# {entry.document} {entry.slug} was commit {entry.commit}; its history was "
             "rewritten with the same text (govsite repoint)"
         )
-        lines[index : index + 1] = [note.encode(), moved.format().rstrip("\n").encode()]
+        lines[index : index + 1] = [
+            note.encode() + ending,
+            moved.format().rstrip("\n").encode() + ending,
+        ]
     with replacing(path) as file:
         file.write(b"\n".join(lines))
     path.chmod(mode)

@@ -21,8 +21,15 @@ from ..content import schema
 from ..content.load import load_content
 from ..diagnostics import LOGGER_NAME, Diagnostics, Origin
 from ..link.resolve import valid_ids
+from ..link.retired import page_urls
 from ..publish.lock import BuildLock, SiteBusy, lock_path
-from ..publish.manifest import MANIFEST_NAME, ManifestError, broken_since, read_manifest
+from ..publish.manifest import (
+    MANIFEST_NAME,
+    ManifestError,
+    broken_since,
+    read_manifest,
+    tombstones_of_live_pages,
+)
 from . import report
 from .scaffold import ANALYSES_LICENCES, InitError, init_site
 
@@ -128,8 +135,15 @@ def check(
     _quiet(quiet or fmt == "json")
     diag = Diagnostics()
     site = load_site_config(config_file, diag)
+    live: set[str] = set()
+    retired: set[str] = set()
     if site is not None:
-        diag.extend(pipeline.run(site, until=pipeline.CHECK_UNTIL).diagnostics)
+        build = pipeline.run(site, until=pipeline.CHECK_UNTIL)
+        diag.extend(build.diagnostics)
+        retired = set(build.content.retired)
+        if build.model is not None:
+            live = page_urls(build.model) | set(build.content.pages)
+            retired |= set(build.model.retired)
     if old_manifest is not None:
         current = site_dir / MANIFEST_NAME
         if not current.exists():
@@ -140,6 +154,8 @@ def check(
             if old is not None and new is not None:
                 for where, reason in broken_since(old, new):
                     diag.error(Origin(str(old_manifest)), where, reason)
+                for where, reason in tombstones_of_live_pages(old, new, live, retired):
+                    diag.error(Origin(str(current)), where, reason)
     diag = Diagnostics(diag.sorted())  # each problem once, as printed
     failed = bool(diag.errors or (strict and diag.warnings))
     if fmt == "text":

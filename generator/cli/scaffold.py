@@ -349,7 +349,11 @@ def init_site(
         f"{requirement}\n",
         keep=True,
     )
-    write(".gitignore", "/site/\n/.cache/\n/previous-manifest.json.gz\n", keep=True)
+    write(
+        ".gitignore",
+        "/site/\n/.cache/\n/previous-manifest.json.gz\n/.site.govsite-lock\n",
+        keep=True,
+    )
     write("README.md", pages.readme(site_name, site_url, collection, url, archive_path), keep=True)
     write(
         "LICENSE-analyses.md",

@@ -12,7 +12,7 @@ from typing import ClassVar, NamedTuple
 from .. import workers
 from ..archive.documents import DocumentHistory
 from ..archive.history import Version, VersionKind
-from ..cache import Cache, code_fingerprint, digest, read_record
+from ..cache import Cache, code_fingerprint, digest, load_data, read_record
 from ..progress import Progress
 from ..text.source import TextSource
 from ..text.views import TextView
@@ -89,7 +89,7 @@ class DocumentTracks:
         data = read_record(self._cache, "clauses", self._key, str(index))
         if data is None:
             raise RuntimeError(f"the build cache lost tracked clauses ({self._key[:12]})")
-        loaded: TrackedClauses = pickle.loads(data)
+        loaded: TrackedClauses = load_data(data)  # checked to be data when tracked
         recent[(self._key, index)] = loaded
         while len(recent) > self.RECENT_SIZE:
             recent.popitem(last=False)
@@ -159,7 +159,7 @@ def track_document(history: DocumentHistory, texts: TextSource) -> DocumentTrack
     if (
         isinstance(summary, list)
         and len(summary) == len(history.versions)
-        and cache.intact_records("clauses", key)
+        and cache.intact_records("clauses", key, data=True)
     ):
         return DocumentTracks(summary, cache, key)
     tracked = _track(history.versions, texts, cache)

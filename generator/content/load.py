@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -55,6 +56,10 @@ def _archive_path(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+_ID_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+"""An id's characters, whatever else keeps it from being one (its length, a device name)."""
+
+
 def _check_id(name: str, origin: Origin, what: str, diag: Diagnostics) -> bool:
     problem = schema.id_problem(name)
     if problem is not None:
@@ -81,7 +86,14 @@ def _yaml_files(folder: Path, site_root: Path, diag: Diagnostics) -> list[Path]:
         for name in names:
             path = here / name
             suffix = path.suffix
-            if suffix in YAML_SUFFIXES:
+            if name.lower() in YAML_SUFFIXES:  # ".yml": pathlib sees a hidden file, no suffix
+                diag.error(
+                    Origin(_display(path, site_root)),
+                    "(file)",
+                    f"{shown(name)} has no name before its suffix, and a content file's name "
+                    "is its id; rename it (it was not read)",
+                )
+            elif suffix in YAML_SUFFIXES:
                 found.append(path)
             elif suffix.lower() in YAML_SUFFIXES:
                 diag.error(
@@ -102,7 +114,12 @@ def _load_platform(doc: YamlDocument, platform_id: str, diag: Diagnostics) -> Pl
         key = ("documents", document_id)
         origin = doc.key_origin(key)
         if not schema.ID_PATTERN.match(document_id):
-            diag.error(origin, format_key(key), "document id must be lowercase letters, digits, -")
+            diag.error(
+                origin,
+                format_key(key),
+                "document id must be lowercase letters, digits, -"
+                + (f"; {schema.id_problem(document_id)}" if _ID_SHAPE.match(document_id) else ""),
+            )
             continue
         if schema.DATE_LIKE.match(document_id):
             diag.error(origin, format_key(key), "document id may not look like a date")
@@ -249,7 +266,10 @@ def _load_registry(
         origin = doc.key_origin((entry_id,))
         if not schema.ID_PATTERN.match(entry_id):
             diag.error(
-                origin, format_key((entry_id,)), "id must be lowercase letters, digits and hyphens"
+                origin,
+                format_key((entry_id,)),
+                "id must be lowercase letters, digits and hyphens"
+                + (f"; {schema.id_problem(entry_id)}" if _ID_SHAPE.match(entry_id) else ""),
             )
             continue
         if not isinstance(value, dict):
@@ -433,6 +453,36 @@ def _read_change_notes(
         )
 
 
+def read_pages(pages_dir: Path | None, site_root: Path) -> dict[str, Origin]:
+    """The URL of every hand-written page and file in ``pages_dir``, as mkdocs publishes
+    them with folder URLs (``about.md`` at ``about/``, ``x/index.md`` and ``x/README.md`` at
+    ``x/``; other files as they are), with the file each comes from. Hidden files and
+    folders are left out, as mkdocs leaves them out."""
+    found: dict[str, Origin] = {}
+    if pages_dir is None or not pages_dir.is_dir():
+        return found
+    for folder, dirs, names in os.walk(pages_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        relative = Path(folder).relative_to(pages_dir).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            origin = Origin(_display(Path(folder) / name, site_root))
+            if name.endswith(".md"):
+                stem = name[: -len(".md")]
+                url = prefix if stem in ("index", "README") else f"{prefix}{stem}/"
+            else:
+                url = prefix + name
+            found.setdefault(url, origin)
+    return found
+
+
+def _tomorrow() -> dt.date:
+    """The latest day that is not yet in the future anywhere on Earth."""
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).date()
+
+
 def _read_retired(content: Content, content_dir: Path, site_root: Path, diag: Diagnostics) -> None:
     """``retired.yml``: published URLs that are gone."""
     retired_file = content_dir / "retired.yml"
@@ -462,6 +512,14 @@ def _read_retired(content: Content, content_dir: Path, site_root: Path, diag: Di
                     diag.error(doc.origin((url,)), format_key((url,)), "must be a mapping of keys")
                     continue
                 schema.check_mapping(doc, (url,), value, schema.RETIRED, diag)
+                when = _text(value.get("retired"))
+                if schema.valid_date(when) and dt.date.fromisoformat(when) > _tomorrow():
+                    diag.error(
+                        doc.origin((url, "retired")),
+                        format_key((url, "retired")),
+                        f"{when} is in the future: a URL is retired once it is gone, and its "
+                        "tombstone would say it went on a day still to come",
+                    )
                 content.retired[url] = Retired(
                     url=url,
                     retired=_text(value.get("retired")),

@@ -228,6 +228,9 @@ class Content:
     """Hand-written notes on versions' changes."""
     retired: dict[str, Retired] = field(default_factory=dict)
     """Published URLs that are gone, by URL: each keeps a tombstone or a redirect."""
+    pages: dict[str, Origin] = field(default_factory=dict)
+    """The site's hand-written pages and files (mkdocs' ``docs_dir``), by the URL each is
+    published at, with the file it comes from."""
 
     def documents(self) -> list[Document]:
         return [d for p in self.platforms.values() for d in p.documents.values()]

@@ -24,7 +24,11 @@ Kind = Literal["text", "markdown", "id", "date", "version", "url", "enum", "list
 # these decide file names and URLs, and ``\d`` would take Arabic-Indic or other digits.
 ID_MAX = 100
 """Ids become folder and file names (``<slug>.json``): kept well under file systems' 255."""
-ID_PATTERN = re.compile(rf"^(?=.{{1,{ID_MAX}}}\Z)[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+WINDOWS_DEVICES = "con|prn|aux|nul|com[0-9]|lpt[0-9]"
+"""Names Windows keeps for devices: a folder or file so named cannot be checked out there."""
+ID_PATTERN = re.compile(
+    rf"^(?!(?:{WINDOWS_DEVICES})\Z)(?=.{{1,{ID_MAX}}}\Z)[a-z0-9]+(?:-[a-z0-9]+)*\Z"
+)
 _ID_ANY_LENGTH = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 VERSION_PATTERN = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:-([2-9]|[1-9][0-9]+))?\Z")
@@ -198,6 +202,11 @@ def id_problem(text: str) -> str | None:
     """Why ``text`` is not an id, or ``None`` when it is one."""
     if ID_PATTERN.match(text):
         return None
+    if re.fullmatch(WINDOWS_DEVICES, text):
+        return (
+            f"{shown(text)} is a name Windows keeps for a device (con, prn, aux, nul, com0-9, "
+            "lpt0-9): ids become folder and file names, which could not be checked out there"
+        )
     if _ID_ANY_LENGTH.match(text):
         return f"{shown(text)} is longer than {ID_MAX} characters (ids become file names and URLs)"
     if ID_PATTERN.match(text.lower()):

@@ -8,10 +8,11 @@ published revisions' pages, which went with it.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 from .. import urls
 from ..content.model import Retired
-from ..diagnostics import Diagnostics
+from ..diagnostics import Diagnostics, Origin
 from .model import SiteModel
 
 
@@ -50,22 +51,133 @@ def is_provision_url(url: str) -> bool:
     return url.count("/") == 3
 
 
+def site_files(model: SiteModel) -> tuple[set[str], set[str]]:
+    """What the site publishes besides its pages: each file govsite (or the theme) writes
+    where a page could otherwise stand, and the folders that hold only files."""
+    files = {
+        urls.SITE_FEED,
+        urls.SITE_SUBSTANTIVE_FEED,
+        urls.SITEMAP,
+        f"{urls.SITEMAP}.gz",
+        urls.DATASET,
+        urls.PROVISIONS_CSV,
+        urls.DATA_INDEX,
+        urls.MANIFEST,
+        urls.NOT_FOUND,
+        "search/search_index.json",  # the theme's own search, when it is on
+    }
+    for platform_id in model.content.platforms:
+        files.update(urls.platform_feed(platform_id, flavour) for flavour in (False, True))
+    for key in model.documents:
+        files.update(urls.document_feed(key, flavour) for flavour in (False, True))
+    files.update(urls.provision_feed(key) for key in model.provisions)
+    for registry, ids in (
+        ("topics", model.content.topics),
+        ("regulations", model.content.regulations),
+        ("jurisdictions", model.content.jurisdictions),
+    ):
+        files.update(urls.registry_feed(registry, entry_id) for entry_id in ids)
+    folders = {f"{folder}/" for folder in urls.FILE_FOLDERS}
+    folders.update({urls.SCHEMA_FOLDER, "data/platforms/", "data/documents/", "data/provisions/"})
+    folders.update(f"data/{registry}/" for registry in urls.REGISTRIES)
+    return files, folders
+
+
+class _Claim(NamedTuple):
+    """One owner of a published URL."""
+
+    url: str
+    """The URL as its owner gives it."""
+    owner: str
+    """Who publishes it, as a problem names it."""
+    origin: Origin | None
+    """Where a contributor set it (``None`` for what govsite makes)."""
+    is_file: bool
+    """Whether it is a file (nothing can stand below it)."""
+
+
+def _owners(model: SiteModel, retired: dict[str, Retired]) -> list[_Claim]:
+    claims = [
+        _Claim(url, f"the page govsite makes at {url}", None, False) for url in page_urls(model)
+    ]
+    files, _folders = site_files(model)
+    claims += [_Claim(path, f"the site's file {path}", None, True) for path in sorted(files)]
+    for url, origin in model.content.pages.items():
+        is_file = not (url == "" or url.endswith("/"))
+        what = "file" if is_file else "page"
+        claims.append(_Claim(url, f"the hand-written {what} {origin.path}", origin, is_file))
+    for url, entry in retired.items():
+        claims.append(_Claim(url, f"the retired.yml entry {url!r}", entry.origin, False))
+    return claims
+
+
+def check_owners(model: SiteModel, retired: dict[str, Retired], diag: Diagnostics) -> set[str]:
+    """Every published URL has one owner: govsite's pages, the site's files, hand-written
+    pages and retired URLs, compared in their canonical form (:func:`urls.canonical`), so
+    that ``x/./``, ``x//``, ``X/`` or ``x/index.html`` is ``x/``, and nothing stands below a
+    file. Each clash that involves what a contributor wrote is an error there, naming both
+    owners. Returns the URLs (as given) of the contributor claims that clashed."""
+    claims = _owners(model, retired)
+    by_form: dict[tuple[str, ...], list[_Claim]] = {}
+    for claim in claims:
+        by_form.setdefault(urls.canonical(claim.url), []).append(claim)
+    file_forms = {form for form, found in by_form.items() if any(c.is_file for c in found)}
+    _files, folders = site_files(model)
+    folder_forms = {urls.canonical(folder): folder for folder in folders}
+    clashed: set[str] = set()
+
+    def clash(claim: _Claim, other: str, why: str) -> None:
+        assert claim.origin is not None
+        clashed.add(claim.url)
+        field = claim.url if claim.owner.startswith("the retired.yml") else "(file)"
+        diag.error(claim.origin, field, f"{why} {other}; every published URL has one owner")
+
+    for form, found in by_form.items():
+        contributed = [c for c in found if c.origin is not None]
+        for claim in contributed:
+            others = [c for c in found if c is not claim]
+            if others:
+                other = others[0]
+                if other.origin is None and claim.owner.startswith("the retired.yml"):
+                    why = "this URL is still published: it is"
+                else:
+                    why = "this URL is also"
+                clash(claim, other.owner, why)
+                continue
+            for length in range(1, len(form) + 1):
+                if length < len(form) and form[:length] in file_forms:
+                    owner = next(c.owner for c in by_form[form[:length]] if c.is_file)
+                    clash(claim, owner, "this URL is below a file:")
+                    break
+                folder = folder_forms.get(form[:length])
+                if folder is not None and not claim.is_file:
+                    clash(
+                        claim,
+                        f"the folder {folder}, which holds the site's files",
+                        "this URL is in",
+                    )
+                    break
+    return clashed
+
+
 def check_retired(model: SiteModel, diag: Diagnostics) -> dict[str, Retired]:
-    """The retired URLs to publish a tombstone or redirect for; each one still published, or
-    redirecting to no page, is an error."""
+    """The retired URLs to publish a tombstone or redirect for; each one still published
+    (under any spelling, see :func:`check_owners`), or redirecting to no page, is an
+    error."""
     live = page_urls(model)
+    live_forms = {urls.canonical(url): url for url in live}
     entries = dict(model.content.retired)
     for url, entry in model.content.retired.items():
         if not is_provision_url(url):
             continue
-        key, target = url[:-1], entry.redirect[:-1]
+        key, moved_to = url[:-1], entry.redirect[:-1]
         published = model.revisions.published.get(key, [])
-        followers = [(urls.provision_history(key), [urls.provision_history(target)])]
+        followers = [(urls.provision_history(key), [urls.provision_history(moved_to)])]
         if published:  # its revisions' pages were published too
-            revisions = urls.provision_revisions(target)
+            revisions = urls.provision_revisions(moved_to)
             followers.append((urls.provision_revisions(key), [revisions]))
             followers += [
-                (urls.provision_revision(key, n), [urls.provision_revision(target, n), revisions])
+                (urls.provision_revision(key, n), [urls.provision_revision(moved_to, n), revisions])
                 for n in published
             ]
         for old, targets in followers:
@@ -77,15 +189,18 @@ def check_retired(model: SiteModel, diag: Diagnostics) -> dict[str, Retired]:
             redirect = next((t for t in targets if t in live), None)
             if redirect is not None:
                 entries[old] = replace(entry, url=old, redirect=redirect)
+    clashed = check_owners(model, entries, diag)
     valid: dict[str, Retired] = {}
     for url, entry in entries.items():
-        if url in live:
-            diag.error(entry.origin, url, "this URL is still published; remove it from retired.yml")
-        elif entry.redirect and entry.redirect not in live:
+        if url in clashed:
+            continue
+        target = live_forms.get(urls.canonical(entry.redirect)) if entry.redirect else None
+        if entry.redirect and target != entry.redirect:
             diag.error(
                 entry.origins.get("redirect", entry.origin),
                 f"{url}.redirect",
-                f"redirect target {entry.redirect!r} is not a page of this site",
+                f"redirect target {entry.redirect!r} is not a page of this site"
+                + (f" (its page is {target!r})" if target else ""),
             )
         else:
             valid[url] = entry

@@ -8,6 +8,7 @@ the library in the theme (:class:`.theme.MkdocsTheme`) once the theme is ready.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from pathlib import Path
@@ -17,7 +18,7 @@ import jinja2
 from mkdocs.config import config_options
 from mkdocs.config.base import BaseConfigOption, Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -32,7 +33,8 @@ from ..cache import Cache
 from ..config import PLUGIN_OPTIONS, PluginOption, SiteConfig
 from ..diagnostics import LOGGER_NAME, Severity
 from ..publish import HistoryPages, PreviousSite, publish_site, set_aside
-from ..publish.lock import BuildLock, SiteBusy, lock_path
+from ..publish.carry import discard_staging, prepare_staging, swap_in
+from ..publish.lock import SiteBusy, SiteLock, check_wait
 from ..publish.manifest import PageAnchors, page_anchors
 from ..render import Page, SiteOutput
 from ..render.environment import PACKAGE_TEMPLATES, bytecode_cache
@@ -81,12 +83,19 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         """Anchors of each page mkdocs rendered, by output path, for the manifest."""
         self.searched: dict[str, bytes] = {}
         """The pages mkdocs rendered that search covers, by output path."""
-        self.lock: BuildLock | None = None
+        self.lock: SiteLock | None = None
         """The site's build lock, held from the start of a build to its end."""
         self.new_lock_entries: list[LockEntry] = []
         """Version slugs this build assigned, recorded once it has succeeded."""
         self.new_revisions: list[RevisionLockEntry] = []
         """Analysis revision numbers this build assigned, recorded the same way."""
+        self.target: Path | None = None
+        """The site folder this build replaces once it has succeeded (mkdocs writes into a
+        staging folder beside it meanwhile)."""
+        self.previous_site: PreviousSite | None = None
+        """The previous site once published into the staging folder, for its record."""
+        self.config_ref: MkDocsConfig | None = None
+        """The build's configuration (its ``site_dir`` is set back after a failure)."""
 
     @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -126,7 +135,11 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         mkdocs empties the site folder: a build that fails on its inputs leaves the last
         site as it was."""
         assert self.site is not None
-        self.lock = BuildLock(lock_path(self.site.root, self.site.cache_dir))
+        self.config_ref = config
+        problem = check_wait(cast(Config, self.config)["lock_wait"])
+        if problem:
+            raise PluginError(f"govsite: {self.site.config_file}: plugins.govsite.{problem}")
+        self.lock = SiteLock(self.site.root, Path(config.site_dir))
         try:
             self.lock.acquire(
                 float(cast(Config, self.config)["lock_wait"]), lambda message: log.info(message)
@@ -134,7 +147,14 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         except SiteBusy as exc:
             self.lock = None
             raise PluginError(f"govsite: {exc}") from None
-        build = pipeline.run(self.site)
+        except OSError as exc:
+            self.lock = None
+            raise PluginError(f"govsite: cannot take the build lock: {exc}") from None
+        try:
+            build = pipeline.run(self.site)
+        except OSError as exc:
+            self._release()
+            raise PluginError(f"govsite: {_io_problem(exc)}") from None
         errors = 0
         for diagnostic in build.diagnostics.sorted():
             if diagnostic.severity is Severity.ERROR:
@@ -152,8 +172,17 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         self.output, self.archive_root = build.output, build.history.root
         self.new_lock_entries = build.histories.new_lock_entries
         self.new_revisions = build.revisions.new_lock_entries
-        # Keep the last build's output for reuse (mkdocs empties the site folder next).
-        self.previous = set_aside(Path(config.site_dir), self.site.cache_dir)
+        # The build writes into a staging folder, swapped in once it has succeeded: the
+        # site being replaced stays whole until then (and its unchanged folders are carried).
+        target = Path(os.path.realpath(config.site_dir))
+        try:
+            self.previous = set_aside(target, self.site.cache_dir)
+            staging = prepare_staging(target)
+        except OSError as exc:
+            self._release()
+            raise PluginError(f"govsite: {_io_problem(exc)}") from None
+        self.target = target
+        config.site_dir = str(staging)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
@@ -228,15 +257,41 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
             config.site_url or "",
             self.output.retired,
         )
-        self.anchors, self.searched, self.previous = {}, {}, None
+        self.previous_site, self.previous = self.previous, None
+        self.anchors, self.searched = {}, {}
         self.history, self.theme = None, None
 
     @event_priority(-100)  # after every other plugin's post-build step
     def _record_and_release(self, *, config: MkDocsConfig) -> None:
-        """The build has succeeded: record the version slugs it published for the first
-        time (unless mkdocs is about to fail it in strict mode), and let the next build in."""
+        """The build has succeeded: put the new site in place of the previous one and record
+        the version slugs it published for the first time (unless mkdocs is about to fail it
+        in strict mode: then the previous site stays), and let the next build in."""
+        target, previous = self.target, self.previous_site
+        self.target, self.previous_site = None, None
         try:
-            if self.site is not None and not (config.strict and _strict_warnings_counted()):
+            failing = config.strict and _strict_warnings_counted()
+            if target is not None:
+                config.site_dir = str(target)
+                if failing:
+                    discard_staging(target)
+                else:
+                    try:
+                        swap_in(target)
+                    except OSError as exc:
+                        discard_staging(target)
+                        raise PluginError(
+                            f"govsite: {_io_problem(exc)}; the previous site was left in place"
+                        ) from None
+                    if previous is not None:
+                        try:
+                            previous.record(target)
+                        except OSError as exc:  # the site is whole: only reuse is lost
+                            log.info(
+                                f"govsite: the new site is in place, but its record for the "
+                                f"next build could not be written ({_io_problem(exc)}); the "
+                                "next build writes every folder again"
+                            )
+            if self.site is not None and not failing:
                 append_lock(self.site.root / LOCK_NAME, self.new_lock_entries)
                 append_revision_lock(self.site.root / REVISIONS_LOCK, self.new_revisions)
         finally:
@@ -246,16 +301,28 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
     on_post_build = CombinedEvent(_publish, _record_and_release)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """A failed build records nothing, and puts the last site back when it had not
-        started publishing."""
+        """A failed build records nothing and publishes nothing: its staging folder is
+        removed and the previous site stays whole. A build that failed on the file system
+        (a full disk, a read-only folder) ends with one line saying so."""
         try:
-            if self.previous is not None and self.previous.restore():
+            if self.history is not None:
+                self.history.stop()
+            if self.target is not None:
+                discard_staging(self.target)
                 log.info("govsite: the build failed; the previous site was left in place")
         finally:
+            if self.target is not None and self.config_ref is not None:
+                self.config_ref.site_dir = str(self.target)
             self.anchors, self.searched, self.previous = {}, {}, None
+            self.target, self.previous_site = None, None
             self.history, self.theme = None, None
             self.new_lock_entries, self.new_revisions = [], []
             self._release()
+        if isinstance(error, OSError):
+            raise Abort(
+                f"govsite: {_io_problem(error)}; the build stopped and the previous site was "
+                "left in place"
+            ) from None
 
     def on_shutdown(self) -> None:
         self._release()
@@ -281,3 +348,13 @@ def _with_home_sections(html: str, sections: str) -> str:
     if HOME_MARKER in html:
         return html.replace(HOME_MARKER, sections, 1)
     return html + sections
+
+
+def _io_problem(error: OSError) -> str:
+    """One line on a file system failure: what failed, where, and what to do."""
+    where = f" ({error.filename})" if error.filename else ""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"no space left on the disk{where}: free some space, then build again"
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"cannot write{where}: the folder is read-only; make it writable, then build again"
+    return f"{error.strerror or error}{where}"

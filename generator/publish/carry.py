@@ -1,9 +1,15 @@
-"""Carry unchanged output folders from the previous build into the new one.
+"""Publish a build whole or not at all, carrying unchanged output folders from the last one.
 
-mkdocs empties the site folder before every build, so a rebuild would write every file again
-(thousands of version pages) even when nothing changed. Instead the previous site is set
-aside with one rename before mkdocs empties it, and each folder whose content is fully
-determined by keys that did not change moves back with one rename; only the rest is written.
+A build writes into a staging folder beside the site (:func:`staging_dir`), never into the
+site itself: only once everything is written is the staging folder swapped in with one
+rename (an atomic exchange where the system has one), and a build that fails at any point,
+a full disk included, leaves the previous site whole and removes its staging folder.
+
+mkdocs writes every page of its own, but a rebuild would also write every file of govsite's
+(thousands of version pages) even when nothing changed. Instead each folder whose content is
+fully determined by keys that did not change is carried from the previous site into the
+staging folder as hard links (a copy where links cannot be made), leaving the previous site
+as it was; only the rest is written.
 
 Every output carries a key: a hash of everything its bytes are made from (a page stream's
 fingerprint, a blob id, the bytes themselves). A folder's key hashes the names and keys of
@@ -14,9 +20,12 @@ their govsite files are written one by one.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,23 +90,10 @@ class PreviousSite:
         self.site_dir = site_dir
         """Where the previous site was (and goes back to if this build fails early)."""
         self.carried = 0
-        """Folders moved back so far."""
+        """Folders carried so far."""
         self._carried_paths: set[str] = set()
-
-    def restore(self) -> bool:
-        """Put the previous site back where it was, with its record, after a build that
-        failed before publishing anything: a failed build leaves the last good site, not an
-        empty or half-written folder. False when there is nothing to restore or this build
-        has started using it."""
-        if self.root is None or self.site_dir is None or self.carried or not self.root.is_dir():
-            return False
-        if self.site_dir.exists():
-            shutil.rmtree(self.site_dir)
-        os.rename(self.root, self.site_dir)
-        self.root = None
-        if self.work_dir is not None:
-            _write_state(self.work_dir, self.site_dir, self.keys, self.stats)
-        return True
+        self.new_keys: dict[str, str] | None = None
+        """This build's folder keys, recorded once its site is in place."""
 
     def take(self, path: str, folder: _Folder, site_dir: Path) -> bool:
         """Move the folder at ``path`` back into the new site when nothing in it changed.
@@ -113,10 +109,7 @@ class PreviousSite:
         if not self._untouched(source, path, folder):
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.rename(source, target)
-        except OSError:
-            return False
+        _link_tree(source, target)
         self.carried += 1
         self._carried_paths.add(path)
         return True
@@ -143,24 +136,23 @@ class PreviousSite:
         return True
 
     def finish(self, site_dir: Path, keys: dict[str, str]) -> None:
-        """Record this build's folders for the next one and drop what was not carried."""
-        if self.root is not None:
-            shutil.rmtree(self.root, ignore_errors=True)
-        if self.work_dir is None:
+        """Keep this build's folder keys for :meth:`record` (``site_dir``, the staging
+        folder, is not where the site will be)."""
+        del site_dir
+        self.new_keys = keys
+
+    def record(self, site_dir: Path) -> None:
+        """Record the site now at ``site_dir`` for the next build: its folder keys and the
+        stat of every file in them, taken now that the previous site is gone (carried files
+        share their inodes with it, and removing it changed their change times)."""
+        if self.work_dir is None or self.new_keys is None:
             return
-        # Files in carried folders are as recorded (checked before the move): keep their
-        # record; stat only what was written.
+        keys = self.new_keys
         stats: dict[str, list[int]] = {}
-        for file, recorded in self.stats.items():
-            folder = file[: file.rfind("/") + 1]
-            while folder and folder not in self._carried_paths:
-                folder = folder[: folder.rstrip("/").rfind("/") + 1]
-            if folder:
-                stats[file] = recorded
         for path in keys:
             parent = path[: path.rstrip("/").rfind("/") + 1]
-            if parent in keys or path in self._carried_paths:
-                continue  # walked with its parent, or carried as recorded
+            if parent in keys:
+                continue  # walked with its parent
             for folder, _dirs, names in os.walk(site_dir / path):
                 prefix = os.path.relpath(folder, site_dir).replace(os.sep, "/") + "/"
                 for name in names:
@@ -170,6 +162,89 @@ class PreviousSite:
                         continue  # gone already: without a record its folder is not carried
                     stats[prefix + name] = file_stat(stat)
         _write_state(self.work_dir, site_dir, keys, stats)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """A copy of the folder ``source`` at ``target`` made of hard links to its files (copies
+    where a link cannot be made), so that ``source`` stays as it is."""
+    target.mkdir()
+    with os.scandir(source) as entries:
+        for entry in entries:
+            into = target / entry.name
+            if entry.is_dir(follow_symlinks=False):
+                _link_tree(Path(entry.path), into)
+                continue
+            try:
+                os.link(entry.path, into, follow_symlinks=False)
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                    raise
+                shutil.copy2(entry.path, into, follow_symlinks=False)
+
+
+def staging_dir(site_dir: Path) -> Path:
+    """Where a build of ``site_dir`` writes before it is swapped in: beside it, so that one
+    rename on one file system swaps it in."""
+    return site_dir.parent / f".{site_dir.name}.govsite-new"
+
+
+def prepare_staging(site_dir: Path) -> Path:
+    """An empty staging folder for ``site_dir`` (what a killed build left there removed)."""
+    staging = staging_dir(site_dir)
+    if staging.is_symlink() or staging.is_file():
+        staging.unlink()
+    elif staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def discard_staging(site_dir: Path) -> None:
+    shutil.rmtree(staging_dir(site_dir), ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2``); false where the system
+    cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd = -100
+    result = renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_in(site_dir: Path) -> None:
+    """Put the staging folder in place of ``site_dir`` and remove the previous site. A
+    reader sees the old site or the new one, never a mix; on failure the old site stays."""
+    staging = staging_dir(site_dir)
+    if not site_dir.exists() and not site_dir.is_symlink():
+        os.rename(staging, site_dir)
+        return
+    if _exchange(staging, site_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous site
+        return
+    old = site_dir.parent / f".{site_dir.name}.govsite-old"
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(site_dir, old)
+    try:
+        os.rename(staging, site_dir)
+    except OSError:
+        os.rename(old, site_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_state(
@@ -201,45 +276,18 @@ def _through_link(root: Path, path: str) -> bool:
 
 
 def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
-    """Move the last build's site out of the way, when a record says what it holds.
-
-    The record is removed first, so a build that fails half-way leaves nothing that a later
-    build could trust. A site left in place loses its symbolic links: mkdocs empties the
-    folder but leaves them, and the build would write through them, outside the site.
-    """
-    previous = _set_aside(site_dir, cache_dir)
-    if previous.root is None:
-        _drop_links(site_dir)
-    return previous
-
-
-def _drop_links(site_dir: Path) -> None:
-    """Remove every symbolic link inside ``site_dir`` (not ``site_dir`` itself, which the
-    publisher may point where they serve from)."""
-    if not site_dir.is_dir():
-        return
-    for folder, dirs, files in os.walk(site_dir):  # links to folders are not walked into
-        for name in (*dirs, *files):
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                os.unlink(path)
-
-
-def _set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
+    """The last build's site (left where it is) and what its record says it holds, for
+    carrying its unchanged folders; nothing to reuse without a cache or a valid record."""
     if cache_dir is None:
         return PreviousSite(None, {}, None)
     site = site_dir.resolve()
     work_dir = cache_dir.resolve() / "carry" / digest(str(site))[:16]
     if work_dir.is_relative_to(site) or site.is_relative_to(work_dir):
         return PreviousSite(None, {}, None)
-    previous = work_dir / "previous"
-    if previous.exists():
-        shutil.rmtree(previous, ignore_errors=True)
     state_path = work_dir / "state.json"
     state: object = None
     try:
         sealed = state_path.read_bytes()
-        state_path.unlink()
     except OSError:
         sealed = None
     if sealed is not None:
@@ -258,16 +306,11 @@ def _set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
         and isinstance(state.get("folders"), dict)
         and isinstance(state.get("files"), dict)
         and site.is_dir()
+        and not site_dir.is_symlink()
     )
     if usable:
         assert isinstance(state, dict)
-        try:
-            os.rename(site, previous)
-        except OSError:  # another file system, or in use: write everything
-            return PreviousSite(None, {}, work_dir)
-        return PreviousSite(
-            previous, dict(state["folders"]), work_dir, dict(state["files"]), site_dir
-        )
+        return PreviousSite(site, dict(state["folders"]), work_dir, dict(state["files"]), site)
     return PreviousSite(None, {}, work_dir)
 
 

@@ -13,14 +13,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..urls import (
+    MANIFEST,
     SITEMAP,
     SITEMAP_FOLDER,
+    canonical,
     site_base,
     sitemap_part,
     url_of,
 )
 
-MANIFEST_NAME = "govsite-manifest.json.gz"
+MANIFEST_NAME = MANIFEST
 """Every published URL and promised anchor (gzip-compressed JSON: it lists every clause of
 every version)."""
 _ID = re.compile(rb'\sid="([^"]+)"')
@@ -226,4 +228,33 @@ def broken_since(old: dict[str, list[str]], new: dict[str, list[str]]) -> list[t
         for anchor in anchors:
             if anchor not in current:
                 problems.append((f"{url}#{anchor}", "published anchor no longer resolves"))
+    return problems
+
+
+def tombstones_of_live_pages(
+    old: dict[str, list[str]],
+    new: dict[str, list[str]],
+    live: Collection[str],
+    retired: Collection[str],
+) -> list[tuple[str, str]]:
+    """(URL, reason) for each page the previous build published that the current one
+    publishes as a tombstone or redirect (``retired``: the URLs ``retired.yml`` names) while
+    what made the page is still there (``live``: the URLs of the pages the current inputs
+    make); both compared in canonical form, so no spelling of a URL lets a retired entry
+    stand in for a page that still exists."""
+    forms = {canonical(url): url for url in live}
+    gone = {canonical(url) for url in retired}
+    problems: list[tuple[str, str]] = []
+    for url, anchors in sorted(old.items()):
+        form = canonical(url)
+        if not anchors or url not in new or form not in gone or form not in forms:
+            continue
+        problems.append(
+            (
+                url,
+                "a page in the previous build is now a tombstone or redirect, but its source "
+                f"is still there (the inputs make the page {forms[form] or '/'}): remove the "
+                "retired.yml entry that covers it",
+            )
+        )
     return problems

@@ -67,6 +67,12 @@ class HistoryPages:
                 pool=True,
             )
 
+    def stop(self) -> None:
+        """Stop rendering in the background (a failed build)."""
+        if self._background is not None:
+            self._background.stop()
+            self._background = None
+
     def finish(self, theme: Theme, site_dir: Path) -> None:
         """Render what the background process did not (all of it when none was started)."""
         self._theme = theme

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from .. import urls
 from ..archive.history import VersionKind
-from ..cache import replacing, report_damaged, seal, unseal
+from ..cache import local_key, replacing, report_damaged, seal_code, unseal_code
 from ..text import safemd
 from ..untrusted import clean_text
 from .fragments import change_summary, render_segments, search_marks
@@ -69,12 +69,14 @@ def make_environment(
 
 
 class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates on disk, each entry sealed with its digest like every other entry
-    of the build cache: Jinja checks an entry against its template's source, but a flipped
-    byte in the compiled code itself could change a published page."""
+    """Compiled templates on disk. They are code, which runs when loaded: each entry is
+    sealed with a MAC under a key that never leaves this machine (Jinja checks an entry
+    against its template's source, which anyone can write), so a compiled template from
+    anywhere else fails its check and is compiled again."""
 
-    def __init__(self, directory: str) -> None:
+    def __init__(self, directory: str, key: bytes) -> None:
         super().__init__(directory, "govsite-%s.cache")
+        self._key = key
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         path = Path(self._get_cache_filename(bucket))
@@ -82,23 +84,24 @@ class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
             sealed = path.read_bytes()
         except OSError:
             return
-        payload = unseal(sealed, path.name)
+        payload = unseal_code(sealed, path.name, self._key)
         if payload is None:
-            report_damaged(path, "its checksum does not match")
+            report_damaged(path, "it was not compiled on this machine, or was changed since")
             return
         bucket.bytecode_from_string(payload)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         path = Path(self._get_cache_filename(bucket))
         with replacing(path) as file:
-            file.write(seal(bucket.bytecode_to_string(), path.name))
+            file.write(seal_code(bucket.bytecode_to_string(), path.name, self._key))
 
 
 def bytecode_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
-    """Compiled templates on disk (Jinja checks each against its source's hash, and each
-    entry carries its own digest)."""
-    if cache_dir is None:
+    """Compiled templates on disk, sealed with this machine's key (none without a cache or
+    a key)."""
+    key = local_key()
+    if cache_dir is None or key is None:
         return None
     folder = cache_dir / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
-    return CheckedBytecodeCache(str(folder))
+    return CheckedBytecodeCache(str(folder), key)

@@ -21,6 +21,7 @@ from ..compare.kinds import ChangeKind
 from ..compare.worddiff import Segment
 from ..link.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
 from ..text import safemd
+from ..untrusted import xml_chars
 from .changes import LABELS
 from .context import RenderContext
 from .fragments import change_summary, render_segments
@@ -97,8 +98,8 @@ def atom_feed(
             ET.SubElement(element, f"{{{ATOM}}}category", term=term, scheme=scheme, label=label)
         ET.SubElement(element, f"{{{ATOM}}}summary", type="html").text = entry.summary_html
     ET.indent(feed)
-    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
+    body = xml_chars(ET.tostring(feed, encoding="unicode", xml_declaration=False))
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body.encode("utf-8") + b"\n"
 
 
 FEED_CHANGES = 12

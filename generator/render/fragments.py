@@ -87,12 +87,26 @@ def redirect_html(url: str, target: str, absolute_target: str) -> bytes:
 def search_marks(filters: dict[str, str], title: str) -> Markup:
     """The filters a page answers to and its title in results, as the search index reads
     them: not shown, and not indexed as words of the page (``data-pagefind-ignore`` leaves
-    filters and metadata in)."""
+    filters and metadata in).
+
+    Pagefind's interface shows filter names and values as HTML (titles it shows as text,
+    and search.js cleans excerpts), and Pagefind 1.5 decodes a filter's text twice when it
+    indexes it: each is escaped three times here, once for this page, once for that second
+    decoding and once for the interface, which then shows it as the text it is (a browser
+    test holds it; an index that decodes once would show escapes, never markup)."""
     marks = Markup("").join(
-        Markup('<span data-pagefind-filter="{}">{}</span>').format(name, value)
+        Markup('<span data-pagefind-filter="{}">{}</span>').format(
+            _for_search_ui(name), _for_search_ui(value)
+        )
         for name, value in sorted(filters.items())
         if value
     )
     return Markup(
         '<div hidden data-pagefind-ignore>{}<p data-pagefind-meta="title">{}</p></div>'
     ).format(marks, title)
+
+
+def _for_search_ui(text: str) -> str:
+    """A filter's name or value escaped for the index's extra decoding and the interface
+    (the page's own escaping comes on top)."""
+    return str(escape(str(escape(text))))

@@ -8,12 +8,15 @@ characters) is removed before parsing.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.parser_block import ParserBlock
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
@@ -43,10 +46,69 @@ def _render_link_open(
     return self.renderToken(tokens, idx, options, env)
 
 
+def _tokenize_keeping_deep_text(
+    self: ParserBlock, state: StateBlock, startLine: int, endLine: int
+) -> None:
+    """markdown-it's block tokenizer, except at its nesting limit (``maxNesting``, 20 by
+    default): where it drops the rest of a container's lines, they are kept as one flat
+    paragraph of their text (deeper quote and list markers shown as they are written), so
+    every word of an archived text reaches its page however deep its nesting. The limit
+    still bounds recursion, so a hostile text cannot exhaust the stack."""
+    rules = self.ruler.getRules("")
+    line = startLine
+    max_nesting = state.md.options.maxNesting
+    has_empty_lines = False
+    while line < endLine:
+        state.line = line = state.skipEmptyLines(line)
+        if line >= endLine:
+            break
+        if state.sCount[line] < state.blkIndent:
+            break  # the end of a nested container's content
+        if state.level >= max_nesting:
+            _flat_paragraph(state, line, endLine)
+            break
+        ok = False
+        for rule in rules:
+            ok = rule(state, line, endLine, False)
+            if ok:
+                if state.line <= line:
+                    raise RuntimeError("block rule didn't increment state.line")
+                break
+        if not ok:
+            raise RuntimeError("none of the block rules matched")
+        state.tight = not has_empty_lines
+        line = state.line
+        if (line - 1) < endLine and state.isEmpty(line - 1):
+            has_empty_lines = True
+        if line < endLine and state.isEmpty(line):
+            has_empty_lines = True
+            line += 1
+            state.line = line
+
+
+def _flat_paragraph(state: StateBlock, line: int, end: int) -> None:
+    """The lines from ``line`` to ``end`` as one paragraph, in a container of its own (a
+    tight list hides the paragraphs at its items' level, which would run their words into
+    the item's)."""
+    text = state.getLines(line, end, state.blkIndent, False).strip()
+    if text:
+        wrapper = state.push("govsite_deep_open", "div", 1)
+        wrapper.attrSet("class", "govsite-deep")
+        wrapper.map = [line, end]
+        state.push("paragraph_open", "p", 1).map = [line, end]
+        inline = state.push("inline", "", 0)
+        inline.content, inline.map, inline.children = text, [line, end], []
+        state.push("paragraph_close", "p", -1)
+        state.push("govsite_deep_close", "div", -1)
+    state.line = end
+
+
 def make_markdown() -> MarkdownIt:
-    """A CommonMark parser with tables and strikethrough that emits no live markup."""
+    """A CommonMark parser with tables and strikethrough that emits no live markup and
+    drops no text, however deeply it is nested."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.block.tokenize = types.MethodType(_tokenize_keeping_deep_text, md.block)  # type: ignore[method-assign]
     md.validateLink = safe_url  # type: ignore[method-assign]
     md.add_render_rule("image", _render_image)
     md.add_render_rule("link_open", _render_link_open)

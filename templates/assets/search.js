@@ -5,6 +5,26 @@
   var element = document.getElementById("govsite-search");
   if (!element || typeof PagefindUI === "undefined") { return; }
   var root = new URL(element.getAttribute("data-root"), location.href);
+  // Pagefind's interface puts excerpts in the page as HTML, and they are made of the pages'
+  // text, which holds archived texts and contributors' words: only their words and
+  // Pagefind's <mark> highlights are kept. DOMParser's document runs nothing and loads
+  // nothing, so reading the excerpt there is safe.
+  var escapeText = function (text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  };
+  var inert = function (html) {
+    var out = "";
+    var walk = function (node) {
+      for (var child = node.firstChild; child; child = child.nextSibling) {
+        if (child.nodeType === 3) { out += escapeText(child.nodeValue); }
+        else if (child.nodeType === 1 && child.tagName === "MARK") {
+          out += "<mark>"; walk(child); out += "</mark>";
+        } else if (child.nodeType === 1) { walk(child); }
+      }
+    };
+    walk(new DOMParser().parseFromString(String(html || ""), "text/html").body);
+    return out;
+  };
   // eslint-disable-next-line no-new
   new PagefindUI({
     element: "#govsite-search",
@@ -17,7 +37,15 @@
     translations: { placeholder: "Search analyses, texts and changes" },
     // Long policy texts hold a phrase as often as short pages: length weighs little, so
     // that the page with the words comes first, not the shortest page with some of them.
-    ranking: { pageLength: 0.1, termSaturation: 1.6 }
+    ranking: { pageLength: 0.1, termSaturation: 1.6 },
+    // Excerpts are shown as HTML by Pagefind's interface: only their text and highlights.
+    processResult: function (result) {
+      result.excerpt = inert(result.excerpt);
+      (result.sub_results || []).forEach(function (sub) {
+        sub.excerpt = inert(sub.excerpt);
+      });
+      return result;
+    }
   });
   // The input is named by the page's visible label (Pagefind gives it only a title).
   var input = element.querySelector("input");

@@ -1,0 +1,43 @@
+"""Benchmark: a no-op rebuild of the genai-eu site against its cold build.
+
+Lighter than ``build_bench.py`` (no baseline site, no warm rebuilds, no scaling): it clones
+the corpus, makes the site with ``govsite init``, times one cold ``mkdocs build`` (empty
+cache) and three rebuilds with nothing changed, and prints the median no-op over the cold
+build (the target is at most 0.10).
+
+Run with ``.venv/bin/python bench/noop_bench.py``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_bench import BUNDLE, ROUNDS, make_govsite, run, timed_build
+
+
+def main() -> None:
+    if not BUNDLE.exists():
+        sys.exit(f"corpus not found: {BUNDLE}")
+    work = Path(tempfile.mkdtemp(prefix="govsite-noop-"))
+    try:
+        archive = work / "archive"
+        run(["git", "clone", "-q", str(BUNDLE), str(archive)])
+        site = work / "site"
+        make_govsite(archive, site)
+        cold, _ = timed_build(site)
+        noops = [timed_build(site)[0] for _ in range(ROUNDS)]
+        noop = statistics.median(noops)
+        print(f"cold:      {cold:8.1f} s")
+        print(f"no-op:     {noop:8.1f} s   (median of {', '.join(f'{n:.1f}' for n in noops)})")
+        print(f"no-op / cold = {noop / cold:.3f}   (target <= 0.10)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
