@@ -111,10 +111,13 @@ def test_noise_stays_out_of_substantive_feeds_and_the_home_page(example_site: Pa
 def test_an_alternation_is_one_mark_on_the_timeline(example_site: Path) -> None:
     html = page(example_site, "parlor/terms")
     chart = html.split('class="govsite-timeline-chart"', 1)[1].split("</figure>", 1)[0]
-    december = re.findall(r'title="([^"]*)"', chart)
-    runs = [t for t in december if "alternated between two texts" in t]
+    # Each mark says in words (for screen readers, and under the chart on focus) what it
+    # stands for: one mark, for the whole run.
+    marks = re.findall(r'<span class="govsite-sr">([^<]*)</span>', chart)
+    runs = [t for t in marks if "alternated between two texts" in t]
     assert runs == [
-        "From 2025-12-02: alternated between two texts 5 times between 2025-12-02 and 2025-12-06"
+        "2025-12-02: Returned to an earlier text, alternated between two texts 5 times "
+        "between 2025-12-02 and 2025-12-06"
     ]
     assert chart.count('data-kind="return"') == 1
     assert (

@@ -261,7 +261,9 @@ def test_the_workflow_init_writes_runs_on_a_fresh_clone(tmp_path: Path) -> None:
     assert {"./index.html", "./nimbus/terms/index.html", "./govsite-manifest.json.gz"} <= names
     assert "./nimbus/terms/2024-03-20/index.html" in names
     assert printed["origin"]["versions.lock"].count("nimbus/terms\t") == 3
-    assert printed["origin"]["subject"] == "Record the slugs of new versions"
+    assert printed["origin"]["subject"] == (
+        "Record the slugs of new versions and numbers of new revisions"
+    )
     # A pull request: the check job, with main's cache restored read-only.
     checked = printed["check"]["Check the analyses"]
     assert "ok: no errors, 0 warning(s)" in checked and "::error" not in checked
