@@ -328,9 +328,9 @@ def test_compare_view_renders_text_and_a_shareable_address(page: Page, base_url:
 
 
 def test_timeline_filters_by_kind(page: Page, base_url: str) -> None:
-    page.goto(base_url + "nimbus/usage-policy/")  # six versions: the table is open
+    page.goto(base_url + "nimbus/usage-policy/")  # nine versions: the table is open
     rows = page.locator('tr[data-kind="dates-only"]')
-    assert rows.count() == 2 and rows.first.is_visible()
+    assert rows.count() == 5 and rows.first.is_visible()
     page.uncheck('input[value="dates-only"]')
     assert not rows.first.is_visible()
     assert page.locator('tr[data-kind="substantive"]').first.is_visible()
@@ -529,18 +529,18 @@ def test_timeline_versions_are_reachable_by_keyboard_with_their_dates(
 ) -> None:
     page.goto(base_url + "nimbus/usage-policy/")
     marks = page.locator(".govsite-timeline-chart .govsite-mark")
-    assert marks.count() == 6
+    assert marks.count() == 9
     assert page.locator(".govsite-timeline-chart [tabindex='0']").count() == 1  # one tab stop
     page.locator(".govsite-kind-filter input").last.focus()
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('data-when')")
-    assert focused == "2025-11-03"  # the latest version
+    assert focused == "2025-12-17"  # the latest version
     readout = page.locator(".govsite-timeline-readout")
-    assert "2025-11-03: Dates only" in readout.inner_text()
+    assert "2025-12-17: Dates only" in readout.inner_text()
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.keyboard.press("ArrowLeft")
-    assert "2025-10-06" in readout.inner_text()
+    assert "2025-12-16" in readout.inner_text()
     page.keyboard.press("Home")
     assert "2024-02-12: First record" in readout.inner_text()
     assert page.evaluate("document.activeElement.textContent") == "2024-02-12: First record"
@@ -559,30 +559,30 @@ def test_timeline_filter_rescales_keeps_latest_changes_and_survives_reload(
             page.goto(base_url + "nimbus/usage-policy/")
             chart = page.locator(".govsite-timeline-chart")
             before = chart.evaluate("e => e.style.getPropertyValue('--tallest')")
-            assert before.strip() == "2"  # Feb 2025: two versions
+            assert before.strip() == "3"  # Dec 2025: three versions (a day counter)
             kinds = page.locator(".govsite-kind-filter input")
             values = kinds.evaluate_all("els => els.map(e => e.value)")
             for value in values:
-                if value != "dates-only":
+                if value != "substantive":
                     page.uncheck(f".govsite-kind-filter input[value='{value}']")
             assert chart.evaluate("e => e.style.getPropertyValue('--tallest')").strip() == "1"
             shown = page.locator(".govsite-latest-changes li:not([hidden])")
             assert shown.count() == 2
-            assert set(shown.evaluate_all("els => els.map(e => e.dataset.kind)")) == {"dates-only"}
+            assert set(shown.evaluate_all("els => els.map(e => e.dataset.kind)")) == {"substantive"}
             visible_marks = page.locator(".govsite-mark:not([hidden])")
             assert visible_marks.count() == 2
-            assert "hide=" in page.url and "dates-only" not in page.url.split("hide=")[1]
+            assert "hide=" in page.url and "substantive" not in page.url.split("hide=")[1]
             history = page.locator(".govsite-history")
             history.scroll_into_view_if_needed()
             history.screenshot(path=str(SCREENSHOTS / f"timeline-filtered-{width}.png"))
             page.reload()
-            assert page.is_checked(".govsite-kind-filter input[value='dates-only']")
-            assert not page.is_checked(".govsite-kind-filter input[value='substantive']")
+            assert page.is_checked(".govsite-kind-filter input[value='substantive']")
+            assert not page.is_checked(".govsite-kind-filter input[value='dates-only']")
             assert page.locator(".govsite-mark:not([hidden])").count() == 2
-            page.uncheck(".govsite-kind-filter input[value='dates-only']")
+            page.uncheck(".govsite-kind-filter input[value='substantive']")
             assert page.locator(".govsite-latest-none").is_visible()  # never an empty heading
             # Each checkbox sits nearer its own label than the label before it.
-            page.check(".govsite-kind-filter input[value='substantive']")
+            page.check(".govsite-kind-filter input[value='dates-only']")
             gaps = page.eval_on_selector_all(
                 ".govsite-kind-filter label",
                 """labels => labels.map(l => {

@@ -26,7 +26,7 @@ from ..archive.blobs import BlobReader
 from ..archive.history import ArchiveHistory, VersionKind, read_history
 from ..archive.permalinks import LOCK_HEADER, LOCK_NAME
 from ..archive.renames import chains, find_renames
-from ..content.schema import DATE_LIKE, ID_MAX
+from ..content.schema import DATE_LIKE, ID_MAX, WINDOWS_DEVICES
 from ..diagnostics import Diagnostics
 from ..render.provisions import DEFAULT_DISCLAIMER
 from ..untrusted import clean_text
@@ -62,7 +62,8 @@ def slugify(text: str) -> str:
 
 def _unique(slug: str, taken: set[str], fallback: str) -> str:
     slug = slug or fallback
-    if DATE_LIKE.match(slug):
+    if DATE_LIKE.match(slug) or re.fullmatch(WINDOWS_DEVICES, slug):
+        # Not an id (a date is a version's slug; con, lpt0... are Windows devices).
         slug = f"{fallback}-{slug}"
     candidate, n = slug, 2
     while candidate in taken:

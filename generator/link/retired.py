@@ -34,6 +34,10 @@ def page_urls(model: SiteModel) -> set[str]:
         found.update(urls.version(key, entry.slug) for entry in document.versions)
     for key in model.provisions:
         found.update((urls.provision(key), urls.provision_history(key)))
+    if model.revisions.enabled:
+        # The contributors page, unless the site turns it off; claimed either way, so that
+        # no hand-written page takes its place when it is turned on again.
+        found.add(urls.CONTRIBUTORS)
     for key, history in model.revisions.histories.items():
         found.add(urls.provision_revisions(key))
         found.update(urls.provision_revision(key, r.number) for r in history.revisions)
@@ -79,6 +83,7 @@ def site_files(model: SiteModel) -> tuple[set[str], set[str]]:
         files.update(urls.registry_feed(registry, entry_id) for entry_id in ids)
     folders = {f"{folder}/" for folder in urls.FILE_FOLDERS}
     folders.update({urls.SCHEMA_FOLDER, "data/platforms/", "data/documents/", "data/provisions/"})
+    folders.add(urls.as_at_index("").rsplit("/", 1)[0] + "/")  # data/as-at/
     folders.update(f"data/{registry}/" for registry in urls.REGISTRIES)
     return files, folders
 
