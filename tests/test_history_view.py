@@ -224,7 +224,10 @@ def test_the_home_page_shows_what_is_new_and_what_may_be_stale(
     assert "Recently added analyses" in html
     # One example analysis quotes a clause edited since (its monitoring box shows it).
     assert "Analyses that may be stale" in html
-    assert 'href="nimbus/terms/notice-of-changes/">Notice before the terms change</a>' in html
+    assert (
+        'href="nimbus/terms/notice-of-changes/">Changed terms: notice, then acceptance by use</a>'
+        in html
+    )
     stale = provision_yml(
         quote="We may use your content to train our models.", analyzed="2024-01-15"
     )
