@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CORPORA = ROOT.parent / "shared" / "corpora"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+from build_bench import LOCAL_INIT  # noqa: E402  (how init is told where CI finds both)
+
 _RELATIVE = re.compile(
     r"^(?:\d+|an?|one|days?|hours?|minutes?|weeks?|months?|years?|ago|yesterday|today|il|y|"
     r"jours?|heures?|semaines?|mois|ans?|vor|tag(?:en)?|stunden?|wochen?|monaten?|jahren?|"
@@ -95,7 +97,16 @@ def main() -> None:
         archive = archive_for(args.corpus, work)
         site = work / "site"
         subprocess.run(
-            [sys.executable, "-m", "generator", "init", str(site), "--archive", str(archive)],
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "init",
+                str(site),
+                "--archive",
+                str(archive),
+                *LOCAL_INIT,
+            ],
             env=ENV,
             capture_output=True,
             check=True,
