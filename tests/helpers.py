@@ -305,3 +305,17 @@ def assert_same_as_whole(text: str) -> None:
     """Parsing in pieces (each distinct piece once) gives exactly what parsing whole gives."""
     parsed = parse_text(text, "blob")
     assert (parsed.blocks, safemd.render_tokens(parsed.tokens)) == parse_whole(text)
+
+
+def page(site: Path, url: str) -> str:
+    """The HTML of a built site's page at ``url``."""
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def kind_on(site: Path, document: str, slug: str) -> str:
+    """The kind of change a built version page shows."""
+    match = re.search(
+        r'class="govsite-kind govsite-kind-([a-z-]+)"', page(site, f"{document}/{slug}")
+    )
+    assert match, (document, slug)
+    return match.group(1)

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from helpers import TERMS_V1, Archive, build_site, every_page, make_site, provision_yml
+from helpers import (
+    TERMS_V1,
+    Archive,
+    build_site,
+    every_page,
+    kind_on,
+    make_site,
+    page,
+    provision_yml,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,19 +27,6 @@ from generator.compare.kinds import ChangeKind, text_kind
 from generator.compare.worddiff import changed_words, rebuild, word_diff
 from generator.content.schema import SIGNIFICANCE
 from generator.text.views import view_text
-
-
-def page(site: Path, url: str) -> str:
-    return (site / url / "index.html").read_text(encoding="utf-8")
-
-
-def kind_on(site: Path, document: str, slug: str) -> str:
-    match = re.search(
-        r'class="govsite-kind govsite-kind-([a-z-]+)"', page(site, f"{document}/{slug}")
-    )
-    assert match, (document, slug)
-    return match.group(1)
-
 
 # Kinds of change
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from helpers import Archive, build_site, make_site
+from helpers import Archive, build_site, kind_on, make_site, page
 
 from generator.compare.align import CHANGED, align
 from generator.compare.changes import describe
@@ -21,19 +21,6 @@ from generator.compare.kinds import (
 )
 from generator.compare.worddiff import word_diff
 from generator.text.views import view_text
-
-
-def page(site: Path, url: str) -> str:
-    return (site / url / "index.html").read_text(encoding="utf-8")
-
-
-def kind_on(site: Path, document: str, slug: str) -> str:
-    match = re.search(
-        r'class="govsite-kind govsite-kind-([a-z-]+)"', page(site, f"{document}/{slug}")
-    )
-    assert match, (document, slug)
-    return match.group(1)
-
 
 # The example archive's fictional cases
 
