@@ -5,7 +5,8 @@ semicolons) inside the sentences that differ, then word by word inside the claus
 differ. Each comparison is bounded: when two differing runs are too long to compare word by
 word, the next coarser unit is used for that run alone (a few sentences or clauses shown as
 deleted and inserted), never the whole text. The browser's compare view runs the same
-algorithm (``templates/assets/compare.js``); tests hold the two together.
+algorithm (``templates/assets/compare.js``); both run the fixture files of
+tests/fixtures/compare/ (tests/test_golden_compare.py).
 """
 
 from __future__ import annotations

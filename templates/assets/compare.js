@@ -14,8 +14,17 @@
     "\u2014": "-", "\u2015": "-", "\u2212": "-"
   };
   var TYPO_CHARS = new RegExp("[" + Object.keys(TYPOGRAPHY).join("") + "]", "g");
+  // Characters that could disguise text (generator/untrusted.py clean_text): invisible
+  // marks, controls, lone surrogates and noncharacters.
+  var NONCHARACTERS = "\\u{D800}-\\u{DFFF}\\u{FDD0}-\\u{FDEF}\\u{FFFE}\\u{FFFF}";
+  for (var plane = 1; plane <= 16; plane++) {
+    NONCHARACTERS += "\\u{" + plane.toString(16) + "FFFE}\\u{" + plane.toString(16) + "FFFF}";
+  }
+  var HIDDEN = new RegExp("[\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069" +
+    "\\ufeff\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f" + NONCHARACTERS + "]", "gu");
   function normalise(text) {
-    return text.normalize("NFKC").replace(TYPO_CHARS, function (c) { return TYPOGRAPHY[c]; })
+    return text.replace(HIDDEN, "").normalize("NFKC")
+      .replace(TYPO_CHARS, function (c) { return TYPOGRAPHY[c]; })
       .replace(/\s+/g, " ").trim();
   }
   function words(text) { return text.split(/\s+/).filter(function (w) { return w !== ""; }); }
@@ -229,6 +238,12 @@
       unmatchedOld.filter(function (i) { return !usedOld.has(i); }),
       unmatchedNew.filter(function (j) { return !partner.has(j); }));
     changed.forEach(function (i, j) { partner.set(j, [i, "changed"]); usedOld.add(i); });
+    // A short line whose date changed ("Updated yesterday" -> "Updated: 3 days ago"), or
+    // its case or punctuation, shares too few words to pass for an edit, but it is one.
+    pairShort(oldTexts, newTexts,
+      unmatchedOld.filter(function (i) { return !usedOld.has(i); }),
+      unmatchedNew.filter(function (j) { return !partner.has(j); }))
+      .forEach(function (i, j) { partner.set(j, [i, "changed"]); usedOld.add(i); });
     var pairs = [];
     ops.forEach(function (op) {
       var i1 = op[1], i2 = op[2], j1 = op[3], j2 = op[4], i, j;
@@ -332,6 +347,58 @@
       }
     });
     return carried;
+  }
+
+  // ---- Short lines whose dates changed (align.py _pair_short, dates.py) --------------------
+  // Python's \\b and \\d know every script; JavaScript's only ASCII, hence these.
+  var B = "(?:(?<=[\\p{L}\\p{N}_])(?![\\p{L}\\p{N}_])|(?<![\\p{L}\\p{N}_])(?=[\\p{L}\\p{N}_]))";
+  var D = "\\p{Nd}";
+  var MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|januar|februar|märz|maerz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober";
+  var DATE = new RegExp(B + "(?:" + D + "{4}-" + D + "{1,2}-" + D + "{1,2}|" + D + "{1,2}[./-]" + D +
+    "{1,2}[./-]" + D + "{2,4}|(?:" + D + "{1,2}(?:st|nd|rd|th|er|\\.)?\\s+)?(?:" + MONTHS + ")\\.?" +
+    "(?:\\s+" + D + "{1,2}(?:st|nd|rd|th)?)?,?(?:\\s+" + D + "{4})?)" + B, "giu");
+  var UNITS = {
+    en: "(?:second|minute|hour|day|week|month|year)s?",
+    fr: "(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|années?)",
+    de: "(?:Sekunden?|Minuten?|Stunden?|Tag(?:en)?|Wochen?|Monat(?:en)?|Jahr(?:en)?)",
+    es: "(?:segundos?|minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?|años?)",
+    it: "(?:secondi|minuti|or[ae]|giorn[oi]|settiman[ae]|mes[ei]|ann[oi])",
+    nl: "(?:seconden|minuten|uur|dag(?:en)?|weken|week|maand(?:en)?|jaar)",
+    pt: "(?:segundos?|minutos?|horas?|dias?|semanas?|mês|meses|anos?)"
+  };
+  var COUNT = "(?:" + D + "+|an?|one|a\\s+few|several|un|une|quelques|einem|einer|wenigen|una|uno|um|uma|een)";
+  var RELATIVE = new RegExp(B + "(?:" + COUNT + "\\s+" + UNITS.en + "\\s+ago" +
+    "|il\\s+y\\s+a\\s+" + COUNT + "\\s+" + UNITS.fr + "|vor\\s+" + COUNT + "\\s+" + UNITS.de +
+    "|hace\\s+" + COUNT + "\\s+" + UNITS.es + "|" + COUNT + "\\s+" + UNITS.it + "\\s+fa" +
+    "|" + COUNT + "\\s+" + UNITS.nl + "\\s+geleden|há\\s+" + COUNT + "\\s+" + UNITS.pt +
+    "|yesterday|today|just\\s+now|hier|aujourd['’]hui|gestern|heute|ayer|hoy|ieri|oggi" +
+    "|gisteren|vandaag|ontem|hoje)" + B, "giu");
+  var ENUMERATOR = new RegExp("^\\s*(?:\\(?(?:(?:[a-z]\\.)?" + D + "+(?:\\." + D + "+)*(?:\\.[a-z])?|[a-z]|[ivxlc]+)[.)]\\s+)+", "iu");
+  var TAG = /<\/?[a-z]+\s*\/?>/giu;
+  var DATED_LINE = 200;
+  function canonical(text) {
+    text = text.normalize("NFKC").replace(ENUMERATOR, "");
+    if (text.indexOf("<") >= 0) { text = text.replace(TAG, " "); }
+    // Python's casefold: upper then lower case folds "ß" and the like; a final sigma too.
+    return text.toUpperCase().toLowerCase().replace(/ς/g, "σ").replace(/[^\p{L}\p{N}]/gu, "");
+  }
+  function withoutDates(text) { return text.replace(DATE, " DATE ").replace(RELATIVE, " DATE "); }
+  function shortKey(text) {
+    return Array.from(text).length > DATED_LINE ? "" : canonical(withoutDates(text));
+  }
+  function pairShort(oldTexts, newTexts, olds, news) {
+    var byKey = new Map(), result = new Map();
+    olds.forEach(function (i) {
+      var key = shortKey(oldTexts[i]);
+      if (!key) { return; }
+      if (byKey.has(key)) { byKey.get(key).push(i); } else { byKey.set(key, [i]); }
+    });
+    if (!byKey.size) { return result; }
+    news.forEach(function (j) {
+      var candidates = byKey.get(shortKey(newTexts[j]));
+      if (candidates && candidates.length) { result.set(j, candidates.shift()); }
+    });
+    return result;
   }
 
   // ---- Changes (changes.py) ------------------------------------------------------------------
@@ -485,6 +552,15 @@
     });
     return nodes.length === 1 && nodes[0].tagName === "STRONG" &&
       element.querySelectorAll("strong").length === 1;
+  }
+
+  // Under node (tests/compare_fixtures.js holds this engine to the Python one on shared
+  // fixture files), hand the engine over and stop: there is no page. A browser has no
+  // `module`, so this does nothing there.
+  if (typeof module === "object" && module !== null && typeof module.exports === "object") {
+    module.exports = { normalise: normalise, tokens: tokens, wordDiff: wordDiff,
+      touched: touched, align: align, describe: describe, changeStats: changeStats };
+    return;
   }
 
   // ---- The page ------------------------------------------------------------------------------------
