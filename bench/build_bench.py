@@ -35,18 +35,8 @@ import threading
 import time
 from pathlib import Path
 
-# The corpus clone has no public address and govsite runs from this folder: say how CI
-# would reach both, as `govsite init` asks.
-LOCAL_INIT = (
-    "--archive-url",
-    "https://git.example/archive.git",
-    "--govsite-requirement",
-    "govsite @ git+https://git.example/govsite.git",
-)
+from corpus import ENV, ROOT, corpus_site, init_site
 
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLE = ROOT.parent / "shared" / "corpora" / "genai-eu-versions.bundle"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 PYTHON = sys.executable
 ROUNDS = 3
 
@@ -117,10 +107,6 @@ def timed_build(site: Path) -> tuple[float, int]:
     if process.returncode != 0:
         sys.exit(f"build failed in {site}:\n{err[-4000:]}")
     return elapsed, peak
-
-
-def make_govsite(archive: Path, site: Path) -> None:
-    run([PYTHON, "-m", "generator", "init", str(site), "--archive", str(archive), *LOCAL_INIT])
 
 
 def make_baseline(archive: Path, site: Path) -> int:
@@ -328,14 +314,9 @@ def main() -> None:
         help="only the cold, warm and no-op builds (no baseline site, search or scaling)",
     )
     args = parser.parse_args()
-    if not BUNDLE.exists():
-        sys.exit(f"corpus not found: {BUNDLE}")
     work = Path(tempfile.mkdtemp(prefix="govsite-bench-"))
     try:
-        archive = work / "archive"
-        run(["git", "clone", "-q", str(BUNDLE), str(archive)])
-        site = work / "site"
-        make_govsite(archive, site)
+        archive, site = corpus_site(work)
         cold, cold_mem = timed_build(site)
         pages = count_pages(site)
 
@@ -379,7 +360,7 @@ def main() -> None:
             doubled = work / "doubled"
             doubled_archive(archive, doubled)
             doubled_site = work / "doubled-site"
-            make_govsite(doubled, doubled_site)
+            init_site(doubled, doubled_site)
             twice, twice_mem = timed_build(doubled_site)
             print(f"doubled:   {twice:8.1f} s   peak mem {twice_mem / 1024:7.0f} MiB")
             print(f"doubled / cold  = {twice / cold:.2f}   (target <= 2.1)")

@@ -13,7 +13,6 @@ and the time the tracking took.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -22,17 +21,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-# The corpus clone has no public address and govsite runs from this folder: say how CI
-# would reach both, as `govsite init` asks.
-LOCAL_INIT = (
-    "--archive-url",
-    "https://git.example/archive.git",
-    "--govsite-requirement",
-    "govsite @ git+https://git.example/govsite.git",
-)
+from corpus import ROOT, clone_corpus, init_site
 
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLE = ROOT.parent / "shared" / "corpora" / "genai-eu-versions.bundle"
 SLACK = 20
 sys.path.insert(0, str(ROOT))
 
@@ -64,27 +54,8 @@ def main() -> None:
     from generator.diagnostics import Diagnostics
 
     with tempfile.TemporaryDirectory() as work:
-        archive = args.archive
-        if archive is None:
-            archive = Path(work) / "archive"
-            subprocess.run(["git", "clone", "-q", str(BUNDLE), str(archive)], check=True)
-        site = Path(work) / "site"
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "init",
-                str(site),
-                "--archive",
-                str(archive),
-                *LOCAL_INIT,
-            ],
-            check=True,
-            env=env,
-            capture_output=True,
-        )
+        archive = args.archive or clone_corpus(Path(work) / "archive")
+        site = init_site(archive, Path(work) / "site")
         config = load_site_config(site / "mkdocs.yml", Diagnostics())
         assert config is not None
         start = time.perf_counter()

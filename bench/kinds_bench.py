@@ -23,19 +23,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from corpus import ROOT, clone_corpus, init_site
+
 sys.path.insert(0, str(ROOT))
-CORPORA = ROOT.parent / "shared" / "corpora"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-from build_bench import LOCAL_INIT  # noqa: E402  (how init is told where CI finds both)
 
 _RELATIVE = re.compile(
     r"^(?:\d+|an?|one|days?|hours?|minutes?|weeks?|months?|years?|ago|yesterday|today|il|y|"
@@ -55,12 +51,7 @@ def archive_for(corpus: str, work: Path) -> Path:
     source = Path(corpus)
     if source.is_dir():
         return source
-    bundle = CORPORA / f"{corpus}-versions.bundle"
-    if not bundle.is_file():
-        sys.exit(f"no corpus {corpus!r}: neither a folder nor {bundle}")
-    source = work / "archive"
-    subprocess.run(["git", "clone", "-q", str(bundle), str(source)], check=True)
-    return source
+    return clone_corpus(work / "archive", corpus)
 
 
 def keep_first_files(site: Path, files: int) -> None:
@@ -95,22 +86,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kinds-bench-") as tmp:
         work = Path(tmp)
         archive = archive_for(args.corpus, work)
-        site = work / "site"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "init",
-                str(site),
-                "--archive",
-                str(archive),
-                *LOCAL_INIT,
-            ],
-            env=ENV,
-            capture_output=True,
-            check=True,
-        )
+        site = init_site(archive, work / "site")
         if args.files:
             keep_first_files(site, args.files)
         config = load_site_config(site / "mkdocs.yml", Diagnostics())

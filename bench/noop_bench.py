@@ -12,23 +12,17 @@ from __future__ import annotations
 
 import shutil
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import BUNDLE, ROUNDS, make_govsite, run, timed_build
+from build_bench import ROUNDS, timed_build
+from corpus import corpus_site
 
 
 def main() -> None:
-    if not BUNDLE.exists():
-        sys.exit(f"corpus not found: {BUNDLE}")
     work = Path(tempfile.mkdtemp(prefix="govsite-noop-"))
     try:
-        archive = work / "archive"
-        run(["git", "clone", "-q", str(BUNDLE), str(archive)])
-        site = work / "site"
-        make_govsite(archive, site)
+        _, site = corpus_site(work)
         cold, _ = timed_build(site)
         noops = [timed_build(site)[0] for _ in range(ROUNDS)]
         noop = statistics.median(noops)

@@ -20,16 +20,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-# The corpus clone has no public address and govsite runs from this folder: say how CI
-# would reach both, as `govsite init` asks.
-LOCAL_INIT = (
-    "--archive-url",
-    "https://git.example/archive.git",
-    "--govsite-requirement",
-    "govsite @ git+https://git.example/govsite.git",
-)
+from corpus import ROOT
+from corpus import corpus_site as cloned_corpus_site
 
-ROOT = Path(__file__).resolve().parent.parent
 PROVISION = "content/provisions/nimbus/terms/training-on-content.yml"
 URL = "nimbus/terms/training-on-content/"
 
@@ -57,7 +50,6 @@ def wait_for(url: str, text: str, limit: float) -> float | None:
     return None
 
 
-BUNDLE = ROOT.parent / "shared" / "corpora" / "genai-eu-versions.bundle"
 CORPUS_DOCUMENT = ("claude-ai", "acceptable-use-policy", "Claude.ai/Acceptable Use Policy.md")
 REGISTRIES = {
     "topics.yml": "acceptable-use:\n  title: Acceptable use\n",
@@ -78,14 +70,7 @@ def example_site(work: Path) -> tuple[Path, str, str, str]:
 
 def corpus_site(work: Path) -> tuple[Path, str, str, str]:
     """The genai-eu site with one analysis added: (site, page URL, provision file, title)."""
-    if not BUNDLE.exists():
-        sys.exit(f"corpus not found at {BUNDLE}")
-    archive, site = work / "archive", work / "site"
-    subprocess.run(["git", "clone", "-q", str(BUNDLE), str(archive)], check=True)
-    subprocess.run(
-        [sys.executable, "-m", "generator", "init", str(site), "--archive", str(archive), *LOCAL_INIT],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    archive, site = cloned_corpus_site(work)
     platform, document, source = CORPUS_DOCUMENT
     text = (archive / source).read_text(encoding="utf-8")
     words = next(

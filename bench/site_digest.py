@@ -17,24 +17,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-# The corpus clone has no public address and govsite runs from this folder: say how CI
-# would reach both, as `govsite init` asks.
-LOCAL_INIT = (
-    "--archive-url",
-    "https://git.example/archive.git",
-    "--govsite-requirement",
-    "govsite @ git+https://git.example/govsite.git",
-)
-
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLE = ROOT.parent / "shared" / "corpora" / "genai-eu-versions.bundle"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+from corpus import ENV, ROOT, corpus_site
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> None:
@@ -66,22 +54,7 @@ def build_example(work: Path) -> Path:
 
 def build_corpus(work: Path) -> Path:
     """A site made by ``govsite init`` for the genai-eu corpus."""
-    if not BUNDLE.exists():
-        sys.exit(f"no corpus at {BUNDLE}")
-    archive, site = work / "archive", work / "corpus"
-    run(["git", "clone", "-q", str(BUNDLE), str(archive)])
-    run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "init",
-            str(site),
-            "--archive",
-            str(archive),
-            *LOCAL_INIT,
-        ]
-    )
+    _, site = corpus_site(work / "corpus")
     run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=site)
     return site / "site"
 

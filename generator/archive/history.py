@@ -18,6 +18,7 @@ from pathlib import Path
 import git
 
 from ..diagnostics import Diagnostics, Origin
+from .rawlog import LogFormatError, parse_raw_log
 
 EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
 _NULL_SHA = "0" * 40
@@ -118,44 +119,17 @@ class _Commit:
     """The files it changed."""
 
 
-class LogFormatError(ValueError):
-    """git's output is not what the parser expects (never caused by a commit's content)."""
-
-
 def _parse_log(raw: bytes) -> list[_Commit]:
-    """The commits of ``git log --raw -z --format=LOG_FORMAT``, oldest first.
-
-    The output is a sequence of NUL-terminated tokens: a commit line, then for each file a
-    ``:modes ids status`` token followed by the path (any bytes but NUL). Paths are only
-    ever taken right after a status token, so no file name can pass for a commit.
-    """
-    commits: list[_Commit] = []
-    tokens = raw.split(b"\0")
-    index = 0
-    while index < len(tokens):
-        token = tokens[index].lstrip(b"\n")
-        index += 1
-        if not token:
-            continue
-        if token.startswith(b":"):
-            if not commits or index >= len(tokens):
-                raise LogFormatError("a file change outside a commit")
-            fields = token[1:].split()
-            if len(fields) < 5:
-                raise LogFormatError(f"unexpected change line {token[:80]!r}")
-            path = tokens[index]
-            index += 1
-            commits[-1].changes.append(
-                _Change(
-                    path, fields[4][:1].decode("ascii", "replace"), fields[3].decode(), fields[1]
-                )
-            )
-            continue
-        header = _HEADER.match(token)
-        if header is None:
-            raise LogFormatError(f"unexpected line {token[:80]!r}")
-        commits.append(_Commit(header[1].decode(), header[2], header[3]))
-    return commits
+    """The commits of ``git log --raw -z --format=LOG_FORMAT``, oldest first."""
+    return [
+        _Commit(
+            commit.header[1].decode(),
+            commit.header[2],
+            commit.header[3],
+            [_Change(c.paths[-1], c.status[:1], c.blob, c.mode) for c in commit.changes],
+        )
+        for commit in parse_raw_log(raw, _HEADER)
+    ]
 
 
 def _timestamp(value: bytes) -> dt.datetime | None:

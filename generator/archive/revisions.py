@@ -26,7 +26,7 @@ from pathlib import Path
 from ..content.load import provision_from_text
 from ..content.model import Provision
 from ..diagnostics import Diagnostics, Origin, log
-from .history import LogFormatError
+from .rawlog import LogFormatError, parse_raw_log
 
 LOCK_NAME = "revisions.lock"
 LOCK_HEADER = (
@@ -260,45 +260,19 @@ class _Commit:
 
 
 def _parse_log(raw: bytes) -> list[_Commit]:
-    """The commits of ``git log --raw -z -c -M --format='%H %P'``, in log order.
-
-    A change is a ``:modes ids status`` token (``::...`` for a merge's combined diff) then
-    its path, two paths for a rename or copy; a path is only ever taken right after a status
-    token, so no file name can pass for a commit.
-    """
+    """The commits of ``git log --raw -z -c -M --format='%H %P'``, in log order."""
     commits: list[_Commit] = []
-    tokens = raw.split(b"\0")
-    index = 0
-    while index < len(tokens):
-        token = tokens[index].strip(b"\n")
-        index += 1
-        if not token:
-            continue
-        if token.startswith(b":"):
-            if not commits:
-                raise LogFormatError("a file change outside a commit")
-            colons = len(token) - len(token.lstrip(b":"))
-            fields = token[colons:].split()
-            if len(fields) != 2 * (colons + 1) + 1:
-                raise LogFormatError(f"unexpected change line {token[:80]!r}")
-            status = fields[-1].decode("ascii", "replace")
-            blob = fields[-2].decode("ascii", "replace")
-            paths = 2 if colons == 1 and status[:1] in "RC" else 1
-            if index + paths > len(tokens):
-                raise LogFormatError("a change without its path")
-            names = [tokens[index + i].decode("utf-8", "surrogateescape") for i in range(paths)]
-            index += paths
-            old, new = (names[0], names[-1]) if paths == 2 else (names[0], names[0])
-            if status[:1] == "C":
+    for raw_commit in parse_raw_log(raw, _HEADER):
+        header = raw_commit.header
+        commit = _Commit(header[1].decode(), tuple(p.decode() for p in header[2].split()))
+        for change in raw_commit.changes:
+            names = [path.decode("utf-8", "surrogateescape") for path in change.paths]
+            old, new = names[0], names[-1]
+            if change.status[:1] == "C":
                 old = ""  # a copy starts a history of its own
-            gone = status.endswith("D") or _NULL.match(blob) is not None
-            commits[-1].changes.append((old, "" if gone else new, "" if gone else blob))
-            continue
-        header = _HEADER.match(token)
-        if header is None:
-            raise LogFormatError(f"unexpected line {token[:80]!r}")
-        parents = tuple(p.decode() for p in header[2].split())
-        commits.append(_Commit(header[1].decode(), parents))
+            gone = change.status.endswith("D") or _NULL.match(change.blob) is not None
+            commit.changes.append((old, "" if gone else new, "" if gone else change.blob))
+        commits.append(commit)
     return commits
 
 

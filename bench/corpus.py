@@ -1,0 +1,57 @@
+"""What the bench scripts share: where the real corpora are, and a site for one of them made
+by ``govsite init`` (imported by the scripts beside it, which run with this folder on the
+path)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+BUNDLE = CORPORA / "genai-eu-versions.bundle"
+"""The corpus the benches measure unless told otherwise."""
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+# The corpus clone has no public address and govsite runs from this folder: say how CI
+# would reach both, as `govsite init` asks.
+LOCAL_INIT = (
+    "--archive-url",
+    "https://git.example/archive.git",
+    "--govsite-requirement",
+    "govsite @ git+https://git.example/govsite.git",
+)
+
+
+def bundle_of(corpus: str) -> Path:
+    """The bundle of a corpus by name (``genai-eu``, ``dsa-reports``...); exits when absent."""
+    bundle = CORPORA / f"{corpus}-versions.bundle"
+    if not bundle.is_file():
+        sys.exit(f"corpus not found: {bundle}")
+    return bundle
+
+
+def clone_corpus(archive: Path, corpus: str = "genai-eu") -> Path:
+    """A clone of a corpus at ``archive`` (exits when the corpus is absent)."""
+    subprocess.run(["git", "clone", "-q", str(bundle_of(corpus)), str(archive)], check=True)
+    return archive
+
+
+def init_site(archive: Path, site: Path) -> Path:
+    """The site ``govsite init`` makes at ``site`` for ``archive``; exits with git's or
+    govsite's message when it fails."""
+    command = [sys.executable, "-m", "generator", "init", str(site), "--archive", str(archive)]
+    result = subprocess.run(
+        [*command, *LOCAL_INIT], env=ENV, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        sys.exit(f"govsite init failed:\n{result.stderr[-4000:]}")
+    return site
+
+
+def corpus_site(work: Path, corpus: str = "genai-eu") -> tuple[Path, Path]:
+    """A corpus cloned into ``work/archive`` and its site made in ``work/site``."""
+    archive = clone_corpus(work / "archive", corpus)
+    return archive, init_site(archive, work / "site")

@@ -1,0 +1,81 @@
+"""``git log --raw -z`` read token by token, for the archive's history (:mod:`.history`) and
+the analyses' revisions (:mod:`.revisions`).
+
+The output is a sequence of NUL-terminated tokens: a commit's line (in the caller's
+``--format``), then for each file a ``:modes ids status`` token (``::...`` for a merge's
+combined diff, one colon per parent) followed by its path, two paths for a rename or copy.
+Paths are any bytes but NUL and are only ever taken right after a status token, so no file
+name can pass for a commit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+class LogFormatError(ValueError):
+    """git's output is not what the parser expects (never caused by a commit's content)."""
+
+
+@dataclass(slots=True)
+class RawChange:
+    """One file changed by one commit, as the log lists it."""
+
+    status: str
+    """git's status letters (``M``, ``A``, ``D``, ``R100``; one per parent in a merge)."""
+    mode: bytes
+    """The file's new mode."""
+    blob: str
+    """The file's new blob id (zeros when it is gone)."""
+    paths: tuple[bytes, ...]
+    """Its path, as git stores it; the old path then the new one for a rename or copy."""
+
+
+@dataclass(slots=True)
+class RawCommit:
+    """A commit's line of the log, and the files it changed."""
+
+    header: re.Match[bytes]
+    """The commit's line, matched by the caller's pattern."""
+    changes: list[RawChange] = field(default_factory=list)
+    """The files it changed, in the log's order."""
+
+
+def parse_raw_log(raw: bytes, header: re.Pattern[bytes]) -> list[RawCommit]:
+    """The commits of a ``git log --raw -z`` output in log order; ``header`` matches a
+    commit's line (anything else that is not a change is an error)."""
+    commits: list[RawCommit] = []
+    tokens = raw.split(b"\0")
+    index = 0
+    while index < len(tokens):
+        token = tokens[index].strip(b"\n")
+        index += 1
+        if not token:
+            continue
+        if not token.startswith(b":"):
+            match = header.match(token)
+            if match is None:
+                raise LogFormatError(f"unexpected line {token[:80]!r}")
+            commits.append(RawCommit(match))
+            continue
+        if not commits:
+            raise LogFormatError("a file change outside a commit")
+        colons = len(token) - len(token.lstrip(b":"))
+        fields = token[colons:].split()
+        if len(fields) != 2 * (colons + 1) + 1:
+            raise LogFormatError(f"unexpected change line {token[:80]!r}")
+        status = fields[-1].decode("ascii", "replace")
+        paths = 2 if colons == 1 and status[:1] in ("R", "C") else 1
+        if index + paths > len(tokens):
+            raise LogFormatError("a change without its path")
+        commits[-1].changes.append(
+            RawChange(
+                status,
+                fields[colons],
+                fields[-2].decode("ascii", "replace"),
+                tuple(tokens[index : index + paths]),
+            )
+        )
+        index += paths
+    return commits
