@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
+import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from textwrap import dedent
 from typing import Any
@@ -319,3 +324,52 @@ def kind_on(site: Path, document: str, slug: str) -> str:
     )
     assert match, (document, slug)
     return match.group(1)
+
+
+# Browser tests: Debian's chromium driven by Playwright (the fixtures `browser` and `page` are
+# in conftest.py). `.ci/run` installs both; without them those tests skip, saying why.
+CHROMIUM = os.environ.get("GOVSITE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def browser_missing() -> list[str]:
+    """What the browser tests need and this machine lacks (empty when they can run)."""
+    try:
+        import playwright.sync_api
+    except ImportError:
+        playwright = False
+    else:
+        playwright = True
+    return [
+        reason
+        for reason, absent in (
+            ("the playwright package is not installed (pip install playwright)", not playwright),
+            (f"no chromium at {CHROMIUM} (apt-get install chromium)", not Path(CHROMIUM).exists()),
+        )
+        if absent
+    ]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    """A built site served over HTTP on a free local port: its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()

@@ -8,47 +8,31 @@ type are saved in test-output/screenshots/.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.request import urlopen
 
 import pytest
-from helpers import CORPORA, ROOT, build_into
+from helpers import CORPORA, ROOT, browser_missing, build_into, served
 
-CHROMIUM = os.environ.get("GOVSITE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(
     os.environ.get("GOVSITE_AXE", ROOT / "test-output/node/node_modules/axe-core/axe.min.js")
 )
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 
-try:
-    from playwright.sync_api import Browser, Page, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
-missing = [
-    reason
-    for reason, absent in (
-        (
-            "the playwright package is not installed (pip install playwright)",
-            sync_playwright is None,
-        ),
-        (f"no chromium at {CHROMIUM} (apt-get install chromium)", not Path(CHROMIUM).exists()),
-        (f"no axe-core at {AXE} (npm install axe-core)", not AXE.exists()),
-    )
-    if absent
-]
+missing = browser_missing() + (
+    [] if AXE.exists() else [f"no axe-core at {AXE} (npm install axe-core)"]
+)
 pytestmark = pytest.mark.skipif(bool(missing), reason="browser tests need: " + "; ".join(missing))
 
 PAGE_TYPES = {
@@ -70,49 +54,12 @@ PAGE_TYPES = {
     "data": "data/",
     "tombstone": "nimbus/usage-policy/enforcement-reviews/",
 }
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = build_into(ROOT, tmp_path_factory.mktemp("browser") / "site")
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    yield page
-    context.close()
+    with served(build_into(ROOT, tmp_path_factory.mktemp("browser") / "site")) as url:
+        yield url
 
 
 def axe_violations(page: Page) -> list[str]:
@@ -713,11 +660,8 @@ def genai_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             cwd=root / "s", check=True, env=env, capture_output=True,
         )  # fmt: skip
         site = root / "s" / "site"
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(site) as url:
+        yield url
 
 
 def test_the_text_in_force_on_a_date_on_a_real_archive(page: Page, genai_url: str) -> None:

@@ -8,34 +8,28 @@ Needs the `playwright` Python package and a chromium binary (GOVSITE_CHROMIUM or
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
-from helpers import PLATFORM_YML, TERMS_V1, TERMS_V2, build_into, make_site, provision_yml
+from helpers import (
+    PLATFORM_YML,
+    TERMS_V1,
+    TERMS_V2,
+    browser_missing,
+    build_into,
+    make_site,
+    provision_yml,
+    served,
+)
 
-CHROMIUM = os.environ.get("GOVSITE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots" / "inert"
 
-try:
-    from playwright.sync_api import Browser, Page, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
-missing = [
-    reason
-    for reason, absent in (
-        ("the playwright package is not installed", sync_playwright is None),
-        (f"no chromium at {CHROMIUM}", not Path(CHROMIUM).exists()),
-    )
-    if absent
-]
+missing = browser_missing()
 pytestmark = pytest.mark.skipif(bool(missing), reason="browser tests need: " + "; ".join(missing))
 
 # Each payload counts itself on the page that runs it: the tests read the count.
@@ -49,11 +43,6 @@ HOSTILE_TEXT = TERMS_V2 + (
     f"{SCRIPT}\n\n{ENTITY}\n\n[click](javascript:{LIVE}) and "
     f'<a href="javascript:{LIVE}">there</a>\n\n> quoted {IMG}\n'
 )
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -75,31 +64,8 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         provisions={"acme/terms/liability-cap": provision},
         texts=(TERMS_V1, HOSTILE_TEXT, HOSTILE_TEXT.replace("Also", "And also")),
     )
-    site = build_into(root, root / "site")
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+    with served(build_into(root, root / "site")) as url:
+        yield url
 
 
 def live_markup(page: Page) -> list[str]:

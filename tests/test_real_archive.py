@@ -3,27 +3,27 @@
 Skipped, with the reason, when ../shared/corpora is not beside the project.
 """
 
-import functools
-import http.server
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tarfile
-import threading
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import feedparser
 import pytest
 import yaml
-from helpers import CORPORA, assert_same_as_whole
+from helpers import CORPORA, assert_same_as_whole, served
 
 from generator.compare.kinds import ChangeKind
 from generator.publish.linkcheck import broken_links
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 BUNDLE = CORPORA / "genai-eu-versions.bundle"
 SITE_URL = "https://reports.example.org/"
@@ -251,12 +251,10 @@ def test_a_big_rewrite_is_navigable(built: tuple[Path, Path]) -> None:
     assert changes.count('class="govsite-change-path"') > 20
 
 
-def test_compare_view_counts_what_the_version_pages_count(built: tuple[Path, Path]) -> None:
+def test_compare_view_counts_what_the_version_pages_count(
+    built: tuple[Path, Path], page: Page
+) -> None:
     """The browser's engine on a sample of real pairs: the same changes as the pages."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip("no chromium (apt-get install chromium)")
     _, site = built
     pairs = [
         (f"{after['platform']}/{after['document']}", before["slug"], after["slug"], after["change"])
@@ -264,29 +262,14 @@ def test_compare_view_counts_what_the_version_pages_count(built: tuple[Path, Pat
         for before, after in pairwise(versions)
         if before["blob"] and after["blob"]
     ][::40]
-    handler = functools.partial(Quiet, directory=str(site / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            page = browser.new_page()
-            for key, before, after, expected in pairs:
-                page.goto(f"{base}compare/?document={key}&from={before}&to={after}")
-                found = page.wait_for_selector("[data-govsite-stats]", timeout=60000)
-                assert found is not None
-                stats = json.loads(found.get_attribute("data-govsite-stats") or "")
-                assert stats == expected, (key, after)
-            browser.close()
-    finally:
-        server.shutdown()
+    with served(site / "site") as base:
+        for key, before, after, expected in pairs:
+            page.goto(f"{base}compare/?document={key}&from={before}&to={after}")
+            found = page.wait_for_selector("[data-govsite-stats]", timeout=60000)
+            assert found is not None
+            stats = json.loads(found.get_attribute("data-govsite-stats") or "")
+            assert stats == expected, (key, after)
     assert len(pairs) >= 20
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def test_the_site_is_publishable_and_citable(built: tuple[Path, Path]) -> None:
