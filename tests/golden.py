@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +88,68 @@ def _escape(text: str) -> str:
 def _utf16(char: str) -> list[int]:
     data = char.encode("utf-16-le", "surrogatepass")
     return [int.from_bytes(data[k : k + 2], "little") for k in range(0, len(data), 2)]
+
+
+# Text fixture files (tests/fixtures/<stage>/*.txt), as markdown-it-py writes its own: each
+# case is its title, then a line holding a single dot, the input, a dot, the expected output
+# and a dot. Anything outside cases (the file's introduction) is prose for the reader.
+DOT = "."
+
+
+@dataclass(slots=True)
+class TextCase:
+    """One case of a text fixture file."""
+
+    title: str
+    """What the case shows."""
+    input: str
+    """The input, lines joined, ending in a line break."""
+    expected: str
+    """The expected output, the same way."""
+    line: int
+    """Line of the case's title in the file (1-based)."""
+    span: tuple[int, int]
+    """The expected part's lines, as a slice of the file's lines."""
+
+
+def read_text_cases(path: Path) -> list[TextCase]:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cases: list[TextCase] = []
+    index = 0
+    while index < len(lines):
+        if lines[index] != DOT:
+            index += 1
+            continue
+        title = next((lines[k] for k in range(index - 1, -1, -1) if lines[k].strip()), "")
+        ends = [k for k in range(index + 1, len(lines)) if lines[k] == DOT][:2]
+        if len(ends) < 2:
+            raise ValueError(f"{path.name}:{index + 1}: a case needs three lines of one dot")
+        body = lines[index + 1 : ends[0]]
+        expected = lines[ends[0] + 1 : ends[1]]
+        cases.append(
+            TextCase(
+                title,
+                "".join(f"{line}\n" for line in body),
+                "".join(f"{line}\n" for line in expected),
+                index,
+                (ends[0] + 1, ends[1]),
+            )
+        )
+        index = ends[1] + 1
+    return cases
+
+
+def check_text_case(path: Path, index: int, actual: str) -> None:
+    """Hold case ``index`` of a text fixture file to ``actual`` (or record it, under ``make
+    golden``)."""
+    case = read_text_cases(path)[index]
+    if updating():
+        lines = path.read_text(encoding="utf-8").split("\n")
+        start, end = case.span
+        lines[start:end] = actual.rstrip("\n").split("\n") if actual.strip() else []
+        path.write_text("\n".join(lines), encoding="utf-8")
+        return
+    assert actual == case.expected, (
+        f"{path.name}:{case.line} ({case.title}): expected\n{case.expected}got\n{actual}"
+        "(`make golden` to refresh)"
+    )
