@@ -30,6 +30,7 @@ from generator.cache import Cache
 from generator.compare.changes import Change
 from generator.compare.kinds import version_kind
 from generator.compare.track import DocumentTracks, track_document
+from generator.config import SiteConfig
 from generator.content.model import Document
 from generator.diagnostics import Origin
 from generator.text.blocks import parse_text
@@ -60,14 +61,33 @@ def case_of(path: Path, index: int) -> TextCase:
 # --- content validation ------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SiteConfig]:
+    """A small site (the Acme terms, three versions) without analyses: each case puts its
+    file in, is checked, and takes it out."""
+    root = tmp_path_factory.mktemp("content")
+    return root, make_site(root, provisions={})
+
+
 @pytest.mark.parametrize(("path", "index"), cases("content"))
-def test_golden_content(path: Path, index: int, tmp_path: Path) -> None:
+def test_golden_content(path: Path, index: int, small_site: tuple[Path, SiteConfig]) -> None:
+    root, config = small_site
     case = case_of(path, index)
-    if path.stem == "platforms":
-        config = make_site(tmp_path, platform=case.input, provisions={})
-    else:
-        config = make_site(tmp_path, provisions={"acme/terms/case": case.input})
-    found = build_site(config, render=False).diagnostics.sorted()
+    target = root / (
+        "content/platforms/acme.yml"
+        if path.stem == "platforms"
+        else "content/provisions/acme/terms/case.yml"
+    )
+    before = target.read_bytes() if target.exists() else None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(case.input, encoding="utf-8")
+    try:
+        found = build_site(config, render=False).diagnostics.sorted()
+    finally:
+        if before is None:
+            target.unlink()
+        else:
+            target.write_bytes(before)
     check_text_case(path, index, "".join(f"{d.severity.value}: {d}\n" for d in found))
 
 
