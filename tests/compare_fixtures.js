@@ -9,12 +9,28 @@ const engine = require(path.resolve(process.argv[2]));
 const folder = process.argv[3];
 
 function version(blocks) {
-  // A block is its text, or {text, links, markup} (as a version page gives them back).
+  // A block is its text, or {text, links, markup, heading_like} (as a version page gives
+  // them back; the markup starts with the block's kind and level, "heading2:").
   const full = blocks.map((b) => (typeof b === "string" ? { text: b } : b));
+  const markup = full.map((b) => b.markup || "paragraph0:");
   return {
+    blocks: full.map((b, n) => ({ kind: markup[n].split(":")[0], raw: b.text, element: element(b) })),
     texts: full.map((b) => engine.normalise(b.text)),
     links: full.map((b) => b.links || []),
-    markup: full.map((b) => b.markup || "paragraph0:"),
+    markup: markup,
+  };
+}
+
+function element(block) {
+  // The little of a paragraph's element the engine reads: whether it is wholly in bold.
+  const strong = {
+    nodeType: 1, tagName: "STRONG", id: "", textContent: block.text,
+    classList: { contains: () => false },
+  };
+  const children = block.heading_like ? [strong] : [{ nodeType: 3, nodeValue: block.text }];
+  return {
+    childNodes: children,
+    querySelectorAll: (selector) => (selector === "strong" && block.heading_like ? [strong] : []),
   };
 }
 

@@ -26,6 +26,7 @@ from helpers import ROOT
 from generator.compare.align import align
 from generator.compare.changes import change_stats, describe
 from generator.compare.worddiff import changed_words, tokens, word_diff
+from generator.text.blocks import Block
 from generator.text.normalise import normalise
 from generator.text.views import TextView
 
@@ -36,17 +37,23 @@ STEPS = ("normalise", "tokens", "worddiff", "align", "describe")
 
 
 def _view(blocks: list[Any]) -> TextView:
-    """A version as the engine sees it: a block is its text, or {text, links, markup}."""
+    """A version as the engine sees it: a block is its text, or {text, links, markup,
+    heading_like} (the markup starts with the block's kind and level: ``heading2:``)."""
     full = [{"text": b} if isinstance(b, str) else b for b in blocks]
+    markup = [b.get("markup", "paragraph0:") for b in full]
+    kinds = [m.split(":", 1)[0] for m in markup]
     return TextView(
         blob="",
-        blocks=[],
+        blocks=[
+            Block(n, kind.rstrip("0123456789"), b["text"], 0, 0, 0, int(kind[-1]))
+            for n, (kind, b) in enumerate(zip(kinds, full, strict=True))
+        ],
         normalised=[normalise(b["text"]) for b in full],
         template="",
         hidden_anchor=frozenset(),
         links=[tuple((text, href) for text, href in b.get("links", [])) for b in full],
-        markup=[b.get("markup", "paragraph0:") for b in full],
-        heading_like=frozenset(),
+        markup=markup,
+        heading_like=frozenset(n for n, b in enumerate(full) if b.get("heading_like")),
     )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import git
 
 from ..diagnostics import Diagnostics, Origin
-from .rawlog import LogFormatError, parse_raw_log
+from .gitread import LogFormatError, cat_objects, commit_message, parse_raw_log
 
 EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
 _NULL_SHA = "0" * 40
@@ -172,35 +172,11 @@ def _commit_date(commit: _Commit, where: Origin, diag: Diagnostics) -> dt.dateti
 def _read_messages(root: Path, commits: list[str]) -> dict[str, str]:
     """Each commit's message, read from the commit objects themselves (``git cat-file
     --batch`` frames every object by its size, so a message is only ever a message)."""
-    if not commits:
-        return {}
-    result = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "--batch"],
-        input="".join(f"{c}\n" for c in commits).encode("ascii"),
-        capture_output=True,
-        check=True,
-    )
-    out = result.stdout
     messages: dict[str, str] = {}
-    position = 0
-    for commit in commits:
-        end = out.index(b"\n", position)
-        header = out[position:end].split(b" ")
-        if len(header) != 3 or header[1] != b"commit":
-            raise LogFormatError(f"git cat-file gave {out[position:end][:80]!r} for {commit}")
-        size = int(header[2])
-        body = out[end + 1 : end + 1 + size]
-        position = end + 1 + size + 1
-        headers, _, message = body.partition(b"\n\n")
-        encoding = "utf-8"
-        for line in headers.split(b"\n"):
-            if line.startswith(b"encoding "):
-                encoding = line[len(b"encoding ") :].decode("ascii", "replace").strip()
-        try:
-            text = message.decode(encoding, errors="replace")
-        except LookupError:  # an encoding Python does not know
-            text = message.decode("utf-8", errors="replace")
-        messages[commit] = text.strip()
+    for commit, found in cat_objects(root, commits).items():
+        if found.kind != "commit":
+            raise LogFormatError(f"git cat-file gave a {found.kind} for commit {commit}")
+        messages[commit] = commit_message(found.data)
     return messages
 
 

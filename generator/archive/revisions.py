@@ -26,7 +26,7 @@ from pathlib import Path
 from ..content.load import provision_from_text
 from ..content.model import Provision
 from ..diagnostics import Diagnostics, Origin, log
-from .rawlog import LogFormatError, parse_raw_log
+from .gitread import LogFormatError, cat_objects, commit_message, parse_raw_log
 
 LOCK_NAME = "revisions.lock"
 LOCK_HEADER = (
@@ -276,39 +276,6 @@ def _parse_log(raw: bytes) -> list[_Commit]:
     return commits
 
 
-@dataclass(slots=True)
-class _Object:
-    """What ``git cat-file --batch`` gave for one object."""
-
-    kind: str
-    """``commit`` or ``blob``."""
-    data: bytes
-    """Its bytes."""
-
-
-def _cat_files(root: Path, ids: list[str]) -> dict[str, _Object]:
-    """Each object, read through one ``git cat-file --batch`` (each framed by its size)."""
-    if not ids:
-        return {}
-    out = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "--batch"],
-        input="".join(f"{i}\n" for i in ids).encode("ascii"),
-        capture_output=True,
-        check=True,
-    ).stdout
-    found: dict[str, _Object] = {}
-    position = 0
-    for object_id in ids:
-        end = out.index(b"\n", position)
-        header = out[position:end].split(b" ")
-        if len(header) != 3:
-            raise LogFormatError(f"git cat-file gave {out[position:end][:80]!r} for {object_id}")
-        size = int(header[2])
-        found[object_id] = _Object(header[1].decode(), out[end + 1 : end + 1 + size])
-        position = end + 1 + size + 1
-    return found
-
-
 @dataclass(slots=True, frozen=True)
 class _CommitInfo:
     """What a revision shows of its commit."""
@@ -325,24 +292,18 @@ _IDENT = re.compile(rb"^(.*) (-?\d+) ([+-]\d{4})\Z")
 
 
 def _commit_info(data: bytes) -> _CommitInfo:
-    headers, _, body = data.partition(b"\n\n")
-    author, encoding, stamp = b"", "utf-8", 0
+    headers = data.partition(b"\n\n")[0]
+    author, stamp = b"", 0
     for line in headers.split(b"\n"):
         if line.startswith(b"author "):
             match = _IDENT.match(line[len(b"author ") :])
             if match:
                 author, stamp = match[1], int(match[2])
-        elif line.startswith(b"encoding "):
-            encoding = line[len(b"encoding ") :].decode("ascii", "replace").strip()
-    try:
-        message = body.decode(encoding, errors="replace")
-    except LookupError:
-        message = body.decode("utf-8", errors="replace")
     try:
         date = dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
     except (OverflowError, OSError, ValueError):
         date = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    return _CommitInfo(author.decode("utf-8", "replace"), date, message.strip())
+    return _CommitInfo(author.decode("utf-8", "replace"), date, commit_message(data))
 
 
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z-]*):[ \t]*(.+?)\s*$")
@@ -627,7 +588,7 @@ def _read(
     reviewing = [c for c in commits.values() if len(c.parents) > 1]
     wanted.update(c.id for c in reviewing)
     blobs = sorted({s.blob for states in numbered.values() for _, s in states})
-    objects = _cat_files(root, sorted(wanted) + blobs)
+    objects = cat_objects(root, sorted(wanted) + blobs)
     infos = {c: _commit_info(objects[c].data) for c in sorted(wanted)}
     # A merge commit's reviewers apply to what it brought in.
     merged_reviewers: dict[str, list[str]] = {}

@@ -1,7 +1,7 @@
-"""``git log --raw -z`` read token by token, for the archive's history (:mod:`.history`) and
-the analyses' revisions (:mod:`.revisions`).
+"""git's own outputs, read for the archive's history (:mod:`.history`) and the analyses'
+revisions (:mod:`.revisions`) without taking anything a commit holds for a field.
 
-The output is a sequence of NUL-terminated tokens: a commit's line (in the caller's
+``git log --raw -z`` is read token by token. Its output is a sequence of NUL-terminated tokens: a commit's line (in the caller's
 ``--format``), then for each file a ``:modes ids status`` token (``::...`` for a merge's
 combined diff, one colon per parent) followed by its path, two paths for a rename or copy.
 Paths are any bytes but NUL and are only ever taken right after a status token, so no file
@@ -11,7 +11,9 @@ name can pass for a commit.
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 class LogFormatError(ValueError):
@@ -79,3 +81,51 @@ def parse_raw_log(raw: bytes, header: re.Pattern[bytes]) -> list[RawCommit]:
         )
         index += paths
     return commits
+
+
+@dataclass(slots=True)
+class GitObject:
+    """What ``git cat-file --batch`` gave for one object."""
+
+    kind: str
+    """``commit``, ``blob``..."""
+    data: bytes
+    """Its bytes."""
+
+
+def cat_objects(root: Path, ids: list[str]) -> dict[str, GitObject]:
+    """Each object, read through one ``git cat-file --batch``, which frames every object by
+    its size: a message or a text is only ever read as what it is."""
+    if not ids:
+        return {}
+    out = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        input="".join(f"{i}\n" for i in ids).encode("ascii"),
+        capture_output=True,
+        check=True,
+    ).stdout
+    found: dict[str, GitObject] = {}
+    position = 0
+    for object_id in ids:
+        end = out.index(b"\n", position)
+        header = out[position:end].split(b" ")
+        if len(header) != 3:
+            raise LogFormatError(f"git cat-file gave {out[position:end][:80]!r} for {object_id}")
+        size = int(header[2])
+        found[object_id] = GitObject(header[1].decode(), out[end + 1 : end + 1 + size])
+        position = end + 1 + size + 1
+    return found
+
+
+def commit_message(data: bytes) -> str:
+    """A commit object's message, decoded as its ``encoding`` header says (UTF-8 when it says
+    nothing or names an encoding Python does not know), stripped."""
+    headers, _, body = data.partition(b"\n\n")
+    encoding = "utf-8"
+    for line in headers.split(b"\n"):
+        if line.startswith(b"encoding "):
+            encoding = line[len(b"encoding ") :].decode("ascii", "replace").strip()
+    try:
+        return body.decode(encoding, errors="replace").strip()
+    except LookupError:
+        return body.decode("utf-8", errors="replace").strip()
