@@ -3,6 +3,8 @@
 Skipped, with the reason, when ../shared/corpora is not beside the project.
 """
 
+from __future__ import annotations
+
 import json
 import os
 import re
