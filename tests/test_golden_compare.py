@@ -13,6 +13,7 @@ agree.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from functools import cache
@@ -23,6 +24,7 @@ import pytest
 from golden import FIXTURES, check_case, load_cases, updating
 from helpers import ROOT
 
+from generator.compare import dates
 from generator.compare.align import align
 from generator.compare.changes import change_stats, describe
 from generator.compare.worddiff import changed_words, tokens, word_diff
@@ -136,3 +138,17 @@ def test_browser_engine(step: str, index: int) -> None:
         f"{json.dumps(_node_results()[step][index], ensure_ascii=False, indent=1)}\n"
         f"the Python engine\n{json.dumps(case['expected'], ensure_ascii=False, indent=1)}"
     )
+
+
+def test_the_browser_engine_knows_the_same_dates() -> None:
+    """compare.js spells the vocabulary of generator/compare/dates.py again (JavaScript
+    cannot import it): the month names, time units and counts must be the same, or a short
+    line whose date changed would pair in one engine and not in the other."""
+    source = ENGINE.read_text(encoding="utf-8")
+    months = re.search(r'var MONTHS = "([^"]*)";', source)
+    assert months is not None and months[1] == "|".join(dates._MONTHS)
+    units = dict(re.findall(r'^ +(\w\w): "([^"]*)",?$', source, re.MULTILINE))
+    assert units == dates._UNITS
+    count = re.search(r'var COUNT = "\(\?:" \+ D \+ "\+\|(.*)\)";', source)
+    assert count is not None
+    assert count[1].replace("\\\\", "\\") == dates._COUNT.removeprefix(r"(?:\d+|")[:-1]

@@ -350,13 +350,12 @@
   }
 
   // ---- Short lines whose dates changed (align.py _pair_short, dates.py) --------------------
-  // Python's \\b and \\d know every script; JavaScript's only ASCII, hence these.
+  // Python's \b and \d know every script; JavaScript's only ASCII, hence these. A browser
+  // without lookbehind (Safari before 16.4) cannot build them: it pairs no line by its dates.
   var B = "(?:(?<=[\\p{L}\\p{N}_])(?![\\p{L}\\p{N}_])|(?<![\\p{L}\\p{N}_])(?=[\\p{L}\\p{N}_]))";
   var D = "\\p{Nd}";
   var MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|januar|februar|märz|maerz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober";
-  var DATE = new RegExp(B + "(?:" + D + "{4}-" + D + "{1,2}-" + D + "{1,2}|" + D + "{1,2}[./-]" + D +
-    "{1,2}[./-]" + D + "{2,4}|(?:" + D + "{1,2}(?:st|nd|rd|th|er|\\.)?\\s+)?(?:" + MONTHS + ")\\.?" +
-    "(?:\\s+" + D + "{1,2}(?:st|nd|rd|th)?)?,?(?:\\s+" + D + "{4})?)" + B, "giu");
+  var DATE = null, RELATIVE = null;
   var UNITS = {
     en: "(?:second|minute|hour|day|week|month|year)s?",
     fr: "(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|années?)",
@@ -367,12 +366,17 @@
     pt: "(?:segundos?|minutos?|horas?|dias?|semanas?|mês|meses|anos?)"
   };
   var COUNT = "(?:" + D + "+|an?|one|a\\s+few|several|un|une|quelques|einem|einer|wenigen|una|uno|um|uma|een)";
-  var RELATIVE = new RegExp(B + "(?:" + COUNT + "\\s+" + UNITS.en + "\\s+ago" +
-    "|il\\s+y\\s+a\\s+" + COUNT + "\\s+" + UNITS.fr + "|vor\\s+" + COUNT + "\\s+" + UNITS.de +
-    "|hace\\s+" + COUNT + "\\s+" + UNITS.es + "|" + COUNT + "\\s+" + UNITS.it + "\\s+fa" +
-    "|" + COUNT + "\\s+" + UNITS.nl + "\\s+geleden|há\\s+" + COUNT + "\\s+" + UNITS.pt +
-    "|yesterday|today|just\\s+now|hier|aujourd['’]hui|gestern|heute|ayer|hoy|ieri|oggi" +
-    "|gisteren|vandaag|ontem|hoje)" + B, "giu");
+  try {
+    DATE = new RegExp(B + "(?:" + D + "{4}-" + D + "{1,2}-" + D + "{1,2}|" + D + "{1,2}[./-]" + D +
+      "{1,2}[./-]" + D + "{2,4}|(?:" + D + "{1,2}(?:st|nd|rd|th|er|\\.)?\\s+)?(?:" + MONTHS + ")\\.?" +
+      "(?:\\s+" + D + "{1,2}(?:st|nd|rd|th)?)?,?(?:\\s+" + D + "{4})?)" + B, "giu");
+    RELATIVE = new RegExp(B + "(?:" + COUNT + "\\s+" + UNITS.en + "\\s+ago" +
+      "|il\\s+y\\s+a\\s+" + COUNT + "\\s+" + UNITS.fr + "|vor\\s+" + COUNT + "\\s+" + UNITS.de +
+      "|hace\\s+" + COUNT + "\\s+" + UNITS.es + "|" + COUNT + "\\s+" + UNITS.it + "\\s+fa" +
+      "|" + COUNT + "\\s+" + UNITS.nl + "\\s+geleden|há\\s+" + COUNT + "\\s+" + UNITS.pt +
+      "|yesterday|today|just\\s+now|hier|aujourd['’]hui|gestern|heute|ayer|hoy|ieri|oggi" +
+      "|gisteren|vandaag|ontem|hoje)" + B, "giu");
+  } catch (e) { DATE = RELATIVE = null; }
   var ENUMERATOR = new RegExp("^\\s*(?:\\(?(?:(?:[a-z]\\.)?" + D + "+(?:\\." + D + "+)*(?:\\.[a-z])?|[a-z]|[ivxlc]+)[.)]\\s+)+", "iu");
   var TAG = /<\/?[a-z]+\s*\/?>/giu;
   var DATED_LINE = 200;
@@ -388,6 +392,7 @@
   }
   function pairShort(oldTexts, newTexts, olds, news) {
     var byKey = new Map(), result = new Map();
+    if (!DATE) { return result; }
     olds.forEach(function (i) {
       var key = shortKey(oldTexts[i]);
       if (!key) { return; }
