@@ -204,6 +204,24 @@ def test_nothing_outside_urls_spells_a_site_path() -> None:
     )
 
 
+_CALL = re.compile(r"\burls\.(\w+)\(([^()]*)\)")
+_LITERAL = re.compile(r"""\s*(?:'[^']*'|"[^"]*"|True|False)\s*""")
+
+
+def test_templates_print_the_urls_of_objects() -> None:
+    """Templates take an object's URL from the object (``entry.page_url``); they call
+    urls.py only for the site's fixed files and pages, with literal arguments (a schema's
+    name, or a placeholder a script fills in)."""
+    keyed = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for call in _CALL.finditer(line):
+                arguments = call.group(2).split(",") if call.group(2).strip() else []
+                if not all(_LITERAL.fullmatch(a) for a in arguments):
+                    keyed.append(f"{path.relative_to(ROOT)}:{lineno}: {call.group()}")
+    assert not keyed, "URLs built from keys in templates:\n" + "\n".join(keyed)
+
+
 def test_every_allowed_literal_is_still_there() -> None:
     """An allowance whose literal is gone goes too, so the list stays short and true."""
     present = {(name, text) for name, _, text in spelled()}

@@ -57,6 +57,10 @@ class Document:
     def substantive_feed_url(self) -> str:
         return urls.document_feed(self.key, substantive=True)
 
+    def version_url(self, slug: str) -> str:
+        """A version's page, by its slug (or a placeholder that a script fills in)."""
+        return urls.version(self.key, slug)
+
     @property
     def compare_url(self) -> str:
         """The compare view opened on it."""
