@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from . import urls
 from .diagnostics import Diagnostics, Origin
 from .untrusted import (
     YAML_MAX_BYTES,
@@ -55,7 +56,7 @@ class SiteConfig:
     def methodology_url(self) -> str:
         """The site's methodology page, when it has one ('' otherwise)."""
         if self.pages_dir is not None and (self.pages_dir / "methodology.md").is_file():
-            return "methodology/"
+            return urls.METHODOLOGY
         return ""
 
     collection: str = ""

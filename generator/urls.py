@@ -3,7 +3,10 @@
 URLs are site-relative (no leading slash): folder URLs end in ``/`` (the page is its
 ``index.html``), file URLs do not. Pages link to each other with :func:`relative`, so a site
 works wherever it is served from; feeds, data and citations make them absolute with the
-site's address. Templates get this module as the global ``urls``.
+site's address. The model's objects give their own URLs from here (``page_url``,
+``feed_url``, ``record_url``...), and templates print those; templates also get this module
+as the global ``urls``, for the site's fixed pages and files. Nothing else spells a path
+(``tests/test_url_scheme.py`` holds it).
 
 Once published a URL never changes (see ``versions.lock`` and ``content/retired.yml``), so a
 change to a pattern here is a change to a published promise.
@@ -44,17 +47,31 @@ DATASET = "data/dataset.tar.xz"
 SITEMAP = "sitemap.xml"
 """The sitemap index (and ``sitemap.xml.gz``, the same compressed): it names the sitemaps
 of the site's pages under :data:`SITEMAP_FOLDER`."""
+SITEMAP_COMPRESSED = f"{SITEMAP}.gz"
 SITEMAP_FOLDER = "sitemaps/"
 PROVISIONS_CSV = "data/provisions.csv"
 DATA_INDEX = "data/index.json"
 SCHEMA_FOLDER = "data/schema/"
+PLATFORM_RECORDS = "data/platforms/"
+DOCUMENT_RECORDS = "data/documents/"
+PROVISION_RECORDS = "data/provisions/"
+AS_AT_FOLDER = "data/as-at/"
+"""The folders of the JSON records (each holds only files)."""
 MANIFEST = "govsite-manifest.json.gz"
 """Every published URL and promised anchor (see generator/publish/manifest.py)."""
 NOT_FOUND = "404.html"
 """The theme's page for a URL that is not there."""
+THEME_ASSETS = "assets/"
+"""The theme's stylesheets, scripts and images (govsite's own are below it, see
+:func:`asset`)."""
+MKDOCS_SEARCH_INDEX = "search/search_index.json"
+"""The index of mkdocs' own search plugin, when a site turns it on."""
+METHODOLOGY = "methodology/"
+"""The site's hand-written methodology page (``methodology.md``), when it has one."""
 
 REGISTRIES = ("topics", "regulations", "jurisdictions")
 """The registries, each with a hub page and a page per entry below its own folder."""
+TOPICS_REGISTRY, REGULATIONS_REGISTRY, JURISDICTIONS_REGISTRY = REGISTRIES
 
 RESERVED_PLATFORM_IDS = frozenset(
     {
@@ -170,6 +187,17 @@ def provision_revision(provision_key: str, number: int) -> str:
     return f"{provision_key}/revisions/{number}/"
 
 
+def provision_change_id(provision_key: str, slug: str) -> str:
+    """The id of the feed entry for a change of an analysis's clause in one version (an
+    id, which feed readers keep: it must never change)."""
+    return f"{provision_key}/#{slug}"
+
+
+def retired_provision_id(provision_key: str) -> str:
+    """The id of the last feed entry of a retired analysis, the one saying it went."""
+    return f"{provision_key}/#retired"
+
+
 def provision_feed(provision_key: str) -> str:
     """Each revision of an analysis and each change of its quoted clause."""
     return f"{provision_key}/feed.xml"
@@ -182,6 +210,22 @@ def analysis_anchor(provision_slug: str) -> str:
 
 def analysis_marker(document_key: str, provision_slug: str) -> str:
     return f"{document_key}/#{analysis_anchor(provision_slug)}"
+
+
+def folder(name: str) -> str:
+    """A top-level folder of the site (one of :data:`FILE_FOLDERS`), as a folder URL."""
+    return f"{name}/"
+
+
+def hand_written(folder_url: str, stem: str) -> str:
+    """The URL of a hand-written page, ``<stem>.md`` in the folder of ``folder_url``: its own
+    folder, as mkdocs publishes it (``index`` and ``README`` are their folder's page)."""
+    return folder_url if stem in ("index", "README") else f"{folder_url}{stem}/"
+
+
+def registry_hub(registry: str) -> str:
+    """The hub page of a registry (every topic, regulation or jurisdiction)."""
+    return f"{registry}/"
 
 
 def registry_entry(registry: str, entry_id: str) -> str:
@@ -211,31 +255,41 @@ def jurisdiction(jurisdiction_id: str) -> str:
     return registry_entry("jurisdictions", jurisdiction_id)
 
 
+def schema_name(name: str) -> str:
+    """A schema's file name (schemas refer to each other by it: they share a folder)."""
+    return f"{name}.schema.json"
+
+
 def schema(name: str) -> str:
-    return f"{SCHEMA_FOLDER}{name}.schema.json"
+    return f"{SCHEMA_FOLDER}{schema_name(name)}"
 
 
 def as_at_index(document_key: str) -> str:
     """A document's versions by recorded date, for "the text in force on a date" lookups
     (the document page's ``?at=YYYY-MM-DD`` and other tools): small, static, one per
     document."""
-    return f"data/as-at/{document_key}.json"
+    return f"{AS_AT_FOLDER}{document_key}.json"
 
 
 def platform_record(platform_id: str) -> str:
-    return f"data/platforms/{platform_id}.json"
+    return f"{PLATFORM_RECORDS}{platform_id}.json"
 
 
 def document_record(document_key: str) -> str:
-    return f"data/documents/{document_key}.json"
+    return f"{DOCUMENT_RECORDS}{document_key}.json"
 
 
 def provision_record(provision_key: str) -> str:
-    return f"data/provisions/{provision_key}.json"
+    return f"{PROVISION_RECORDS}{provision_key}.json"
+
+
+def registry_records(registry: str) -> str:
+    """The folder of a registry's JSON records."""
+    return f"{DATA}{registry}/"
 
 
 def registry_record(registry: str, entry_id: str) -> str:
-    return f"data/{registry}/{entry_id}.json"
+    return f"{registry_records(registry)}{entry_id}.json"
 
 
 def sitemap_part(name: str) -> str:
@@ -252,6 +306,16 @@ def pagefind_file(name: str) -> str:
 def asset(name: str) -> str:
     """A stylesheet or script govsite ships with the site."""
     return f"assets/govsite/{name}"
+
+
+def with_anchor(url: str, anchor: str) -> str:
+    """An anchor of the page at ``url``."""
+    return f"{url}#{anchor}"
+
+
+def page_source(url: str) -> str:
+    """The Markdown file mkdocs knows a page by (its navigation names pages so)."""
+    return f"{url}index.md"
 
 
 def page_file(url: str) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import urls
 from ..archive.blobs import BlobReader
 from ..archive.history import ArchiveHistory, VersionKind, read_history
 from ..archive.permalinks import LOCK_HEADER, LOCK_NAME
@@ -320,14 +321,14 @@ def init_site(
         "plugins": [{"govsite": options}],
         "markdown_extensions": ["admonition"],
         "nav": [
-            {"Home": "index.md"},
-            {"Platforms": "platforms/index.md"},
-            {"Analyses": "analyses/index.md"},
-            {"Topics": "topics/index.md"},
-            {"Regulations": "regulations/index.md"},
-            {"Jurisdictions": "jurisdictions/index.md"},
-            {"Data": "data/index.md"},
-            {"Search": "search/index.md"},
+            {"Home": urls.page_source(urls.HOME)},
+            {"Platforms": urls.page_source(urls.PLATFORMS)},
+            {"Analyses": urls.page_source(urls.ANALYSES)},
+            {"Topics": urls.page_source(urls.TOPICS)},
+            {"Regulations": urls.page_source(urls.REGULATIONS)},
+            {"Jurisdictions": urls.page_source(urls.JURISDICTIONS)},
+            {"Data": urls.page_source(urls.DATA)},
+            {"Search": urls.page_source(urls.SEARCH)},
             {"About": ["about.md", "methodology.md", "contribute.md"]},
         ],
     }

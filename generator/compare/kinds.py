@@ -30,6 +30,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from .. import urls
 from ..archive.history import VersionKind
 from .align import ADDED, CHANGED, MOVED, REMOVED, REWRITTEN
 from .changes import REFORMATTED, RELINKED, Change
@@ -58,6 +59,11 @@ class ChangeKind(enum.Enum):
     @property
     def label(self) -> str:
         return _LABELS[self]
+
+    @property
+    def page_url(self) -> str:
+        """Its definition, on the kinds page."""
+        return urls.kind(self.value)
 
     @property
     def noise(self) -> bool:

@@ -471,7 +471,7 @@ def read_pages(pages_dir: Path | None, site_root: Path) -> dict[str, Origin]:
             origin = Origin(_display(Path(folder) / name, site_root))
             if name.endswith(".md"):
                 stem = name[: -len(".md")]
-                url = prefix if stem in ("index", "README") else f"{prefix}{stem}/"
+                url = urls.hand_written(prefix, stem)
             else:
                 url = prefix + name
             found.setdefault(url, origin)

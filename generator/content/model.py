@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import urls
 from ..diagnostics import Origin
 
 
@@ -37,6 +38,44 @@ class Document:
     def key(self) -> str:
         return f"{self.platform}/{self.id}"
 
+    # The document's URLs on the site (``url`` is where the platform publishes it).
+    @property
+    def page_url(self) -> str:
+        """Its page: the latest text."""
+        return urls.document(self.key)
+
+    @property
+    def history_url(self) -> str:
+        """Every version (a section of its page)."""
+        return urls.timeline(self.key)
+
+    @property
+    def feed_url(self) -> str:
+        return urls.document_feed(self.key)
+
+    @property
+    def substantive_feed_url(self) -> str:
+        return urls.document_feed(self.key, substantive=True)
+
+    def version_url(self, slug: str) -> str:
+        """A version's page, by its slug (or a placeholder that a script fills in)."""
+        return urls.version(self.key, slug)
+
+    @property
+    def compare_url(self) -> str:
+        """The compare view opened on it."""
+        return urls.compare(self.key)
+
+    @property
+    def record_url(self) -> str:
+        """Its JSON record."""
+        return urls.document_record(self.key)
+
+    @property
+    def as_at_url(self) -> str:
+        """Its versions by date, for "the text in force on a date"."""
+        return urls.as_at_index(self.key)
+
 
 @dataclass(slots=True)
 class Platform:
@@ -54,6 +93,22 @@ class Platform:
     """The platform file."""
     description: str = ""
     """Optional Markdown introduction."""
+
+    @property
+    def page_url(self) -> str:
+        return urls.platform(self.id)
+
+    @property
+    def feed_url(self) -> str:
+        return urls.platform_feed(self.id)
+
+    @property
+    def substantive_feed_url(self) -> str:
+        return urls.platform_feed(self.id, substantive=True)
+
+    @property
+    def record_url(self) -> str:
+        return urls.platform_record(self.id)
 
 
 @dataclass(slots=True)
@@ -155,6 +210,50 @@ class Provision:
     def document_key(self) -> str:
         return f"{self.platform}/{self.document}"
 
+    @property
+    def page_url(self) -> str:
+        return urls.provision(self.key)
+
+    @property
+    def history_url(self) -> str:
+        """The history of its clause."""
+        return urls.provision_history(self.key)
+
+    @property
+    def revisions_url(self) -> str:
+        """Every revision of the analysis."""
+        return urls.provision_revisions(self.key)
+
+    def revision_url(self, number: int) -> str:
+        """One revision of the analysis, frozen."""
+        return urls.provision_revision(self.key, number)
+
+    @property
+    def feed_url(self) -> str:
+        return urls.provision_feed(self.key)
+
+    @property
+    def record_url(self) -> str:
+        return urls.provision_record(self.key)
+
+    def change_id(self, slug: str) -> str:
+        """The id of the feed entry for a change of its clause in version ``slug``."""
+        return urls.provision_change_id(self.key, slug)
+
+    @property
+    def analyzed_url(self) -> str:
+        """The version it analyses."""
+        return urls.version(self.document_key, self.analyzed)
+
+    @property
+    def marker_anchor(self) -> str:
+        """The anchor of its marker in the document's latest text."""
+        return urls.analysis_anchor(self.slug)
+
+    @property
+    def marker_url(self) -> str:
+        return urls.analysis_marker(self.document_key, self.slug)
+
     def at(self, field_name: str) -> Origin:
         return self.origins.get(field_name, self.origin)
 
@@ -171,6 +270,18 @@ class Topic:
     """What the topic covers (Markdown)."""
     origin: Origin
     """Where it is declared."""
+
+    @property
+    def page_url(self) -> str:
+        return urls.registry_entry(urls.TOPICS_REGISTRY, self.id)
+
+    @property
+    def feed_url(self) -> str:
+        return urls.registry_feed(urls.TOPICS_REGISTRY, self.id)
+
+    @property
+    def record_url(self) -> str:
+        return urls.registry_record(urls.TOPICS_REGISTRY, self.id)
 
 
 @dataclass(slots=True)
@@ -190,6 +301,18 @@ class Regulation:
     origin: Origin
     """Where it is declared."""
 
+    @property
+    def page_url(self) -> str:
+        return urls.registry_entry(urls.REGULATIONS_REGISTRY, self.id)
+
+    @property
+    def feed_url(self) -> str:
+        return urls.registry_feed(urls.REGULATIONS_REGISTRY, self.id)
+
+    @property
+    def record_url(self) -> str:
+        return urls.registry_record(urls.REGULATIONS_REGISTRY, self.id)
+
 
 @dataclass(slots=True)
 class Jurisdiction:
@@ -205,9 +328,25 @@ class Jurisdiction:
     """Where it is declared."""
 
     @property
+    def page_url(self) -> str:
+        return urls.registry_entry(urls.JURISDICTIONS_REGISTRY, self.id)
+
+    @property
+    def feed_url(self) -> str:
+        return urls.registry_feed(urls.JURISDICTIONS_REGISTRY, self.id)
+
+    @property
+    def record_url(self) -> str:
+        return urls.registry_record(urls.JURISDICTIONS_REGISTRY, self.id)
+
+    @property
     def name(self) -> str:
         """The display name under its former key."""
         return self.title
+
+
+RegistryEntry = Topic | Regulation | Jurisdiction
+"""An entry of one of the registries (each has a page, a feed and a record)."""
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import urls
 from ..archive.history import Version, VersionKind
 from ..archive.revisions import AnalysisHistory, ContentRevisions
 from ..compare.align import Pair
@@ -29,6 +30,8 @@ class DocumentVersion:
     """What the change is: the change note's significance, or else the computed kind."""
     computed_kind: ChangeKind
     """The kind computed from the archive and the change itself."""
+    document_key: str
+    """``platform/document``: the document it is a version of (its URLs start with it)."""
     stats: ChangeStats | None = None
     """Size of the change from the previous version (``None`` for the first)."""
     clause_count: int = 0
@@ -48,6 +51,35 @@ class DocumentVersion:
     """The latest-dated version before it in the archive's commit order, when that one is
     dated later than this one: the archive recorded this version after it, with an earlier
     date (Open Terms Archive dates technical upgrades with their snapshot's date)."""
+
+    @property
+    def page_url(self) -> str:
+        """Its permanent page."""
+        return urls.version(self.document_key, self.slug)
+
+    @property
+    def changes_url(self) -> str:
+        """What it changed from the version before (a section of its page)."""
+        return urls.changes(self.document_key, self.slug)
+
+    @property
+    def link_url(self) -> str:
+        """Where a link to it as a change leads: what it changed, or its page when it is
+        the first version (nothing came before it)."""
+        return self.changes_url if self.number > 1 else self.page_url
+
+    @property
+    def text_url(self) -> str:
+        """Its archived text, as recorded."""
+        return urls.text(self.version.blob)
+
+    def clause_url(self, clause_id: str) -> str:
+        """A clause of its text."""
+        return urls.clause(self.document_key, self.slug, clause_id)
+
+    def compare_url(self, previous: DocumentVersion) -> str:
+        """The compare view opened on ``previous`` and it."""
+        return urls.compare(self.document_key, previous.slug, self.slug)
 
     @property
     def same_day(self) -> bool:
@@ -86,6 +118,10 @@ class LinkedDocument:
     @property
     def key(self) -> str:
         return self.document.key
+
+    @property
+    def page_url(self) -> str:
+        return self.document.page_url
 
     @property
     def latest(self) -> DocumentVersion | None:
@@ -202,6 +238,14 @@ class LinkedProvision:
     @property
     def stale(self) -> bool:
         return self.stale_since is not None
+
+    @property
+    def quote_url(self) -> str:
+        """Where its quote stands in the analysed version: the clause, or else the version."""
+        p = self.provision
+        if self.clause_ids:
+            return urls.clause(p.document_key, p.analyzed, self.clause_ids[0])
+        return p.analyzed_url
 
     @property
     def clause_changes_since(self) -> list[ClauseState]:

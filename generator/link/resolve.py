@@ -95,6 +95,7 @@ def _linked_document(
                 number,
                 kind=_noted_kind(note) or computed,
                 computed_kind=computed,
+                document_key=history.key,
                 stats=found.stats,
                 clause_count=found.clauses,
                 note=note,

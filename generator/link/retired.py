@@ -7,11 +7,12 @@ published revisions' pages, which went with it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import NamedTuple
 
 from .. import urls
-from ..content.model import Retired
+from ..content.model import RegistryEntry, Retired
 from ..diagnostics import Diagnostics, Origin
 from .model import SiteModel
 
@@ -26,14 +27,14 @@ def page_urls(model: SiteModel) -> set[str]:
         urls.KINDS,
         urls.COMPARE,
         urls.SEARCH,
-        *(f"{r}/" for r in urls.REGISTRIES),
+        *(urls.registry_hub(r) for r in urls.REGISTRIES),
     }
-    found.update(urls.platform(p) for p in model.content.platforms)
-    for key, document in model.documents.items():
-        found.add(urls.document(key))
-        found.update(urls.version(key, entry.slug) for entry in document.versions)
-    for key in model.provisions:
-        found.update((urls.provision(key), urls.provision_history(key)))
+    found.update(p.page_url for p in model.content.platforms.values())
+    for document in model.documents.values():
+        found.add(document.page_url)
+        found.update(entry.page_url for entry in document.versions)
+    for linked in model.provisions.values():
+        found.update((linked.provision.page_url, linked.provision.history_url))
     if model.revisions.enabled:
         # The contributors page, unless the site turns it off; claimed either way, so that
         # no hand-written page takes its place when it is turned on again.
@@ -41,12 +42,8 @@ def page_urls(model: SiteModel) -> set[str]:
     for key, history in model.revisions.histories.items():
         found.add(urls.provision_revisions(key))
         found.update(urls.provision_revision(key, r.number) for r in history.revisions)
-    for registry, ids in (
-        ("topics", model.content.topics),
-        ("regulations", model.content.regulations),
-        ("jurisdictions", model.content.jurisdictions),
-    ):
-        found.update(urls.registry_entry(registry, entry_id) for entry_id in ids)
+    for entries in _registries(model):
+        found.update(entry.page_url for entry in entries)
     return found
 
 
@@ -62,30 +59,36 @@ def site_files(model: SiteModel) -> tuple[set[str], set[str]]:
         urls.SITE_FEED,
         urls.SITE_SUBSTANTIVE_FEED,
         urls.SITEMAP,
-        f"{urls.SITEMAP}.gz",
+        urls.SITEMAP_COMPRESSED,
         urls.DATASET,
         urls.PROVISIONS_CSV,
         urls.DATA_INDEX,
         urls.MANIFEST,
         urls.NOT_FOUND,
-        "search/search_index.json",  # the theme's own search, when it is on
+        urls.MKDOCS_SEARCH_INDEX,  # the theme's own search, when it is on
     }
-    for platform_id in model.content.platforms:
-        files.update(urls.platform_feed(platform_id, flavour) for flavour in (False, True))
-    for key in model.documents:
-        files.update(urls.document_feed(key, flavour) for flavour in (False, True))
-    files.update(urls.provision_feed(key) for key in model.provisions)
-    for registry, ids in (
-        ("topics", model.content.topics),
-        ("regulations", model.content.regulations),
-        ("jurisdictions", model.content.jurisdictions),
-    ):
-        files.update(urls.registry_feed(registry, entry_id) for entry_id in ids)
-    folders = {f"{folder}/" for folder in urls.FILE_FOLDERS}
-    folders.update({urls.SCHEMA_FOLDER, "data/platforms/", "data/documents/", "data/provisions/"})
-    folders.add(urls.as_at_index("").rsplit("/", 1)[0] + "/")  # data/as-at/
-    folders.update(f"data/{registry}/" for registry in urls.REGISTRIES)
+    for platform in model.content.platforms.values():
+        files.update((platform.feed_url, platform.substantive_feed_url))
+    for document in model.documents.values():
+        files.update((document.document.feed_url, document.document.substantive_feed_url))
+    files.update(linked.provision.feed_url for linked in model.provisions.values())
+    for entries in _registries(model):
+        files.update(entry.feed_url for entry in entries)
+    folders = {urls.folder(name) for name in urls.FILE_FOLDERS}
+    folders.update({urls.SCHEMA_FOLDER, urls.PLATFORM_RECORDS, urls.DOCUMENT_RECORDS})
+    folders.update({urls.PROVISION_RECORDS, urls.AS_AT_FOLDER})
+    folders.update(urls.registry_records(registry) for registry in urls.REGISTRIES)
     return files, folders
+
+
+def _registries(model: SiteModel) -> tuple[Iterable[RegistryEntry], ...]:
+    """The entries of each registry."""
+    content = model.content
+    return (
+        content.topics.values(),
+        content.regulations.values(),
+        content.jurisdictions.values(),
+    )
 
 
 class _Claim(NamedTuple):

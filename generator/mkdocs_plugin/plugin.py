@@ -127,6 +127,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
             "licence": self.site.licence,
             "attribution": self.site.attribution,
             "data_url": urls.DATA,
+            "feed_url": urls.site_feed(),
+            "substantive_feed_url": urls.site_feed(substantive=True),
         }
         return config
 

@@ -23,6 +23,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 
+from .. import urls
 from ..cache import code_fingerprint, digest, tree_digest
 from ..render.pages import Page
 from ..untrusted import clean_text
@@ -30,7 +31,7 @@ from ..untrusted import clean_text
 
 def src_path(page: Page) -> str:
     """The virtual Markdown file a page stands in for in mkdocs' file list."""
-    return f"{page.url}index.md"
+    return urls.page_source(page.url)
 
 
 def front_matter(page: Page) -> str:

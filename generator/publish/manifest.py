@@ -14,12 +14,17 @@ from xml.sax.saxutils import escape
 
 from ..urls import (
     MANIFEST,
+    MKDOCS_SEARCH_INDEX,
+    PAGEFIND,
     SITEMAP,
+    SITEMAP_COMPRESSED,
     SITEMAP_FOLDER,
+    THEME_ASSETS,
     canonical,
     site_base,
     sitemap_part,
     url_of,
+    with_anchor,
 )
 
 MANIFEST_NAME = MANIFEST
@@ -32,9 +37,9 @@ _ID = re.compile(rb'\sid="([^"]+)"')
 # what is new, and the groups of a version's changes (the version's #changes stays).
 _NOT_PROMISED = re.compile(r"^(__|cpm-|ept-|timeline-|analysis-|home-|changes-\d)")
 _SKIP = (
-    "assets/",
-    "pagefind/",
-    "search/search_index.json",
+    THEME_ASSETS,
+    PAGEFIND,
+    MKDOCS_SEARCH_INDEX,
     SITEMAP,  # with sitemap.xml.gz
     SITEMAP_FOLDER,
     MANIFEST_NAME,
@@ -140,7 +145,7 @@ def write_sitemaps(site: Path, base: str, pages: list[str]) -> None:
         + "</sitemapindex>\n"
     ).encode()
     (site / SITEMAP).write_bytes(index)
-    (site / f"{SITEMAP}.gz").write_bytes(gzip.compress(index, 9, mtime=0))
+    (site / SITEMAP_COMPRESSED).write_bytes(gzip.compress(index, 9, mtime=0))
 
 
 class ManifestError(ValueError):
@@ -227,7 +232,7 @@ def broken_since(old: dict[str, list[str]], new: dict[str, list[str]]) -> list[t
             continue  # a tombstone or redirect page stands for the whole old page
         for anchor in anchors:
             if anchor not in current:
-                problems.append((f"{url}#{anchor}", "published anchor no longer resolves"))
+                problems.append((with_anchor(url, anchor), "published anchor no longer resolves"))
     return problems
 
 

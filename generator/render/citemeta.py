@@ -20,7 +20,6 @@ import datetime as dt
 import json
 from typing import Any
 
-from .. import urls
 from ..untrusted import clean_text
 from .cite import Citable
 
@@ -173,7 +172,7 @@ def page_citation(
                 "name": document.title,
                 "author": _organisation(context["platform"].name),
                 "version": analysed.slug,
-                "url": site_url + urls.version(linked.document.key, analysed.slug),
+                "url": site_url + analysed.page_url,
             }
         item = provision_json_ld(citable, authors, description, about, site_name, site_url)
         first = context.get("first_recorded")

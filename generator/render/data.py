@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import urls
 from ..archive.revisions import AnalysisHistory
-from ..content.model import Platform
+from ..content.model import Platform, Provision, RegistryEntry
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 from ..untrusted import csv_cell
 from .pages import StaticFile
@@ -42,9 +42,9 @@ def version_record(
         "commit": entry.version.commit,
         "blob": None if entry.is_removal else entry.version.blob,
         "message": entry.version.subject,
-        "permalink": absolute(urls.version(document.key, entry.slug)),
-        "changes": absolute(urls.changes(document.key, entry.slug)) if entry.number > 1 else None,
-        "text": None if entry.is_removal else absolute(urls.text(entry.version.blob)),
+        "permalink": absolute(entry.page_url),
+        "changes": absolute(entry.changes_url) if entry.number > 1 else None,
+        "text": None if entry.is_removal else absolute(entry.text_url),
         "clauses": entry.clause_count,
         "change": None if stats is None else dict(stats._asdict()),
         "note": None
@@ -54,7 +54,7 @@ def version_record(
 
 
 def revision_records(
-    key: str, history: AnalysisHistory | None, absolute: Callable[[str], str]
+    provision: Provision, history: AnalysisHistory | None, absolute: Callable[[str], str]
 ) -> list[dict[str, Any]]:
     """Each revision of an analysis: its permalink, commit, date, authors and reviewers."""
     if history is None:
@@ -62,7 +62,7 @@ def revision_records(
     return [
         {
             "number": r.number,
-            "permalink": absolute(urls.provision_revision(key, r.number)),
+            "permalink": absolute(provision.revision_url(r.number)),
             "commit": r.commit,
             "blob": r.blob,
             "path": r.path,
@@ -88,14 +88,12 @@ def provision_record(
         "platform": p.platform,
         "document": p.document,
         "slug": p.slug,
-        "url": absolute(urls.provision(p.key)),
+        "url": absolute(p.page_url),
         "title": p.title,
         "topic": p.topic,
         "quote": p.quote,
         "analyzed": p.analyzed,
-        "analyzed_version": absolute(urls.version(p.document_key, p.analyzed))
-        if linked.analyzed
-        else None,
+        "analyzed_version": absolute(p.analyzed_url) if linked.analyzed else None,
         "summary": p.summary,
         "interpretation": p.interpretation,
         "affected": [{"who": a.who, "impact": a.impact} for a in p.affected],
@@ -112,9 +110,9 @@ def provision_record(
         "reviewed": p.reviewed,
         "stale_since": linked.stale_since.slug if linked.stale_since else None,
         "changes_since_analyzed": len(linked.changes_since),
-        "revisions": revision_records(p.key, history, absolute),
+        "revisions": revision_records(p, history, absolute),
         "current_revision": current.number if current is not None else None,
-        "history": absolute(urls.provision_revisions(p.key)) if history is not None else None,
+        "history": absolute(p.revisions_url) if history is not None else None,
     }
 
 
@@ -131,7 +129,7 @@ def provisions_csv(model: SiteModel, absolute: Callable[[str], str]) -> bytes:
     for linked in model.provisions.values():
         p = linked.provision
         row = [
-            p.platform, p.document, p.slug, absolute(urls.provision(p.key)), p.title, p.topic,
+            p.platform, p.document, p.slug, absolute(p.page_url), p.title, p.topic,
             p.exposure.level, p.analyzed, p.reviewed,
             linked.stale_since.slug if linked.stale_since else "",
             "; ".join(f"{r.id} {r.article}".strip() for r in p.regulations),
@@ -150,11 +148,9 @@ def platform_record(
         "id": platform.id,
         "name": platform.name,
         "website": platform.website or None,
-        "page": absolute(urls.platform(platform.id)),
+        "page": absolute(platform.page_url),
         "documents": [
-            absolute(urls.document_record(d.key))
-            for d in platform.documents.values()
-            if d.key in model.documents
+            absolute(d.record_url) for d in platform.documents.values() if d.key in model.documents
         ],
     }
 
@@ -170,10 +166,10 @@ def document_record(
         "type": document.document.type,
         "source": document.document.source,
         "url": document.document.url or None,
-        "page": absolute(urls.document(document.key)),
+        "page": absolute(document.page_url),
         "versions": [version_record(document, e, absolute) for e in document.versions],
         "provisions": [
-            absolute(urls.provision_record(p.key))
+            absolute(p.provision.record_url)
             for p in model.provisions.values()
             if p.document is document
         ],
@@ -190,14 +186,14 @@ def as_at_record(document: LinkedDocument, absolute: Callable[[str], str]) -> di
         "$schema": absolute(urls.schema("as-at")),
         "platform": document.document.platform,
         "document": document.document.id,
-        "page": absolute(urls.document(document.key)),
+        "page": absolute(document.page_url),
         "versions": [
             {
                 "slug": entry.slug,
                 "recorded": entry.version.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "when": entry.when,
                 "kind": entry.kind.value,
-                "permalink": absolute(urls.version(document.key, entry.slug)),
+                "permalink": absolute(entry.page_url),
                 "has_text": not entry.is_removal,
             }
             for entry in document.versions
@@ -210,27 +206,29 @@ def registry_records(
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each topic, regulation and jurisdiction's record, with its path."""
     content = model.content
-    entries: list[tuple[str, str, str, str | None, str | None, str, list[LinkedProvision]]] = [
-        *(("topics", t.id, t.title, None, None, t.description, model.by_topic[t.id])
+    entries: list[
+        tuple[str, RegistryEntry, str, str | None, str | None, str, list[LinkedProvision]]
+    ] = [
+        *(("topics", t, t.title, None, None, t.description, model.by_topic[t.id])
           for t in content.topics.values()),
-        *(("regulations", r.id, r.title, r.full_title, r.url, r.description,
+        *(("regulations", r, r.title, r.full_title, r.url, r.description,
            model.by_regulation[r.id]) for r in content.regulations.values()),
-        *(("jurisdictions", j.id, j.title, None, None, j.description,
+        *(("jurisdictions", j, j.title, None, None, j.description,
            model.by_jurisdiction[j.id]) for j in content.jurisdictions.values()),
     ]  # fmt: skip
-    for registry, entry_id, title, full_title, url, description, linked_list in entries:
+    for registry, entry, title, full_title, url, description, linked_list in entries:
         yield (
-            urls.registry_record(registry, entry_id),
+            entry.record_url,
             {
                 "$schema": absolute(urls.schema("registry-entry")),
                 "registry": registry,
-                "id": entry_id,
+                "id": entry.id,
                 "title": title,
                 "full_title": full_title,
                 "url": url,
                 "description": description,
-                "page": absolute(urls.registry_entry(registry, entry_id)),
-                "provisions": [absolute(urls.provision_record(p.key)) for p in linked_list],
+                "page": absolute(entry.page_url),
+                "provisions": [absolute(p.provision.record_url) for p in linked_list],
             },
         )
 
@@ -249,16 +247,14 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
         schema = {"$id": absolute(urls.schema(name)), **schema}
         yield StaticFile(urls.schema(name), json_bytes(schema))
     for platform in model.content.platforms.values():
-        path = urls.platform_record(platform.id)
+        path = platform.record_url
         yield record("platforms", path, platform_record(platform, model, absolute))
     for document in model.documents.values():
-        path = urls.document_record(document.key)
+        path = document.document.record_url
         yield record("documents", path, document_record(document, model, absolute))
-        yield StaticFile(
-            urls.as_at_index(document.key), json_bytes(as_at_record(document, absolute))
-        )
+        yield StaticFile(document.document.as_at_url, json_bytes(as_at_record(document, absolute)))
     for linked in model.provisions.values():
-        path = urls.provision_record(linked.key)
+        path = linked.provision.record_url
         history = model.revisions_of(linked.key)
         yield record("provisions", path, provision_record(linked, absolute, history))
     for path, value in registry_records(model, absolute):

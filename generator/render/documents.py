@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from .. import urls
 from ..content.model import Platform
 from ..link.model import DocumentVersion, LinkedDocument
 from ..text.views import fill_view
@@ -52,7 +51,7 @@ def platform_page(ctx: RenderContext, platform: Platform) -> Page:
     provisions = [p for p in ctx.model.provisions.values() if p.provision.platform == platform.id]
     return ctx.page(
         "platform.html",
-        urls.platform(platform.id),
+        platform.page_url,
         platform.name,
         "platform",
         platform=platform,
@@ -108,7 +107,7 @@ def version_html(
 
 
 def document_page(ctx: RenderContext, document: LinkedDocument) -> Page:
-    url = urls.document(document.key)
+    url = document.page_url
     platform = ctx.platform_of(document.document.platform)
     provisions = [
         p for p in ctx.model.provisions.values() if p.provision.document_key == document.key

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -19,6 +20,7 @@ from ..compare.analysis import analysis_changes
 from ..compare.changes import Change
 from ..compare.kinds import ChangeKind
 from ..compare.worddiff import Segment
+from ..content.model import RegistryEntry
 from ..link.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
 from ..text import safemd
 from ..untrusted import xml_chars
@@ -175,7 +177,7 @@ def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: Docume
     if items:
         html = Markup('<ul style="white-space: pre-line">{}</ul>').format(Markup("").join(items))
     shown_all = len(items) == len(changes) and room > 0
-    page = ctx.absolute(urls.changes(document.key, entry.slug))
+    page = ctx.absolute(entry.changes_url)
     if changes and not shown_all:
         html += Markup('<p><a href="{}">All {} changes on the version’s page</a></p>').format(
             page, len(changes)
@@ -208,11 +210,10 @@ def version_entry(
     if entry.note is not None:
         summary += safemd.render_markdown(entry.note.summary)
     summary += change_diff_html(ctx, document, entry)
-    page = urls.changes if entry.number > 1 else urls.version
     return FeedEntry(
-        id=ctx.absolute(urls.version(document.key, entry.slug)),
+        id=ctx.absolute(entry.page_url),
         title=f"{platform.name} {document.document.title}: {what}, {entry.when}",
-        link=ctx.absolute(page(document.key, entry.slug)),
+        link=ctx.absolute(entry.link_url),
         updated=entry.version.date,
         summary_html=summary,
         kind=entry.kind,
@@ -229,11 +230,7 @@ def clause_entry(ctx: RenderContext, linked: LinkedProvision, state: ClauseState
         "restored": "restored",
     }[state.status]
     # A first record has no changes section: its entry links to the version itself.
-    page = ctx.absolute(
-        urls.changes(document.key, entry.slug)
-        if entry.number > 1
-        else urls.version(document.key, entry.slug)
-    )
+    page = ctx.absolute(entry.link_url)
     if state.diff:
         body = Markup("<p>{}</p>").format(render_segments(state.diff))
     else:
@@ -242,7 +239,7 @@ def clause_entry(ctx: RenderContext, linked: LinkedProvision, state: ClauseState
         '<p>The clause analysed in <a href="{analysis}">{title}</a>, in {platform}\'s '
         '{document}, {what} in the <a href="{version}">version of {when}</a>.</p>{body}'
     ).format(
-        analysis=ctx.absolute(urls.provision(linked.key)),
+        analysis=ctx.absolute(linked.provision.page_url),
         title=linked.provision.title,
         platform=ctx.platform_of(document.document.platform).name,
         document=document.document.title,
@@ -252,7 +249,7 @@ def clause_entry(ctx: RenderContext, linked: LinkedProvision, state: ClauseState
         body=body,
     )
     return FeedEntry(
-        id=ctx.absolute(urls.provision(linked.key)) + f"#{entry.slug}",
+        id=ctx.absolute(linked.provision.change_id(entry.slug)),
         title=f"{linked.provision.title}: the quoted clause {what}, {entry.when}",
         link=page,
         updated=entry.version.date,
@@ -275,7 +272,7 @@ def revision_entry(ctx: RenderContext, linked: LinkedProvision, revision: Revisi
         if before is None
         else "revised: " + (", ".join(c.label.lower() for c in changed) or "layout only")
     )
-    permalink = ctx.absolute(urls.provision_revision(linked.key, revision.number))
+    permalink = ctx.absolute(linked.provision.revision_url(revision.number))
     summary = Markup(
         '<p><a href="{permalink}">Revision {number}</a> of the analysis '
         '<a href="{analysis}">{title}</a>, by {authors}{reviewed}: {what}.</p>'
@@ -283,7 +280,7 @@ def revision_entry(ctx: RenderContext, linked: LinkedProvision, revision: Revisi
     ).format(
         permalink=permalink,
         number=revision.number,
-        analysis=ctx.absolute(urls.provision(linked.key)),
+        analysis=ctx.absolute(linked.provision.page_url),
         title=linked.provision.title,
         authors=", ".join(revision.authors),
         reviewed=f", reviewed by {', '.join(revision.reviewers)}" if revision.reviewers else "",
@@ -307,16 +304,17 @@ def document_feeds(ctx: RenderContext, document: LinkedDocument) -> list[tuple[s
     platform = ctx.platform_of(document.document.platform)
     name = f"{platform.name} {document.document.title}"
     return [
-        (f"{name}: every change", urls.document_feed(document.key)),
-        (f"{name}: substantive changes", urls.document_feed(document.key, substantive=True)),
+        (f"{name}: every change", document.document.feed_url),
+        (f"{name}: substantive changes", document.document.substantive_feed_url),
     ]
 
 
 def platform_feeds(ctx: RenderContext, platform_id: str) -> list[tuple[str, str]]:
-    name = ctx.platform_of(platform_id).name
+    platform = ctx.platform_of(platform_id)
+    name = platform.name
     return [
-        (f"{name}: every change", urls.platform_feed(platform_id)),
-        (f"{name}: substantive changes", urls.platform_feed(platform_id, substantive=True)),
+        (f"{name}: every change", platform.feed_url),
+        (f"{name}: substantive changes", platform.substantive_feed_url),
     ]
 
 
@@ -327,14 +325,12 @@ def site_feeds(ctx: RenderContext) -> list[StaticFile]:
     every: list[FeedEntry] = []
     for document in ctx.model.documents.values():
         entries = [version_entry(ctx, document, e) for e in document.versions]
-        files += _two_flavours(
-            ctx, document_feeds(ctx, document), urls.document(document.key), entries
-        )
+        files += _two_flavours(ctx, document_feeds(ctx, document), document.page_url, entries)
         per_platform.setdefault(document.document.platform, []).extend(entries)
         every.extend(entries)
     for platform_id, entries in per_platform.items():
         files += _two_flavours(
-            ctx, platform_feeds(ctx, platform_id), urls.platform(platform_id), entries
+            ctx, platform_feeds(ctx, platform_id), ctx.platform_of(platform_id).page_url, entries
         )
     name = ctx.config.site_name
     site = [
@@ -404,33 +400,26 @@ def _clause_feeds(ctx: RenderContext) -> list[StaticFile]:
         files.append(
             _feed(
                 ctx,
-                urls.provision_feed(key),
+                linked.provision.feed_url,
                 provision_feed_title(linked),
-                urls.provision(key),
+                linked.provision.page_url,
                 entries[key] + revised,
             )
         )
-    for registry, index, names in (
-        ("topics", model.by_topic, {k: t.title for k, t in model.content.topics.items()}),
-        (
-            "regulations",
-            model.by_regulation,
-            {k: r.title for k, r in model.content.regulations.items()},
-        ),
-        (
-            "jurisdictions",
-            model.by_jurisdiction,
-            {k: j.name for k, j in model.content.jurisdictions.items()},
-        ),
-    ):
+    registries: list[tuple[dict[str, list[LinkedProvision]], Mapping[str, RegistryEntry]]] = [
+        (model.by_topic, model.content.topics),
+        (model.by_regulation, model.content.regulations),
+        (model.by_jurisdiction, model.content.jurisdictions),
+    ]
+    for index, declared in registries:
         for entry_id, provisions in index.items():
             found = [e for linked in provisions for e in entries[linked.key]]
             files.append(
                 _feed(
                     ctx,
-                    urls.registry_feed(registry, entry_id),
-                    f"{names[entry_id]}: changes of analysed clauses",
-                    urls.registry_entry(registry, entry_id),
+                    declared[entry_id].feed_url,
+                    f"{declared[entry_id].title}: changes of analysed clauses",
+                    declared[entry_id].page_url,
                     found,
                 )
             )

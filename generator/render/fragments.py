@@ -62,8 +62,8 @@ def analysis_marker(linked: LinkedProvision, page_url: str, *, anchored: bool) -
         'title="Analysis: {title}">Analysis: {title}</a> '
     ).format(
         level=provision.exposure.level,
-        anchor=Markup(' id="{}"').format(urls.analysis_anchor(provision.slug)) if anchored else "",
-        href=urls.relative(urls.provision(linked.key), page_url),
+        anchor=Markup(' id="{}"').format(provision.marker_anchor) if anchored else "",
+        href=urls.relative(provision.page_url, page_url),
         title=provision.title,
     )
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from .. import urls
 from ..compare.kinds import ChangeKind
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision
 from .changes import SectionChanges, change_sections
@@ -30,7 +29,7 @@ def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
     for entry in document.versions:
         stream.pages.append(
             StreamedPage(
-                urls.version(document.key, entry.slug),
+                entry.page_url,
                 version_page_key(model, document, entry, config, shown),
                 partial(version_page, ctx, document, entry),
                 searchable=changes_searchable(entry),
@@ -40,7 +39,7 @@ def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
         if linked.document is document:
             stream.pages.append(
                 StreamedPage(
-                    urls.provision_history(linked.key),
+                    linked.provision.history_url,
                     provision_history_key(model, linked, config),
                     partial(provision_history_page, ctx, linked),
                 )
@@ -74,7 +73,7 @@ def version_citable(
         author=platform.name,
         title=document.document.title,
         date=date,
-        permalink=ctx.absolute(urls.version(document.key, entry.slug)),
+        permalink=ctx.absolute(entry.page_url),
         publisher=ctx.config.site_name,
         source_url=document.document.url,
         content_hash=entry.version.blob if not entry.is_removal else "",
@@ -84,7 +83,7 @@ def version_citable(
 
 def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVersion) -> Page:
     """A version's permanent page: what changed from the version before, then its text."""
-    url = urls.version(document.key, entry.slug)
+    url = entry.page_url
     platform = ctx.platform_of(document.document.platform)
     previous = document.previous(entry)
     new = None if entry.is_removal else ctx.texts.view(entry.version)
@@ -159,7 +158,7 @@ def provision_history_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
     platform = ctx.platform_of(provision.platform)
     return ctx.page(
         "provision_history.html",
-        urls.provision_history(linked.key),
+        linked.provision.history_url,
         f"History: {provision.title}",
         "provision-history",
         linked=linked,

@@ -56,7 +56,9 @@ def registry_index(ctx: RenderContext, registry: str) -> Page:
     titles = {"topics": "Topics", "regulations": "Regulations"}
     title = titles.get(registry, "Jurisdictions")
     chart = exposure_per_topic(ctx.model) if registry == "topics" else None
-    return ctx.page(f"{registry}.html", f"{registry}/", title, "hub", exposure_chart=chart)
+    return ctx.page(
+        f"{registry}.html", urls.registry_hub(registry), title, "hub", exposure_chart=chart
+    )
 
 
 KIND_MEANINGS = (

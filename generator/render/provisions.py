@@ -29,7 +29,7 @@ def provision_citable(ctx: RenderContext, linked: LinkedProvision) -> Citable:
     document = linked.document.document
     label = ""
     if analysed is not None:
-        version = ctx.absolute(urls.version(linked.document.key, analysed.slug))
+        version = ctx.absolute(analysed.page_url)
         label = (
             f"analysis of {platform.name} {document.title}, version recorded "
             f"{analysed.version.date:%Y-%m-%d} ({version})"
@@ -39,7 +39,7 @@ def provision_citable(ctx: RenderContext, linked: LinkedProvision) -> Citable:
         author=", ".join(provision.authors),
         title=provision.title,
         date=dt.date.fromisoformat(provision.reviewed),
-        permalink=ctx.absolute(urls.provision(linked.key)),
+        permalink=ctx.absolute(provision.page_url),
         publisher=ctx.config.site_name,
         source_url=document.url,
         content_hash=analysed.version.blob if analysed is not None else "",
@@ -118,7 +118,7 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
     current = history.current if history is not None else None
     return ctx.page(
         "provision.html",
-        urls.provision(linked.key),
+        provision.page_url,
         provision.title,
         "provision",
         linked=linked,
@@ -132,7 +132,7 @@ def provision_page(ctx: RenderContext, linked: LinkedProvision) -> Page:
         monitor=monitoring(linked),
         disclaimer=ctx.config.disclaimer or DEFAULT_DISCLAIMER,
         methodology=ctx.config.methodology_url or urls.KINDS,
-        feeds=[(provision_feed_title(linked), urls.provision_feed(linked.key))],
+        feeds=[(provision_feed_title(linked), provision.feed_url)],
         search_filters={
             "platform": ctx.platform_of(provision.platform).name,
             "document type": linked.document.document.type,

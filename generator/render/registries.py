@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .. import urls
 from ..link.model import LinkedProvision
 from .context import RenderContext
 from .pages import Page
@@ -16,7 +15,7 @@ def topic_page(ctx: RenderContext, topic_id: str) -> Page:
         by_platform.setdefault(linked.provision.platform, []).append(linked)
     return ctx.page(
         "topic.html",
-        urls.topic(topic_id),
+        topic.page_url,
         topic.title,
         "topic",
         topic=topic,
@@ -36,7 +35,7 @@ def regulation_page(ctx: RenderContext, regulation_id: str) -> Page:
     ]
     return ctx.page(
         "regulation.html",
-        urls.regulation(regulation_id),
+        regulation.page_url,
         regulation.title,
         "regulation",
         regulation=regulation,
@@ -55,7 +54,7 @@ def jurisdiction_page(ctx: RenderContext, jurisdiction_id: str) -> Page:
     ]
     return ctx.page(
         "jurisdiction.html",
-        urls.jurisdiction(jurisdiction_id),
+        jurisdiction.page_url,
         jurisdiction.title,
         "jurisdiction",
         jurisdiction=jurisdiction,

@@ -56,7 +56,7 @@ def _retired_feed(ctx: RenderContext, key: str, entry: Retired) -> StaticFile:
     page = entry.redirect or urls.provision(key)
     retired = dt.datetime.combine(dt.date.fromisoformat(entry.retired), dt.time(), dt.UTC)
     notice = FeedEntry(
-        id=ctx.absolute(urls.provision(key)) + "#retired",
+        id=ctx.absolute(urls.retired_provision_id(key)),
         title=f"This analysis was retired on {entry.retired}",
         link=ctx.absolute(page),
         updated=retired,

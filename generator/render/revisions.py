@@ -12,6 +12,7 @@ from .. import urls
 from ..archive.revisions import AnalysisHistory, Revision
 from ..cache import code_fingerprint, digest
 from ..compare.analysis import FieldChange, analysis_changes
+from ..content.model import Provision
 from ..link.model import LinkedProvision
 from .cite import Citable, citations
 from .context import RenderContext
@@ -41,7 +42,7 @@ def revision_label(ctx: RenderContext, linked: LinkedProvision, revision: Revisi
     )
     read = document.by_slug(revision.provision.analyzed) if revision.provision else None
     if read is not None:
-        version = ctx.absolute(urls.version(document.key, read.slug))
+        version = ctx.absolute(read.page_url)
         label += f", version recorded {read.version.date:%Y-%m-%d} ({version})"
     return label
 
@@ -78,12 +79,12 @@ def revision_citable(
         author=", ".join(cited_authors(history, revision)),
         title=title,
         date=revision.date.date(),
-        permalink=ctx.absolute(urls.provision_revision(linked.key, revision.number)),
+        permalink=ctx.absolute(linked.provision.revision_url(revision.number)),
         publisher=ctx.config.site_name,
         source_url=linked.document.document.url,
         content_hash=revision.blob,
         version_label=revision_label(ctx, linked, revision),
-        latest_url=ctx.absolute(urls.provision(linked.key)),
+        latest_url=ctx.absolute(linked.provision.page_url),
     )
 
 
@@ -99,7 +100,7 @@ def revision_page(
     analysed_exists = provision is not None and document.by_slug(provision.analyzed) is not None
     return ctx.page(
         "provision_revision.html",
-        urls.provision_revision(linked.key, revision.number),
+        linked.provision.revision_url(revision.number),
         f"{title_then} (revision {revision.number})",
         "provision-revision",
         key=linked.key,
@@ -142,7 +143,7 @@ def revisions_page(ctx: RenderContext, linked: LinkedProvision, history: Analysi
     provision = linked.provision
     return ctx.page(
         "provision_revisions.html",
-        urls.provision_revisions(linked.key),
+        linked.provision.revisions_url,
         f"History of the analysis: {provision.title}",
         "provision-revisions",
         linked=linked,
@@ -204,7 +205,7 @@ def revision_stream_pages(ctx: RenderContext, linked: LinkedProvision) -> list[S
         return []
     pages = [
         StreamedPage(
-            urls.provision_revisions(linked.key),
+            linked.provision.revisions_url,
             revisions_page_key(ctx, linked, history),
             partial(revisions_page, ctx, linked, history),
         )
@@ -212,7 +213,7 @@ def revision_stream_pages(ctx: RenderContext, linked: LinkedProvision) -> list[S
     for revision in history.revisions:
         pages.append(
             StreamedPage(
-                urls.provision_revision(linked.key, revision.number),
+                linked.provision.revision_url(revision.number),
                 revision_page_key(ctx, linked, revision),
                 partial(revision_page, ctx, linked, history, revision),
             )
@@ -228,6 +229,8 @@ class Contribution:
     """The analysis."""
     title: str
     """Its title."""
+    provision: Provision
+    """The analysis as it stands (its pages' URLs)."""
     revisions: list[tuple[str, Revision]] = field(default_factory=list)
     """(role, revision): 'wrote', 'co-wrote' or 'reviewed'."""
 
@@ -257,7 +260,7 @@ def contributors(ctx: RenderContext) -> list[Contributor]:
             for name, role in roles:
                 person = people.setdefault(name.casefold(), Contributor(name))
                 if not person.items or person.items[-1].key != key:
-                    person.items.append(Contribution(key, linked.provision.title))
+                    person.items.append(Contribution(key, linked.provision.title, linked.provision))
                 person.items[-1].revisions.append((role, revision))
     return sorted(people.values(), key=lambda p: (p.name.casefold(), p.name))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import urls
 from ..archive.history import VersionKind
 from ..compare.changes import ChangeStats
 from ..compare.kinds import ChangeKind
@@ -147,7 +148,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "source": _string(),
             "url": _string(nullable=True, fmt="uri"),
             "page": _string(fmt="uri"),
-            "versions": {"type": "array", "items": {"$ref": "version.schema.json"}},
+            "versions": {"type": "array", "items": {"$ref": urls.schema_name("version")}},
             "provisions": {"type": "array", "items": _string(fmt="uri")},
             "former_sources": {"type": "array", "items": _string()},
             "tracked_until": {

@@ -54,7 +54,7 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
         out.streams.append(history.history_stream(ctx, document))
         for e in document.versions:
             if not e.is_removal and e.version.blob not in texts:
-                texts[e.version.blob] = BlobFile(urls.text(e.version.blob), e.version.blob)
+                texts[e.version.blob] = BlobFile(e.text_url, e.version.blob)
     out.blob_files = sorted(texts.values(), key=lambda f: f.path)
     out.files += [
         StaticFile(urls.asset(name), (PACKAGE_TEMPLATES / "assets" / name).read_bytes())
