@@ -96,6 +96,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         """The previous site once published into the staging folder, for its record."""
         self.config_ref: MkDocsConfig | None = None
         """The build's configuration (its ``site_dir`` is set back after a failure)."""
+        self.cache = Cache(None)
+        """The build's cache (the pipeline's)."""
 
     @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -169,7 +171,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
                 f"govsite: {errors} error(s) in the site's inputs (listed above); "
                 "run `govsite check` for the same report"
             )
-        self.output, self.archive_root = build.output, build.history.root
+        self.output, self.archive_root, self.cache = build.output, build.history.root, build.cache
         self.new_lock_entries = build.histories.new_lock_entries
         self.new_revisions = build.revisions.new_lock_entries
         # The build writes into a staging folder, swapped in once it has succeeded: the
@@ -227,7 +229,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         # process) while mkdocs builds its own pages.
         self.theme = MkdocsTheme(config, self.nav, env, files)
         key = theme_key(config, self.nav, self.site.templates_dir)
-        self.history = HistoryPages(self.output.streams, key, Cache(self.site.cache_dir))
+        self.history = HistoryPages(self.output.streams, key, self.cache)
         self.history.start(self.theme, Path(config.site_dir))
         return env
 

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from .. import urls
 from ..archive.revisions import Revision
+from ..cache import Namespace
 from ..compare.align import ADDED, REMOVED
 from ..compare.analysis import analysis_changes
 from ..compare.changes import Change
@@ -134,7 +135,7 @@ def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: Docume
     if previous is None:
         return ""
     key = feed_diff_key(document, entry, ctx.config)
-    cached = ctx.cache.get("feed-diffs", key)
+    cached = ctx.cache.get(Namespace.FEED_DIFFS, key)
     if isinstance(cached, str):
         return cached
     changes: list[Change] = document.changes(entry) if not entry.is_removal else []
@@ -182,7 +183,7 @@ def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: Docume
         )
     elif changes:
         html += Markup('<p><a href="{}">The changes on the version’s page</a></p>').format(page)
-    ctx.cache.put("feed-diffs", key, str(html))
+    ctx.cache.put(Namespace.FEED_DIFFS, key, str(html))
     return str(html)
 
 

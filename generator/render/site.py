@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import urls
 from ..archive.blobs import BlobReader
-from ..cache import digest, tree_digest
+from ..cache import Namespace, digest, tree_digest
 from ..progress import Progress
 from . import documents, history, hubs, registries
 from .context import RenderContext
@@ -74,7 +74,7 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
     and the home page's sections: from the cache when the model's inputs and the site's own
     templates are unchanged (they are all these pages show; rendering logs nothing)."""
     key = digest(inputs, tree_digest([ctx.config.templates_dir]))
-    cached = ctx.cache.get("pages", key)
+    cached = ctx.cache.get(Namespace.PAGES, key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return cached[0], cached[1]
     model = ctx.model
@@ -97,18 +97,18 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
     for page in pages:
         page.in_nav = page.kind == "hub"
     home = hubs.home_sections(ctx)
-    ctx.cache.put("pages", key, (pages, home))
+    ctx.cache.put(Namespace.PAGES, key, (pages, home))
     return pages, home
 
 
 def _data_and_feeds(ctx: RenderContext, key: str) -> list[StaticFile]:
     """JSON records, CSV and feeds: from the cache when the model's inputs (``key``) are
     unchanged."""
-    cached = ctx.cache.get("files", key)
+    cached = ctx.cache.get(Namespace.FILES, key)
     if isinstance(cached, list):
         return [StaticFile(path, content) for path, content in cached]
     files = [*data_files(ctx.model, ctx.absolute), *site_feeds(ctx)]
-    ctx.cache.put("files", key, [(f.path, f.content) for f in files])
+    ctx.cache.put(Namespace.FILES, key, [(f.path, f.content) for f in files])
     return files
 
 
@@ -133,5 +133,5 @@ def _dataset(ctx: RenderContext, archive_root: Path, inputs: str) -> StaticFile:
                 ctx.cache,
             )
 
-    job = DatasetJob(make, ctx.cache.entry_path("dataset", key))
+    job = DatasetJob(make, ctx.cache.entry_path(Namespace.DATASET, key))
     return StaticFile(urls.DATASET, key=key, write=job.write, start=job.start)
