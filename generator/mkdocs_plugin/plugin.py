@@ -12,7 +12,7 @@ import errno
 import logging
 import os
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import jinja2
 from mkdocs.config import config_options
@@ -138,14 +138,12 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         site as it was."""
         assert self.site is not None
         self.config_ref = config
-        problem = check_wait(cast(Config, self.config)["lock_wait"])
+        problem = check_wait(self.site.lock_wait)
         if problem:
             raise PluginError(f"govsite: {self.site.config_file}: plugins.govsite.{problem}")
         self.lock = SiteLock(self.site.root, Path(config.site_dir))
         try:
-            self.lock.acquire(
-                float(cast(Config, self.config)["lock_wait"]), lambda message: log.info(message)
-            )
+            self.lock.acquire(float(self.site.lock_wait), lambda message: log.info(message))
         except SiteBusy as exc:
             self.lock = None
             raise PluginError(f"govsite: {exc}") from None

@@ -46,17 +46,9 @@ def _versions(document: LinkedDocument) -> list[str]:
 
 
 def site_settings(config: SiteConfig) -> list[str]:
-    """The settings every page shows something of."""
-    return [
-        config.site_name,
-        config.site_url,
-        config.licence,
-        config.attribution,
-        config.disclaimer,
-        config.methodology_url,
-        config.collection,
-        str(config.contributors),
-    ]
+    """The settings every page shows something of, as their declaration says
+    (:meth:`SiteConfig.shown`)."""
+    return config.shown()
 
 
 def _document(model: SiteModel, document: LinkedDocument) -> list[str]:
