@@ -132,7 +132,6 @@ def test_tracked_clauses_read_back_from_the_cache_equal_those_kept_in_memory(
 ) -> None:
     from dataclasses import replace
 
-
     config = make_site(tmp_path)
     Archive.existing(tmp_path).commit("2024-09-01", {"sources/Acme/Terms of Service.md": ""})
     Archive.existing(tmp_path).commit(
