@@ -15,17 +15,12 @@ from dataclasses import dataclass, field
 from .archive.blobs import BlobReader
 from .archive.documents import Histories, collect_histories
 from .archive.history import ArchiveHistory, VersionKind, read_history
-from .archive.permalinks import LOCK_NAME, LockEntry, append_lock, read_lock
+from .archive.permalinks import LOCK_NAME, LockEntry, read_lock
 from .archive.renames import undeclared_renames
 from .archive.revisions import (
     LOCK_NAME as REVISIONS_LOCK,
 )
-from .archive.revisions import (
-    ContentRevisions,
-    append_revision_lock,
-    read_revision_lock,
-    read_revisions,
-)
+from .archive.revisions import ContentRevisions, read_revision_lock, read_revisions
 from .cache import Cache
 from .compare.track import DocumentTracks, track_documents
 from .config import SiteConfig, check_site_url
@@ -35,6 +30,7 @@ from .diagnostics import Diagnostics, Origin, log
 from .link.model import SiteModel
 from .link.resolve import link
 from .progress import finished
+from .publish.publication import Publication
 from .render.context import RenderContext
 from .render.environment import make_environment
 from .render.site import SiteOutput, render_site
@@ -71,6 +67,9 @@ class Build:
     """link: the checked, cross-linked model."""
     output: SiteOutput | None = None
     """render: the site's pages and files."""
+    publication: Publication | None = None
+    """publish: what the build publishes, driven by the site engine (or recorded by
+    :func:`run` with ``record``)."""
 
 
 def _content(build: Build) -> bool:
@@ -185,6 +184,20 @@ def _render(build: Build) -> bool:
     return True
 
 
+def _publish(build: Build) -> bool:
+    if build.output is None or build.history is None:
+        return False
+    build.publication = Publication(
+        build.config,
+        build.output,
+        build.history.root,
+        build.cache,
+        build.histories.new_lock_entries,
+        build.revisions.new_lock_entries,
+    )
+    return True
+
+
 Stage = Callable[[Build], bool]
 """A stage: fills its part of the build; false when the stages after it cannot run."""
 
@@ -197,17 +210,18 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("track", _track),
     ("link", _link),
     ("render", _render),
+    ("publish", _publish),
 )
 CHECK_UNTIL = "link"
 """The last stage ``govsite check`` runs: every input is validated, nothing rendered."""
 
 
-def run(config: SiteConfig, *, until: str = "render", record: bool = False) -> Build:
+def run(config: SiteConfig, *, until: str = "publish", record: bool = False) -> Build:
     """Run the stages in order, up to and including ``until``.
 
-    With ``record``, version slugs assigned for the first time are appended to the lock
-    file once the site has rendered without errors (a publishing build does this;
-    ``govsite check`` does not).
+    With ``record``, the publication records what the build assigned for the first time
+    (:meth:`Publication.record`) as a site engine's build does once it has succeeded;
+    ``govsite check`` records nothing.
     """
     build = Build(config, cache=Cache(config.cache_dir))
     try:
@@ -221,7 +235,6 @@ def run(config: SiteConfig, *, until: str = "render", record: bool = False) -> B
         if build.blobs is not None:
             build.blobs.close()
     build.diagnostics.acknowledge(config.acknowledged)
-    if record and build.output is not None and not build.diagnostics.errors:
-        append_lock(config.root / LOCK_NAME, build.histories.new_lock_entries)
-        append_revision_lock(config.root / REVISIONS_LOCK, build.revisions.new_lock_entries)
+    if record and build.publication is not None:
+        build.publication.record()
     return build
