@@ -1,9 +1,10 @@
 """The pipeline: named stages, run in order, each a plain function over typed data.
 
-Like markdown-it-py's core rules, :data:`STAGES` lists them in one place; each takes the
-:class:`Build` filled by the stages before it and adds its own result. ``govsite check`` runs
-them up to :data:`CHECK_UNTIL` (everything is validated by then, nothing is rendered); a build
-runs them all, and renders only when the inputs have no errors.
+Like markdown-it-py's core rules, :data:`STAGES` lists them in one place, each under the name
+of the subpackage that does its work (``generator/<stage>/``); each takes the :class:`Build`
+filled by the stages before it and adds its own result. ``govsite check`` runs them up to
+:data:`CHECK_UNTIL` (everything is validated by then, nothing is rendered); a build runs them
+all, and renders and publishes only when the inputs have no errors.
 """
 
 from __future__ import annotations
@@ -50,19 +51,19 @@ class Build:
     content: Content = field(default_factory=Content)
     """content: what contributors wrote."""
     history: ArchiveHistory | None = None
-    """history: every archived file's versions."""
+    """archive: every archived file's versions."""
     blobs: BlobReader | None = None
     """The archive's texts, read as needed until the run ends."""
     lock: dict[str, list[LockEntry]] = field(default_factory=dict)
-    """history: the published version slugs (``versions.lock``)."""
+    """archive: the published version slugs (``versions.lock``)."""
     histories: Histories = field(default_factory=Histories)
-    """versions: each declared document's versions and slugs."""
+    """archive: each declared document's versions and slugs."""
     revisions: ContentRevisions = field(default_factory=ContentRevisions)
-    """revisions: each analysis's revisions, from the site's own git history."""
+    """archive: each analysis's revisions, from the site's own git history."""
     texts: TextSource | None = None
-    """parse: every version's text, parsed."""
+    """text: every version's text, parsed."""
     tracks: dict[str, DocumentTracks] = field(default_factory=dict)
-    """track: each document's clause ids, alignments and diffs."""
+    """compare: each document's clause ids, alignments and diffs."""
     model: SiteModel | None = None
     """link: the checked, cross-linked model."""
     output: SiteOutput | None = None
@@ -80,6 +81,16 @@ def _content(build: Build) -> bool:
     return True
 
 
+def _archive(build: Build) -> bool:
+    """The archive's history in one pass, each declared document's versions and permanent
+    slugs, and each analysis's revisions (from the site's own git history)."""
+    if not _history(build):
+        return False
+    _versions(build)
+    _revisions(build)
+    return True
+
+
 def _history(build: Build) -> bool:
     config, diag = build.config, build.diagnostics
     started = time.monotonic()
@@ -93,7 +104,7 @@ def _history(build: Build) -> bool:
     return True
 
 
-def _versions(build: Build) -> bool:
+def _versions(build: Build) -> None:
     assert build.history is not None and build.blobs is not None
     build.histories = collect_histories(
         build.content, build.history, build.lock, LOCK_NAME, build.diagnostics
@@ -124,10 +135,9 @@ def _versions(build: Build) -> bool:
             f"{rename.first:%Y-%m-%d}; to keep one history, set `source: {rename.new}` and "
             f"add {rename.old!r} to `former_sources`",
         )
-    return True
 
 
-def _revisions(build: Build) -> bool:
+def _revisions(build: Build) -> None:
     config, diag = build.config, build.diagnostics
     lock = read_revision_lock(config.root / REVISIONS_LOCK, REVISIONS_LOCK, diag)
     build.revisions = read_revisions(
@@ -139,10 +149,10 @@ def _revisions(build: Build) -> bool:
         Origin(REVISIONS_LOCK),
         config.origin,
     )
-    return True
 
 
-def _parse(build: Build) -> bool:
+def _text(build: Build) -> bool:
+    """Each distinct text parsed once (on every core)."""
     assert build.blobs is not None
     blobs, diag = build.blobs, build.diagnostics
     base_urls = {}
@@ -154,7 +164,8 @@ def _parse(build: Build) -> bool:
     return True
 
 
-def _track(build: Build) -> bool:
+def _compare(build: Build) -> bool:
+    """Each document's clause ids, alignments and diffs."""
     assert build.texts is not None
     build.tracks = track_documents(build.histories.documents, build.texts)
     return True
@@ -203,11 +214,9 @@ Stage = Callable[[Build], bool]
 
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("content", _content),
-    ("history", _history),
-    ("versions", _versions),
-    ("revisions", _revisions),
-    ("parse", _parse),
-    ("track", _track),
+    ("archive", _archive),
+    ("text", _text),
+    ("compare", _compare),
     ("link", _link),
     ("render", _render),
     ("publish", _publish),
