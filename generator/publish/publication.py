@@ -114,18 +114,17 @@ class Publication:
         )
         self.published = True
 
-    def commit(self, failing: bool) -> Path | None:
+    def commit(self, failing: bool) -> None:
         """The build has ended without an error: put the new site in place of the previous
         one and record what it assigned, unless the engine is about to fail it (``failing``:
-        then the previous site stays). Returns where the site is (``None`` when it was never
-        staged). An ``OSError`` means the new site could not be put in place; the previous
-        one was left there."""
+        then the previous site stays). An ``OSError`` means the new site could not be put
+        in place; the previous one was left there."""
         target = self.target
         if target is None:
-            return None
+            return
         if failing:
             discard_staging(target)
-            return target
+            return
         try:
             swap_in(target)
         except OSError:
@@ -141,17 +140,15 @@ class Publication:
                     "folder again"
                 )
         self.record()
-        return target
 
-    def abandon(self) -> Path | None:
+    def abandon(self) -> None:
         """The build failed: nothing is recorded or published, the staging folder is
-        removed and the previous site stays whole. Returns where the site is."""
+        removed and the previous site stays whole."""
         if self.history is not None:
             self.history.stop()
         if self.target is not None:
             discard_staging(self.target)
             log.info("govsite: the build failed; the previous site was left in place")
-        return self.target
 
 
 def io_problem(error: OSError) -> str:
