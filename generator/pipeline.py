@@ -26,7 +26,7 @@ from .cache import Cache
 from .compare.track import DocumentTracks, track_documents
 from .config import SiteConfig, check_site_url
 from .content.load import load_content, read_pages
-from .content.model import Content
+from .content.records import Content
 from .diagnostics import Diagnostics, Origin, log
 from .link.model import SiteModel
 from .link.resolve import link

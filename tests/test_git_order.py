@@ -77,7 +77,7 @@ def test_a_renamed_document_follows_the_commit_order_across_its_paths(tmp_path: 
     )
     history = read_history(tmp_path / "a", Diagnostics())
     assert history is not None
-    from generator.content.model import Document
+    from generator.content.records import Document
     from generator.diagnostics import Origin
 
     document = Document(

@@ -113,12 +113,12 @@ def test_a_version_field_a_page_shows_is_in_the_page_key(site: Path) -> None:
 
     from generator.compare.changes import ChangeStats
     from generator.compare.kinds import ChangeKind
-    from generator.content.model import ChangeNote
+    from generator.content.records import ChangeNote
     from generator.diagnostics import Origin
     from generator.link.model import DocumentVersion
     from generator.render.context import RenderContext
     from generator.render.environment import make_environment
-    from generator.render.history import version_page
+    from generator.render.history_pages import version_page
 
     config = build_config(site)
     build = build_site(config, render=False)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..cache import Cache, Namespace, code_fingerprint, digest
-from ..content.model import Content, Document
+from ..content.records import Content, Document
 from .history import ArchiveHistory, Version, VersionKind
 
 WINDOW = dt.timedelta(days=7)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from .. import urls
-from ..content.model import Retired
+from ..content.records import Retired
 from ..diagnostics import Diagnostics, Origin
 from .model import SiteModel
 

@@ -11,7 +11,7 @@ the manifest of every URL and anchor promised to readers (:mod:`.manifest`).
 
 from .carry import PreviousSite, set_aside
 from .publication import Publication
-from .site import publish_site
 from .streams import HistoryPages, Theme
+from .write import publish_site
 
 __all__ = ["HistoryPages", "PreviousSite", "Publication", "Theme", "publish_site", "set_aside"]

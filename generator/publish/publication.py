@@ -20,8 +20,8 @@ from ..diagnostics import log
 from ..render.site import SiteOutput
 from .carry import PreviousSite, discard_staging, prepare_staging, set_aside, swap_in
 from .manifest import PageAnchors, page_anchors
-from .site import publish_site
 from .streams import HistoryPages, Theme
+from .write import publish_site
 
 
 class Publication:

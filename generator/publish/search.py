@@ -167,7 +167,7 @@ def searched_parts(html: bytes) -> bytes:
 
 _BOLD_HEADING = re.compile(rb'<p( id="[^"]*")><strong>([^<]{1,200})</strong></p>')
 """A clause that is one short bold run: a text converted from a web page marks its
-headings so (see generator/render/changes.py). For search it is a heading, so that
+headings so (see generator/render/change_sections.py). For search it is a heading, so that
 Pagefind makes it a sub-result leading to its anchor."""
 _NON_HEADING_ID = re.compile(rb'(<(?!h[1-6][\s>])[a-z][a-z0-9]*\b[^>]*?) id="[^"]*"')
 """An id attribute of an element other than a heading (govsite's pages write attributes

@@ -23,7 +23,7 @@ from ..compare.worddiff import Segment
 from ..link.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
 from ..text import safemd
 from ..untrusted import xml_chars
-from .changes import LABELS
+from .change_sections import LABELS
 from .context import RenderContext
 from .fragments import change_summary, render_segments
 from .keys import feed_diff_key

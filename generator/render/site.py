@@ -9,7 +9,7 @@ from .. import urls
 from ..archive.blobs import BlobReader
 from ..cache import Namespace, digest, tree_digest
 from ..progress import Progress
-from . import documents, history, hubs, registries
+from . import document_pages, history_pages, hubs, registries
 from .context import RenderContext
 from .data import data_files
 from .dataset import DatasetJob, dataset_archive
@@ -19,8 +19,8 @@ from .keys import model_key
 from .licence import licence_text
 from .pages import BlobFile, Page, PageStream, StaticFile
 from .provisions import provision_page
-from .retired import retired_output
-from .revisions import contributors_page
+from .revision_pages import contributors_page
+from .tombstones import retired_output
 
 ASSETS = ("govsite.css", "govsite.js", "compare.js", "search.js", "history.js")
 
@@ -51,7 +51,7 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     out.pages, out.home = _pages(ctx, inputs)
     texts: dict[str, BlobFile] = {}  # one file per distinct text
     for document in model.documents.values():
-        out.streams.append(history.history_stream(ctx, document))
+        out.streams.append(history_pages.history_stream(ctx, document))
         for e in document.versions:
             if not e.is_removal and e.version.blob not in texts:
                 texts[e.version.blob] = BlobFile(urls.text(e.version.blob), e.version.blob)
@@ -82,9 +82,12 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
     count = len(model.content.platforms) + len(model.documents) + len(model.provisions)
     with Progress("render", count, "pages") as progress:
         pages += [
-            documents.platform_page(ctx, p) for p in progress.each(model.content.platforms.values())
+            document_pages.platform_page(ctx, p)
+            for p in progress.each(model.content.platforms.values())
         ]
-        pages += [documents.document_page(ctx, d) for d in progress.each(model.documents.values())]
+        pages += [
+            document_pages.document_page(ctx, d) for d in progress.each(model.documents.values())
+        ]
         pages += [provision_page(ctx, p) for p in progress.each(model.provisions.values())]
     pages += [hubs.registry_index(ctx, registry) for registry in urls.REGISTRIES]
     pages += [registries.topic_page(ctx, t) for t in model.content.topics]
