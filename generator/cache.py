@@ -34,8 +34,10 @@ import pickle
 import secrets
 import shutil
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from functools import lru_cache
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -44,6 +46,48 @@ from typing import Any, BinaryIO
 from .diagnostics import log
 
 FORMAT = "2"  # bump when the layout of cached values changes (2: entries carry digests)
+
+
+class Namespace(StrEnum):
+    """The folders of the build cache, one per kind of entry, declared once (in the order of
+    the stages that write them)."""
+
+    RENAMES = "renames"
+    """The archive's undeclared renames, by its history (archive)."""
+    VIEWS = "views"
+    """Each distinct text parsed into blocks and views, by blob (text)."""
+    TRACKS = "tracks"
+    """Each document's tracking summary, by its versions' texts (compare)."""
+    CLAUSES = "clauses"
+    """Each document's clause ids, alignments and diffs, a record per version (compare)."""
+    ALIGN = "align"
+    """Alignments of two versions a compare view or a history page asks for (compare)."""
+    PAGES = "pages"
+    """The rendered pages of each document and of the site (render)."""
+    FILES = "files"
+    """The rendered feeds and data files (render)."""
+    FEED_DIFFS = "feed-diffs"
+    """What a feed entry shows of a version's changes (render)."""
+    DATASET = "dataset"
+    """The dataset archive, whole (render)."""
+    DATASET_PART = "dataset-part"
+    """Each document's compressed part of the dataset archive (render)."""
+    JINJA = "jinja"
+    """Compiled templates, sealed with this machine's key (render)."""
+    PAGE = "page"
+    """Each history page rendered in the theme, compressed (publish)."""
+    ANCHORS = "anchors"
+    """What is kept of a history page beside its HTML: anchors, searched parts (publish)."""
+    SEARCH = "search"
+    """Search bundles: a records file per bundle, a record per file (publish)."""
+    CARRY = "carry"
+    """The previous site's record, for carrying its unchanged folders (publish)."""
+    LOCKS = "locks"
+    """The build locks, always below the site's own ``.cache/govsite`` (publish)."""
+
+
+_UNREADABLE = (EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError)
+"""What reading intact bytes that are not a value this code reads can raise."""
 
 
 _COMPRESS_OVER = 2048
@@ -325,18 +369,73 @@ def own_folder(folder: Path, levels: int) -> None:
 class Cache:
     """Pickled values by namespace and key; ``None`` root disables caching."""
 
+    RECENT_SIZE = 8
+    """How many values read from records stay in memory (a changes page needs two)."""
+
     def __init__(self, root: Path | None) -> None:
         if root is not None:
             own_folder(root, 2)  # .cache/govsite
         self.root = root
         self.hits = 0
         self.misses = 0
+        self._open: dict[Namespace, tuple[str, Records]] = {}
+        """The records file read last, per namespace: records of one key (the pages of a
+        document, the versions of a document) are read one after another, so it stays
+        open until :meth:`close_records`."""
+        self._recent: OrderedDict[tuple[Namespace, str, str], Any] = OrderedDict()
+        """Values :meth:`record_value` read last, across keys."""
 
-    def _path(self, namespace: str, key: str) -> Path:
+    def read_record(self, namespace: Namespace, key: str, name: str) -> bytes | None:
+        """One record of ``key``, or ``None`` when the cache does not have it (or had it
+        damaged: the entry is then removed and reported, and its content must be computed
+        again)."""
+        held = self._open.get(namespace)
+        if held is None or held[0] != key:
+            if held is not None:
+                held[1].close()
+                del self._open[namespace]
+            records = self.records(namespace, key)
+            if records is None:
+                return None
+            held = self._open[namespace] = (key, records)
+        try:
+            return held[1].get(name)
+        except DamagedEntry as exc:
+            held[1].close()
+            del self._open[namespace]
+            report_damaged(held[1].path, str(exc))
+            return None
+
+    def record_value(self, namespace: Namespace, key: str, name: str) -> Any | None:
+        """The value stored as record ``name`` of ``key`` (checked to be data when it was
+        written: :meth:`intact_records`), or ``None`` like :meth:`read_record`; the last
+        :data:`RECENT_SIZE` values read stay in memory."""
+        slot = (namespace, key, name)
+        found = self._recent.get(slot)
+        if found is not None:
+            self._recent.move_to_end(slot)
+            return found
+        data = self.read_record(namespace, key, name)
+        if data is None:
+            return None
+        found = self._recent[slot] = load_data(data)
+        while len(self._recent) > self.RECENT_SIZE:
+            self._recent.popitem(last=False)
+        return found
+
+    def close_records(self) -> None:
+        """Close the records files :meth:`read_record` keeps open, and forget the values
+        read from them."""
+        for _key, records in self._open.values():
+            records.close()
+        self._open.clear()
+        self._recent.clear()
+
+    def _path(self, namespace: Namespace, key: str) -> Path:
         assert self.root is not None
         return self.root / namespace / key[:2] / key
 
-    def _writable(self, namespace: str, key: str) -> Path:
+    def _writable(self, namespace: Namespace, key: str) -> Path:
         """Where to write an entry, clearing what stands in the way (a folder or a link
         where the entry goes, a file where its folder goes): the cache is govsite's own."""
         path = self._path(namespace, key)
@@ -350,7 +449,7 @@ class Cache:
                 path.unlink()
         return path
 
-    def get(self, namespace: str, key: str) -> Any | None:
+    def get(self, namespace: Namespace, key: str) -> Any | None:
         """The value stored under ``key``, or ``None``; a damaged entry is removed,
         reported and taken as missing."""
         if self.root is None:
@@ -375,21 +474,14 @@ class Cache:
             report_damaged(path, str(exc))
             self.misses += 1
             return None
-        except (
-            EOFError,
-            pickle.UnpicklingError,
-            AttributeError,
-            ImportError,
-            ValueError,
-            zlib.error,
-        ):
+        except (*_UNREADABLE, zlib.error):
             # Intact bytes of a value this code no longer reads: an old entry, not damage.
             self.misses += 1
             return None
         self.hits += 1
         return value
 
-    def put(self, namespace: str, key: str, value: Any) -> None:
+    def put(self, namespace: Namespace, key: str, value: Any) -> None:
         if self.root is None:
             return
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
@@ -399,11 +491,13 @@ class Cache:
             data = zlib.compress(data, 1)
         self.write_bytes(namespace, key, data)
 
-    def exists(self, namespace: str, key: str) -> bool:
+    def exists(self, namespace: Namespace, key: str) -> bool:
         """Whether an entry is stored (not whether it is intact: reading it checks that)."""
         return self.root is not None and self._path(namespace, key).is_file()
 
-    def write_records(self, namespace: str, key: str, records: Iterable[tuple[str, bytes]]) -> None:
+    def write_records(
+        self, namespace: Namespace, key: str, records: Iterable[tuple[str, bytes]]
+    ) -> None:
         """Store named records as they come (each compressed), readable one at a time.
 
         Each record carries its digest in the index, and the index its own in the trailer.
@@ -424,7 +518,7 @@ class Cache:
             file.write(packed_index)
             file.write(where.to_bytes(8, "little") + _index_digest(key, packed_index) + _MAGIC)
 
-    def records(self, namespace: str, key: str) -> Records | None:
+    def records(self, namespace: Namespace, key: str) -> Records | None:
         """The records stored under ``key``, or ``None`` (missing, or damaged: then removed
         and reported)."""
         if self.root is None:
@@ -438,7 +532,7 @@ class Cache:
             report_damaged(path, str(exc))
             return None
 
-    def intact_records(self, namespace: str, key: str, *, data: bool = False) -> bool:
+    def intact_records(self, namespace: Namespace, key: str, *, data: bool = False) -> bool:
         """Whether the records under ``key`` are there and every one passes its check (a
         damaged file is removed and reported); with ``data``, each record is also a value
         :func:`load_data` reads, unless the file is sealed with this machine's key (then
@@ -457,7 +551,7 @@ class Cache:
             records.close()
         return True
 
-    def record_names(self, namespace: str, key: str) -> list[str]:
+    def record_names(self, namespace: Namespace, key: str) -> list[str]:
         """The names of the records under ``key``, in order (none when it is missing or
         damaged)."""
         records = self.records(namespace, key)
@@ -468,7 +562,7 @@ class Cache:
         finally:
             records.close()
 
-    def entry_path(self, namespace: str, key: str) -> Path | None:
+    def entry_path(self, namespace: Namespace, key: str) -> Path | None:
         """Where an entry is (or would be) stored, cleared for writing; ``None`` without a
         cache."""
         if self.root is None:
@@ -476,7 +570,7 @@ class Cache:
         path = self._path(namespace, key)
         return path if path.is_file() and not path.is_symlink() else self._writable(namespace, key)
 
-    def read_bytes(self, namespace: str, key: str) -> bytes | None:
+    def read_bytes(self, namespace: Namespace, key: str) -> bytes | None:
         """An entry written by :meth:`write_bytes`, or ``None`` (missing, or damaged: then
         removed and reported)."""
         if self.root is None:
@@ -491,7 +585,7 @@ class Cache:
             report_damaged(path, "its checksum does not match")
         return payload
 
-    def write_bytes(self, namespace: str, key: str, data: bytes) -> None:
+    def write_bytes(self, namespace: Namespace, key: str, data: bytes) -> None:
         if self.root is None:
             return
         with replacing(self._writable(namespace, key)) as file:
@@ -526,7 +620,7 @@ class Records:
             raise DamagedEntry("its index's checksum does not match")
         try:
             index = load_data(packed_index)
-        except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError) as exc:
+        except _UNREADABLE as exc:
             raise DamagedEntry(f"its index cannot be read ({exc})") from None
         if not isinstance(index, dict):
             raise DamagedEntry("it holds no index of records")
@@ -558,48 +652,8 @@ class Records:
             if data and record is not None:
                 try:
                     load_data(record)
-                except (
-                    EOFError,
-                    pickle.UnpicklingError,
-                    AttributeError,
-                    ImportError,
-                    ValueError,
-                ) as exc:
+                except _UNREADABLE as exc:
                     raise DamagedEntry(f"its record {name!r} is not cached data ({exc})") from None
 
     def close(self) -> None:
         self._file.close()
-
-
-_OPEN: dict[tuple[str, str], tuple[str, Records]] = {}
-"""The records file read last, per cache and namespace: records of one key (the pages of a
-document, the versions of a document) are read one after another, so it stays open."""
-
-
-def read_record(cache: Cache, namespace: str, key: str, name: str) -> bytes | None:
-    """One record of ``key``, or ``None`` when the cache does not have it (or had it damaged:
-    the entry is then removed and reported, and its content must be computed again)."""
-    slot = (str(cache.root), namespace)
-    held = _OPEN.get(slot)
-    if held is None or held[0] != key:
-        if held is not None:
-            held[1].close()
-            del _OPEN[slot]
-        records = cache.records(namespace, key)
-        if records is None:
-            return None
-        held = _OPEN[slot] = (key, records)
-    try:
-        return held[1].get(name)
-    except DamagedEntry as exc:
-        held[1].close()
-        del _OPEN[slot]
-        report_damaged(held[1].path, str(exc))
-        return None
-
-
-def close_records() -> None:
-    """Close the records files :func:`read_record` keeps open."""
-    for _key, records in _OPEN.values():
-        records.close()
-    _OPEN.clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,34 +21,194 @@ from .untrusted import (
     yaml_error_reason,
 )
 
+OptionValue = bool | int | float | str | tuple[str, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class PluginOption:
+    """One option of the govsite plugin in ``mkdocs.yml``, declared once, on the field of
+    :class:`SiteConfig` it sets (:func:`option`): ``govsite check`` validates it, the site
+    engine's adapter builds its own schema from it, :meth:`SiteConfig.from_options` gives its
+    default, the render cache key covers it when pages show it, and the README's reference
+    table is generated from it (``make reference``)."""
+
+    name: str
+    """The key under ``plugins: - govsite:``."""
+    types: type | tuple[type, ...]
+    """The Python types a value may have (a list's items are text)."""
+    default: OptionValue
+    """The value when the option is not set."""
+    expects: str
+    """What a value must be, in words (used in error messages and the reference)."""
+    doc: str
+    """What it does, for the reference table (Markdown, one line)."""
+    shown: bool = True
+    """Whether pages show something of it, so that the render cache key covers it (a
+    folder's content is covered by the model, not by its name)."""
+    field: str = ""
+    """The :class:`SiteConfig` field it sets (filled in from the declaration)."""
+
+    def accepts(self, value: object) -> bool:
+        """Whether ``value`` is of the option's types (never ``True`` for a number)."""
+        if self.types is list:
+            return isinstance(value, list) and all(isinstance(item, str) for item in value)
+        return isinstance(value, self.types) and (self.types is bool or value is not True)
+
+    def value(self, root: Path, given: object) -> Any:
+        """The field's value for ``given`` (``None`` when the option is not set): a folder
+        relative to the site's ``root``, a list as a tuple, anything else as it is."""
+        if given is None or (given == "" and self.expects == "a folder"):
+            given = self.default
+        if self.expects == "a folder":
+            return _under(root, str(given))
+        if isinstance(given, list | tuple):
+            return tuple(str(item) for item in given)
+        return given
+
+
+def option(
+    name: str,
+    types: type | tuple[type, ...],
+    default: OptionValue,
+    expects: str,
+    doc: str,
+    *,
+    shown: bool = True,
+    required: bool = False,
+) -> Any:
+    """A :class:`SiteConfig` field set by the plugin option ``name`` (``required``: no
+    default on the dataclass, which :meth:`SiteConfig.from_options` always gives)."""
+    metadata = {"option": PluginOption(name, types, default, expects, doc, shown)}
+    if required:
+        return field(metadata=metadata)
+    return field(default=None if expects == "a folder" else default, metadata=metadata)
+
 
 @dataclass(slots=True, frozen=True)
 class SiteConfig:
-    """The inputs of one site."""
+    """The inputs of one site. The fields made with :func:`option` are the plugin's options,
+    in the order of the README's reference: adding an option is adding such a field."""
 
     root: Path
     """The folder of ``mkdocs.yml``; relative paths start here."""
-    content_dir: Path
+    content_dir: Path = option(
+        "content",
+        str,
+        "content",
+        "a folder",
+        "Contributors' YAML: platforms, analyses, registries.",
+        shown=False,
+        required=True,
+    )
     """Contributors' YAML (``content/``)."""
-    archive_dir: Path
+    archive_dir: Path = option(
+        "archive",
+        str,
+        "sources",
+        "a folder",
+        "The archived texts: a folder inside a git work tree, whose history is the versions.",
+        shown=False,
+        required=True,
+    )
     """The archived texts: a folder inside a git work tree (``sources/`` by default)."""
-    templates_dir: Path
+    templates_dir: Path = option(
+        "templates",
+        str,
+        "templates",
+        "a folder",
+        "The site's own page templates, used before govsite's.",
+        shown=False,
+        required=True,
+    )
     """The site's own page templates, which take precedence over govsite's."""
-    site_name: str = "govsite"
+    cache: bool = option(
+        "cache",
+        bool,
+        True,
+        "true or false",
+        "Keep the build cache (`false` turns it off).",
+        shown=False,
+    )
+    """Whether the build keeps a cache (``cache_dir`` is ``None`` when it does not)."""
+    cache_dir: Path | None = option(
+        "cache_dir",
+        str,
+        ".cache/govsite",
+        "a folder",
+        "Where the build cache is kept (safe to delete at any time).",
+        shown=False,
+    )
+    """The build cache (safe to delete); ``None`` keeps everything in memory."""
+    licence: str = option(
+        "licence",
+        str,
+        "",
+        "text",
+        "Licence of the archived texts, carried by the footer and the data downloads.",
+    )
+    """Licence of the archived texts, carried by the data downloads."""
+    attribution: str = option(
+        "attribution",
+        str,
+        "",
+        "text",
+        "Whom the archive's licence says to credit, shown with the data and on every page.",
+    )
+    """Attribution the archive's licence requires, shown with the data and on the site."""
+    disclaimer: str = option(
+        "disclaimer",
+        str,
+        "",
+        "text",
+        "What every analysis page says of the analyses' standing (Markdown); a default when empty.",
+    )
+    """What every analysis page says of the analyses' standing (Markdown); a default when
+    empty."""
+    collection: str = option(
+        "collection",
+        str,
+        "",
+        "text",
+        "Title of the archive's collection, named on the site and in the data.",
+    )
+    """Title of the archive's collection (from its README), named on the site and the data."""
+    lock_wait: float = option(
+        "lock_wait",
+        (int, float),
+        1800.0,
+        "a number of seconds",
+        "How long a build waits for another build of the same site before it stops (0: at once).",
+        shown=False,
+    )
+    """How long a build waits for another build of the same site, in seconds (checked by
+    :func:`generator.publish.lock.check_wait` when the build starts)."""
+    acknowledged: tuple[str, ...] = option(
+        "acknowledge",
+        list,
+        (),
+        "a list of commit ids",
+        "Commits of the archive whose known faults (a backdated or future date, say) the "
+        "publisher has noted: govsite stops telling of them. Ids or prefixes of 7 or more "
+        "characters.",
+        shown=False,
+    )
+    """Commits of the archive whose notes the publisher has acknowledged (not repeated)."""
+    contributors: bool = option(
+        "contributors",
+        bool,
+        True,
+        "true or false",
+        "List the site's contributors on a contributors page, each with the analyses they "
+        "wrote and reviewed (`false` turns the page off).",
+    )
+    """Whether the site lists its contributors, each with what they wrote and reviewed
+    (``contributors: false`` turns the page off)."""
+    site_name: str = field(default="govsite", metadata={"shown": True})
     """The site's name, used in citations and feeds."""
-    site_url: str = ""
+    site_url: str = field(default="", metadata={"shown": True})
     """The published address, for permalinks in citations and feeds."""
     config_file: str = "mkdocs.yml"
     """Where settings errors are reported."""
-    cache_dir: Path | None = None
-    """The build cache (safe to delete); ``None`` keeps everything in memory."""
-    licence: str = ""
-    """Licence of the archived texts, carried by the data downloads."""
-    attribution: str = ""
-    """Attribution the archive's licence requires, shown with the data and on the site."""
-    disclaimer: str = ""
-    """What every analysis page says of the analyses' standing (Markdown); a default when
-    empty."""
     pages_dir: Path | None = None
     """The site's hand-written pages (mkdocs' ``docs_dir``), when known."""
 
@@ -58,14 +218,6 @@ class SiteConfig:
         if self.pages_dir is not None and (self.pages_dir / "methodology.md").is_file():
             return urls.METHODOLOGY
         return ""
-
-    collection: str = ""
-    """Title of the archive's collection (from its README), named on the site and the data."""
-    contributors: bool = True
-    """Whether the site lists its contributors, each with what they wrote and reviewed
-    (``contributors: false`` turns the page off)."""
-    acknowledged: tuple[str, ...] = ()
-    """Commits of the archive whose notes the publisher has acknowledged (not repeated)."""
 
     @property
     def origin(self) -> Origin:
@@ -83,6 +235,16 @@ class SiteConfig:
                 return Origin(self.config_file, number)
         return self.origin
 
+    def shown(self) -> list[str]:
+        """The settings pages show something of (for the render cache key): every option
+        declared ``shown``, the site's name and address, and its methodology page."""
+        found = []
+        for f in fields(self):
+            declared = f.metadata.get("option")
+            if declared.shown if isinstance(declared, PluginOption) else f.metadata.get("shown"):
+                found.append(f"{f.name}={getattr(self, f.name)!r}")
+        return [*found, f"methodology_url={self.methodology_url!r}"]
+
     @classmethod
     def from_options(
         cls,
@@ -93,28 +255,28 @@ class SiteConfig:
         config_file: str = "mkdocs.yml",
         pages_dir: str = "docs",
     ) -> SiteConfig:
-        def path(name: str, default: str) -> Path:
-            return _under(root, str(options.get(name) or default))
-
+        """The settings of a site from its plugin options (checked already: by the engine,
+        or by :func:`load_site_config`); an option not given takes its declared default."""
+        values = {o.field: o.value(root, options.get(o.name)) for o in PLUGIN_OPTIONS}
+        if not values["cache"]:
+            values["cache_dir"] = None
         return cls(
             root=root,
-            content_dir=path("content", "content"),
-            archive_dir=path("archive", "sources"),
-            templates_dir=path("templates", "templates"),
             site_name=site_name,
             site_url=site_url,
             config_file=config_file,
-            cache_dir=None
-            if options.get("cache") is False
-            else path("cache_dir", ".cache/govsite"),
-            licence=str(options.get("licence") or ""),
-            attribution=str(options.get("attribution") or ""),
-            disclaimer=str(options.get("disclaimer") or ""),
             pages_dir=_under(root, pages_dir),
-            collection=str(options.get("collection") or ""),
-            contributors=options.get("contributors") is not False,
-            acknowledged=tuple(str(c) for c in options.get("acknowledge") or ()),
+            **values,
         )
+
+
+PLUGIN_OPTIONS: tuple[PluginOption, ...] = tuple(
+    replace(f.metadata["option"], field=f.name)
+    for f in fields(SiteConfig)
+    if isinstance(f.metadata.get("option"), PluginOption)
+)
+"""The plugin's options, in the order of their fields: the one declaration."""
+_OPTIONS = {option.name: option for option in PLUGIN_OPTIONS}
 
 
 def _under(root: Path, value: str) -> Path:
@@ -212,120 +374,6 @@ def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-OptionValue = bool | int | float | str | tuple[str, ...]
-
-
-@dataclass(slots=True, frozen=True)
-class PluginOption:
-    """One option of the govsite plugin in ``mkdocs.yml``, declared once: ``govsite check``
-    reads it, the site engine's adapter builds its own schema from it, and the README's
-    reference table is generated from it (``make reference``)."""
-
-    name: str
-    """The key under ``plugins: - govsite:``."""
-    types: type | tuple[type, ...]
-    """The Python types a value may have (a list's items are text)."""
-    default: OptionValue
-    """The value when the option is not set."""
-    expects: str
-    """What a value must be, in words (used in error messages and the reference)."""
-    doc: str
-    """What it does, for the reference table (Markdown, one line)."""
-
-
-PLUGIN_OPTIONS: tuple[PluginOption, ...] = (
-    PluginOption(
-        "content",
-        str,
-        "content",
-        "a folder",
-        "Contributors' YAML: platforms, analyses, registries.",
-    ),
-    PluginOption(
-        "archive",
-        str,
-        "sources",
-        "a folder",
-        "The archived texts: a folder inside a git work tree, whose history is the versions.",
-    ),
-    PluginOption(
-        "templates",
-        str,
-        "templates",
-        "a folder",
-        "The site's own page templates, used before govsite's.",
-    ),
-    PluginOption(
-        "cache", bool, True, "true or false", "Keep the build cache (`false` turns it off)."
-    ),
-    PluginOption(
-        "cache_dir",
-        str,
-        ".cache/govsite",
-        "a folder",
-        "Where the build cache is kept (safe to delete at any time).",
-    ),
-    PluginOption(
-        "licence",
-        str,
-        "",
-        "text",
-        "Licence of the archived texts, carried by the footer and the data downloads.",
-    ),
-    PluginOption(
-        "attribution",
-        str,
-        "",
-        "text",
-        "Whom the archive's licence says to credit, shown with the data and on every page.",
-    ),
-    PluginOption(
-        "disclaimer",
-        str,
-        "",
-        "text",
-        "What every analysis page says of the analyses' standing (Markdown); a default when empty.",
-    ),
-    PluginOption(
-        "collection",
-        str,
-        "",
-        "text",
-        "Title of the archive's collection, named on the site and in the data.",
-    ),
-    PluginOption(
-        "lock_wait",
-        (int, float),
-        1800.0,
-        "a number of seconds",
-        "How long a build waits for another build of the same site before it stops (0: at once).",
-    ),
-    PluginOption(
-        "acknowledge",
-        list,
-        (),
-        "a list of commit ids",
-        "Commits of the archive whose known faults (a backdated or future date, say) the "
-        "publisher has noted: govsite stops telling of them. Ids or prefixes of 7 or more "
-        "characters.",
-    ),
-    PluginOption(
-        "contributors",
-        bool,
-        True,
-        "true or false",
-        "List the site's contributors on a contributors page, each with the analyses they "
-        "wrote and reviewed (`false` turns the page off).",
-    ),
-)
-
-OPTION_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
-    option.name: (option.types, option.expects) for option in PLUGIN_OPTIONS
-}
-"""The plugin's options by name: their types and what they must be, in words."""
-_OPTIONS = {option.name: option for option in PLUGIN_OPTIONS}
-
-
 def options_reference() -> str:
     """The reference table of the plugin's options, in Markdown (for the README)."""
     rows = ["| option | value | default | what it does |", "|---|---|---|---|"]
@@ -358,20 +406,12 @@ def with_reference(text: str) -> str:
     return f"{before}{start}\n{options_reference()}{end}{after}"
 
 
-def _valid(option: PluginOption, value: object) -> bool:
-    if option.types is list:
-        return isinstance(value, list) and all(isinstance(item, str) for item in value)
-    return isinstance(value, option.types) and (option.types is bool or value is not True)
-
-
-def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
-    """The govsite settings of a site, from its ``mkdocs.yml`` and the files it pulls in
-    with ``INHERIT``."""
+def _with_inherited(config_file: Path, diag: Diagnostics) -> dict[str, Any] | None:
+    """``mkdocs.yml`` merged over the files it pulls in with ``INHERIT``, as mkdocs merges
+    them."""
     data = _read_yaml(config_file, diag)
-    if data is None:
-        return None
     current, seen = config_file, {config_file.resolve()}
-    while "INHERIT" in data:
+    while data is not None and "INHERIT" in data:
         inherit = data.pop("INHERIT")
         parent_file = (current.parent / str(inherit)).resolve()
         if not isinstance(inherit, str) or parent_file in seen or len(seen) > 16:
@@ -379,46 +419,64 @@ def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
             return None
         seen.add(parent_file)
         parent = _read_yaml(parent_file, diag)
-        if parent is None:
-            return None
-        data, current = _merged(parent, data), parent_file
-    plugins = data.get("plugins")
-    options: Any = {}
-    found = False
-    if isinstance(plugins, list):
-        for entry in plugins:
-            if entry == "govsite":
-                found = True
-            elif isinstance(entry, dict) and "govsite" in entry:
-                found = True
-                options = entry["govsite"] or {}
-    elif isinstance(plugins, dict) and "govsite" in plugins:
-        found = True
-        options = plugins["govsite"] or {}
-    if not found:
-        diag.error(Origin(config_file.name), "plugins", "the govsite plugin is not enabled")
+        data = None if parent is None else _merged(parent, data)
+        current = parent_file
+    return data
+
+
+def _plugin_options(plugins: object) -> object:
+    """The govsite entry of ``plugins`` (a list or a mapping): its options (``{}`` when it
+    has none), or ``None`` when the plugin is not enabled."""
+    entries = (
+        plugins if isinstance(plugins, list) else [plugins] if isinstance(plugins, dict) else []
+    )
+    for entry in entries:
+        if entry == "govsite":
+            return {}
+        if isinstance(entry, dict) and "govsite" in entry:
+            return entry["govsite"] or {}
+    return None
+
+
+def _option_problems(options: dict[Any, Any]) -> list[tuple[str, str]]:
+    """Each option that is not one of govsite's or not of its type: its field and why."""
+    problems = []
+    for name, value in options.items():
+        declared = _OPTIONS.get(name) if isinstance(name, str) else None
+        if declared is None:
+            shown_name = name if str(name).isidentifier() else shown(name)
+            problems.append(
+                (
+                    f"plugins.govsite.{shown_name}",
+                    f"not an option of govsite (its options: {', '.join(_OPTIONS)})",
+                )
+            )
+        elif not declared.accepts(value):
+            problems.append(
+                (f"plugins.govsite.{name}", f"must be {declared.expects}, not {shown(value)}")
+            )
+    return problems
+
+
+def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
+    """The govsite settings of a site, from its ``mkdocs.yml`` and the files it pulls in
+    with ``INHERIT``, checked against the options' declaration (without the site engine,
+    which ``govsite check`` does not need)."""
+    data = _with_inherited(config_file, diag)
+    if data is None:
+        return None
+    where = Origin(config_file.name)
+    options = _plugin_options(data.get("plugins"))
+    if options is None:
+        diag.error(where, "plugins", "the govsite plugin is not enabled")
         return None
     if not isinstance(options, dict):
-        diag.error(Origin(config_file.name), "plugins.govsite", "its options must be a mapping")
+        diag.error(where, "plugins.govsite", "its options must be a mapping")
         return None
-    wrong = False
-    for name, value in options.items():
-        expected = OPTION_TYPES.get(name) if isinstance(name, str) else None
-        if expected is None:
-            diag.error(
-                Origin(config_file.name),
-                f"plugins.govsite.{name if str(name).isidentifier() else shown(name)}",
-                f"not an option of govsite (its options: {', '.join(OPTION_TYPES)})",
-            )
-            wrong = True
-        elif not _valid(_OPTIONS[name], value):
-            diag.error(
-                Origin(config_file.name),
-                f"plugins.govsite.{name}",
-                f"must be {expected[1]}, not {shown(value)}",
-            )
-            wrong = True
-    if wrong:
+    problems = _option_problems(options)
+    for name, reason in problems:
+        diag.error(where, name, reason)
+    if problems:
         return None
     return SiteConfig.from_options(
         config_file.parent.resolve(),

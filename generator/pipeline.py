@@ -1,9 +1,10 @@
 """The pipeline: named stages, run in order, each a plain function over typed data.
 
-Like markdown-it-py's core rules, :data:`STAGES` lists them in one place; each takes the
-:class:`Build` filled by the stages before it and adds its own result. ``govsite check`` runs
-them up to :data:`CHECK_UNTIL` (everything is validated by then, nothing is rendered); a build
-runs them all, and renders only when the inputs have no errors.
+Like markdown-it-py's core rules, :data:`STAGES` lists them in one place, each under the name
+of the subpackage that does its work (``generator/<stage>/``); each takes the :class:`Build`
+filled by the stages before it and adds its own result. ``govsite check`` runs them up to
+:data:`CHECK_UNTIL` (everything is validated by then, nothing is rendered); a build runs them
+all, and renders and publishes only when the inputs have no errors.
 """
 
 from __future__ import annotations
@@ -15,26 +16,22 @@ from dataclasses import dataclass, field
 from .archive.blobs import BlobReader
 from .archive.documents import Histories, collect_histories
 from .archive.history import ArchiveHistory, VersionKind, read_history
-from .archive.permalinks import LOCK_NAME, LockEntry, append_lock, read_lock
+from .archive.permalinks import LOCK_NAME, LockEntry, read_lock
 from .archive.renames import undeclared_renames
 from .archive.revisions import (
     LOCK_NAME as REVISIONS_LOCK,
 )
-from .archive.revisions import (
-    ContentRevisions,
-    append_revision_lock,
-    read_revision_lock,
-    read_revisions,
-)
+from .archive.revisions import ContentRevisions, read_revision_lock, read_revisions
 from .cache import Cache
 from .compare.track import DocumentTracks, track_documents
 from .config import SiteConfig, check_site_url
 from .content.load import load_content, read_pages
-from .content.model import Content
+from .content.records import Content
 from .diagnostics import Diagnostics, Origin, log
 from .link.model import SiteModel
 from .link.resolve import link
 from .progress import finished
+from .publish.publication import Publication
 from .render.context import RenderContext
 from .render.environment import make_environment
 from .render.site import SiteOutput, render_site
@@ -54,23 +51,26 @@ class Build:
     content: Content = field(default_factory=Content)
     """content: what contributors wrote."""
     history: ArchiveHistory | None = None
-    """history: every archived file's versions."""
+    """archive: every archived file's versions."""
     blobs: BlobReader | None = None
     """The archive's texts, read as needed until the run ends."""
     lock: dict[str, list[LockEntry]] = field(default_factory=dict)
-    """history: the published version slugs (``versions.lock``)."""
+    """archive: the published version slugs (``versions.lock``)."""
     histories: Histories = field(default_factory=Histories)
-    """versions: each declared document's versions and slugs."""
+    """archive: each declared document's versions and slugs."""
     revisions: ContentRevisions = field(default_factory=ContentRevisions)
-    """revisions: each analysis's revisions, from the site's own git history."""
+    """archive: each analysis's revisions, from the site's own git history."""
     texts: TextSource | None = None
-    """parse: every version's text, parsed."""
+    """text: every version's text, parsed."""
     tracks: dict[str, DocumentTracks] = field(default_factory=dict)
-    """track: each document's clause ids, alignments and diffs."""
+    """compare: each document's clause ids, alignments and diffs."""
     model: SiteModel | None = None
     """link: the checked, cross-linked model."""
     output: SiteOutput | None = None
     """render: the site's pages and files."""
+    publication: Publication | None = None
+    """publish: what the build publishes, driven by the site engine (or recorded by
+    :func:`run` with ``record``)."""
 
 
 def _content(build: Build) -> bool:
@@ -78,6 +78,16 @@ def _content(build: Build) -> bool:
     check_site_url(config, build.diagnostics)
     build.content = load_content(config.content_dir, config.root, build.diagnostics)
     build.content.pages = read_pages(config.pages_dir, config.root)
+    return True
+
+
+def _archive(build: Build) -> bool:
+    """The archive's history in one pass, each declared document's versions and permanent
+    slugs, and each analysis's revisions (from the site's own git history)."""
+    if not _history(build):
+        return False
+    _versions(build)
+    _revisions(build)
     return True
 
 
@@ -94,7 +104,7 @@ def _history(build: Build) -> bool:
     return True
 
 
-def _versions(build: Build) -> bool:
+def _versions(build: Build) -> None:
     assert build.history is not None and build.blobs is not None
     build.histories = collect_histories(
         build.content, build.history, build.lock, LOCK_NAME, build.diagnostics
@@ -125,10 +135,9 @@ def _versions(build: Build) -> bool:
             f"{rename.first:%Y-%m-%d}; to keep one history, set `source: {rename.new}` and "
             f"add {rename.old!r} to `former_sources`",
         )
-    return True
 
 
-def _revisions(build: Build) -> bool:
+def _revisions(build: Build) -> None:
     config, diag = build.config, build.diagnostics
     lock = read_revision_lock(config.root / REVISIONS_LOCK, REVISIONS_LOCK, diag)
     build.revisions = read_revisions(
@@ -140,10 +149,10 @@ def _revisions(build: Build) -> bool:
         Origin(REVISIONS_LOCK),
         config.origin,
     )
-    return True
 
 
-def _parse(build: Build) -> bool:
+def _text(build: Build) -> bool:
+    """Each distinct text parsed once (on every core)."""
     assert build.blobs is not None
     blobs, diag = build.blobs, build.diagnostics
     base_urls = {}
@@ -155,7 +164,8 @@ def _parse(build: Build) -> bool:
     return True
 
 
-def _track(build: Build) -> bool:
+def _compare(build: Build) -> bool:
+    """Each document's clause ids, alignments and diffs."""
     assert build.texts is not None
     build.tracks = track_documents(build.histories.documents, build.texts)
     return True
@@ -185,29 +195,42 @@ def _render(build: Build) -> bool:
     return True
 
 
+def _publish(build: Build) -> bool:
+    if build.output is None or build.history is None:
+        return False
+    build.publication = Publication(
+        build.config,
+        build.output,
+        build.history.root,
+        build.cache,
+        build.histories.new_lock_entries,
+        build.revisions.new_lock_entries,
+    )
+    return True
+
+
 Stage = Callable[[Build], bool]
 """A stage: fills its part of the build; false when the stages after it cannot run."""
 
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("content", _content),
-    ("history", _history),
-    ("versions", _versions),
-    ("revisions", _revisions),
-    ("parse", _parse),
-    ("track", _track),
+    ("archive", _archive),
+    ("text", _text),
+    ("compare", _compare),
     ("link", _link),
     ("render", _render),
+    ("publish", _publish),
 )
 CHECK_UNTIL = "link"
 """The last stage ``govsite check`` runs: every input is validated, nothing rendered."""
 
 
-def run(config: SiteConfig, *, until: str = "render", record: bool = False) -> Build:
+def run(config: SiteConfig, *, until: str = "publish", record: bool = False) -> Build:
     """Run the stages in order, up to and including ``until``.
 
-    With ``record``, version slugs assigned for the first time are appended to the lock
-    file once the site has rendered without errors (a publishing build does this;
-    ``govsite check`` does not).
+    With ``record``, the publication records what the build assigned for the first time
+    (:meth:`Publication.record`) as a site engine's build does once it has succeeded;
+    ``govsite check`` records nothing.
     """
     build = Build(config, cache=Cache(config.cache_dir))
     try:
@@ -221,7 +244,6 @@ def run(config: SiteConfig, *, until: str = "render", record: bool = False) -> B
         if build.blobs is not None:
             build.blobs.close()
     build.diagnostics.acknowledge(config.acknowledged)
-    if record and build.output is not None and not build.diagnostics.errors:
-        append_lock(config.root / LOCK_NAME, build.histories.new_lock_entries)
-        append_revision_lock(config.root / REVISIONS_LOCK, build.revisions.new_lock_entries)
+    if record and build.publication is not None:
+        build.publication.record()
     return build

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def build_site(config: SiteConfig, *, render: bool = True, record: bool = False) -> pipeline.Build:
     """Run the pipeline in this process: up to rendering, or only up to validation."""
-    return pipeline.run(config, until="render" if render else pipeline.CHECK_UNTIL, record=record)
+    return pipeline.run(config, until="publish" if render else pipeline.CHECK_UNTIL, record=record)
 
 
 def every_page(build: pipeline.Build) -> list[Page]:

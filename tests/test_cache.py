@@ -132,8 +132,6 @@ def test_tracked_clauses_read_back_from_the_cache_equal_those_kept_in_memory(
 ) -> None:
     from dataclasses import replace
 
-    from generator.compare.track import DocumentTracks
-
     config = make_site(tmp_path)
     Archive.existing(tmp_path).commit("2024-09-01", {"sources/Acme/Terms of Service.md": ""})
     Archive.existing(tmp_path).commit(
@@ -141,7 +139,6 @@ def test_tracked_clauses_read_back_from_the_cache_equal_those_kept_in_memory(
     )
     in_memory = build_site(replace(config, cache_dir=None), render=False).model
     for _ in range(2):  # computed and stored; then read from the cache only
-        DocumentTracks._recent.clear()
         stored = build_site(config, render=False).model
         assert in_memory is not None and stored is not None
         memory_doc = in_memory.documents["acme/terms"]

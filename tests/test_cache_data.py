@@ -15,7 +15,7 @@ from helpers import make_site, mkdocs
 from test_cache import build, fresh_build, same_trees
 
 from generator import cache as cache_module
-from generator.cache import Cache, local_key, seal
+from generator.cache import Cache, Namespace, local_key, seal
 from generator.render.environment import bytecode_cache
 
 
@@ -92,7 +92,16 @@ def test_the_cached_values_of_a_build_are_all_data(tmp_path: Path) -> None:
     build(tmp_path, "first")
     cache = Cache(tmp_path / ".cache/govsite")
     read = 0
-    for namespace in ("views", "align", "tracks", "anchors", "pages", "files", "renames"):
+    for namespace in (
+        Namespace.VIEWS,
+        Namespace.ALIGN,
+        Namespace.TRACKS,
+        Namespace.ANCHORS,
+        Namespace.PAGES,
+        Namespace.FILES,
+        Namespace.FEED_DIFFS,
+        Namespace.RENAMES,
+    ):
         folder = tmp_path / ".cache/govsite" / namespace
         for entry in folder.rglob("*") if folder.is_dir() else ():
             if entry.is_file() and not entry.name.startswith(".tmp"):
@@ -101,7 +110,7 @@ def test_the_cached_values_of_a_build_are_all_data(tmp_path: Path) -> None:
     assert read > 10
     for entry in (tmp_path / ".cache/govsite/clauses").rglob("*"):
         if entry.is_file():
-            assert cache.intact_records("clauses", entry.name, data=True), entry
+            assert cache.intact_records(Namespace.CLAUSES, entry.name, data=True), entry
 
 
 def test_every_entry_forged_gives_the_site_a_fresh_cache_gives(tmp_path: Path) -> None:

@@ -192,18 +192,49 @@ def test_check_warns_without_an_absolute_site_url_and_strict_fails(tmp_path: Pat
     assert "mkdocs.yml:8:1: site_url: '/reports/' is not an absolute http(s) address" in output
 
 
-def test_plugin_options_are_declared_once_and_documented_from_the_declaration() -> None:
-    """``govsite check`` reads mkdocs.yml without the engine; the engine's schema, the
-    check's table and the README's reference are all made from one declaration."""
-    from generator.config import OPTION_TYPES, PLUGIN_OPTIONS, with_reference
+def test_plugin_options_are_declared_once_and_documented_from_the_declaration(
+    tmp_path: Path,
+) -> None:
+    """``govsite check`` reads mkdocs.yml without the engine; the engine's schema (names,
+    types, defaults), the settings' defaults, the render key and the README's reference are
+    all made from one declaration, the fields of SiteConfig."""
+    from mkdocs.config import config_options
+
+    from generator.config import PLUGIN_OPTIONS, SiteConfig, with_reference
     from generator.mkdocs_plugin.plugin import GovsiteConfig
 
     declared = [option.name for option in PLUGIN_OPTIONS]
-    assert [name for name, _ in GovsiteConfig._schema] == declared == list(OPTION_TYPES)
+    assert [name for name, _ in GovsiteConfig._schema] == declared
+    defaults = SiteConfig.from_options(tmp_path, {})
+    engine = GovsiteConfig()
+    engine.load_dict({})
+    assert not engine.validate()[0]
+    engine_defaults = SiteConfig.from_options(tmp_path, dict(engine))
+    assert engine_defaults == defaults
     for (name, engine_option), option in zip(GovsiteConfig._schema, PLUGIN_OPTIONS, strict=True):
-        assert engine_option.default == (
-            list(option.default) if isinstance(option.default, tuple) else option.default
-        ), name
+        value = getattr(defaults, option.field)
+        if option.expects == "a folder" and option.name != "cache_dir":
+            assert value == tmp_path / str(option.default), name
+        elif option.name != "cache_dir":
+            assert value == option.default, name
+        if isinstance(engine_option, config_options.ListOfItems):
+            assert option.types is list, name
+        else:
+            assert isinstance(engine_option, config_options.Type), name
+            assert engine_option._type == option.types, name
+        # A value of the wrong type is refused by both the engine and the check.
+        wrong: object = "soon" if option.types == (int, float) else 5
+        assert not option.accepts(wrong), name
+        engine = GovsiteConfig()
+        engine.load_dict({name: wrong})
+        assert engine.validate()[0], name
+    assert defaults.cache_dir == tmp_path / ".cache/govsite"
+    assert SiteConfig.from_options(tmp_path, {"cache": False}).cache_dir is None
+    # Every option pages show is in the render key; one they do not show is not.
+    for option in PLUGIN_OPTIONS:
+        if isinstance(option.default, str) and option.expects == "text":
+            changed = SiteConfig.from_options(tmp_path, {option.name: "something else"})
+            assert (changed.shown() != defaults.shown()) == option.shown, option.name
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert with_reference(readme) == readme, "run `make reference` to update the README"
     for option in PLUGIN_OPTIONS:

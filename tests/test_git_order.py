@@ -77,7 +77,7 @@ def test_a_renamed_document_follows_the_commit_order_across_its_paths(tmp_path: 
     )
     history = read_history(tmp_path / "a", Diagnostics())
     assert history is not None
-    from generator.content.model import Document
+    from generator.content.records import Document
     from generator.diagnostics import Origin
 
     document = Document(
@@ -212,7 +212,7 @@ def test_on_real_archives_the_latest_version_is_the_current_file(
     assert config is not None
     from generator import pipeline
 
-    build = pipeline.run(config, until="versions")
+    build = pipeline.run(config, until="archive")
     assert not build.diagnostics.errors, build.diagnostics.errors[:3]
     assert not [d for d in build.diagnostics.warnings if "(history)" in d.field]
     current = current_files(archive)

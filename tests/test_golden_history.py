@@ -11,7 +11,7 @@ from helpers import ROOT
 from generator import pipeline
 from generator.config import SiteConfig, load_site_config
 from generator.diagnostics import Diagnostics
-from generator.render.changes import change_sections
+from generator.render.change_sections import change_sections
 
 
 @pytest.fixture(scope="module")

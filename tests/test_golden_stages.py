@@ -31,7 +31,7 @@ from generator.compare.changes import Change
 from generator.compare.kinds import version_kind
 from generator.compare.track import DocumentTracks, track_document
 from generator.config import SiteConfig
-from generator.content.model import Document
+from generator.content.records import Document
 from generator.diagnostics import Origin
 from generator.text.blocks import parse_text
 from generator.text.source import TextSource

@@ -103,3 +103,72 @@ def test_canonical_form_refuses_what_it_cannot_make_stable() -> None:
     assert canonical({"a": [1, "x", None]}) == canonical({"a": [1, "x", None]})
     with pytest.raises(TypeError):
         canonical(object())
+
+
+def test_a_version_field_a_page_shows_is_in_the_page_key(site: Path) -> None:
+    """Each field of a version changed in turn: when the version's page shows the change,
+    its key changes too (a field missing from the key would serve the stale page)."""
+    from dataclasses import fields, replace
+    from datetime import timedelta
+
+    from generator.compare.changes import ChangeStats
+    from generator.compare.kinds import ChangeKind
+    from generator.content.records import ChangeNote
+    from generator.diagnostics import Origin
+    from generator.link.model import DocumentVersion
+    from generator.render.context import RenderContext
+    from generator.render.environment import make_environment
+    from generator.render.history_pages import version_page
+
+    config = build_config(site)
+    build = build_site(config, render=False)
+    assert build.model is not None and build.texts is not None
+    model = build.model
+    env = make_environment([config.templates_dir / "pages"], None)
+    ctx = RenderContext(model, build.texts, env, config, build.cache)
+    document = model.documents["acme/terms"]
+    entry = document.versions[-1]
+    assert len(document.versions) > 2 and entry.stats is not None
+    first = document.versions[0]
+
+    def other(kind: ChangeKind) -> ChangeKind:
+        return ChangeKind.EDITORIAL if kind is not ChangeKind.EDITORIAL else ChangeKind.SUBSTANTIVE
+
+    changed = {
+        "version": replace(entry.version, date=entry.version.date + timedelta(days=1)),
+        "slug": entry.slug + "-2",
+        "kind": other(entry.kind),
+        "computed_kind": other(entry.computed_kind),
+        "stats": ChangeStats(*(value + 3 for value in entry.stats)),
+        "clause_count": entry.clause_count + 7,
+        "note": ChangeNote(
+            "acme", "terms", entry.slug, "What changed.", "editorial", [], Origin("note.yml")
+        ),
+        "day_rank": 2,
+        "day_count": 3,
+        "same_as": 1,
+        "recurring": (0,),
+        "recorded_after": first,
+    }
+    # Its place in the document: previous and next are read from it (the slug stands for it).
+    unchanged = {"number"}
+    assert {f.name for f in fields(DocumentVersion)} == set(changed) | unchanged
+
+    def page_and_key(version: DocumentVersion) -> tuple[str, str]:
+        document.versions[-1] = version
+        try:
+            return version_page(ctx, document, version).html, version_page_key(
+                model, document, version, config
+            )
+        finally:
+            document.versions[-1] = entry
+
+    html, key = page_and_key(entry)
+    shown = set()
+    for name, value in changed.items():
+        html_after, key_after = page_and_key(replace(entry, **{name: value}))
+        if html_after != html:
+            shown.add(name)
+            assert key_after != key, f"the page shows {name} but its key does not cover it"
+    # The check is not empty: these fields show on every version page.
+    assert {"version", "slug", "kind", "note", "stats", "day_count"} <= shown, shown

@@ -7,21 +7,12 @@ from pathlib import Path
 
 from helpers import ROOT
 
+from generator.pipeline import STAGES
+
 PACKAGE = ROOT / "generator"
-# The pipeline's stages in the order data flows through them, then what drives them.
-ORDER = (
-    "content",
-    "archive",
-    "text",
-    "compare",
-    "link",
-    "render",
-    "publish",
-    "pipeline",
-    "mkdocs_plugin",
-    "cli",
-    "__main__",
-)
+# The pipeline's stages in the order data flows through them (each named as its folder),
+# then what drives them.
+ORDER = (*(name for name, _ in STAGES), "pipeline", "mkdocs_plugin", "cli", "__main__")
 # Shared leaf modules: any stage may use them; they use no stage.
 LEAVES = {"diagnostics", "untrusted", "urls", "cache", "workers", "config", "progress", "__init__"}
 ENGINE_PACKAGES = ("mkdocs", "material", "properdocs")
@@ -60,6 +51,11 @@ def stage_of(module: str) -> str:
 
 def modules() -> dict[str, Path]:
     return {module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def test_each_stage_is_a_folder_of_its_name() -> None:
+    folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert [name for name, _ in STAGES if name not in folders] == []
 
 
 def test_each_stage_imports_only_earlier_stages_and_leaves() -> None:

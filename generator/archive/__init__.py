@@ -1,8 +1,10 @@
-"""Stage 2, archive: the git repository of archived texts.
+"""Stage 2, archive: the git repository of archived texts, and the site's own history.
 
 :func:`read_history` reads every archived file's versions in one ``git log`` pass;
 :func:`collect_histories` gives each declared document its versions and their permanent
-slugs (:mod:`.permalinks`, kept in ``versions.lock``); :class:`BlobReader` reads texts.
+slugs (:mod:`.permalinks`, kept in ``versions.lock``); :class:`BlobReader` reads texts;
+:mod:`.revisions` reads each analysis's revisions from the site's own git history (kept in
+``revisions.lock``).
 """
 
 from .blobs import BlobReader

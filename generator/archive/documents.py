@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from ..content.model import Content, Document
+from ..content.records import Content, Document
 from ..diagnostics import Diagnostics, Origin
 from .history import ArchiveHistory, Version, VersionKind
 from .permalinks import LockEntry, assign_slugs

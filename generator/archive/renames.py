@@ -27,8 +27,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..cache import Cache, code_fingerprint, digest
-from ..content.model import Content, Document
+from ..cache import Cache, Namespace, code_fingerprint, digest
+from ..content.records import Content, Document
 from .history import ArchiveHistory, Version, VersionKind
 
 WINDOW = dt.timedelta(days=7)
@@ -161,8 +161,8 @@ def undeclared_renames(
     if not any(history.versions[p][-1].kind is VersionKind.REMOVAL for p in watched):
         return []
     key = _renames_key(history)
-    found = cache.get("renames", key)
+    found = cache.get(Namespace.RENAMES, key)
     if not isinstance(found, list):
         found = find_renames(history, text)
-        cache.put("renames", key, found)
+        cache.put(Namespace.RENAMES, key, found)
     return [(watched[r.old], r) for r in found if r.old in watched and r.new not in declared]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..content.model import Content
+from ..content.records import Content
 from .documents import document_versions
 from .history import ArchiveHistory, Version
 from .permalinks import LockEntry

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.load import provision_from_text
-from ..content.model import Provision
+from ..content.records import Provision
 from ..diagnostics import Diagnostics, Origin, log
 from .gitread import LogFormatError, cat_objects, commit_message, parse_raw_log
 

@@ -197,7 +197,7 @@ def new(target: str, config_file: Path) -> None:
     if path.exists():
         click.echo(f"{path} already exists", err=True)
         sys.exit(1)
-    build = pipeline.run(site, until="versions")
+    build = pipeline.run(site, until="archive")
     content = build.content
     if platform not in content.platforms:
         raise click.BadParameter(

@@ -32,9 +32,9 @@ from ..diagnostics import Diagnostics
 from ..render.provisions import DEFAULT_DISCLAIMER
 from ..untrusted import clean_text
 from ..urls import RESERVED_PLATFORM_IDS
-from . import pages
+from . import starter_pages
 from .collection import Collection, read_collection
-from .pages import markdown_literal
+from .starter_pages import markdown_literal
 from .workflow import WORKFLOW_PATH, archive_inside, workflow
 
 
@@ -340,7 +340,7 @@ def init_site(
     (target / "content" / "provisions").mkdir(parents=True, exist_ok=True)
     write("content/pages/index.md", _home_page(site_name, collection, counts))
     licence_name, licence_url = ANALYSES_LICENCES[analyses_licence]
-    for name, text in pages.site_pages(
+    for name, text in starter_pages.site_pages(
         site_name, collection, licence_name, licence_url, DEFAULT_DISCLAIMER
     ).items():
         write(f"content/pages/{name}", text)
@@ -356,10 +356,14 @@ def init_site(
         "/site/\n/.cache/\n/previous-manifest.json.gz\n/.site.govsite-lock\n",
         keep=True,
     )
-    write("README.md", pages.readme(site_name, site_url, collection, url, archive_path), keep=True)
+    write(
+        "README.md",
+        starter_pages.readme(site_name, site_url, collection, url, archive_path),
+        keep=True,
+    )
     write(
         "LICENSE-analyses.md",
-        pages.analyses_licence(site_name, licence_name, licence_url, collection),
+        starter_pages.analyses_licence(site_name, licence_name, licence_url, collection),
         keep=True,
     )
     write(LOCK_NAME, LOCK_HEADER, keep=True)

@@ -1,4 +1,4 @@
-"""Stage 4, track and diff: what stays the same and what changes between versions.
+"""Stage 4, compare: what stays the same and what changes between versions.
 
 :mod:`.align` aligns each version's clauses with its predecessor's and carries clause ids
 across; :mod:`.worddiff` finds the words that changed; :mod:`.changes` says what changed

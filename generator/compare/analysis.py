@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..archive.revisions import reflow
-from ..content.model import Provision
+from ..content.records import Provision
 from .worddiff import Segment, word_diff
 
 FIELDS: tuple[tuple[str, str], ...] = (

@@ -4,15 +4,14 @@ size of every change, computed once per document history and kept in the build c
 from __future__ import annotations
 
 import pickle
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar, NamedTuple
+from typing import NamedTuple
 
 from .. import workers
 from ..archive.documents import DocumentHistory
 from ..archive.history import Version, VersionKind
-from ..cache import Cache, code_fingerprint, digest, load_data, read_record
+from ..cache import Cache, Namespace, code_fingerprint, digest
 from ..progress import Progress
 from ..text.source import TextSource
 from ..text.views import TextView
@@ -62,10 +61,6 @@ class DocumentTracks:
     memory or, with a cache, are read from it one version at a time when used.
     """
 
-    RECENT_SIZE = 8
-    _recent: ClassVar[OrderedDict[tuple[str, int], TrackedClauses]] = OrderedDict()
-    """Versions read last, across documents (a changes page needs two)."""
-
     def __init__(
         self,
         summary: Summary,
@@ -81,19 +76,13 @@ class DocumentTracks:
     def _tracked(self, index: int) -> TrackedClauses:
         if self._in_memory is not None:
             return self._in_memory[index]
-        recent = DocumentTracks._recent
-        found = recent.get((self._key, index))
-        if found is not None:
-            recent.move_to_end((self._key, index))
-            return found
-        data = read_record(self._cache, "clauses", self._key, str(index))
-        if data is None:
+        # Checked to be data when tracked; the cache keeps the last few read in memory.
+        found: TrackedClauses | None = self._cache.record_value(
+            Namespace.CLAUSES, self._key, str(index)
+        )
+        if found is None:
             raise RuntimeError(f"the build cache lost tracked clauses ({self._key[:12]})")
-        loaded: TrackedClauses = load_data(data)  # checked to be data when tracked
-        recent[(self._key, index)] = loaded
-        while len(recent) > self.RECENT_SIZE:
-            recent.popitem(last=False)
-        return loaded
+        return found
 
     def clause_ids(self, index: int) -> list[str]:
         """Stable id of each block of the text, the same for the same clause across versions."""
@@ -123,7 +112,7 @@ def track_documents(
 ) -> dict[str, DocumentTracks]:
     """Track every document; those not yet in the cache on every core."""
     cache = texts.cache
-    todo = [h for h in histories.values() if not cache.exists("tracks", track_key(h))]
+    todo = [h for h in histories.values() if not cache.exists(Namespace.TRACKS, track_key(h))]
     # Longest histories first, so that no core is left with a long one at the end.
     todo.sort(key=lambda h: len(h.versions), reverse=True)
     if cache.root is not None:
@@ -155,11 +144,11 @@ def track_document(history: DocumentHistory, texts: TextSource) -> DocumentTrack
     """
     cache = texts.cache
     key = track_key(history)
-    summary = cache.get("tracks", key)
+    summary = cache.get(Namespace.TRACKS, key)
     if (
         isinstance(summary, list)
         and len(summary) == len(history.versions)
-        and cache.intact_records("clauses", key, data=True)
+        and cache.intact_records(Namespace.CLAUSES, key, data=True)
     ):
         return DocumentTracks(summary, cache, key)
     tracked = _track(history.versions, texts, cache)
@@ -178,8 +167,8 @@ def track_document(history: DocumentHistory, texts: TextSource) -> DocumentTrack
             summary.append((found, clauses[0] if index == latest else None))
             yield str(index), pickle.dumps(clauses, protocol=pickle.HIGHEST_PROTOCOL)
 
-    cache.write_records("clauses", key, records())
-    cache.put("tracks", key, summary)
+    cache.write_records(Namespace.CLAUSES, key, records())
+    cache.put(Namespace.TRACKS, key, summary)
     return DocumentTracks(summary, cache, key)
 
 
@@ -362,7 +351,7 @@ class Aligned(NamedTuple):
 def _aligned(old: Version, new: Version, texts: TextSource, cache: Cache) -> Aligned:
     """The alignment of two texts, their changes, and the size and kind of the change."""
     key = digest(code_fingerprint(), old.blob, new.blob)
-    cached = cache.get("align", key)
+    cached = cache.get(Namespace.ALIGN, key)
     if isinstance(cached, Aligned):
         return cached
     old_view, new_view = texts.view(old), texts.view(new)
@@ -375,5 +364,5 @@ def _aligned(old: Version, new: Version, texts: TextSource, cache: Cache) -> Ali
         changes, old_view.normalised, new_view.normalised, old_view.links, new_view.links
     )
     found = Aligned(pairs, changes, change_stats(changes, old_view, new_view), kind)
-    cache.put("align", key, found)
+    cache.put(Namespace.ALIGN, key, found)
     return found

@@ -13,7 +13,7 @@ from ..diagnostics import Diagnostics, Origin
 from ..untrusted import clean_text, shown
 from . import schema
 from .added import added_dates
-from .model import (
+from .records import (
     Affected,
     ChangeNote,
     Content,

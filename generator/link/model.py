@@ -13,7 +13,7 @@ from ..compare.kinds import ChangeKind
 from ..compare.quotes import QuoteIndex, QuoteMatch
 from ..compare.track import DocumentTracks
 from ..compare.worddiff import Segment
-from ..content.model import ChangeNote, Content, Document, Provision, Retired
+from ..content.records import ChangeNote, Content, Document, Provision, Retired
 
 
 @dataclass(slots=True, frozen=True, eq=False)

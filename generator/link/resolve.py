@@ -25,7 +25,7 @@ from ..compare.quotes import (
 )
 from ..compare.track import DocumentTracks
 from ..compare.worddiff import Segment, word_diff
-from ..content.model import ChangeNote, Content, Provision
+from ..content.records import ChangeNote, Content, Provision
 from ..content.schema import VERSION_PATTERN, is_placeholder, valid_date
 from ..diagnostics import Diagnostics
 from ..text.normalise import normalise

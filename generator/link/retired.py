@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from .. import urls
-from ..content.model import RegistryEntry, Retired
+from ..content.records import RegistryEntry, Retired
 from ..diagnostics import Diagnostics, Origin
 from .model import SiteModel
 

@@ -3,16 +3,16 @@
 Pages arrive as finished HTML: each becomes a virtual Markdown file holding only front
 matter, and its HTML replaces the (empty) rendered Markdown in ``on_page_content``, so
 Python-Markdown never sees archived texts. Each document's history pages are rendered by
-the library in the theme (:class:`.theme.MkdocsTheme`) once the theme is ready.
+the library in the theme (:class:`.theme.MkdocsTheme`) once the theme is ready. What one
+build publishes, and every step of it, is the library's :class:`Publication`.
 """
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import jinja2
 from mkdocs.config import config_options
@@ -26,17 +26,11 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils import CountHandler
 
 from .. import pipeline, urls
-from ..archive.permalinks import LOCK_NAME, LockEntry, append_lock
-from ..archive.revisions import LOCK_NAME as REVISIONS_LOCK
-from ..archive.revisions import RevisionLockEntry, append_revision_lock
-from ..cache import Cache
 from ..config import PLUGIN_OPTIONS, PluginOption, SiteConfig
 from ..diagnostics import LOGGER_NAME, Severity
-from ..publish import HistoryPages, PreviousSite, publish_site, set_aside
-from ..publish.carry import discard_staging, prepare_staging, swap_in
 from ..publish.lock import SiteBusy, SiteLock, check_wait
-from ..publish.manifest import PageAnchors, page_anchors
-from ..render import Page, SiteOutput
+from ..publish.publication import Publication, io_problem
+from ..render import Page
 from ..render.environment import PACKAGE_TEMPLATES, bytecode_cache
 from .theme import MkdocsTheme, drop_unused_theme_files, page_file, src_path, theme_key, toc
 
@@ -66,36 +60,21 @@ def _strict_warnings_counted() -> bool:
 
 # mkdocs reads the schema from the class argument; type checkers see a plain Config.
 class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
+    """Each of mkdocs' events is one step of the build's :class:`Publication` (made by the
+    pipeline's last stage), which holds everything of one build; :meth:`_end` lets it go."""
+
     def __init__(self) -> None:
         self.site: SiteConfig | None = None
-        self.output = SiteOutput()
-        """What the library rendered for this build."""
+        self.publication: Publication | None = None
+        """This build's publication, from ``on_pre_build`` to the end of the build."""
         self.pages: dict[str, Page] = {}
-        """Pages rendered now, by their virtual file's path."""
-        self.archive_root: Path | None = None
-        self.previous: PreviousSite | None = None
-        """The last build's output, set aside for reuse."""
-        self.history: HistoryPages | None = None
-        """Each document's history pages, rendered in the theme once it is ready."""
-        self.theme: MkdocsTheme | None = None
-        self.nav: Navigation | None = None
-        self.anchors: dict[str, PageAnchors] = {}
-        """Anchors of each page mkdocs rendered, by output path, for the manifest."""
-        self.searched: dict[str, bytes] = {}
-        """The pages mkdocs rendered that search covers, by output path."""
+        """This build's pages, by their virtual file's path."""
         self.lock: SiteLock | None = None
         """The site's build lock, held from the start of a build to its end."""
-        self.new_lock_entries: list[LockEntry] = []
-        """Version slugs this build assigned, recorded once it has succeeded."""
-        self.new_revisions: list[RevisionLockEntry] = []
-        """Analysis revision numbers this build assigned, recorded the same way."""
-        self.target: Path | None = None
-        """The site folder this build replaces once it has succeeded (mkdocs writes into a
-        staging folder beside it meanwhile)."""
-        self.previous_site: PreviousSite | None = None
-        """The previous site once published into the staging folder, for its record."""
+        self.nav: Navigation | None = None
+        self.theme: MkdocsTheme | None = None
         self.config_ref: MkDocsConfig | None = None
-        """The build's configuration (its ``site_dir`` is set back after a failure)."""
+        """The build's configuration (its ``site_dir`` is set back when the build ends)."""
 
     @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -135,66 +114,32 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Wait for any other build of the site, then read and check the inputs, all before
         mkdocs empties the site folder: a build that fails on its inputs leaves the last
-        site as it was."""
+        site as it was. mkdocs then writes into a staging folder, swapped in once the build
+        has succeeded."""
         assert self.site is not None
+        self._end()  # a build mkdocs stopped without telling (serve) lets go here too
         self.config_ref = config
-        problem = check_wait(cast(Config, self.config)["lock_wait"])
-        if problem:
-            raise PluginError(f"govsite: {self.site.config_file}: plugins.govsite.{problem}")
-        self.lock = SiteLock(self.site.root, Path(config.site_dir))
+        self.lock = _take_lock(self.site, Path(config.site_dir))
         try:
-            self.lock.acquire(
-                float(cast(Config, self.config)["lock_wait"]), lambda message: log.info(message)
-            )
-        except SiteBusy as exc:
-            self.lock = None
-            raise PluginError(f"govsite: {exc}") from None
+            self.publication = _checked(pipeline.run(self.site))
+            config.site_dir = str(self.publication.stage(Path(config.site_dir)))
         except OSError as exc:
-            self.lock = None
-            raise PluginError(f"govsite: cannot take the build lock: {exc}") from None
-        try:
-            build = pipeline.run(self.site)
-        except OSError as exc:
-            self._release()
-            raise PluginError(f"govsite: {_io_problem(exc)}") from None
-        errors = 0
-        for diagnostic in build.diagnostics.sorted():
-            if diagnostic.severity is Severity.ERROR:
-                errors += 1
-                log.error(str(diagnostic))
-            elif diagnostic.severity is Severity.WARNING:
-                log.warning(str(diagnostic))
-            else:  # a fault of the archive: information, never a failed --strict build
-                log.info(f"govsite: archive note: {diagnostic}")
-        if errors or build.output is None or build.history is None:
-            raise PluginError(
-                f"govsite: {errors} error(s) in the site's inputs (listed above); "
-                "run `govsite check` for the same report"
-            )
-        self.output, self.archive_root = build.output, build.history.root
-        self.new_lock_entries = build.histories.new_lock_entries
-        self.new_revisions = build.revisions.new_lock_entries
-        # The build writes into a staging folder, swapped in once it has succeeded: the
-        # site being replaced stays whole until then (and its unchanged folders are carried).
-        target = Path(os.path.realpath(config.site_dir))
-        try:
-            self.previous = set_aside(target, self.site.cache_dir)
-            staging = prepare_staging(target)
-        except OSError as exc:
-            self._release()
-            raise PluginError(f"govsite: {_io_problem(exc)}") from None
-        self.target = target
-        config.site_dir = str(staging)
+            self._end()
+            raise PluginError(f"govsite: {io_problem(exc)}") from None
+        except PluginError:
+            self._end()
+            raise
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        assert self.site is not None
-        self.pages = {src_path(page): page for page in self.output.pages}
-        for page in self.output.pages:
+        assert self.publication is not None
+        output = self.publication.output
+        self.pages = {src_path(page): page for page in output.pages}
+        for page in output.pages:
             existing = files.get_file_from_path(src_path(page))
             if existing is not None:
                 files.remove(existing)  # a hand-written page of the same URL yields
             files.append(page_file(page, config))
-        for static in self.output.files:
+        for static in output.files:
             if static.start is not None:
                 static.start()  # the dataset, made while mkdocs builds the pages
         return files
@@ -209,8 +154,9 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
     ) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:  # a page of the site's own: search covers it whole
-            if page.is_homepage and self.output.home is not None:
-                html = _with_home_sections(html, self.output.home.html)
+            home = self.publication.output.home if self.publication is not None else None
+            if page.is_homepage and home is not None:
+                html = _with_home_sections(html, home.html)
             return f"<div data-pagefind-body>{html}</div>"
         page.toc = toc(generated)
         return generated.html
@@ -222,114 +168,69 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
-        assert self.site is not None and self.nav is not None
+        assert self.site is not None and self.nav is not None and self.publication is not None
         if env.bytecode_cache is None:
             env.bytecode_cache = bytecode_cache(self.site.cache_dir)
-        # The theme is ready: history pages that changed are rendered (in a forked
-        # process) while mkdocs builds its own pages.
         self.theme = MkdocsTheme(config, self.nav, env, files)
         key = theme_key(config, self.nav, self.site.templates_dir)
-        self.history = HistoryPages(self.output.streams, key, Cache(self.site.cache_dir))
-        self.history.start(self.theme, Path(config.site_dir))
+        self.publication.start(self.theme, key, Path(config.site_dir))
         return env
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
-        if self.theme is None or not self.theme.rendering:  # history pages keep their own
-            self.anchors[page.file.dest_uri] = page_anchors(output)
-            if "data-pagefind-body" in output:
-                self.searched[page.file.dest_uri] = output.encode("utf-8", "xmlcharrefreplace")
+        rendering = self.theme is not None and self.theme.rendering  # a history page
+        if self.publication is not None and not rendering:
+            self.publication.engine_page(page.file.dest_uri, output)
         return output
 
     def _publish(self, *, config: MkDocsConfig) -> None:
         """Publish govsite's files: history pages, texts, data and feeds."""
-        if self.history is None or self.theme is None or self.archive_root is None:
-            return
-        site_dir = Path(config.site_dir)
-        self.history.finish(self.theme, site_dir)
-        drop_unused_theme_files(config, site_dir)
-        publish_site(
-            site_dir,
-            self.history,
-            self.output.files,
-            self.output.blob_files,
-            self.archive_root,
-            self.previous or PreviousSite(None, {}, None),
-            self.anchors,
-            self.searched,
-            config.site_url or "",
-            self.output.retired,
-        )
-        self.previous_site, self.previous = self.previous, None
-        self.anchors, self.searched = {}, {}
-        self.history, self.theme = None, None
+        if self.publication is not None:
+            drop_unused_theme_files(config, Path(config.site_dir))
+            self.publication.publish(Path(config.site_dir), config.site_url or "")
 
     @event_priority(-100)  # after every other plugin's post-build step
-    def _record_and_release(self, *, config: MkDocsConfig) -> None:
+    def _commit(self, *, config: MkDocsConfig) -> None:
         """The build has succeeded: put the new site in place of the previous one and record
-        the version slugs it published for the first time (unless mkdocs is about to fail it
-        in strict mode: then the previous site stays), and let the next build in."""
-        target, previous = self.target, self.previous_site
-        self.target, self.previous_site = None, None
+        what it assigned for the first time (unless mkdocs is about to fail it in strict
+        mode: then the previous site stays), and let the next build in."""
         try:
-            failing = config.strict and _strict_warnings_counted()
-            if target is not None:
-                config.site_dir = str(target)
-                if failing:
-                    discard_staging(target)
-                else:
-                    try:
-                        swap_in(target)
-                    except OSError as exc:
-                        discard_staging(target)
-                        raise PluginError(
-                            f"govsite: {_io_problem(exc)}; the previous site was left in place"
-                        ) from None
-                    if previous is not None:
-                        try:
-                            previous.record(target)
-                        except OSError as exc:  # the site is whole: only reuse is lost
-                            log.info(
-                                f"govsite: the new site is in place, but its record for the "
-                                f"next build could not be written ({_io_problem(exc)}); the "
-                                "next build writes every folder again"
-                            )
-            if self.site is not None and not failing:
-                append_lock(self.site.root / LOCK_NAME, self.new_lock_entries)
-                append_revision_lock(self.site.root / REVISIONS_LOCK, self.new_revisions)
+            if self.publication is not None:
+                failing = config.strict and _strict_warnings_counted()
+                self.publication.commit(failing)
+        except OSError as exc:
+            raise PluginError(
+                f"govsite: {io_problem(exc)}; the previous site was left in place"
+            ) from None
         finally:
-            self.new_lock_entries, self.new_revisions = [], []
-            self._release()
+            self._end()
 
-    on_post_build = CombinedEvent(_publish, _record_and_release)
+    on_post_build = CombinedEvent(_publish, _commit)
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build records nothing and publishes nothing: its staging folder is
         removed and the previous site stays whole. A build that failed on the file system
         (a full disk, a read-only folder) ends with one line saying so."""
         try:
-            if self.history is not None:
-                self.history.stop()
-            if self.target is not None:
-                discard_staging(self.target)
-                log.info("govsite: the build failed; the previous site was left in place")
+            if self.publication is not None:
+                self.publication.abandon()
         finally:
-            if self.target is not None and self.config_ref is not None:
-                self.config_ref.site_dir = str(self.target)
-            self.anchors, self.searched, self.previous = {}, {}, None
-            self.target, self.previous_site = None, None
-            self.history, self.theme = None, None
-            self.new_lock_entries, self.new_revisions = [], []
-            self._release()
+            self._end()
         if isinstance(error, OSError):
             raise Abort(
-                f"govsite: {_io_problem(error)}; the build stopped and the previous site was "
+                f"govsite: {io_problem(error)}; the build stopped and the previous site was "
                 "left in place"
             ) from None
 
     def on_shutdown(self) -> None:
-        self._release()
+        self._end()
 
-    def _release(self) -> None:
+    def _end(self) -> None:
+        """Let go of everything of the build (the one place its state is reset): mkdocs'
+        ``site_dir`` goes back to the site folder, and the build lock is released."""
+        target = self.publication.target if self.publication is not None else None
+        if target is not None and self.config_ref is not None:
+            self.config_ref.site_dir = str(target)
+        self.publication, self.pages, self.nav, self.theme = None, {}, None, None
         if self.lock is not None:
             self.lock.release()
             self.lock = None
@@ -342,6 +243,40 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         return server
 
 
+def _take_lock(site: SiteConfig, site_dir: Path) -> SiteLock:
+    """The site's build lock, once any other build has let it go."""
+    problem = check_wait(site.lock_wait)
+    if problem:
+        raise PluginError(f"govsite: {site.config_file}: plugins.govsite.{problem}")
+    lock = SiteLock(site.root, site_dir)
+    try:
+        lock.acquire(float(site.lock_wait), lambda message: log.info(message))
+    except SiteBusy as exc:
+        raise PluginError(f"govsite: {exc}") from None
+    except OSError as exc:
+        raise PluginError(f"govsite: cannot take the build lock: {exc}") from None
+    return lock
+
+
+def _checked(build: pipeline.Build) -> Publication:
+    """The build's publication, once its diagnostics are logged (an error stops it)."""
+    errors = 0
+    for diagnostic in build.diagnostics.sorted():
+        if diagnostic.severity is Severity.ERROR:
+            errors += 1
+            log.error(str(diagnostic))
+        elif diagnostic.severity is Severity.WARNING:
+            log.warning(str(diagnostic))
+        else:  # a fault of the archive: information, never a failed --strict build
+            log.info(f"govsite: archive note: {diagnostic}")
+    if errors or build.publication is None:
+        raise PluginError(
+            f"govsite: {errors} error(s) in the site's inputs (listed above); "
+            "run `govsite check` for the same report"
+        )
+    return build.publication
+
+
 HOME_MARKER = "<!-- govsite:home -->"
 """Where a site's own home page wants govsite's sections (after its text when absent)."""
 
@@ -350,13 +285,3 @@ def _with_home_sections(html: str, sections: str) -> str:
     if HOME_MARKER in html:
         return html.replace(HOME_MARKER, sections, 1)
     return html + sections
-
-
-def _io_problem(error: OSError) -> str:
-    """One line on a file system failure: what failed, where, and what to do."""
-    where = f" ({error.filename})" if error.filename else ""
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"no space left on the disk{where}: free some space, then build again"
-    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return f"cannot write{where}: the folder is read-only; make it writable, then build again"
-    return f"{error.strerror or error}{where}"

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import digest, replacing, report_damaged, seal, unseal
+from ..cache import Namespace, digest, replacing, report_damaged, seal, unseal
 from ..progress import Progress
 
 STATE_FORMAT = 2  # 2: files recorded with their change time and inode; the record sealed
@@ -281,7 +281,7 @@ def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
     if cache_dir is None:
         return PreviousSite(None, {}, None)
     site = site_dir.resolve()
-    work_dir = cache_dir.resolve() / "carry" / digest(str(site))[:16]
+    work_dir = cache_dir.resolve() / Namespace.CARRY / digest(str(site))[:16]
     if work_dir.is_relative_to(site) or site.is_relative_to(work_dir):
         return PreviousSite(None, {}, None)
     state_path = work_dir / "state.json"

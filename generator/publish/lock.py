@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..cache import digest, own_folder
+from ..cache import Namespace, digest, own_folder
 
 _POLL = 0.2
 
@@ -32,7 +32,7 @@ class SiteBusy(Exception):
 
 
 def _lock_folder(site_root: Path) -> Path:
-    return site_root / ".cache" / "govsite" / "locks"
+    return site_root / ".cache" / "govsite" / Namespace.LOCKS
 
 
 def lock_path(site_root: Path, cache_dir: Path | None = None) -> Path:

@@ -29,7 +29,7 @@ from typing import Any
 import cbor2
 
 from .. import urls
-from ..cache import Cache, digest, read_record
+from ..cache import Cache, Namespace, digest
 from ..diagnostics import log
 from ..progress import Progress
 from .carry import Output
@@ -51,15 +51,11 @@ class SearchPage:
     made again)."""
 
 
-NAMESPACE = "search"
-"""The cache's namespace for search bundles: one records file per bundle, a record a file."""
-
-
 def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
     """The search bundle of ``pages`` as outputs under ``pagefind/``: from the cache when it
     holds the bundle intact, else made now (and kept in the cache)."""
     key = digest(version("pagefind"), *(f"{p.url}|{p.key}" for p in sorted(pages, key=_url)))
-    if not cache.intact_records(NAMESPACE, key):
+    if not cache.intact_records(Namespace.SEARCH, key):
         made = Path(tempfile.mkdtemp(prefix="govsite-search-"))
         try:
             _index(pages, made)
@@ -69,7 +65,7 @@ def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
             bundle = {path.relative_to(made).as_posix(): path.read_bytes() for path in files}
         finally:
             shutil.rmtree(made, ignore_errors=True)
-        cache.write_records(NAMESPACE, key, sorted(bundle.items()))
+        cache.write_records(Namespace.SEARCH, key, sorted(bundle.items()))
         if cache.root is None:  # no cache: the bundle stays in memory until published
             return [
                 Output(urls.PAGEFIND + name, digest(key, name), _writer(data))
@@ -77,7 +73,7 @@ def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
             ]
     return [
         Output(urls.PAGEFIND + name, digest(key, name), _from_cache(cache, key, name))
-        for name in cache.record_names(NAMESPACE, key)
+        for name in cache.record_names(Namespace.SEARCH, key)
     ]
 
 
@@ -90,7 +86,7 @@ def _writer(data: bytes) -> Callable[[Path], None]:
 
 def _from_cache(cache: Cache, key: str, name: str) -> Callable[[Path], None]:
     def write(target: Path) -> None:
-        data = read_record(cache, NAMESPACE, key, name)
+        data = cache.read_record(Namespace.SEARCH, key, name)
         if data is None:  # checked intact a moment ago: damaged while the build ran
             raise RuntimeError(f"govsite: the build cache lost the search file {name}")
         target.write_bytes(data)
@@ -171,7 +167,7 @@ def searched_parts(html: bytes) -> bytes:
 
 _BOLD_HEADING = re.compile(rb'<p( id="[^"]*")><strong>([^<]{1,200})</strong></p>')
 """A clause that is one short bold run: a text converted from a web page marks its
-headings so (see generator/render/changes.py). For search it is a heading, so that
+headings so (see generator/render/change_sections.py). For search it is a heading, so that
 Pagefind makes it a sub-result leading to its anchor."""
 _NON_HEADING_ID = re.compile(rb'(<(?!h[1-6][\s>])[a-z][a-z0-9]*\b[^>]*?) id="[^"]*"')
 """An id attribute of an element other than a heading (govsite's pages write attributes

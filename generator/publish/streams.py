@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from .. import urls, workers
-from ..cache import Cache, digest
+from ..cache import Cache, Namespace, digest
 from ..diagnostics import log
 from ..progress import Progress
 from ..render.pages import Page, PageStream, StreamedPage
@@ -47,7 +47,7 @@ class HistoryPages:
         }
         """The key of each page (by URL): what it shows, with the theme."""
         self.todo = [
-            [page for page in stream.pages if not cache.exists("page", self.keys[page.url])]
+            [page for page in stream.pages if not cache.exists(Namespace.PAGE, self.keys[page.url])]
             for stream in streams
         ]
         """Per stream, the pages not in the cache (rendered by this build)."""
@@ -81,7 +81,11 @@ class HistoryPages:
             self._background.join()
             self._background = None
             remaining = [
-                [page for page in pages if not self.cache.exists("page", self.keys[page.url])]
+                [
+                    page
+                    for page in pages
+                    if not self.cache.exists(Namespace.PAGE, self.keys[page.url])
+                ]
                 for pages in self.todo
             ]
         self._render(theme, site_dir, remaining)
@@ -115,7 +119,7 @@ class HistoryPages:
     def record(self, url: str) -> PageRecord | None:
         """What is kept beside a history page (``None`` without a cache, or when its entry
         was damaged: reported, and the page itself read instead)."""
-        stored = self.cache.get("anchors", self.keys[url])
+        stored = self.cache.get(Namespace.ANCHORS, self.keys[url])
         return stored if isinstance(stored, PageRecord) else None
 
     def searched(self, url: str, site_dir: Path) -> bytes:
@@ -127,13 +131,13 @@ class HistoryPages:
         """A page from the cache; when its entry is damaged or gone, it is rendered again
         (into the cache only: what is in the site already stays)."""
         key = self.keys[url]
-        stored = self.cache.read_bytes("page", key)
+        stored = self.cache.read_bytes(Namespace.PAGE, key)
         if stored is None and url not in self._rendered_again and self._theme is not None:
             self._rendered_again.add(url)
             log.info(f"govsite: rendering {url} again")
             page = next(p for stream in self.streams for p in stream.pages if p.url == url)
             _render_page(self, self._theme, None, page)
-            stored = self.cache.read_bytes("page", key)
+            stored = self.cache.read_bytes(Namespace.PAGE, key)
         if stored is None:
             raise RuntimeError(f"govsite: the build cache lost the page {url}; build again")
         return zlib.decompress(stored)
@@ -183,5 +187,5 @@ def _render_page(
         target.write_bytes(data)
     # What the manifest and the search index need of the page, kept beside it: neither
     # has to read the page again.
-    history.cache.put("anchors", key, PageRecord(page_anchors(data), searched_parts(data)))
-    history.cache.write_bytes("page", key, zlib.compress(data, 1))
+    history.cache.put(Namespace.ANCHORS, key, PageRecord(page_anchors(data), searched_parts(data)))
+    history.cache.write_bytes(Namespace.PAGE, key, zlib.compress(data, 1))

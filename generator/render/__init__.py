@@ -1,8 +1,9 @@
 """Stage 6, render: the linked model as pages of finished HTML, feeds, data and files.
 
 :func:`render_site` renders the whole site; each page family has its own module (hubs,
-documents, history, provisions, registries, retired), as do feeds, data downloads, the
-dataset, charts, the timeline and citations. Templates are jinja2 files in
+document_pages, history_pages, revision_pages, provisions, registries, tombstones), as do
+change sections, feeds, data downloads, the dataset, charts, the timeline and citations.
+Templates are jinja2 files in
 ``templates/pages`` (a site can override any of them); autoescaping is on, and the only HTML
 they receive unescaped comes from :mod:`generator.text.safemd` and :mod:`.fragments`, which
 escape every piece of text they place.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..archive.history import VersionKind
-from ..content.model import Topic
+from ..content.records import Topic
 from ..link.model import SiteModel
 
 # Distinct hues that stay apart for common colour-vision deficiencies (Okabe-Ito); every

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from .. import urls
 from ..cache import Cache
 from ..config import SiteConfig
-from ..content.model import Platform
+from ..content.records import Platform
 from ..link.model import SiteModel
 from ..text.source import TextSource
 from .cite import Citable

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import urls
 from ..archive.revisions import AnalysisHistory
-from ..content.model import Platform, Provision, RegistryEntry
+from ..content.records import Platform, Provision, RegistryEntry
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 from ..untrusted import csv_cell
 from .pages import StaticFile

@@ -18,15 +18,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .. import workers
-from ..cache import Cache, copy_sealed, digest, replacing, seal_file
+from ..cache import Cache, Namespace, copy_sealed, digest, replacing, seal_file
 from ..link.model import SiteModel
 from .data import document_record, json_bytes, provision_record, provisions_csv
 
 XZ_PRESET = 2
 """xz's level 2: measured on genai-eu, 2 s for 1.0 MB where level 6 took 12 s for 0.8 MB."""
-
-PART_NAMESPACE = "dataset-part"
-"""Cache namespace of each document's compressed stream."""
 
 Member = tuple[str, Callable[[], bytes]]
 """An entry of the archive: its name, and how to read its bytes."""
@@ -77,12 +74,12 @@ def dataset_archive(
                 if not entry.is_removal
             ]
             key = digest(str(XZ_PRESET), *(f"{name}|{blob}" for name, blob in texts), record)
-            part = cache.read_bytes(PART_NAMESPACE, key)
+            part = cache.read_bytes(Namespace.DATASET_PART, key)
             if part is None:
                 members: list[Member] = [(name, _reader(raw, blob)) for name, blob in texts]
                 members.append((f"documents/{document.key}.json", _constant(record)))
                 part = _stream(members)
-                cache.write_bytes(PART_NAMESPACE, key, part)
+                cache.write_bytes(Namespace.DATASET_PART, key, part)
             file.write(part)
         closing: list[Member] = [
             (

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from .. import urls
 from ..archive.history import VersionKind
-from ..cache import local_key, replacing, report_damaged, seal_code, unseal_code
+from ..cache import Namespace, local_key, replacing, report_damaged, seal_code, unseal_code
 from ..text import safemd
 from ..untrusted import clean_text
 from .fragments import change_summary, render_segments, search_marks
@@ -102,6 +102,6 @@ def bytecode_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
     key = local_key()
     if cache_dir is None or key is None:
         return None
-    folder = cache_dir / "jinja"
+    folder = cache_dir / Namespace.JINJA
     folder.mkdir(parents=True, exist_ok=True)
     return CheckedBytecodeCache(str(folder), key)

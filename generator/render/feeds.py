@@ -15,16 +15,17 @@ from markupsafe import Markup, escape
 
 from .. import urls
 from ..archive.revisions import Revision
+from ..cache import Namespace
 from ..compare.align import ADDED, REMOVED
 from ..compare.analysis import analysis_changes
 from ..compare.changes import Change
 from ..compare.kinds import ChangeKind
 from ..compare.worddiff import Segment
-from ..content.model import RegistryEntry
+from ..content.records import RegistryEntry
 from ..link.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
 from ..text import safemd
 from ..untrusted import xml_chars
-from .changes import LABELS
+from .change_sections import LABELS
 from .context import RenderContext
 from .fragments import change_summary, render_segments
 from .keys import feed_diff_key
@@ -136,7 +137,7 @@ def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: Docume
     if previous is None:
         return ""
     key = feed_diff_key(document, entry, ctx.config)
-    cached = ctx.cache.get("feed-diffs", key)
+    cached = ctx.cache.get(Namespace.FEED_DIFFS, key)
     if isinstance(cached, str):
         return cached
     changes: list[Change] = document.changes(entry) if not entry.is_removal else []
@@ -184,7 +185,7 @@ def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: Docume
         )
     elif changes:
         html += Markup('<p><a href="{}">The changes on the version’s page</a></p>').format(page)
-    ctx.cache.put("feed-diffs", key, str(html))
+    ctx.cache.put(Namespace.FEED_DIFFS, key, str(html))
     return str(html)
 
 

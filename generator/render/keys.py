@@ -9,36 +9,55 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from ..cache import code_fingerprint, digest
 from ..config import SiteConfig
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 
+REFERENCES: dict[type, Callable[[Any], str]] = {
+    DocumentVersion: lambda entry: entry.slug,
+    LinkedDocument: lambda document: document.key,
+}
+"""Records that others point to (a version to the one recorded before it, say): inside
+another record they stand as their key, so that a record's key does not take in the chain
+of records it points to (each page's key names the records it shows)."""
 
-def canonical(value: Any) -> str:
-    """A record as text that is the same for equal records, whatever the run."""
+
+def canonical(value: Any, *, nested: bool = False) -> str:
+    """A record as text that is the same for equal records, whatever the run: every field
+    of a dataclass, walked, so that a field added to the model is in the keys made from it."""
+    reference = REFERENCES.get(type(value)) if nested else None
+    if reference is not None:
+        return f"{type(value).__name__}<{reference(value)}>"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = ",".join(
-            f"{f.name}={canonical(getattr(value, f.name))}" for f in dataclasses.fields(value)
+            f"{f.name}={canonical(getattr(value, f.name), nested=True)}"
+            for f in dataclasses.fields(value)
         )
         return f"{type(value).__name__}({fields})"
+    if isinstance(value, Enum):
+        return f"{type(value).__name__}.{value.name}"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{canonical(k)}:{canonical(v)}" for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ",".join(
+                f"{canonical(k, nested=True)}:{canonical(v, nested=True)}" for k, v in value.items()
+            )
+            + "}"
+        )
     if isinstance(value, list | tuple):
-        return "[" + ",".join(canonical(item) for item in value) + "]"
+        return "[" + ",".join(canonical(item, nested=True) for item in value) + "]"
     if isinstance(value, str | int | float | bool | None | dt.datetime | dt.date):
         return repr(value)
     raise TypeError(f"no canonical form for {type(value).__name__}")
 
 
 def _version(entry: DocumentVersion) -> str:
-    v = entry.version
-    return (
-        f"{entry.slug}|{v.commit}|{v.blob}|{v.path}|{v.date.isoformat()}|{v.kind.value}|"
-        f"{v.message}|{entry.kind.value}|{entry.computed_kind.value}|{entry.when}|"
-        f"{canonical(entry.note)}|{entry.same_as}|{entry.recurring}"
-    )
+    """Everything of a version, walked (:func:`canonical`)."""
+    return canonical(entry)
 
 
 def _versions(document: LinkedDocument) -> list[str]:
@@ -46,17 +65,9 @@ def _versions(document: LinkedDocument) -> list[str]:
 
 
 def site_settings(config: SiteConfig) -> list[str]:
-    """The settings every page shows something of."""
-    return [
-        config.site_name,
-        config.site_url,
-        config.licence,
-        config.attribution,
-        config.disclaimer,
-        config.methodology_url,
-        config.collection,
-        str(config.contributors),
-    ]
+    """The settings every page shows something of, as their declaration says
+    (:meth:`SiteConfig.shown`)."""
+    return config.shown()
 
 
 def _document(model: SiteModel, document: LinkedDocument) -> list[str]:

@@ -14,7 +14,7 @@ from .cite import Citable, citations
 from .context import RenderContext
 from .feeds import provision_feed_title
 from .pages import Page
-from .revisions import cited_authors, revision_authors, revision_citable
+from .revision_pages import cited_authors, revision_authors, revision_citable
 
 
 def provision_citable(ctx: RenderContext, linked: LinkedProvision) -> Citable:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from .. import urls
 from ..archive.blobs import BlobReader
-from ..cache import digest, tree_digest
+from ..cache import Namespace, digest, tree_digest
 from ..progress import Progress
-from . import documents, history, hubs, registries
+from . import document_pages, history_pages, hubs, registries
 from .context import RenderContext
 from .data import data_files
 from .dataset import DatasetJob, dataset_archive
@@ -19,8 +19,8 @@ from .keys import model_key
 from .licence import licence_text
 from .pages import BlobFile, Page, PageStream, StaticFile
 from .provisions import provision_page
-from .retired import retired_output
-from .revisions import contributors_page
+from .revision_pages import contributors_page
+from .tombstones import retired_output
 
 ASSETS = ("govsite.css", "govsite.js", "compare.js", "search.js", "history.js")
 
@@ -51,7 +51,7 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     out.pages, out.home = _pages(ctx, inputs)
     texts: dict[str, BlobFile] = {}  # one file per distinct text
     for document in model.documents.values():
-        out.streams.append(history.history_stream(ctx, document))
+        out.streams.append(history_pages.history_stream(ctx, document))
         for e in document.versions:
             if not e.is_removal and e.version.blob not in texts:
                 texts[e.version.blob] = BlobFile(e.text_url, e.version.blob)
@@ -74,7 +74,7 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
     and the home page's sections: from the cache when the model's inputs and the site's own
     templates are unchanged (they are all these pages show; rendering logs nothing)."""
     key = digest(inputs, tree_digest([ctx.config.templates_dir]))
-    cached = ctx.cache.get("pages", key)
+    cached = ctx.cache.get(Namespace.PAGES, key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return cached[0], cached[1]
     model = ctx.model
@@ -82,9 +82,12 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
     count = len(model.content.platforms) + len(model.documents) + len(model.provisions)
     with Progress("render", count, "pages") as progress:
         pages += [
-            documents.platform_page(ctx, p) for p in progress.each(model.content.platforms.values())
+            document_pages.platform_page(ctx, p)
+            for p in progress.each(model.content.platforms.values())
         ]
-        pages += [documents.document_page(ctx, d) for d in progress.each(model.documents.values())]
+        pages += [
+            document_pages.document_page(ctx, d) for d in progress.each(model.documents.values())
+        ]
         pages += [provision_page(ctx, p) for p in progress.each(model.provisions.values())]
     pages += [hubs.registry_index(ctx, registry) for registry in urls.REGISTRIES]
     pages += [registries.topic_page(ctx, t) for t in model.content.topics]
@@ -97,18 +100,18 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
     for page in pages:
         page.in_nav = page.kind == "hub"
     home = hubs.home_sections(ctx)
-    ctx.cache.put("pages", key, (pages, home))
+    ctx.cache.put(Namespace.PAGES, key, (pages, home))
     return pages, home
 
 
 def _data_and_feeds(ctx: RenderContext, key: str) -> list[StaticFile]:
     """JSON records, CSV and feeds: from the cache when the model's inputs (``key``) are
     unchanged."""
-    cached = ctx.cache.get("files", key)
+    cached = ctx.cache.get(Namespace.FILES, key)
     if isinstance(cached, list):
         return [StaticFile(path, content) for path, content in cached]
     files = [*data_files(ctx.model, ctx.absolute), *site_feeds(ctx)]
-    ctx.cache.put("files", key, [(f.path, f.content) for f in files])
+    ctx.cache.put(Namespace.FILES, key, [(f.path, f.content) for f in files])
     return files
 
 
@@ -133,5 +136,5 @@ def _dataset(ctx: RenderContext, archive_root: Path, inputs: str) -> StaticFile:
                 ctx.cache,
             )
 
-    job = DatasetJob(make, ctx.cache.entry_path("dataset", key))
+    job = DatasetJob(make, ctx.cache.entry_path(Namespace.DATASET, key))
     return StaticFile(urls.DATASET, key=key, write=job.write, start=job.start)

@@ -1,4 +1,4 @@
-"""Stage 3, parse: archived texts into blocks, each distinct text once.
+"""Stage 3, text: archived texts parsed into blocks, each distinct text once.
 
 :mod:`.safemd` turns untrusted Markdown into inert HTML; :mod:`.blocks` splits a text into
 clause-sized blocks with their source lines; :mod:`.views` renders a text once with slots

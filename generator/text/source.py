@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import workers
 from ..archive.history import Version, VersionKind
-from ..cache import Cache, code_fingerprint, digest
+from ..cache import Cache, Namespace, code_fingerprint, digest
 from ..progress import Progress
 from .views import TextView, view_text
 
@@ -67,7 +67,7 @@ class TextSource:
             key = self._key(version)
             if key in missing or key in self._views:
                 continue
-            if not self._memory_only and self._cache.exists("views", key):
+            if not self._memory_only and self._cache.exists(Namespace.VIEWS, key):
                 continue
             missing[key] = version
         with Progress("parse", len(missing), "texts") as progress:
@@ -110,13 +110,13 @@ class TextSource:
         key = self._key(version)
         found = self._views.get(key)
         if found is None:
-            cached = None if self._memory_only else self._cache.get("views", key)
+            cached = None if self._memory_only else self._cache.get(Namespace.VIEWS, key)
             if isinstance(cached, TextView):
                 found = cached
             else:
                 found = self._make(version)
                 if not self._memory_only:
-                    self._cache.put("views", key, found)
+                    self._cache.put(Namespace.VIEWS, key, found)
             self._remember(key, found)
         else:
             self._views.move_to_end(key)
@@ -132,5 +132,5 @@ def _cached_views_job(job: tuple[Path | None, list[tuple[str, str, str, str]]]) 
     root, texts = job
     cache = Cache(root)
     for key, text, blob, base_url in texts:
-        cache.put("views", key, view_text(text, blob, base_url))
+        cache.put(Namespace.VIEWS, key, view_text(text, blob, base_url))
     return len(texts)

@@ -12,7 +12,7 @@ from .. import urls
 from ..archive.revisions import AnalysisHistory, Revision
 from ..cache import code_fingerprint, digest
 from ..compare.analysis import FieldChange, analysis_changes
-from ..content.model import Provision
+from ..content.records import Provision
 from ..link.model import LinkedProvision
 from .cite import Citable, citations
 from .context import RenderContext

@@ -7,7 +7,7 @@ import datetime as dt
 
 from .. import urls
 from ..compare.kinds import ChangeKind
-from ..content.model import Retired
+from ..content.records import Retired
 from ..link.retired import is_provision_url
 from ..text import safemd
 from .context import RenderContext

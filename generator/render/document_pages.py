@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from ..content.model import Platform
+from ..content.records import Platform
 from ..link.model import DocumentVersion, LinkedDocument
 from ..text.views import fill_view
 from .context import RenderContext

@@ -8,14 +8,14 @@ from functools import partial
 
 from ..compare.kinds import ChangeKind
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision
-from .changes import SectionChanges, change_sections
+from .change_sections import SectionChanges, change_sections
 from .cite import Citable, citations
 from .context import RenderContext
-from .documents import version_html
+from .document_pages import version_html
 from .feeds import document_feeds
 from .keys import document_inputs, provision_history_key, version_page_key
 from .pages import Page, PageStream, StreamedPage
-from .revisions import revision_stream_pages
+from .revision_pages import revision_stream_pages
 
 HISTORY_TEMPLATE = "govsite-history.html"
 """The theme template of history pages: the site's, with lighter chrome (there are many)."""

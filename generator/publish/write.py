@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..archive.blobs import BlobReader
-from ..cache import Cache, close_records, digest
+from ..cache import Cache, Namespace, digest
 from ..diagnostics import log
 from ..render.pages import BlobFile, StaticFile
 from ..urls import url_of
@@ -58,7 +58,7 @@ def publish_site(
         folder_keys = publish(site_dir, outputs, foreign, previous)
     log.debug(f"govsite: {previous.carried} folders carried from the previous build")
     del outputs
-    close_records()
+    history.cache.close_records()
     write_manifest(
         site_dir, site_url, _AnchorSource(engine_anchors, history.cache, key_of), retired or ()
     )
@@ -128,5 +128,5 @@ class _AnchorSource:
         if path in self.pages:
             return self.pages[path]
         key = self.key_of.get(path)
-        stored = self.cache.get("anchors", key) if key is not None else None
+        stored = self.cache.get(Namespace.ANCHORS, key) if key is not None else None
         return stored.anchors if isinstance(stored, PageRecord) else None
