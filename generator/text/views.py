@@ -197,7 +197,10 @@ class _PartMemo:
         return part
 
 
-_PARTS = _PartMemo(budget=8_000_000)
+# Characters of pieces: with their tokens (or views) they weigh about ten bytes a
+# character, and two versions of the largest text seen (1 MB) fit; more grew each worker
+# by hundreds of MB on a large archive for few more hits.
+_PARTS = _PartMemo(budget=2_000_000)
 
 
 def _anchor_links(tokens: list[Token]) -> tuple[str, ...]:

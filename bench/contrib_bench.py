@@ -1,0 +1,130 @@
+"""Benchmark: govsite on the largest collection, ``contrib`` (42,632 commits since 2012).
+
+Long (a full run took about half an hour and 16 GB before the memory work): it is not part of
+``make bench``, ``make test`` or CI. Run it alone, in the background::
+
+    nohup .venv/bin/python bench/contrib_bench.py > contrib-bench.log 2>&1 &
+
+``--commits N`` builds only the archive's first N commits (a prefix of its history), for quick
+iteration on a subset. It clones ``../shared/corpora/contrib-versions.bundle`` into a temporary
+folder, makes the site with ``govsite init`` and prints:
+
+1. cold   full ``mkdocs build``, empty cache: wall time and peak memory (PSS summed over the
+          build's process tree, search indexing included, as ``bench/build_bench.py`` samples);
+2. site   bytes and files of the built site against the archive's distinct text;
+3. cache  bytes of the build cache against the site's;
+4. warm   the rebuild after one new commit that changes one document, its peak memory, and
+          how many of the site's files that commit changed, added or removed (what a sync
+          tool would upload or delete);
+
+with the targets of the issue on the largest collection beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_bench import distinct_text_bytes, make_govsite, run, site_size, timed_build
+from cache_size import report
+
+BUNDLE = Path(__file__).resolve().parent.parent.parent / "shared/corpora/contrib-versions.bundle"
+
+
+def take_prefix(archive: Path, commits: int) -> None:
+    """Cut the clone's history to its first ``commits`` commits (first-parent order)."""
+    order = run(["git", "-C", str(archive), "rev-list", "--first-parent", "--reverse", "HEAD"])
+    shas = order.split()
+    if commits < len(shas):
+        run(["git", "-C", str(archive), "reset", "-q", "--hard", shas[commits - 1]])
+
+
+def add_commit(archive: Path) -> str:
+    """One new recorded version of one document (the first, in path order, the tree holds)."""
+    listing = run(["git", "-C", str(archive), "ls-files", "*/*.md"]).splitlines()
+    path = sorted(listing)[0]
+    target = archive / path
+    target.write_text(target.read_text() + "\n\nA paragraph added by the benchmark.\n")
+    run(["git", "-C", str(archive), "add", "-A"])
+    service, kind = path[:-3].split("/", 1)
+    run(
+        [
+            "git", "-C", str(archive), "-c", "user.name=bench", "-c", "user.email=b@e.invalid",
+            "commit", "-q", "-m", f"Record new changes of {service} {kind}",
+        ]
+    )  # fmt: skip
+    return path
+
+
+def site_digests(site: Path) -> dict[str, str]:
+    """Each file of the built site, by path, with a digest of its bytes."""
+    root = site / "site"
+    return {
+        path.relative_to(root).as_posix(): hashlib.blake2b(path.read_bytes()).hexdigest()
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--commits", type=int, help="build only the first N commits")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--no-warm", action="store_true", help="cold build only")
+    parser.add_argument("--bundle", type=Path, default=BUNDLE, help="the archive's git bundle")
+    args = parser.parse_args()
+    if not args.bundle.exists():
+        sys.exit(f"corpus not found: {args.bundle}")
+    work = Path(tempfile.mkdtemp(prefix="govsite-contrib-"))
+    try:
+        archive = work / "archive"
+        run(["git", "clone", "-q", str(args.bundle), str(archive)])
+        if args.commits:
+            take_prefix(archive, args.commits)
+        commits = int(run(["git", "-C", str(archive), "rev-list", "--count", "HEAD"]))
+        site = work / "site"
+        make_govsite(archive, site)
+        print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}", flush=True)
+        print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC", flush=True)
+        print(f"archive: {commits} commits", flush=True)
+        cold, cold_mem = timed_build(site)
+        print(f"cold:  {cold:8.1f} s ({cold / 60:.1f} min)   peak mem {cold_mem / 1024:7.0f} MiB")
+        print("  (targets on the whole collection: <= 15 min, peak <= 2048 MiB)", flush=True)
+        total, files, largest, name = site_size(site)
+        text = distinct_text_bytes(archive)
+        print(
+            f"site:  {total / 1e6:8.1f} MB in {files} files; largest {largest / 1e6:.1f} MB ({name})"
+        )
+        print(f"  distinct text {text / 1e6:.1f} MB; site bytes / distinct text = {total / text:.2f}"
+              "   (target <= 1.5)")  # fmt: skip
+        for line in report(site)[1:]:
+            print(line, flush=True)
+        if args.no_warm:
+            return
+        before = site_digests(site)
+        changed = add_commit(archive)
+        warm, warm_mem = timed_build(site)
+        after = site_digests(site)
+        upload = sum(1 for path, digest in after.items() if before.get(path) != digest)
+        removed = sum(1 for path in before if path not in after)
+        print(
+            f"warm:  {warm:8.1f} s   peak mem {warm_mem / 1024:7.0f} MiB   (one commit to {changed})"
+        )
+        print("  (target on the whole collection: <= 120 s)")
+        print(f"  files a sync uploads: {upload}; deletes: {removed}")
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
