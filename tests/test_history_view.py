@@ -231,7 +231,9 @@ def test_the_home_page_shows_what_is_new_and_what_may_be_stale(
     home = build_site(config).output
     assert home is not None and home.home is not None
     assert "Analyses that may be stale" in home.home.html
-    assert "quote no longer in the text since 2024-06-01" in home.home.html
+    # In the monitoring box's words (the quote went: its clause changed).
+    assert "(quoted clause changed in one version since 2024-01-15)" in home.home.html
+    assert "no longer in the text" not in home.home.html
 
 
 # Feeds and monitoring
