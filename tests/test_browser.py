@@ -603,6 +603,48 @@ def test_timeline_filter_rescales_keeps_latest_changes_and_survives_reload(
             context.close()
 
 
+def test_timeline_filter_works_without_script(browser: Browser, base_url: str) -> None:
+    # The stylesheet alone filters: an unchecked kind's versions leave the chart, the latest
+    # changes and the table (no rescaling and no address without script).
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(base_url + "nimbus/usage-policy/")
+        assert page.locator(".govsite-kind-filter").is_visible()
+        details = page.locator(".govsite-all-versions")
+        if not details.evaluate("e => e.open"):
+            details.locator("summary").click()
+        rows = page.locator(".govsite-all-versions tr[data-kind]")
+        every = rows.count()
+        kinds = rows.evaluate_all("els => els.map(e => e.dataset.kind)")
+        assert "substantive" in kinds and len(set(kinds)) > 1
+        for value in page.locator(".govsite-kind-filter input").evaluate_all(
+            "els => els.map(e => e.value)"
+        ):
+            if value != "substantive":
+                page.uncheck(f".govsite-kind-filter input[value='{value}']")
+        shown = [r for r in range(every) if rows.nth(r).is_visible()]
+        assert len(shown) == kinds.count("substantive") < every
+        assert all(kinds[r] == "substantive" for r in shown)
+        marks = page.locator(".govsite-mark")
+        visible = [m for m in range(marks.count()) if marks.nth(m).is_visible()]
+        assert visible and all(
+            marks.nth(m).get_attribute("data-kind") == "substantive" for m in visible
+        )
+        latest = page.locator(".govsite-latest-changes li")
+        assert all(
+            latest.nth(k).get_attribute("data-kind") == "substantive"
+            for k in range(latest.count())
+            if latest.nth(k).is_visible()
+        )
+        page.check(".govsite-kind-filter input[value='dates-only']")
+        assert sum(rows.nth(r).is_visible() for r in range(every)) == kinds.count(
+            "substantive"
+        ) + kinds.count("dates-only")
+    finally:
+        context.close()
+
+
 def test_version_pages_can_be_walked_and_open_unchanged_clauses_in_place(
     page: Page, base_url: str
 ) -> None:

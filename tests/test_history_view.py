@@ -10,6 +10,7 @@ from textwrap import dedent
 import feedparser
 import pytest
 from helpers import (
+    ROOT,
     TERMS_V1,
     Archive,
     build_site,
@@ -222,6 +223,16 @@ def test_a_heading_is_never_merged_into_the_rewritten_passage_after_it(tmp_path:
         ("Your content and our models", "2"),
         ("Liability", "1"),
     ]
+
+
+def test_every_kind_of_change_can_be_filtered_without_script() -> None:
+    # The stylesheet's filter has a selector per kind (a new kind needs its own).
+    css = (ROOT / "templates" / "assets" / "govsite.css").read_text(encoding="utf-8")
+    for kind in ChangeKind:
+        assert (
+            f'.govsite-history:has(.govsite-kind-filter input[value="{kind.value}"]:not(:checked))'
+            f' [data-kind="{kind.value}"]'
+        ) in css, kind
 
 
 def test_changes_are_grouped_under_their_section_with_a_summary(example_site: Path) -> None:
