@@ -681,6 +681,12 @@ def test_version_pages_can_be_walked_and_open_unchanged_clauses_in_place(
     )
 
 
+def found(page: Page) -> int:
+    """How many results the search page says it found."""
+    message = page.locator(".pagefind-ui__message").inner_text()
+    return int(re.match(r"\d+", message)[0])  # type: ignore[index]
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_search_lands_on_the_words_with_one_result_per_page(
     browser: Browser, base_url: str, width: int
@@ -705,6 +711,18 @@ def test_search_lands_on_the_words_with_one_result_per_page(
         )
         axe = axe_violations(page)
         assert not axe, "\n".join(axe)
+        # Several words are searched as the exact phrase when pages hold it (Pagefind
+        # alone ranks by the words wherever they stand); the words anywhere on request.
+        anywhere = page.get_by_role("button", name="Search for the words anywhere")
+        anywhere.wait_for(timeout=10_000)
+        assert "Pages with the exact phrase “class action”" in page.inner_text("#govsite-search")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(800)
+        as_phrase = found(page)
+        anywhere.click()
+        page.wait_for_timeout(800)
+        page.wait_for_load_state("networkidle")
+        assert 0 < as_phrase <= found(page)
         # The exact phrase, offered and searched.
         phrase = page.get_by_role("button", name="Search for the exact phrase “class action”")
         phrase.click()
