@@ -484,6 +484,27 @@ def test_the_as_at_index_is_static_json_and_the_list_works_without_script(
         context.close()
 
 
+def test_compare_accepts_dates_for_the_text_in_force(page: Page, base_url: str) -> None:
+    index = json.loads(urlopen(base_url + "data/as-at/nimbus/terms.json").read())
+    day = "2024-06-01"
+    in_force = [
+        v for v in index["versions"] if v["has_text"] and v["recorded"] <= day + "T23:59:59Z"
+    ]
+    assert in_force and len(in_force) < len(index["versions"])  # a day inside the history
+    page.goto(base_url + f"compare/?document=nimbus/terms&from={day}&to=2099-01-01")
+    summary = page.locator(".govsite-compare-summary")
+    summary.wait_for(timeout=10_000)
+    notes = page.locator(".govsite-compare-dates").all_inner_texts()
+    assert f"{day}: the text in force that day is the version of {in_force[-1]['when']}." in notes
+    assert page.input_value("select[name=from]") == in_force[-1]["slug"]
+    assert page.input_value("select[name=to]") == index["versions"][-1]["slug"]
+    page.goto(base_url + "compare/?document=nimbus/terms&from=2000-01-01&to=2099-01-01")
+    page.locator(".govsite-compare-dates").first.wait_for(timeout=10_000)
+    assert "2000-01-01 is before the first version recorded" in page.inner_text(
+        ".govsite-compare-result"
+    )
+
+
 def boxes(page: Page, selector: str) -> list[dict[str, float]]:
     return page.eval_on_selector_all(
         selector,
