@@ -431,6 +431,27 @@ def test_the_as_at_index_is_static_json_and_the_list_works_without_script(
         context.close()
 
 
+def test_compare_accepts_dates_for_the_text_in_force(page: Page, base_url: str) -> None:
+    index = json.loads(urlopen(base_url + "data/as-at/nimbus/terms.json").read())
+    day = "2024-06-01"
+    in_force = [
+        v for v in index["versions"] if v["has_text"] and v["recorded"] <= day + "T23:59:59Z"
+    ]
+    assert in_force and len(in_force) < len(index["versions"])  # a day inside the history
+    page.goto(base_url + f"compare/?document=nimbus/terms&from={day}&to=2099-01-01")
+    summary = page.locator(".govsite-compare-summary")
+    summary.wait_for(timeout=10_000)
+    notes = page.locator(".govsite-compare-dates").all_inner_texts()
+    assert f"{day}: the text in force that day is the version of {in_force[-1]['when']}." in notes
+    assert page.input_value("select[name=from]") == in_force[-1]["slug"]
+    assert page.input_value("select[name=to]") == index["versions"][-1]["slug"]
+    page.goto(base_url + "compare/?document=nimbus/terms&from=2000-01-01&to=2099-01-01")
+    page.locator(".govsite-compare-dates").first.wait_for(timeout=10_000)
+    assert "2000-01-01 is before the first version recorded" in page.inner_text(
+        ".govsite-compare-result"
+    )
+
+
 def boxes(page: Page, selector: str) -> list[dict[str, float]]:
     return page.eval_on_selector_all(
         selector,
@@ -550,6 +571,48 @@ def test_timeline_filter_rescales_keeps_latest_changes_and_survives_reload(
             context.close()
 
 
+def test_timeline_filter_works_without_script(browser: Browser, base_url: str) -> None:
+    # The stylesheet alone filters: an unchecked kind's versions leave the chart, the latest
+    # changes and the table (no rescaling and no address without script).
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(base_url + "nimbus/usage-policy/")
+        assert page.locator(".govsite-kind-filter").is_visible()
+        details = page.locator(".govsite-all-versions")
+        if not details.evaluate("e => e.open"):
+            details.locator("summary").click()
+        rows = page.locator(".govsite-all-versions tr[data-kind]")
+        every = rows.count()
+        kinds = rows.evaluate_all("els => els.map(e => e.dataset.kind)")
+        assert "substantive" in kinds and len(set(kinds)) > 1
+        for value in page.locator(".govsite-kind-filter input").evaluate_all(
+            "els => els.map(e => e.value)"
+        ):
+            if value != "substantive":
+                page.uncheck(f".govsite-kind-filter input[value='{value}']")
+        shown = [r for r in range(every) if rows.nth(r).is_visible()]
+        assert len(shown) == kinds.count("substantive") < every
+        assert all(kinds[r] == "substantive" for r in shown)
+        marks = page.locator(".govsite-mark")
+        visible = [m for m in range(marks.count()) if marks.nth(m).is_visible()]
+        assert visible and all(
+            marks.nth(m).get_attribute("data-kind") == "substantive" for m in visible
+        )
+        latest = page.locator(".govsite-latest-changes li")
+        assert all(
+            latest.nth(k).get_attribute("data-kind") == "substantive"
+            for k in range(latest.count())
+            if latest.nth(k).is_visible()
+        )
+        page.check(".govsite-kind-filter input[value='dates-only']")
+        assert sum(rows.nth(r).is_visible() for r in range(every)) == kinds.count(
+            "substantive"
+        ) + kinds.count("dates-only")
+    finally:
+        context.close()
+
+
 def test_version_pages_can_be_walked_and_open_unchanged_clauses_in_place(
     page: Page, base_url: str
 ) -> None:
@@ -586,6 +649,12 @@ def test_version_pages_can_be_walked_and_open_unchanged_clauses_in_place(
     )
 
 
+def found(page: Page) -> int:
+    """How many results the search page says it found."""
+    message = page.locator(".pagefind-ui__message").inner_text()
+    return int(re.match(r"\d+", message)[0])  # type: ignore[index]
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_search_lands_on_the_words_with_one_result_per_page(
     browser: Browser, base_url: str, width: int
@@ -610,6 +679,18 @@ def test_search_lands_on_the_words_with_one_result_per_page(
         )
         axe = axe_violations(page)
         assert not axe, "\n".join(axe)
+        # Several words are searched as the exact phrase when pages hold it (Pagefind
+        # alone ranks by the words wherever they stand); the words anywhere on request.
+        anywhere = page.get_by_role("button", name="Search for the words anywhere")
+        anywhere.wait_for(timeout=10_000)
+        assert "Pages with the exact phrase “class action”" in page.inner_text("#govsite-search")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(800)
+        as_phrase = found(page)
+        anywhere.click()
+        page.wait_for_timeout(800)
+        page.wait_for_load_state("networkidle")
+        assert 0 < as_phrase <= found(page)
         # The exact phrase, offered and searched.
         phrase = page.get_by_role("button", name="Search for the exact phrase “class action”")
         phrase.click()

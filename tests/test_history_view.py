@@ -5,10 +5,12 @@ the monitoring of analysed clauses."""
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from textwrap import dedent
 
 import feedparser
 import pytest
 from helpers import (
+    ROOT,
     TERMS_V1,
     Archive,
     build_site,
@@ -165,6 +167,74 @@ def test_only_the_text_that_changed_is_in_ins_and_del(example_site: Path) -> Non
 # Version pages that navigate their changes
 
 
+HEADED_V1 = dedent(
+    """\
+    # Example Terms
+
+    ## Use
+
+    You may use the service for lawful purposes only.
+
+    ## Data
+
+    We may use your content to improve the service. We keep your content for thirty days.
+
+    We delete your content when you close your account, unless the law requires us to keep it.
+
+    ## Liability
+
+    Our liability is limited to 10 dollars.
+    """
+)
+# The heading of "Data" renamed and its two paragraphs re-cut (one passage rewritten).
+HEADED_V2 = (
+    HEADED_V1.replace("## Data\n", "## Your content and our models\n")
+    .replace("thirty days.\n\nWe delete", "thirty days. We delete")
+    .replace("the service. We keep", "the service.\n\nWe keep")
+    .replace("10 dollars", "100 dollars")
+)
+
+
+def test_a_heading_is_never_merged_into_the_rewritten_passage_after_it(tmp_path: Path) -> None:
+    old, new = view_text(HEADED_V1, "a"), view_text(HEADED_V2, "b")
+    changes = describe(old, new, align(list(old.normalised), list(new.normalised)))
+    # The re-cut paragraphs are one rewritten passage; the headings stand alone.
+    assert [(c.status, c.old, c.new) for c in changes] == [
+        ("removed", (3,), ()),
+        ("added", (), (3,)),
+        (REWRITTEN, (4, 5), (4, 5)),
+        ("changed", (7,), (7,)),
+    ]
+    config = make_site(
+        tmp_path,
+        texts=(HEADED_V1, HEADED_V2),
+        dates=("2024-01-15", "2024-02-01"),
+        provisions={},
+    )
+    html = {p.url: p.html for p in every_page(build_site(config))}["acme/terms/2024-02-01/"]
+    touched = html.split('id="touched-heading"', 1)[1].split("</nav>", 1)[0]
+    places = re.findall(r'<li><a href="#changes-\d+">([^<]*)</a> \((\d+)\)</li>', touched)
+    total = int(re.search(r"</strong>: (\d+) change", touched)[1])  # type: ignore[index]
+    boxes = html.count('class="govsite-change govsite-change-')
+    # Every change counted, every place listed: the passage is in the renamed section.
+    assert total == boxes == sum(int(n) for _, n in places) == 4
+    assert places == [
+        ("Use", "1"),
+        ("Your content and our models", "2"),
+        ("Liability", "1"),
+    ]
+
+
+def test_every_kind_of_change_can_be_filtered_without_script() -> None:
+    # The stylesheet's filter has a selector per kind (a new kind needs its own).
+    css = (ROOT / "templates" / "assets" / "govsite.css").read_text(encoding="utf-8")
+    for kind in ChangeKind:
+        assert (
+            f'.govsite-history:has(.govsite-kind-filter input[value="{kind.value}"]:not(:checked))'
+            f' [data-kind="{kind.value}"]'
+        ) in css, kind
+
+
 def test_changes_are_grouped_under_their_section_with_a_summary(example_site: Path) -> None:
     html = page(example_site, "nimbus/terms/2025-04-14")
     changes = html.split('id="changes"', 1)[1].split('id="text"', 1)[0]
@@ -231,7 +301,9 @@ def test_the_home_page_shows_what_is_new_and_what_may_be_stale(
     home = build_site(config).output
     assert home is not None and home.home is not None
     assert "Analyses that may be stale" in home.home.html
-    assert "quote no longer in the text since 2024-06-01" in home.home.html
+    # In the monitoring box's words (the quote went: its clause changed).
+    assert "(quoted clause changed in one version since 2024-01-15)" in home.home.html
+    assert "no longer in the text" not in home.home.html
 
 
 # Feeds and monitoring

@@ -101,13 +101,21 @@ def describe(old: TextView | None, new: TextView, pairs: list[Pair]) -> list[Cha
     """The changes of ``new`` from ``old`` (``None``: no previous text), in reading order.
 
     A rewritten passage is reported once, after the moved or changed clauses found inside it.
+    A heading is never part of one: it cuts the passage and is reported on its own, so that
+    every clause of the passage is listed under the section it stands in.
     """
     changes: list[Change] = []
     group: tuple[list[int], list[int]] = ([], [])
+    # Old blocks of a rewritten passage that no new block took its id from (the alignment
+    # lists them first): each joins the passage where the old text had it.
+    waiting: list[int] = []
     unchanged = 0
 
-    def add(change: Change) -> None:
+    def add(change: Change | None) -> None:
         nonlocal unchanged
+        if change is None:
+            unchanged += 1
+            return
         changes.append(change._replace(unchanged_before=unchanged))
         unchanged = 0
 
@@ -120,22 +128,57 @@ def describe(old: TextView | None, new: TextView, pairs: list[Pair]) -> list[Cha
             group[0].clear()
             group[1].clear()
 
+    def take_waiting(before: int | None) -> None:
+        """The waiting old blocks before ``before`` (all: ``None``) join the passage."""
+        while waiting and (before is None or waiting[0] < before):
+            assert old is not None
+            i = waiting.pop(0)
+            if _is_heading(old, i):
+                close_group()
+                add(Change(REMOVED, (i,), ()))
+            else:
+                group[0].append(i)
+
     for pair in pairs:
         if pair.status == REWRITTEN:
+            if pair.new is None:
+                assert pair.old is not None
+                waiting.append(pair.old)
+                continue
+            if pair.old is not None:
+                take_waiting(pair.old)
+            elif _is_heading(new, pair.new):
+                # A heading put in place of old ones: they go first.
+                while waiting and old is not None and _is_heading(old, waiting[0]):
+                    take_waiting(waiting[0] + 1)
+            if _is_heading(new, pair.new) or (
+                pair.old is not None and old is not None and _is_heading(old, pair.old)
+            ):
+                close_group()
+                if pair.old is None:
+                    status = ADDED
+                else:
+                    assert old is not None
+                    same = old.normalised[pair.old] == new.normalised[pair.new]
+                    status = EQUAL if same else CHANGED
+                add(_change(old, new, Pair(pair.old, pair.new, status)))
+                continue
             if pair.old is not None:
                 group[0].append(pair.old)
-            if pair.new is not None:
-                group[1].append(pair.new)
+            group[1].append(pair.new)
             continue
         if pair.status == EQUAL:
+            take_waiting(None)
             close_group()
-        change = _change(old, new, pair)
-        if change is None:
-            unchanged += 1
-        else:
-            add(change)
+        add(_change(old, new, pair))
+    take_waiting(None)
     close_group()
     return changes
+
+
+def _is_heading(view: TextView, block: int) -> bool:
+    """Whether a block heads a section (a heading, or a paragraph that stands as one)."""
+    return view.blocks[block].kind == "heading" or block in view.heading_like
 
 
 def _diff(old: str, new: str) -> tuple[Segment, ...]:

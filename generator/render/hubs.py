@@ -11,6 +11,7 @@ from .charts import changes_per_month, exposure_per_topic
 from .context import RenderContext
 from .licence import licence_text
 from .pages import Page
+from .provisions import monitoring
 from .schemas import SCHEMAS
 
 EXPOSURE_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -140,7 +141,8 @@ def home_sections(ctx: RenderContext) -> Page:
         "home",
         latest_changes=changes,
         recent_analyses=analyses,
-        stale=[p for p in model.provisions.values() if p.may_be_stale],
+        # With the monitoring box's verb, so that both say the same of one clause.
+        stale=[(p, monitoring(p)) for p in model.provisions.values() if p.may_be_stale],
         searchable=False,  # the home page that holds them is searched whole
     )
 

@@ -53,6 +53,15 @@ DEFAULT_DISCLAIMER = (
 )
 
 
+MONITOR_PHRASES = {
+    "removed": "was removed from the text",
+    "changed": "changed",
+    "unchanged": "has not changed",
+}
+"""What the quoted clause did since its analysis, by :attr:`Monitoring.verb`: the
+monitoring box and the home page's analyses that may be stale say it in these words."""
+
+
 @dataclass(slots=True)
 class Monitoring:
     """What the monitoring box of an analysis says, in the clause history's words."""
@@ -71,6 +80,11 @@ class Monitoring:
     technical: list[ClauseState]
     """Technical re-extractions that changed the clause's text since the analysis (named,
     not counted: they are not changes by the platform)."""
+
+    @property
+    def phrase(self) -> str:
+        """The verb in words (see :data:`MONITOR_PHRASES`)."""
+        return MONITOR_PHRASES[self.verb]
 
 
 def monitoring(linked: LinkedProvision) -> Monitoring:

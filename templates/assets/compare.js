@@ -426,8 +426,12 @@
     return found;
   }
   function describe(oldV, newV, pairs) {
-    var changes = [], group = [[], []], unchanged = 0;
-    function add(change) { change.unchangedBefore = unchanged; unchanged = 0; changes.push(change); }
+    // As changes.py: a heading is never part of a rewritten passage; it cuts it and stands alone.
+    var changes = [], group = [[], []], waiting = [], unchanged = 0;
+    function add(change) {
+      if (!change) { unchanged++; return; }
+      change.unchangedBefore = unchanged; unchanged = 0; changes.push(change);
+    }
     function closeGroup() {
       if (!group[0].length && !group[1].length) { return; }
       var o = group[0].map(function (i) { return oldV.texts[i]; }).join("\n\n");
@@ -435,33 +439,50 @@
       add({ status: "rewritten", old: group[0], new: group[1], segments: wordDiff(o, n), links: [] });
       group = [[], []];
     }
+    function takeWaiting(before) {
+      while (waiting.length && (before === null || waiting[0] < before)) {
+        var i = waiting.shift();
+        if (isHeading(oldV, i)) { closeGroup(); add({ status: "removed", old: [i], new: [], segments: [], links: [] }); }
+        else { group[0].push(i); }
+      }
+    }
     pairs.forEach(function (pair) {
       var i = pair[0], j = pair[1], status = pair[2];
       if (status === "rewritten") {
+        if (j === null) { waiting.push(i); return; }
+        if (i !== null) { takeWaiting(i); }
+        else if (isHeading(newV, j)) {
+          // A heading put in place of old ones: they go first.
+          while (waiting.length && isHeading(oldV, waiting[0])) { takeWaiting(waiting[0] + 1); }
+        }
+        if (isHeading(newV, j) || (i !== null && isHeading(oldV, i))) {
+          closeGroup();
+          add(oneChange(i, j, i === null ? "added" : oldV.texts[i] === newV.texts[j] ? "equal" : "changed"));
+          return;
+        }
         if (i !== null) { group[0].push(i); }
-        if (j !== null) { group[1].push(j); }
+        group[1].push(j);
         return;
       }
-      if (status === "equal") { closeGroup(); }
-      var change = null;
-      if (status === "added") { change = { status: "added", old: [], new: [j], segments: [], links: [] }; }
-      else if (status === "removed") { change = { status: "removed", old: [i], new: [], segments: [], links: [] }; }
-      else {
-        var links = linkChanges(oldV.links[i], newV.links[j]);
-        if (status === "changed") {
-          change = { status: "changed", old: [i], new: [j], segments: wordDiff(oldV.texts[i], newV.texts[j]), links: links };
-        } else if (status === "moved") {
-          change = { status: "moved", old: [i], new: [j], segments: [], links: links };
-        } else if (links.length) {
-          change = { status: "relinked", old: [i], new: [j], segments: [], links: links };
-        } else if (oldV.markup[i] !== newV.markup[j]) {
-          change = { status: "reformatted", old: [i], new: [j], segments: [], links: [] };
-        }
-      }
-      if (change) { add(change); } else { unchanged++; }
+      if (status === "equal") { takeWaiting(null); closeGroup(); }
+      add(oneChange(i, j, status));
     });
+    takeWaiting(null);
     closeGroup();
     return changes;
+
+    function oneChange(i, j, status) {
+      if (status === "added") { return { status: "added", old: [], new: [j], segments: [], links: [] }; }
+      if (status === "removed") { return { status: "removed", old: [i], new: [], segments: [], links: [] }; }
+      var links = linkChanges(oldV.links[i], newV.links[j]);
+      if (status === "changed") {
+        return { status: "changed", old: [i], new: [j], segments: wordDiff(oldV.texts[i], newV.texts[j]), links: links };
+      }
+      if (status === "moved") { return { status: "moved", old: [i], new: [j], segments: [], links: links }; }
+      if (links.length) { return { status: "relinked", old: [i], new: [j], segments: [], links: links }; }
+      if (oldV.markup[i] !== newV.markup[j]) { return { status: "reformatted", old: [i], new: [j], segments: [], links: [] }; }
+      return null;
+    }
   }
   function changeStats(changes, oldV, newV) {
     var stats = { changed: 0, rewritten: 0, added: 0, removed: 0, moved: 0, relinked: 0,
@@ -538,10 +559,8 @@
     version.blocks.forEach(function (block, position) {
       var heading = block.kind.indexOf("heading") === 0;
       var level = heading ? Number(block.kind.charAt(7)) : 7;
-      var headingLike = !heading && block.kind === "paragraph0" && wholly(block.element) &&
-        words(block.raw).length <= 15;
       if (position === 0 && heading) { paths.push([]); return; }
-      if (heading || headingLike) {
+      if (isHeading(version, position)) {
         // A heading stands in the section it opens (as generator/render/changes.py lists it).
         while (stack.length && stack[stack.length - 1][0] >= level) { stack.pop(); }
         stack.push([level, words(block.raw).join(" ").slice(0, 120)]);
@@ -549,6 +568,12 @@
       } else { paths.push(stack.map(function (s) { return s[1]; })); }
     });
     return paths;
+  }
+  // A heading, or a paragraph that stands as one (wholly bold and short, as text/views.py).
+  function isHeading(version, position) {
+    var block = version.blocks[position];
+    return block.kind.indexOf("heading") === 0 || (block.kind === "paragraph0" &&
+      wholly(block.element) && words(block.raw).length <= 15);
   }
   function wholly(element) {
     var nodes = Array.prototype.filter.call(element.childNodes, function (n) {

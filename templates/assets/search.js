@@ -25,6 +25,24 @@
     walk(new DOMParser().parseFromString(String(html || ""), "text/html").body);
     return out;
   };
+  // Several words without quotes: Pagefind ranks pages by the words alone, wherever they
+  // stand, so a page holding them as a phrase can come last. The words are searched as the
+  // exact phrase when some page holds it (asked of the same index first), else as words;
+  // the reader can still ask for the words anywhere.
+  var bundle = new URL(element.getAttribute("data-bundle"), location.href);
+  // Long policy texts hold a phrase as often as short pages: length weighs little, so
+  // that the page with the words comes first, not the shortest page with some of them.
+  var ranking = { pageLength: 0.1, termSaturation: 1.6 };
+  var asPhrase = {};  // words -> whether some page holds them as a phrase
+  var anywhere = {};  // words the reader wants anywhere
+  function plain(term) {
+    var words = term.trim().split(/\s+/).filter(Boolean);
+    return words.length >= 2 && term.indexOf('"') < 0 ? words.join(" ") : "";
+  }
+  function processTerm(term) {
+    var key = plain(term);
+    return key && asPhrase[key] && !anywhere[key] ? '"' + key + '"' : term;
+  }
   // eslint-disable-next-line no-new
   new PagefindUI({
     element: "#govsite-search",
@@ -35,9 +53,8 @@
     resetStyles: false,
     autofocus: true,
     translations: { placeholder: "Search analyses, texts and changes" },
-    // Long policy texts hold a phrase as often as short pages: length weighs little, so
-    // that the page with the words comes first, not the shortest page with some of them.
-    ranking: { pageLength: 0.1, termSaturation: 1.6 },
+    ranking: ranking,
+    processTerm: processTerm,
     // Excerpts are shown as HTML by Pagefind's interface: only their text and highlights.
     processResult: function (result) {
       result.excerpt = inert(result.excerpt);
@@ -54,20 +71,45 @@
   }
   // Several words without quotes: offer the exact phrase, which Pagefind finds alone.
   var phrase = document.getElementById("govsite-search-phrase");
+  // The interface searches again only when the input's value changes: a trailing space
+  // changes it, not the words.
+  function searchAgain() {
+    input.value = /\s$/.test(input.value) ? input.value.replace(/\s+$/, "") : input.value + " ";
+    input.dispatchEvent(new Event("input"));
+  }
+  function checkPhrase() {
+    var key = plain(input.value);
+    if (!key || key in asPhrase) { return; }
+    asPhrase[key] = false;
+    // The module the interface loaded (one per address), with the interface's options.
+    import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
+      return Promise.resolve(pagefind.options({ baseUrl: root.pathname, ranking: ranking })).then(function () {
+        return pagefind.search('"' + key + '"');
+      });
+    }).then(function (found) {
+      asPhrase[key] = found.results.length > 0;
+      // Searched again, as the phrase, if the reader has not typed on.
+      if (asPhrase[key] && plain(input.value) === key) { searchAgain(); }
+    }).catch(function () { /* the words are searched as words */ });
+  }
   function offerPhrase() {
     if (!phrase || !input) { return; }
     var term = input.value.trim();
-    var words = term.split(/\s+/).filter(Boolean);
+    var key = plain(term);
     phrase.textContent = "";
-    if (words.length < 2 || term.indexOf('"') >= 0) { phrase.hidden = true; return; }
+    if (!key) { phrase.hidden = true; return; }
     var button = document.createElement("button");
     button.type = "button";
     button.className = "govsite-phrase-button";
-    button.textContent = "Search for the exact phrase \u201c" + term + "\u201d";
+    var shown = asPhrase[key] && !anywhere[key];
+    if (shown) { phrase.appendChild(document.createTextNode("Pages with the exact phrase \u201c" + key + "\u201d. ")); }
+    button.textContent = shown ? "Search for the words anywhere"
+      : "Search for the exact phrase \u201c" + term + "\u201d";
     button.addEventListener("click", function () {
-      input.value = '"' + term + '"';
-      input.dispatchEvent(new Event("input"));
-      offerPhrase();
+      if (shown) { anywhere[key] = true; searchAgain(); } else {
+        input.value = '"' + term + '"';
+        input.dispatchEvent(new Event("input"));
+      }
       input.focus();
     });
     phrase.appendChild(button);
@@ -78,7 +120,7 @@
     var drawer = element.querySelector(".pagefind-ui__drawer");
     var after = drawer && drawer.parentNode === input.parentNode ? drawer : input.nextSibling;
     input.parentNode.insertBefore(phrase, after);
-    input.addEventListener("input", offerPhrase);
+    input.addEventListener("input", function () { checkPhrase(); offerPhrase(); });
   }
   var query = new URLSearchParams(location.search).get("q");
   if (query && input) {
