@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -112,14 +113,18 @@ _NEGATIONS = ("un", "in", "im", "il", "ir", "non", "dis", "not")
 
 
 def _only_date_words(segments: tuple[Segment, ...]) -> bool:
-    """Whether every word a diff inserts or deletes could be part of a date: without it, a
-    change cannot be dates only, and the date pattern, slow on long clauses, need not run."""
-    return all(
-        date_word(word)
-        for segment in segments
-        if segment.op != "="
-        for word in segment.text.split()
-    )
+    """Whether every word a diff inserts or deletes could be part of a date, but for words
+    it deletes and inserts as often: without it, a change cannot be dates only, and the date
+    pattern, slow on long clauses, need not run. A diff of repeated words may delete a word
+    at one place and insert it back at another ("March 1. the" to "March the ,"), which
+    leaves the text the same once its dates are out."""
+    left: Counter[str] = Counter()
+    for segment in segments:
+        if segment.op != "=":
+            for word in segment.text.split():
+                if not date_word(word):
+                    left[canonical(word)] += 1 if segment.op == "+" else -1
+    return not any(left.values())
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
