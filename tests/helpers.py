@@ -373,3 +373,26 @@ def served(site: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
+
+
+# One page of each type of the example site, by its address below the site root: the
+# browser, accessibility and HTML conformance tests visit each.
+PAGE_TYPES: dict[str, str] = {
+    "home": "",
+    "platform": "nimbus/",
+    "document": "nimbus/terms/",
+    "provision": "nimbus/terms/training-on-content/",
+    "provision-history": "nimbus/terms/training-on-content/history/",
+    "provision-revisions": "nimbus/terms/arbitration/revisions/",
+    "provision-revision": "nimbus/terms/arbitration/revisions/2/",
+    "contributors": "contributors/",
+    "topic": "topics/training-data/",
+    "regulation": "regulations/gdpr/",
+    "jurisdiction": "jurisdictions/eu/",
+    "version": "nimbus/terms/2024-09-30/",
+    "changes": "nimbus/terms/2025-04-14/#changes",
+    "kinds": "kinds/",
+    "compare": "compare/?document=nimbus/terms&from=2024-02-12&to=2025-04-14",
+    "data": "data/",
+    "tombstone": "nimbus/usage-policy/enforcement-reviews/",
+}

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.request import urlopen
 
 import pytest
-from helpers import CORPORA, ROOT, browser_missing, build_into, served
+from helpers import CORPORA, PAGE_TYPES, ROOT, browser_missing, build_into, served
 
 AXE = Path(
     os.environ.get("GOVSITE_AXE", ROOT / "test-output/node/node_modules/axe-core/axe.min.js")
@@ -34,26 +34,6 @@ missing = browser_missing() + (
     [] if AXE.exists() else [f"no axe-core at {AXE} (npm install axe-core)"]
 )
 pytestmark = pytest.mark.skipif(bool(missing), reason="browser tests need: " + "; ".join(missing))
-
-PAGE_TYPES = {
-    "home": "",
-    "platform": "nimbus/",
-    "document": "nimbus/terms/",
-    "provision": "nimbus/terms/training-on-content/",
-    "provision-history": "nimbus/terms/training-on-content/history/",
-    "provision-revisions": "nimbus/terms/arbitration/revisions/",
-    "provision-revision": "nimbus/terms/arbitration/revisions/2/",
-    "contributors": "contributors/",
-    "topic": "topics/training-data/",
-    "regulation": "regulations/gdpr/",
-    "jurisdiction": "jurisdictions/eu/",
-    "version": "nimbus/terms/2024-09-30/",
-    "changes": "nimbus/terms/2025-04-14/#changes",
-    "kinds": "kinds/",
-    "compare": "compare/?document=nimbus/terms&from=2024-02-12&to=2025-04-14",
-    "data": "data/",
-    "tombstone": "nimbus/usage-policy/enforcement-reviews/",
-}
 
 
 @pytest.fixture(scope="module")
