@@ -32,10 +32,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import distinct_text_bytes, make_govsite, run, site_size, timed_build
+from build_bench import distinct_text_bytes, run, site_size, timed_build
 from cache_size import report
-
-BUNDLE = Path(__file__).resolve().parent.parent.parent / "shared/corpora/contrib-versions.bundle"
+from corpus import bundle_of, init_site
 
 
 def take_prefix(archive: Path, commits: int) -> None:
@@ -78,19 +77,22 @@ def main() -> None:
     parser.add_argument("--commits", type=int, help="build only the first N commits")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--no-warm", action="store_true", help="cold build only")
-    parser.add_argument("--bundle", type=Path, default=BUNDLE, help="the archive's git bundle")
+    parser.add_argument(
+        "--bundle", type=Path, default=None, help="the archive's git bundle (default: contrib's)"
+    )
     args = parser.parse_args()
-    if not args.bundle.exists():
-        sys.exit(f"corpus not found: {args.bundle}")
+    bundle = args.bundle or bundle_of("contrib")
+    if not bundle.exists():
+        sys.exit(f"corpus not found: {bundle}")
     work = Path(tempfile.mkdtemp(prefix="govsite-contrib-"))
     try:
         archive = work / "archive"
-        run(["git", "clone", "-q", str(args.bundle), str(archive)])
+        run(["git", "clone", "-q", str(bundle), str(archive)])
         if args.commits:
             take_prefix(archive, args.commits)
         commits = int(run(["git", "-C", str(archive), "rev-list", "--count", "HEAD"]))
         site = work / "site"
-        make_govsite(archive, site)
+        init_site(archive, site)
         print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}", flush=True)
         print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC", flush=True)
         print(f"archive: {commits} commits", flush=True)
