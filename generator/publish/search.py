@@ -7,8 +7,26 @@ hand-written pages, and what changed in every version whose words changed (a sea
 phrase finds the version that added or removed it). Pages carry their filters (platform,
 document type, kind of change, year) as ``data-pagefind-filter`` elements.
 
-The index is made again only when a page it covers changed: it is kept in the build cache
-under a key of every indexed page's content, and its files are published from there.
+Pagefind cannot update an index, so the index is split in two segments, each a bundle of
+its own, merged in the reader's browser (Pagefind's ``mergeIndex``):
+
+- the *stable* segment (``pagefind/stable/``) holds the pages of versions recorded long
+  ago: the first ``STEP``, ``2 * STEP``... of them in the archive's recording order;
+- the *recent* segment (``pagefind/``, the bundle the search page loads) holds the versions
+  recorded since, and every page that shows the latest state of things (hubs, analyses,
+  each document's latest text).
+
+Which segment a page is in depends on the archive's history only (how many versions it
+recorded, and in which order), never on which builds ran before, so a rebuild from the cache
+gives the same bytes as a build from scratch. A new commit changes the recent segment only;
+every ``STEP`` versions the stable segment grows by ``STEP`` and the recent one starts
+again small (the compaction). A page is in one segment only, so no result is ever a stale
+copy of a page a newer segment holds.
+
+Each segment is made again only when what search covers of its pages changed: it is kept in
+the build cache under a key of every indexed page's searched content, and its files are
+published from there. ``pagefind/segments.json`` tells the search page which segments to
+merge.
 """
 
 from __future__ import annotations
@@ -49,22 +67,76 @@ class SearchPage:
     load: Callable[[], bytes]
     """Reads the parts of it search covers (:func:`searched_parts`; only when the index is
     made again)."""
+    recorded: int = -1
+    """Place in the archive's history of the version the page records (``-1`` for a page
+    that shows the latest state of things): what puts a page in the stable segment."""
 
 
 NAMESPACE = "search"
 """The cache's namespace for search bundles: one records file per bundle, a record a file."""
 
 
+STEP = 512
+"""Versions the stable segment grows by: the recent segment holds fewer versions than this
+(it is indexed on every build that changes one of its pages, the stable segment once every
+``STEP`` new versions)."""
+
+STABLE = "stable/"
+"""The stable segment's folder in the search bundle (the recent segment is the bundle's
+root, which holds Pagefind's interface and WebAssembly)."""
+
+SEGMENTS = "segments.json"
+"""The file, at the bundle's root, naming the segments the search page merges."""
+
+_BUNDLE_ONLY = ("pagefind-entry.json", "index/", "fragment/", "filter/")
+"""What a merged segment needs of its bundle (the index files and its meta record): the
+interface and WebAssembly come from the recent segment's."""
+
+
+def segments(
+    pages: list[SearchPage], step: int | None = None
+) -> tuple[list[SearchPage], list[SearchPage]]:
+    """The stable segment's pages and the recent segment's: the first multiple of ``step``
+    (``STEP``) versions in recording order are stable, the rest recent."""
+    step = STEP if step is None else step
+    recorded = sorted((p for p in pages if p.recorded >= 0), key=_recording_order)
+    cut = len(recorded) // step * step
+    return recorded[:cut], [*recorded[cut:], *(p for p in pages if p.recorded < 0)]
+
+
+def _recording_order(page: SearchPage) -> tuple[int, str]:
+    return page.recorded, page.url
+
+
 def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
-    """The search bundle of ``pages`` as outputs under ``pagefind/``: from the cache when it
-    holds the bundle intact, else made now (and kept in the cache)."""
+    """The search bundle of ``pages`` as outputs under ``pagefind/``: each segment from the
+    cache when it holds the segment intact, else made now (and kept in the cache)."""
+    stable, recent = segments(pages)
+    outputs = _segment("", recent, cache)
+    merged: list[str] = []
+    if stable:
+        outputs += [
+            output
+            for output in _segment(STABLE, stable, cache)
+            if output.path[len(urls.PAGEFIND + STABLE) :].startswith(_BUNDLE_ONLY)
+            or output.path.endswith(".pf_meta")
+        ]
+        merged.append(STABLE)
+    listing = json.dumps({"merge": merged}, separators=(",", ":")).encode()
+    outputs.append(Output(urls.PAGEFIND + SEGMENTS, digest("bytes", listing), _writer(listing)))
+    return outputs
+
+
+def _segment(folder: str, pages: list[SearchPage], cache: Cache) -> list[Output]:
+    """One segment's bundle, as outputs under ``pagefind/`` + ``folder``."""
+    prefix = urls.PAGEFIND + folder
     key = digest(version("pagefind"), *(f"{p.url}|{p.key}" for p in sorted(pages, key=_url)))
     if not cache.intact_records(NAMESPACE, key):
         made = Path(tempfile.mkdtemp(prefix="govsite-search-"))
         try:
-            _index(pages, made)
+            _index(pages, made, folder or "recent/")
             _make_stable(made)
-            log.debug(f"govsite: search index made for {len(pages)} pages")
+            log.debug(f"govsite: search segment {prefix} made for {len(pages)} pages")
             files = sorted(p for p in made.rglob("*") if p.is_file())
             bundle = {path.relative_to(made).as_posix(): path.read_bytes() for path in files}
         finally:
@@ -72,11 +144,11 @@ def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
         cache.write_records(NAMESPACE, key, sorted(bundle.items()))
         if cache.root is None:  # no cache: the bundle stays in memory until published
             return [
-                Output(urls.PAGEFIND + name, digest(key, name), _writer(data))
+                Output(prefix + name, digest(key, name), _writer(data))
                 for name, data in bundle.items()
             ]
     return [
-        Output(urls.PAGEFIND + name, digest(key, name), _from_cache(cache, key, name))
+        Output(prefix + name, digest(key, name), _from_cache(cache, key, name))
         for name in cache.record_names(NAMESPACE, key)
     ]
 
@@ -102,14 +174,14 @@ def _url(page: SearchPage) -> str:
     return page.url
 
 
-def _index(pages: list[SearchPage], output: Path) -> None:
+def _index(pages: list[SearchPage], output: Path, segment: str) -> None:
     """Index ``pages`` with Pagefind's command-line binary, over a folder of each page's
     searched parts only (its Python API took 70 s for what the binary does in 3)."""
     from pagefind_bin import get_executable
 
     with (
         tempfile.TemporaryDirectory(prefix="govsite-searched-") as folder,
-        Progress("search", len(pages), "pages") as progress,
+        Progress(f"search ({segment.rstrip('/')})", len(pages), "pages") as progress,
     ):
         for page in progress.each(pages):
             # One record per page, so that a page is one result; its headings' anchors
