@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from helpers import Archive, make_site, search_index
 
-from generator.publish.search import SearchPage, segments
+from generator.publish.search import LONG, SHELVES, STABLE, SearchPage, segments
 
 STEP = 3
 PATCHED_MKDOCS = (
@@ -77,24 +77,30 @@ def fresh(root: Path) -> Path:
     return build(root, out="fresh")
 
 
-def page(url: str, recorded: int) -> SearchPage:
-    return SearchPage(url, url, lambda: b"", recorded)
+def page(url: str, recorded: int = -1, size: int = 100) -> SearchPage:
+    return SearchPage(url, url, lambda: b"", recorded, size)
 
 
 def test_segments_follow_the_recording_order_in_steps() -> None:
-    hubs = [page("acme/", -1), page("acme/terms/", -1)]
-    versions = [page(f"acme/terms/v{n}/", n) for n in (5, 1, 4, 2, 3)]
-    stable, recent = segments([*hubs, *versions], step=2)
-    assert [p.url for p in stable] == [
-        "acme/terms/v1/",
-        "acme/terms/v2/",
-        "acme/terms/v3/",
-        "acme/terms/v4/",
-    ]
-    assert [p.url for p in recent] == ["acme/terms/v5/", "acme/", "acme/terms/"]
+    hubs = [page("/acme/"), page("/acme/terms/liability/")]
+    versions = [page(f"/acme/terms/v{n}/", n) for n in (5, 1, 4, 2, 3)]
+    found = dict(segments([*hubs, *versions], step=2))
+    assert [p.url for p in found[STABLE]] == [f"/acme/terms/v{n}/" for n in (1, 2, 3, 4)]
+    assert [p.url for p in found[""]] == ["/acme/terms/v5/", "/acme/", "/acme/terms/liability/"]
     # Fewer versions than a step: everything is recent.
-    stable, recent = segments(versions[:1] + hubs, step=2)
-    assert stable == [] and len(recent) == 3
+    assert [folder for folder, _ in segments(versions[:1] + hubs, step=2)] == [""]
+
+
+def test_long_pages_are_on_shelves_by_their_url_whatever_else_is_there() -> None:
+    texts = [page(f"/acme/doc-{n}/", size=LONG) for n in range(40)]
+    found = dict(segments([*texts, page("/acme/")], step=2))
+    shelved = {p.url: folder for folder, pages in found.items() for p in pages if folder}
+    assert len(shelved) == 40 and len(set(shelved.values())) == SHELVES
+    assert [p.url for p in found[""]] == ["/acme/"]
+    # A shelf depends on its pages only: another text elsewhere leaves the others as they were.
+    again = dict(segments([*texts[:20], page("/other/", size=LONG), *texts[20:]], step=2))
+    other = next(folder for folder, pages in again.items() for p in pages if p.url == "/other/")
+    assert all(again[folder] == found[folder] for folder in found if folder not in ("", other))
 
 
 def test_a_new_version_leaves_the_stable_segment_as_it_was(tmp_path: Path) -> None:

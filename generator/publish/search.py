@@ -7,21 +7,22 @@ hand-written pages, and what changed in every version whose words changed (a sea
 phrase finds the version that added or removed it). Pages carry their filters (platform,
 document type, kind of change, year) as ``data-pagefind-filter`` elements.
 
-Pagefind cannot update an index, so the index is split in two segments, each a bundle of
-its own, merged in the reader's browser (Pagefind's ``mergeIndex``):
+Pagefind cannot update an index, so the index is split in segments, each a bundle of its
+own, merged in the reader's browser (Pagefind's ``mergeIndex``):
 
 - the *stable* segment (``pagefind/stable/``) holds the pages of versions recorded long
   ago: the first ``STEP``, ``2 * STEP``... of them in the archive's recording order;
 - the *recent* segment (``pagefind/``, the bundle the search page loads) holds the versions
-  recorded since, and every page that shows the latest state of things (hubs, analyses,
-  each document's latest text).
+  recorded since, and the pages that show the latest state of things (hubs, analyses);
+- the long ones of those (each document's latest text) are spread over a few *shelves*
+  (``pagefind/texts-N/``) by their URL: a new version of a document indexes its shelf.
 
-Which segment a page is in depends on the archive's history only (how many versions it
-recorded, and in which order), never on which builds ran before, so a rebuild from the cache
-gives the same bytes as a build from scratch. A new commit changes the recent segment only;
-every ``STEP`` versions the stable segment grows by ``STEP`` and the recent one starts
-again small (the compaction). A page is in one segment only, so no result is ever a stale
-copy of a page a newer segment holds.
+Which segment a page is in depends on the inputs only (how many versions the archive
+recorded and in which order, a page's URL and length), never on which builds ran before,
+so a rebuild from the cache gives the same bytes as a build from scratch. A new commit
+indexes the recent segment and one shelf again; every ``STEP`` versions the stable segment
+grows by ``STEP`` and the recent one starts again small (the compaction). A page is in one
+segment only, so no result is ever a stale copy of a page a newer segment holds.
 
 Each segment is made again only when what search covers of its pages changed: it is kept in
 the build cache under a key of every indexed page's searched content, and its files are
@@ -70,16 +71,27 @@ class SearchPage:
     recorded: int = -1
     """Place in the archive's history of the version the page records (``-1`` for a page
     that shows the latest state of things): what puts a page in the stable segment."""
+    size: int = 0
+    """Bytes of its searched parts, for a page that is not a version's (what puts it on a
+    shelf of long pages)."""
 
 
 NAMESPACE = "search"
 """The cache's namespace for search bundles: one records file per bundle, a record a file."""
 
 
-STEP = 512
+STEP = 128
 """Versions the stable segment grows by: the recent segment holds fewer versions than this
 (it is indexed on every build that changes one of its pages, the stable segment once every
 ``STEP`` new versions)."""
+
+LONG = 32_768
+"""Bytes of searched parts from which a page that is not a version's (a document's latest
+text, mostly) is a long page: long pages are spread over ``SHELVES`` segments by their URL,
+so that a new version of one document indexes its shelf again, not every long text."""
+
+SHELVES = 4
+"""Segments the long pages are spread over."""
 
 STABLE = "stable/"
 """The stable segment's folder in the search bundle (the recent segment is the bundle's
@@ -95,13 +107,24 @@ interface and WebAssembly come from the recent segment's."""
 
 def segments(
     pages: list[SearchPage], step: int | None = None
-) -> tuple[list[SearchPage], list[SearchPage]]:
-    """The stable segment's pages and the recent segment's: the first multiple of ``step``
-    (``STEP``) versions in recording order are stable, the rest recent."""
+) -> list[tuple[str, list[SearchPage]]]:
+    """Each segment's folder and pages, the recent segment (folder ``""``) first: of the
+    versions, the first multiple of ``step`` (``STEP``) in recording order are stable, the
+    rest recent; long pages are on their shelf; the other pages are recent."""
     step = STEP if step is None else step
     recorded = sorted((p for p in pages if p.recorded >= 0), key=_recording_order)
     cut = len(recorded) // step * step
-    return recorded[:cut], [*recorded[cut:], *(p for p in pages if p.recorded < 0)]
+    recent = recorded[cut:]
+    shelves: list[list[SearchPage]] = [[] for _ in range(SHELVES)]
+    for page in pages:
+        if page.recorded < 0:
+            if page.size >= LONG:
+                shelves[hashlib.sha256(page.url.encode()).digest()[0] % SHELVES].append(page)
+            else:
+                recent.append(page)
+    found = [("", recent), (STABLE, recorded[:cut])]
+    found += [(f"texts-{n}/", shelf) for n, shelf in enumerate(shelves)]
+    return [(folder, chosen) for folder, chosen in found if chosen or not folder]
 
 
 def _recording_order(page: SearchPage) -> tuple[int, str]:
@@ -111,17 +134,19 @@ def _recording_order(page: SearchPage) -> tuple[int, str]:
 def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
     """The search bundle of ``pages`` as outputs under ``pagefind/``: each segment from the
     cache when it holds the segment intact, else made now (and kept in the cache)."""
-    stable, recent = segments(pages)
-    outputs = _segment("", recent, cache)
+    outputs: list[Output] = []
     merged: list[str] = []
-    if stable:
-        outputs += [
-            output
-            for output in _segment(STABLE, stable, cache)
-            if output.path[len(urls.PAGEFIND + STABLE) :].startswith(_BUNDLE_ONLY)
-            or output.path.endswith(".pf_meta")
-        ]
-        merged.append(STABLE)
+    for folder, chosen in segments(pages):
+        made = _segment(folder, chosen, cache)
+        if folder:  # a merged segment: its index only
+            merged.append(folder)
+            made = [
+                output
+                for output in made
+                if output.path[len(urls.PAGEFIND + folder) :].startswith(_BUNDLE_ONLY)
+                or output.path.endswith(".pf_meta")
+            ]
+        outputs += made
     listing = json.dumps({"merge": merged}, separators=(",", ":")).encode()
     outputs.append(Output(urls.PAGEFIND + SEGMENTS, digest("bytes", listing), _writer(listing)))
     return outputs

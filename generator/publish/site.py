@@ -70,17 +70,21 @@ def publish_site(
 def _search_pages(
     site_dir: Path, history: HistoryPages, engine_searched: dict[str, bytes]
 ) -> list[SearchPage]:
-    """Every page search covers: the engine's (by a hash of their HTML) and the history
+    """Every page search covers: the engine's (by a hash of what search covers of them,
+    whose length is what puts a long page on a shelf of its own) and the history
     pages that say what changed (by a hash of what search covers of them, known from the
     cache once made; their searched parts are read again only to index them)."""
-    pages = [
-        SearchPage(
-            url_of(path),
-            hashlib.sha256(html).hexdigest(),
-            functools.partial(searched_parts, html),
+    pages = []
+    for path, html in engine_searched.items():
+        searched = searched_parts(html)
+        pages.append(
+            SearchPage(
+                url_of(path),
+                hashlib.sha256(searched).hexdigest(),
+                functools.partial(bytes, searched),
+                size=len(searched),
+            )
         )
-        for path, html in engine_searched.items()
-    ]
     for stream in history.streams:
         for page in stream.pages:
             if page.searchable:
