@@ -35,6 +35,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -298,11 +299,58 @@ def _make_stable(folder: Path) -> None:
         meta_path = folder / f"pagefind.{language['hash']}.pf_meta"
         meta = _read(meta_path)
         # The meta record: version, pages, index chunks, filters, sorts, meta fields.
+        meta[2] = _split_chunks(folder / "index", meta[2])
         meta[3] = sorted(([name, renamed[file]] for name, file in meta[3]), key=_first)
         code = language["hash"].rpartition("_")[0]
         language["hash"] = _write(folder, code, meta, ".pf_meta", prefix="pagefind.")
         meta_path.unlink()
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+PIECE = 6_000
+"""Bytes (compressed) an index chunk is split down to. A query fetches, for each of its
+words, the chunk that holds it in each segment: Pagefind's own chunks (about 30 KB) would
+make a query over several segments cost several times that."""
+
+
+def _split_chunks(folder: Path, chunks: list[list[str]]) -> list[list[str]]:
+    """Splits each index chunk larger than ``PIECE`` into pieces of about that size, and
+    returns the meta record's list of chunks (first word, last word, file) for them. The
+    bounds between pieces are the shortest prefixes that tell their words apart, as
+    Pagefind makes them between its own chunks."""
+    found: list[list[str]] = []
+    for start, end, name in chunks:
+        path = folder / f"{name}.pf_index"
+        stored = path.stat().st_size
+        chunk = _read(path)
+        words = chunk[0]
+        count = -(-stored // PIECE)
+        if count < 2 or len(words) < 2:
+            found.append([start, end, name])
+            continue
+        sizes = [len(cbor2.dumps(word)) for word in words]
+        share = sum(sizes) / count
+        groups: list[list[Any]] = [[]]
+        filled = 0
+        for word, size in zip(words, sizes, strict=True):
+            if filled >= share and len(groups) < count:
+                groups.append([])
+                filled = 0
+            groups[-1].append(word)
+            filled += size
+        language = name.rpartition("_")[0]
+        path.unlink()
+        low = start
+        for index, group in enumerate(groups):
+            high = end
+            following = ""
+            if index + 1 < len(groups):
+                last, first = str(group[-1][0]), str(groups[index + 1][0][0])
+                shared = len(os.path.commonprefix([last, first]))
+                high, following = last[: shared + 1], first[: shared + 1]
+            found.append([low, high, _write(folder, language, [group, *chunk[1:]], ".pf_index")])
+            low = following
+    return found
 
 
 def _first(item: list[Any]) -> str:
