@@ -1,8 +1,8 @@
 """Search in segments: versions recorded long ago in a stable segment, indexed again only
 when what it covers changes; the rest in a recent segment; merged in the reader's browser.
 
-The sites here use a stable segment of 3 versions (the real step is larger), set by running
-mkdocs with the search module's ``STEP`` patched."""
+The sites here use a stable segment of 3 versions (the real step is larger) and small index
+chunks, set by running mkdocs with the search module's ``STEP`` and ``PIECE`` patched."""
 
 from __future__ import annotations
 
@@ -19,12 +19,15 @@ from typing import Any
 import pytest
 from helpers import Archive, make_site, search_index
 
+import generator.publish.search as search
 from generator.publish.search import LONG, SHELVES, STABLE, SearchPage, segments
 
 STEP = 3
+PIECE = 400
+"""Index chunks split this small, so that the browser test searches split chunks too."""
 PATCHED_MKDOCS = (
     "import sys; import generator.publish.search as search; search.STEP = int(sys.argv.pop(1)); "
-    "from mkdocs.__main__ import cli; cli()"
+    f"search.PIECE = {PIECE}; from mkdocs.__main__ import cli; cli()"
 )
 CHROMIUM = os.environ.get("GOVSITE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -101,6 +104,48 @@ def test_long_pages_are_on_shelves_by_their_url_whatever_else_is_there() -> None
     again = dict(segments([*texts[:20], page("/other/", size=LONG), *texts[20:]], step=2))
     other = next(folder for folder, pages in again.items() for p in pages if p.url == "/other/")
     assert all(again[folder] == found[folder] for folder in found if folder not in ("", other))
+
+
+def _words(folder: Path) -> list[str]:
+    """Every word of a segment's index, chunk after chunk in the meta record's order; and
+    checks that each chunk's words lie between its bounds."""
+    (meta_path,) = folder.glob("pagefind.*.pf_meta")
+    meta = search._read(meta_path)
+    found: list[str] = []
+    for low, high, name in meta[2]:
+        words = [str(w[0]) for w in search._read(folder / "index" / f"{name}.pf_index")[0]]
+        assert low <= words[0] and (words[-1] <= high or words[-1].startswith(high)), name
+        found += words
+    return found
+
+
+def test_index_chunks_are_split_with_every_word_once_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = " ".join(f"word{n:04d}x{n * 7919 % 10007}" for n in range(3000))
+    pages = [
+        SearchPage(
+            f"p{n}/",
+            str(n),
+            functools.partial(
+                bytes, f"<html lang='en'><body><p>{body} page{n}</p></body></html>".encode()
+            ),
+        )
+        for n in range(3)
+    ]
+    whole, split = tmp_path / "whole", tmp_path / "split"
+    search._index(pages, whole, "test")
+    before = _words(whole)
+    chunks = len(list((whole / "index").iterdir()))
+    monkeypatch.setattr(search, "PIECE", 2_000)
+    search._make_stable(whole)
+    after = _words(whole)
+    assert after == before == sorted(before) and len(set(after)) == len(after)
+    assert len(list((whole / "index").iterdir())) > 2 * chunks
+    # The same pages split the same way.
+    search._index(pages, split, "test")
+    search._make_stable(split)
+    assert files(split) == files(whole)
 
 
 def test_a_new_version_leaves_the_stable_segment_as_it_was(tmp_path: Path) -> None:

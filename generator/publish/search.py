@@ -35,7 +35,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -346,11 +345,21 @@ def _split_chunks(folder: Path, chunks: list[list[str]]) -> list[list[str]]:
             following = ""
             if index + 1 < len(groups):
                 last, first = str(group[-1][0]), str(groups[index + 1][0][0])
-                shared = len(os.path.commonprefix([last, first]))
+                shared = _shared_prefix(last, first)
                 high, following = last[: shared + 1], first[: shared + 1]
             found.append([low, high, _write(folder, language, [group, *chunk[1:]], ".pf_index")])
             low = following
     return found
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    """How many characters two words share at their start."""
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
 
 
 def _first(item: list[Any]) -> str:
