@@ -108,7 +108,7 @@ def test_long_pages_are_on_shelves_by_their_url_whatever_else_is_there() -> None
 
 def _words(folder: Path) -> list[str]:
     """Every word of a segment's index, chunk after chunk in the meta record's order; and
-    checks that each chunk's words lie between its bounds."""
+    checks that each chunk's words lie between its bounds, and that its filters are there."""
     (meta_path,) = folder.glob("pagefind.*.pf_meta")
     meta = search._read(meta_path)
     found: list[str] = []
@@ -116,6 +116,8 @@ def _words(folder: Path) -> list[str]:
         words = [str(w[0]) for w in search._read(folder / "index" / f"{name}.pf_index")[0]]
         assert low <= words[0] and (words[-1] <= high or words[-1].startswith(high)), name
         found += words
+    for _filter, name in meta[3]:
+        assert (folder / "filter" / f"{name}.pf_filter").is_file(), name
     return found
 
 
@@ -146,6 +148,9 @@ def test_index_chunks_are_split_with_every_word_once_in_order(
     search._index(pages, split, "test")
     search._make_stable(split)
     assert files(split) == files(whole)
+    # Ordering a bundle that is in order already loses no file the meta record names.
+    search._make_stable(split)
+    assert _words(split) == before
 
 
 def test_a_new_version_leaves_the_stable_segment_as_it_was(tmp_path: Path) -> None:

@@ -291,7 +291,8 @@ def _make_stable(folder: Path) -> None:
         language = path.stem.rpartition("_")[0]
         stable = _write(path.parent, language, [name, sorted(values, key=_first)], ".pf_filter")
         renamed[path.stem] = stable
-        path.unlink()
+        if stable != path.stem:  # the same name when the file was in order already
+            path.unlink()
     entry_path = folder / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text("utf-8"))
     for language in entry["languages"].values():
@@ -302,7 +303,8 @@ def _make_stable(folder: Path) -> None:
         meta[3] = sorted(([name, renamed[file]] for name, file in meta[3]), key=_first)
         code = language["hash"].rpartition("_")[0]
         language["hash"] = _write(folder, code, meta, ".pf_meta", prefix="pagefind.")
-        meta_path.unlink()
+        if language["hash"] != meta_path.name[len("pagefind.") : -len(".pf_meta")]:
+            meta_path.unlink()
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
