@@ -24,10 +24,9 @@ indexes the recent segment and one shelf again; every ``STEP`` versions the stab
 grows by ``STEP`` and the recent one starts again small (the compaction). A page is in one
 segment only, so no result is ever a stale copy of a page a newer segment holds.
 
-Each segment is made again only when what search covers of its pages changed: it is kept in
-the build cache under a key of every indexed page's searched content, and its files are
-published from there. ``pagefind/segments.json`` tells the search page which segments to
-merge.
+Each segment is made again only when what search covers of its pages, or govsite's code,
+changed: it is kept in the build cache under a key of both, and its files are published
+from there. ``pagefind/segments.json`` tells the search page which segments to merge.
 """
 
 from __future__ import annotations
@@ -48,7 +47,7 @@ from typing import Any
 import cbor2
 
 from .. import urls
-from ..cache import Cache, digest, read_record
+from ..cache import Cache, code_fingerprint, digest, read_record
 from ..diagnostics import log
 from ..progress import Progress
 from .carry import Output
@@ -155,7 +154,12 @@ def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
 def _segment(folder: str, pages: list[SearchPage], cache: Cache) -> list[Output]:
     """One segment's bundle, as outputs under ``pagefind/`` + ``folder``."""
     prefix = urls.PAGEFIND + folder
-    key = digest(version("pagefind"), *(f"{p.url}|{p.key}" for p in sorted(pages, key=_url)))
+    # govsite's code is in the key too: it reorders and splits what Pagefind writes.
+    key = digest(
+        code_fingerprint(),
+        version("pagefind"),
+        *(f"{p.url}|{p.key}" for p in sorted(pages, key=_url)),
+    )
     if not cache.intact_records(NAMESPACE, key):
         made = Path(tempfile.mkdtemp(prefix="govsite-search-"))
         try:
