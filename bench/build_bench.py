@@ -134,14 +134,15 @@ def site_hashes(site: Path) -> dict[str, str]:
     }
 
 
-def sync_count(before: dict[str, str], after: dict[str, str]) -> int:
-    """Files a sync tool comparing checksums would upload or delete: changed, added, removed."""
-    return sum(1 for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+def sync_count(before: dict[str, str], after: dict[str, str]) -> tuple[int, int]:
+    """Files a sync tool comparing checksums would upload (changed or added) and delete."""
+    uploads = sum(1 for name, sha in after.items() if before.get(name) != sha)
+    return uploads, sum(1 for name in before if name not in after)
 
 
-def warm_builds(archive: Path, site: Path) -> tuple[list[float], int]:
+def warm_builds(archive: Path, site: Path) -> tuple[list[float], tuple[int, int]]:
     """Three rebuilds, each after one new commit; and the files the first one changed."""
-    warms, synced = [], 0
+    warms, synced = [], (0, 0)
     for round_ in range(ROUNDS):
         before = site_hashes(site) if round_ == 0 else {}
         add_commit(archive)
@@ -395,7 +396,10 @@ def main() -> None:
             + ")"
         )
         print(f"no-op:     {noop:8.1f} s   (median of {', '.join(f'{n:.1f}' for n in noops)})")
-        print(f"sync after one commit: {synced} files changed, added or removed   (target <= 50)")
+        print(
+            f"sync after one commit: {sum(synced)} files changed, added or removed "
+            f"({synced[0]} uploaded, {synced[1]} deleted)   (target <= 50)"
+        )
         if args.rebuilds_only:
             print(f"warm / cold     = {warm / cold:.2f}")
             print(f"no-op / cold    = {noop / cold:.2f}")
@@ -420,7 +424,8 @@ def main() -> None:
             print(
                 f"doubled warm: {twice_warm:6.1f} s   (median of "
                 + ", ".join(f"{w:.1f}" for w in twice_warms)
-                + f"); sync after one commit: {twice_synced} files"
+                + f"); sync after one commit: {sum(twice_synced)} files "
+                + f"({twice_synced[0]} uploaded, {twice_synced[1]} deleted)"
             )
             print(f"warm doubled / warm = {twice_warm / warm:.2f}   (target <= 1.2)")
             print_size("doubled site", doubled_site, doubled)
