@@ -258,19 +258,28 @@ RANKED = """async (q) => {
     const pf = await import(new URL('pagefind/pagefind.js', location.origin + '/').href);
     // The ranking the search page sets (templates/assets/search.js).
     await pf.options({ranking: {pageLength: 0.1, termSaturation: 1.6}});
+    // Every segment the search page merges, merged once into this page's instance.
+    if (!window.govsiteMerged) {
+        window.govsiteMerged = true;
+        const root = new URL('pagefind/', location.origin + '/');
+        const listing = await (await fetch(new URL('segments.json', root).href)).json();
+        for (const folder of listing.merge) {
+            await pf.mergeIndex(new URL(folder, root).pathname);
+        }
+    }
     const found = await pf.search(q);
     const out = [];
     for (const r of found.results) { out.push((await r.data()).url); }
     return out;
 }"""
-"""Every result's URL, in Pagefind's order, for a query."""
+"""Every result's URL, in Pagefind's order, for a query, over every segment."""
 
 
 def _kb(counts: dict[str, int]) -> str:
     return f"{sum(counts.values()) / 1000:.0f} KB"
 
 
-def measure(site: Path, queries: list[tuple[str, str]]) -> int:
+def measure(site: Path, queries: list[tuple[str, str]], detail: int = 0) -> int:
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium")
@@ -314,9 +323,15 @@ def measure(site: Path, queries: list[tuple[str, str]]) -> int:
                 # Where the expected page ranks, through Pagefind's own API (not counted).
                 urls: list[str] = page.evaluate(
                     """async (q) => {
-                        const pf = await import(new URL('pagefind/pagefind.js', location.origin + '/').href);
-                        // The ranking the search page sets (templates/assets/search.js).
+                        const root = location.origin + '/pagefind/';
+                        const pf = await import(new URL('pagefind.js', root).href);
+                        // The ranking the search page sets (templates/assets/search.js),
+                        // over every segment it merges.
                         await pf.options({ranking: {pageLength: 0.1, termSaturation: 1.6}});
+                        const listing = await (await fetch(root + 'segments.json')).json();
+                        for (const folder of listing.merge) {
+                            await pf.mergeIndex(new URL(folder, root).pathname);
+                        }
                         const found = await pf.search(q);
                         const out = [];
                         for (const r of found.results.slice(0, 20)) { out.push((await r.data()).url); }
@@ -325,6 +340,9 @@ def measure(site: Path, queries: list[tuple[str, str]]) -> int:
                     query,
                 )
                 rank = next((i + 1 for i, u in enumerate(urls) if u == expected), None)
+                if detail:
+                    for path, n in sorted(searched.items(), key=lambda item: -item[1])[:detail]:
+                        print(f"  {n / 1000:7.1f} KB  {path}")
                 ok = rank is not None and fetched <= TARGET_QUERY_BYTES
                 failures += not ok
                 print(
@@ -345,6 +363,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=3, help="how many deleted phrases")
     parser.add_argument("--query", nargs=2, action="append", metavar=("TEXT", "URL"))
     parser.add_argument("--phrases", type=int, help="rank of exact phrases (no byte counts)")
+    parser.add_argument(
+        "--detail",
+        type=int,
+        default=0,
+        metavar="N",
+        help="list the N largest files a query fetched",
+    )
     args = parser.parse_args()
     if args.phrases:
         measure_ranks(args.site, args.phrases)
@@ -353,7 +378,7 @@ def main() -> None:
     queries = queries or deleted_phrases(args.site, args.queries)
     if not queries:
         sys.exit("no deleted phrase found to search for")
-    sys.exit(1 if measure(args.site, queries) else 0)
+    sys.exit(1 if measure(args.site, queries, args.detail) else 0)
 
 
 if __name__ == "__main__":

@@ -278,12 +278,13 @@ def build_into(cwd: Path, out: Path, *extra: str) -> Path:
 
 def search_index(site: Path) -> dict[str, dict[str, Any]]:
     """What the site's Pagefind index holds of each page (URL, words, filters, title), read
-    back from its fragment files."""
+    back from the fragment files of every segment (a page is in one segment only)."""
     pages: dict[str, dict[str, Any]] = {}
-    for fragment in sorted((site / "pagefind/fragment").glob("*.pf_fragment")):
+    for fragment in sorted((site / "pagefind").glob("**/fragment/*.pf_fragment")):
         raw = gzip.decompress(fragment.read_bytes())
         assert raw.startswith(b"pagefind_dcd")
         record = json.loads(raw[len(b"pagefind_dcd") :])
+        assert record["url"] not in pages, f"{record['url']} is in two search segments"
         pages[record["url"]] = record
     return pages
 

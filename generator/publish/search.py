@@ -7,8 +7,26 @@ hand-written pages, and what changed in every version whose words changed (a sea
 phrase finds the version that added or removed it). Pages carry their filters (platform,
 document type, kind of change, year) as ``data-pagefind-filter`` elements.
 
-The index is made again only when a page it covers changed: it is kept in the build cache
-under a key of every indexed page's content, and its files are published from there.
+Pagefind cannot update an index, so the index is split in segments, each a bundle of its
+own, merged in the reader's browser (Pagefind's ``mergeIndex``):
+
+- the *stable* segment (``pagefind/stable/``) holds the pages of versions recorded long
+  ago: the first ``STEP``, ``2 * STEP``... of them in the archive's recording order;
+- the *recent* segment (``pagefind/``, the bundle the search page loads) holds the versions
+  recorded since, and the pages that show the latest state of things (hubs, analyses);
+- the long ones of those (each document's latest text) are spread over a few *shelves*
+  (``pagefind/texts-N/``) by their URL: a new version of a document indexes its shelf.
+
+Which segment a page is in depends on the inputs only (how many versions the archive
+recorded and in which order, a page's URL and length), never on which builds ran before,
+so a rebuild from the cache gives the same bytes as a build from scratch. A new commit
+indexes the recent segment and one shelf again; every ``STEP`` versions the stable segment
+grows by ``STEP`` and the recent one starts again small (the compaction). A page is in one
+segment only, so no result is ever a stale copy of a page a newer segment holds.
+
+Each segment is made again only when what search covers of its pages, or govsite's code,
+changed: it is kept in the build cache under a key of both, and its files are published
+from there. ``pagefind/segments.json`` tells the search page which segments to merge.
 """
 
 from __future__ import annotations
@@ -29,7 +47,7 @@ from typing import Any
 import cbor2
 
 from .. import urls
-from ..cache import Cache, Namespace, digest
+from ..cache import Cache, Namespace, code_fingerprint, digest
 from ..diagnostics import log
 from ..progress import Progress
 from .carry import Output
@@ -49,18 +67,101 @@ class SearchPage:
     load: Callable[[], bytes]
     """Reads the parts of it search covers (:func:`searched_parts`; only when the index is
     made again)."""
+    recorded: int = -1
+    """Place in the archive's history of the version the page records (``-1`` for a page
+    that shows the latest state of things): what puts a page in the stable segment."""
+    size: int = 0
+    """Bytes of its searched parts, for a page that is not a version's (what puts it on a
+    shelf of long pages)."""
+
+
+STEP = 128
+"""Versions the stable segment grows by: the recent segment holds fewer versions than this
+(it is indexed on every build that changes one of its pages, the stable segment once every
+``STEP`` new versions)."""
+
+LONG = 32_768
+"""Bytes of searched parts from which a page that is not a version's (a document's latest
+text, mostly) is a long page: long pages are spread over ``SHELVES`` segments by their URL,
+so that a new version of one document indexes its shelf again, not every long text."""
+
+SHELVES = 4
+"""Segments the long pages are spread over."""
+
+STABLE = "stable/"
+"""The stable segment's folder in the search bundle (the recent segment is the bundle's
+root, which holds Pagefind's interface and WebAssembly)."""
+
+SEGMENTS = "segments.json"
+"""The file, at the bundle's root, naming the segments the search page merges."""
+
+_BUNDLE_ONLY = ("pagefind-entry.json", "index/", "fragment/", "filter/")
+"""What a merged segment needs of its bundle (the index files and its meta record): the
+interface and WebAssembly come from the recent segment's."""
+
+
+def segments(
+    pages: list[SearchPage], step: int | None = None
+) -> list[tuple[str, list[SearchPage]]]:
+    """Each segment's folder and pages, the recent segment (folder ``""``) first: of the
+    versions, the first multiple of ``step`` (``STEP``) in recording order are stable, the
+    rest recent; long pages are on their shelf; the other pages are recent."""
+    step = STEP if step is None else step
+    recorded = sorted((p for p in pages if p.recorded >= 0), key=_recording_order)
+    cut = len(recorded) // step * step
+    recent = recorded[cut:]
+    shelves: list[list[SearchPage]] = [[] for _ in range(SHELVES)]
+    for page in pages:
+        if page.recorded < 0:
+            if page.size >= LONG:
+                shelves[hashlib.sha256(page.url.encode()).digest()[0] % SHELVES].append(page)
+            else:
+                recent.append(page)
+    found = [("", recent), (STABLE, recorded[:cut])]
+    found += [(f"texts-{n}/", shelf) for n, shelf in enumerate(shelves)]
+    return [(folder, chosen) for folder, chosen in found if chosen or not folder]
+
+
+def _recording_order(page: SearchPage) -> tuple[int, str]:
+    return page.recorded, page.url
 
 
 def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
-    """The search bundle of ``pages`` as outputs under ``pagefind/``: from the cache when it
-    holds the bundle intact, else made now (and kept in the cache)."""
-    key = digest(version("pagefind"), *(f"{p.url}|{p.key}" for p in sorted(pages, key=_url)))
+    """The search bundle of ``pages`` as outputs under ``pagefind/``: each segment from the
+    cache when it holds the segment intact, else made now (and kept in the cache)."""
+    outputs: list[Output] = []
+    merged: list[str] = []
+    for folder, chosen in segments(pages):
+        made = _segment(folder, chosen, cache)
+        if folder:  # a merged segment: its index only
+            merged.append(folder)
+            made = [
+                output
+                for output in made
+                if output.path[len(urls.PAGEFIND + folder) :].startswith(_BUNDLE_ONLY)
+                or output.path.endswith(".pf_meta")
+            ]
+        outputs += made
+    listing = json.dumps({"merge": merged}, separators=(",", ":")).encode()
+    outputs.append(Output(urls.PAGEFIND + SEGMENTS, digest("bytes", listing), _writer(listing)))
+    return outputs
+
+
+def _segment(folder: str, pages: list[SearchPage], cache: Cache) -> list[Output]:
+    """One segment's bundle, as outputs under ``pagefind/`` + ``folder``."""
+    prefix = urls.PAGEFIND + folder
+    # govsite's code is in the key too: it reorders and splits what Pagefind writes.
+    key = digest(
+        code_fingerprint(),
+        version("pagefind"),
+        *(f"{p.url}|{p.key}" for p in sorted(pages, key=_url)),
+    )
     if not cache.intact_records(Namespace.SEARCH, key):
         made = Path(tempfile.mkdtemp(prefix="govsite-search-"))
         try:
-            _index(pages, made)
+            _index(pages, made, folder or "recent/")
             _make_stable(made)
-            log.debug(f"govsite: search index made for {len(pages)} pages")
+            log.debug(f"govsite: search segment {prefix} made for {len(pages)} pages")
             files = sorted(p for p in made.rglob("*") if p.is_file())
             bundle = {path.relative_to(made).as_posix(): path.read_bytes() for path in files}
         finally:
@@ -68,11 +169,11 @@ def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
         cache.write_records(Namespace.SEARCH, key, sorted(bundle.items()))
         if cache.root is None:  # no cache: the bundle stays in memory until published
             return [
-                Output(urls.PAGEFIND + name, digest(key, name), _writer(data))
+                Output(prefix + name, digest(key, name), _writer(data))
                 for name, data in bundle.items()
             ]
     return [
-        Output(urls.PAGEFIND + name, digest(key, name), _from_cache(cache, key, name))
+        Output(prefix + name, digest(key, name), _from_cache(cache, key, name))
         for name in cache.record_names(Namespace.SEARCH, key)
     ]
 
@@ -98,14 +199,14 @@ def _url(page: SearchPage) -> str:
     return page.url
 
 
-def _index(pages: list[SearchPage], output: Path) -> None:
+def _index(pages: list[SearchPage], output: Path, segment: str) -> None:
     """Index ``pages`` with Pagefind's command-line binary, over a folder of each page's
     searched parts only (its Python API took 70 s for what the binary does in 3)."""
     from pagefind_bin import get_executable
 
     with (
         tempfile.TemporaryDirectory(prefix="govsite-searched-") as folder,
-        Progress("search", len(pages), "pages") as progress,
+        Progress(f"search ({segment.rstrip('/')})", len(pages), "pages") as progress,
     ):
         for page in progress.each(pages):
             # One record per page, so that a page is one result; its headings' anchors
@@ -190,18 +291,77 @@ def _make_stable(folder: Path) -> None:
         language = path.stem.rpartition("_")[0]
         stable = _write(path.parent, language, [name, sorted(values, key=_first)], ".pf_filter")
         renamed[path.stem] = stable
-        path.unlink()
+        if stable != path.stem:  # the same name when the file was in order already
+            path.unlink()
     entry_path = folder / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text("utf-8"))
     for language in entry["languages"].values():
         meta_path = folder / f"pagefind.{language['hash']}.pf_meta"
         meta = _read(meta_path)
         # The meta record: version, pages, index chunks, filters, sorts, meta fields.
+        meta[2] = _split_chunks(folder / "index", meta[2])
         meta[3] = sorted(([name, renamed[file]] for name, file in meta[3]), key=_first)
         code = language["hash"].rpartition("_")[0]
         language["hash"] = _write(folder, code, meta, ".pf_meta", prefix="pagefind.")
-        meta_path.unlink()
+        if language["hash"] != meta_path.name[len("pagefind.") : -len(".pf_meta")]:
+            meta_path.unlink()
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+PIECE = 6_000
+"""Bytes (compressed) an index chunk is split down to. A query fetches, for each of its
+words, the chunk that holds it in each segment: Pagefind's own chunks (about 30 KB) would
+make a query over several segments cost several times that."""
+
+
+def _split_chunks(folder: Path, chunks: list[list[str]]) -> list[list[str]]:
+    """Splits each index chunk larger than ``PIECE`` into pieces of about that size, and
+    returns the meta record's list of chunks (first word, last word, file) for them. The
+    bounds between pieces are the shortest prefixes that tell their words apart, as
+    Pagefind makes them between its own chunks."""
+    found: list[list[str]] = []
+    for start, end, name in chunks:
+        path = folder / f"{name}.pf_index"
+        stored = path.stat().st_size
+        chunk = _read(path)
+        words = chunk[0]
+        count = -(-stored // PIECE)
+        if count < 2 or len(words) < 2:
+            found.append([start, end, name])
+            continue
+        sizes = [len(cbor2.dumps(word)) for word in words]
+        share = sum(sizes) / count
+        groups: list[list[Any]] = [[]]
+        filled = 0
+        for word, size in zip(words, sizes, strict=True):
+            if filled >= share and len(groups) < count:
+                groups.append([])
+                filled = 0
+            groups[-1].append(word)
+            filled += size
+        language = name.rpartition("_")[0]
+        path.unlink()
+        low = start
+        for index, group in enumerate(groups):
+            high = end
+            following = ""
+            if index + 1 < len(groups):
+                last, first = str(group[-1][0]), str(groups[index + 1][0][0])
+                shared = _shared_prefix(last, first)
+                high, following = last[: shared + 1], first[: shared + 1]
+            found.append([low, high, _write(folder, language, [group, *chunk[1:]], ".pf_index")])
+            low = following
+    return found
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    """How many characters two words share at their start."""
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
 
 
 def _first(item: list[Any]) -> str:

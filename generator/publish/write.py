@@ -70,28 +70,49 @@ def publish_site(
 def _search_pages(
     site_dir: Path, history: HistoryPages, engine_searched: dict[str, bytes]
 ) -> list[SearchPage]:
-    """Every page search covers: the engine's (by a hash of their HTML) and the history
-    pages that say what changed (by their key; what search covers of them is read only to
-    index them)."""
-    pages = [
-        SearchPage(
-            url_of(path),
-            hashlib.sha256(html).hexdigest(),
-            functools.partial(searched_parts, html),
+    """Every page search covers: the engine's (by a hash of what search covers of them,
+    whose length is what puts a long page on a shelf of its own) and the history
+    pages that say what changed (by a hash of what search covers of them, known from the
+    cache once made; their searched parts are read again only to index them)."""
+    pages = []
+    for path, html in engine_searched.items():
+        searched = searched_parts(html)
+        pages.append(
+            SearchPage(
+                url_of(path),
+                hashlib.sha256(searched).hexdigest(),
+                functools.partial(bytes, searched),
+                size=len(searched),
+            )
         )
-        for path, html in engine_searched.items()
-    ]
     for stream in history.streams:
         for page in stream.pages:
             if page.searchable:
                 pages.append(
                     SearchPage(
                         page.url,
-                        history.keys[page.url],
+                        _searched_key(history, page.url, site_dir),
                         functools.partial(history.searched, page.url, site_dir),
+                        page.recorded,
                     )
                 )
     return pages
+
+
+def _searched_key(history: HistoryPages, url: str, site_dir: Path) -> str:
+    """A hash of what search covers of a history page, kept in the cache under the page's
+    key: a page whose links changed (its newer version's, say) but not its searched words
+    leaves its search segment as it was."""
+    page_key = history.keys[url]
+    known = history.cache.get(Namespace.SEARCHED, page_key)
+    if isinstance(known, str):
+        return known
+    found = digest("searched", history.searched(url, site_dir))
+    history.cache.put(Namespace.SEARCHED, page_key, found)
+    return found
+
+
+"""The cache's namespace for the hash of what search covers of each history page."""
 
 
 def _files_below(folder: Path) -> list[str]:

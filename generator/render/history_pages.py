@@ -33,6 +33,7 @@ def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
                 version_page_key(model, document, entry, config, shown),
                 partial(version_page, ctx, document, entry),
                 searchable=changes_searchable(entry),
+                recorded=entry.version.sequence,
             )
         )
     for linked in model.provisions.values():

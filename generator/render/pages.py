@@ -64,6 +64,9 @@ class StreamedPage:
     """Renders it."""
     searchable: bool = False
     """Whether search covers it (known without rendering it)."""
+    recorded: int = -1
+    """Place in the archive's history of the version the page records (its commit's
+    sequence), for pages that show one recorded state; -1 for the others."""
 
 
 @dataclass(slots=True)

@@ -25,106 +25,140 @@
     walk(new DOMParser().parseFromString(String(html || ""), "text/html").body);
     return out;
   };
-  // Several words without quotes: Pagefind ranks pages by the words alone, wherever they
-  // stand, so a page holding them as a phrase can come last. The words are searched as the
-  // exact phrase when some page holds it (asked of the same index first), else as words;
-  // the reader can still ask for the words anywhere.
   var bundle = new URL(element.getAttribute("data-bundle"), location.href);
-  // Long policy texts hold a phrase as often as short pages: length weighs little, so
-  // that the page with the words comes first, not the shortest page with some of them.
-  var ranking = { pageLength: 0.1, termSaturation: 1.6 };
-  var asPhrase = {};  // words -> whether some page holds them as a phrase
-  var anywhere = {};  // words the reader wants anywhere
-  function plain(term) {
-    var words = term.trim().split(/\s+/).filter(Boolean);
-    return words.length >= 2 && term.indexOf('"') < 0 ? words.join(" ") : "";
-  }
-  function processTerm(term) {
-    var key = plain(term);
-    return key && asPhrase[key] && !anywhere[key] ? '"' + key + '"' : term;
-  }
-  // eslint-disable-next-line no-new
-  new PagefindUI({
-    element: "#govsite-search",
-    bundlePath: new URL(element.getAttribute("data-bundle"), location.href).pathname,
-    baseUrl: root.pathname,
-    showSubResults: true,
-    showImages: false,
-    resetStyles: false,
-    autofocus: true,
-    translations: { placeholder: "Search analyses, texts and changes" },
-    ranking: ranking,
-    processTerm: processTerm,
-    // Excerpts are shown as HTML by Pagefind's interface: only their text and highlights.
-    processResult: function (result) {
-      result.excerpt = inert(result.excerpt);
-      (result.sub_results || []).forEach(function (sub) {
-        sub.excerpt = inert(sub.excerpt);
-      });
-      return result;
+  var started = false;
+  function start(merge) {
+    if (started) { return; }
+    started = true;
+    // Several words without quotes: Pagefind ranks pages by the words alone, wherever they
+    // stand, so a page holding them as a phrase can come last. The words are searched as the
+    // exact phrase when some page holds it (asked of the same index first), else as words;
+    // the reader can still ask for the words anywhere.
+    // Long policy texts hold a phrase as often as short pages: length weighs little, so
+    // that the page with the words comes first, not the shortest page with some of them.
+    var ranking = { pageLength: 0.1, termSaturation: 1.6 };
+    var asPhrase = {};  // words -> whether some page holds them as a phrase
+    var anywhere = {};  // words the reader wants anywhere
+    function plain(term) {
+      var words = term.trim().split(/\s+/).filter(Boolean);
+      return words.length >= 2 && term.indexOf('"') < 0 ? words.join(" ") : "";
     }
-  });
-  // The input is named by the page's visible label (Pagefind gives it only a title).
-  var input = element.querySelector("input");
-  if (input && document.getElementById("govsite-search-label")) {
-    input.setAttribute("aria-labelledby", "govsite-search-label");
-  }
-  // Several words without quotes: offer the exact phrase, which Pagefind finds alone.
-  var phrase = document.getElementById("govsite-search-phrase");
-  // The interface searches again only when the input's value changes: a trailing space
-  // changes it, not the words.
-  function searchAgain() {
-    input.value = /\s$/.test(input.value) ? input.value.replace(/\s+$/, "") : input.value + " ";
-    input.dispatchEvent(new Event("input"));
-  }
-  function checkPhrase() {
-    var key = plain(input.value);
-    if (!key || key in asPhrase) { return; }
-    asPhrase[key] = false;
-    // The module the interface loaded (one per address), with the interface's options.
-    import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
-      return Promise.resolve(pagefind.options({ baseUrl: root.pathname, ranking: ranking })).then(function () {
-        return pagefind.search('"' + key + '"');
-      });
-    }).then(function (found) {
-      asPhrase[key] = found.results.length > 0;
-      // Searched again, as the phrase, if the reader has not typed on.
-      if (asPhrase[key] && plain(input.value) === key) { searchAgain(); }
-    }).catch(function () { /* the words are searched as words */ });
-  }
-  function offerPhrase() {
-    if (!phrase || !input) { return; }
-    var term = input.value.trim();
-    var key = plain(term);
-    phrase.textContent = "";
-    if (!key) { phrase.hidden = true; return; }
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "govsite-phrase-button";
-    var shown = asPhrase[key] && !anywhere[key];
-    if (shown) { phrase.appendChild(document.createTextNode("Pages with the exact phrase \u201c" + key + "\u201d. ")); }
-    button.textContent = shown ? "Search for the words anywhere"
-      : "Search for the exact phrase \u201c" + term + "\u201d";
-    button.addEventListener("click", function () {
-      if (shown) { anywhere[key] = true; searchAgain(); } else {
-        input.value = '"' + term + '"';
-        input.dispatchEvent(new Event("input"));
+    function processTerm(term) {
+      var key = plain(term);
+      return key && asPhrase[key] && !anywhere[key] ? '"' + key + '"' : term;
+    }
+    // eslint-disable-next-line no-new
+    new PagefindUI({
+      element: "#govsite-search",
+      bundlePath: bundle.pathname,
+      mergeIndex: merge.map(function (folder) {
+        return { bundlePath: new URL(folder, bundle).pathname };
+      }),
+      baseUrl: root.pathname,
+      showSubResults: true,
+      showImages: false,
+      resetStyles: false,
+      autofocus: true,
+      translations: { placeholder: "Search analyses, texts and changes" },
+      ranking: ranking,
+      processTerm: processTerm,
+      // Excerpts are shown as HTML by Pagefind's interface: only their text and highlights.
+      processResult: function (result) {
+        result.excerpt = inert(result.excerpt);
+        (result.sub_results || []).forEach(function (sub) {
+          sub.excerpt = inert(sub.excerpt);
+        });
+        return result;
       }
-      input.focus();
     });
-    phrase.appendChild(button);
-    phrase.hidden = false;
+    // The input is named by the page's visible label (Pagefind gives it only a title).
+    var input = element.querySelector("input");
+    if (input && document.getElementById("govsite-search-label")) {
+      input.setAttribute("aria-labelledby", "govsite-search-label");
+    }
+    // Several words without quotes: offer the exact phrase, which Pagefind finds alone.
+    var phrase = document.getElementById("govsite-search-phrase");
+    // The interface searches again only when the input's value changes: a trailing space
+    // changes it, not the words.
+    function searchAgain() {
+      input.value = /\s$/.test(input.value) ? input.value.replace(/\s+$/, "") : input.value + " ";
+      input.dispatchEvent(new Event("input"));
+    }
+    // The phrase is asked of a Pagefind of its own (the module at another address), given the
+    // same segments: the interface's own instance merges them once, in its own time.
+    var phraseLoaded = null;
+    function phraseIndex() {
+      if (!phraseLoaded) {
+        phraseLoaded = import(new URL("pagefind.js?phrase", bundle).href).then(function (pagefind) {
+          return Promise.resolve(
+            pagefind.options({ basePath: bundle.pathname, baseUrl: root.pathname, ranking: ranking })
+          ).then(function () {
+            return Promise.all(merge.map(function (folder) {
+              return pagefind.mergeIndex(new URL(folder, bundle).pathname);
+            }));
+          }).then(function () { return pagefind; });
+        });
+      }
+      return phraseLoaded;
+    }
+    function checkPhrase() {
+      var key = plain(input.value);
+      if (!key || key in asPhrase) { return; }
+      asPhrase[key] = false;
+      // The module the interface loaded (one per address), with the interface's options.
+      phraseIndex().then(function (pagefind) {
+        return pagefind.search('"' + key + '"');
+      }).then(function (found) {
+        asPhrase[key] = found.results.length > 0;
+        // Searched again, as the phrase, if the reader has not typed on.
+        if (asPhrase[key] && plain(input.value) === key) { searchAgain(); }
+      }).catch(function () { /* the words are searched as words */ });
+    }
+    function offerPhrase() {
+      if (!phrase || !input) { return; }
+      var term = input.value.trim();
+      var key = plain(term);
+      phrase.textContent = "";
+      if (!key) { phrase.hidden = true; return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "govsite-phrase-button";
+      var shown = asPhrase[key] && !anywhere[key];
+      if (shown) { phrase.appendChild(document.createTextNode("Pages with the exact phrase \u201c" + key + "\u201d. ")); }
+      button.textContent = shown ? "Search for the words anywhere"
+        : "Search for the exact phrase \u201c" + term + "\u201d";
+      button.addEventListener("click", function () {
+        if (shown) { anywhere[key] = true; searchAgain(); } else {
+          input.value = '"' + term + '"';
+          input.dispatchEvent(new Event("input"));
+        }
+        input.focus();
+      });
+      phrase.appendChild(button);
+      phrase.hidden = false;
+    }
+    if (input && phrase) {
+      // Between the input and the results.
+      var drawer = element.querySelector(".pagefind-ui__drawer");
+      var after = drawer && drawer.parentNode === input.parentNode ? drawer : input.nextSibling;
+      input.parentNode.insertBefore(phrase, after);
+      input.addEventListener("input", function () { checkPhrase(); offerPhrase(); });
+    }
+    var query = new URLSearchParams(location.search).get("q");
+    if (query && input) {
+      input.value = query;
+      input.dispatchEvent(new Event("input"));
+    }
   }
-  if (input && phrase) {
-    // Between the input and the results.
-    var drawer = element.querySelector(".pagefind-ui__drawer");
-    var after = drawer && drawer.parentNode === input.parentNode ? drawer : input.nextSibling;
-    input.parentNode.insertBefore(phrase, after);
-    input.addEventListener("input", function () { checkPhrase(); offerPhrase(); });
-  }
-  var query = new URLSearchParams(location.search).get("q");
-  if (query && input) {
-    input.value = query;
-    input.dispatchEvent(new Event("input"));
-  }
+  // Only folders of the bundle itself are merged, whatever the listing says.
+  var folders = function (listing) {
+    var merge = listing && Array.isArray(listing.merge) ? listing.merge : [];
+    return merge.filter(function (folder) {
+      return typeof folder === "string" && /^[a-z0-9-]+\/$/.test(folder);
+    });
+  };
+  fetch(new URL("segments.json", bundle).href)
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (listing) { start(folders(listing)); })
+    .catch(function () { start([]); });
 })();

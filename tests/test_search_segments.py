@@ -1,0 +1,258 @@
+"""Search in segments: versions recorded long ago in a stable segment, indexed again only
+when what it covers changes; the rest in a recent segment; merged in the reader's browser.
+
+The sites here use a stable segment of 3 versions (the real step is larger) and small index
+chunks, set by running mkdocs with the search module's ``STEP`` and ``PIECE`` patched."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import Archive, make_site, search_index
+
+import generator.publish.search as search
+from generator.publish.search import LONG, SHELVES, STABLE, SearchPage, segments
+
+STEP = 3
+PIECE = 400
+"""Index chunks split this small, so that the browser test searches split chunks too."""
+PATCHED_MKDOCS = (
+    "import sys; import generator.publish.search as search; search.STEP = int(sys.argv.pop(1)); "
+    f"search.PIECE = {PIECE}; from mkdocs.__main__ import cli; cli()"
+)
+CHROMIUM = os.environ.get("GOVSITE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+NOTES = [f"Note {n}: the service may change clause {n} of these terms.\n" for n in range(12)]
+
+
+def text(count: int) -> str:
+    """A terms text whose ``count``-th version adds one more note."""
+    return "# Example Terms\n\n## Notes\n\n" + "\n".join(NOTES[:count])
+
+
+def build(root: Path, step: int = STEP, out: str = "site") -> Path:
+    """``mkdocs build`` with a stable segment of ``step`` versions, into ``root / out``."""
+    command = [sys.executable, "-c", PATCHED_MKDOCS, str(step), "build", "--strict", "-q"]
+    result = subprocess.run(
+        [*command, "-d", str(root / out)],
+        cwd=root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return root / out
+
+
+def record(root: Path, versions: int, first: int = 1) -> None:
+    archive = Archive.existing(root)
+    for n in range(first, first + versions):
+        archive.commit(
+            f"2024-03-{n:02d}",
+            {"sources/Acme/Terms of Service.md": text(n + 3)},
+            "Record new changes of Acme Terms",
+        )
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    left, right = files(a), files(b)
+    return sorted(n for n in left.keys() | right.keys() if left.get(n) != right.get(n))
+
+
+def fresh(root: Path) -> Path:
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    return build(root, out="fresh")
+
+
+def page(url: str, recorded: int = -1, size: int = 100) -> SearchPage:
+    return SearchPage(url, url, lambda: b"", recorded, size)
+
+
+def test_segments_follow_the_recording_order_in_steps() -> None:
+    hubs = [page("/acme/"), page("/acme/terms/liability/")]
+    versions = [page(f"/acme/terms/v{n}/", n) for n in (5, 1, 4, 2, 3)]
+    found = dict(segments([*hubs, *versions], step=2))
+    assert [p.url for p in found[STABLE]] == [f"/acme/terms/v{n}/" for n in (1, 2, 3, 4)]
+    assert [p.url for p in found[""]] == ["/acme/terms/v5/", "/acme/", "/acme/terms/liability/"]
+    # Fewer versions than a step: everything is recent.
+    assert [folder for folder, _ in segments(versions[:1] + hubs, step=2)] == [""]
+
+
+def test_long_pages_are_on_shelves_by_their_url_whatever_else_is_there() -> None:
+    texts = [page(f"/acme/doc-{n}/", size=LONG) for n in range(40)]
+    found = dict(segments([*texts, page("/acme/")], step=2))
+    shelved = {p.url: folder for folder, pages in found.items() for p in pages if folder}
+    assert len(shelved) == 40 and len(set(shelved.values())) == SHELVES
+    assert [p.url for p in found[""]] == ["/acme/"]
+    # A shelf depends on its pages only: another text elsewhere leaves the others as they were.
+    again = dict(segments([*texts[:20], page("/other/", size=LONG), *texts[20:]], step=2))
+    other = next(folder for folder, pages in again.items() for p in pages if p.url == "/other/")
+    assert all(again[folder] == found[folder] for folder in found if folder not in ("", other))
+
+
+def _words(folder: Path) -> list[str]:
+    """Every word of a segment's index, chunk after chunk in the meta record's order; and
+    checks that each chunk's words lie between its bounds, and that its filters are there."""
+    (meta_path,) = folder.glob("pagefind.*.pf_meta")
+    meta = search._read(meta_path)
+    found: list[str] = []
+    for low, high, name in meta[2]:
+        words = [str(w[0]) for w in search._read(folder / "index" / f"{name}.pf_index")[0]]
+        assert low <= words[0] and (words[-1] <= high or words[-1].startswith(high)), name
+        found += words
+    for _filter, name in meta[3]:
+        assert (folder / "filter" / f"{name}.pf_filter").is_file(), name
+    return found
+
+
+def test_index_chunks_are_split_with_every_word_once_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = " ".join(f"word{n:04d}x{n * 7919 % 10007}" for n in range(3000))
+    pages = [
+        SearchPage(
+            f"p{n}/",
+            str(n),
+            functools.partial(
+                bytes, f"<html lang='en'><body><p>{body} page{n}</p></body></html>".encode()
+            ),
+        )
+        for n in range(3)
+    ]
+    whole, split = tmp_path / "whole", tmp_path / "split"
+    search._index(pages, whole, "test")
+    before = _words(whole)
+    chunks = len(list((whole / "index").iterdir()))
+    monkeypatch.setattr(search, "PIECE", 2_000)
+    search._make_stable(whole)
+    after = _words(whole)
+    assert after == before == sorted(before) and len(set(after)) == len(after)
+    assert len(list((whole / "index").iterdir())) > 2 * chunks
+    # The same pages split the same way.
+    search._index(pages, split, "test")
+    search._make_stable(split)
+    assert files(split) == files(whole)
+    # Ordering a bundle that is in order already loses no file the meta record names.
+    search._make_stable(split)
+    assert _words(split) == before
+
+
+def test_a_new_version_leaves_the_stable_segment_as_it_was(tmp_path: Path) -> None:
+    make_site(tmp_path, provisions={})
+    record(tmp_path, 2)  # with the site's own 2 changes: 4 versions whose changes are searched
+    site = build(tmp_path)
+    assert (site / "pagefind/segments.json").read_text() == '{"merge":["stable/"]}'
+    stable = files(site / "pagefind/stable")
+    # Only what a merged segment needs: the interface and WebAssembly are the recent one's.
+    assert not any(name.endswith((".js", ".css", ".pagefind")) for name in stable)
+    indexed = search_index(site)  # each page once (the helper checks it)
+    assert "/acme/terms/2024-03-02/" in indexed
+    record(tmp_path, 1, first=3)  # 5 searched versions: 3 stable, 2 recent
+    site = build(tmp_path)
+    assert files(site / "pagefind/stable") == stable
+    assert "/acme/terms/2024-03-03/" in search_index(site)
+    assert differences(site, fresh(tmp_path)) == []
+
+
+def test_compaction_moves_versions_into_the_stable_segment(tmp_path: Path) -> None:
+    make_site(tmp_path, provisions={})
+    record(tmp_path, 2)
+    site = build(tmp_path)
+    before = files(site / "pagefind/stable")
+    record(tmp_path, 2, first=3)  # 6 searched versions: the stable segment takes 6
+    site = build(tmp_path)
+    after = files(site / "pagefind/stable")
+    assert after != before
+    assert len(search_index(site)) == len(search_index(fresh(tmp_path)))
+    assert differences(site, tmp_path / "fresh") == []
+
+
+def test_a_stable_page_that_changed_is_indexed_with_its_new_words_once(tmp_path: Path) -> None:
+    make_site(tmp_path, provisions={})
+    record(tmp_path, 2)
+    site = build(tmp_path)
+    old = search_index(site)
+    url = "/acme/terms/2024-02-01/"  # the first version whose changes are searched: stable
+    assert "Terms of Service" in old[url]["meta"]["title"]
+    platform = tmp_path / "content/platforms/acme.yml"
+    platform.write_text(platform.read_text().replace("title: Terms of Service", "title: Ruleset"))
+    site = build(tmp_path)
+    new = search_index(site)
+    assert "Ruleset" in new[url]["meta"]["title"]
+    assert not any("Terms of Service" in r["meta"]["title"] for r in new.values())
+    assert differences(site, fresh(tmp_path)) == []
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM}")
+def test_the_browser_finds_a_changed_stable_page_by_its_new_words_only_once(
+    tmp_path: Path,
+) -> None:
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    make_site(tmp_path, provisions={})
+    record(tmp_path, 3)  # 5 versions whose changes are searched: 3 stable, 2 recent
+    site = build(tmp_path)
+    # The server reads the site folder as it is at each request: a rebuild swaps it.
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            view = browser.new_page()
+            fetched: list[str] = []
+            view.on("request", lambda request: fetched.append(request.url))
+
+            def versions(query: str) -> list[str]:
+                """The version pages a query finds (not their sections), every result loaded."""
+                view.goto(base + "search/")
+                view.locator("#govsite-search .pagefind-ui__search-input").fill(query)
+                view.locator(".pagefind-ui__message").wait_for(timeout=10_000)
+                view.wait_for_load_state("networkidle")
+                view.wait_for_timeout(500)
+                more = view.locator(".pagefind-ui__button")  # "Load more results"
+                while more.count() and more.first.is_visible():
+                    more.first.click()
+                    view.wait_for_timeout(300)
+                found: list[str] = view.eval_on_selector_all(
+                    ".pagefind-ui__result-title a", "els => els.map(e => e.getAttribute('href'))"
+                )
+                return [h for h in found if "/acme/terms/20" in h and "#" not in h]
+
+            # A phrase only a stable version's changes hold is found, from the merged segment.
+            assert versions('"clause 2 of these terms"') == ["/acme/terms/2024-03-01/"]
+            assert any("/pagefind/stable/" in url for url in fetched)
+            every = versions('"Terms of Service"')
+            assert "/acme/terms/2024-02-01/" in every and len(every) == 5, every
+            platform = tmp_path / "content/platforms/acme.yml"
+            renamed = platform.read_text().replace("title: Terms of Service", "title: Ruleset")
+            platform.write_text(renamed)
+            build(tmp_path)
+            # Every version page by its new title, once; by the old one, none.
+            assert sorted(versions("Ruleset")) == sorted(every)
+            assert versions('"Terms of Service"') == []
+            browser.close()
+    finally:
+        server.shutdown()
