@@ -103,7 +103,7 @@ def describe(old: TextView | None, new: TextView, pairs: list[Pair]) -> list[Cha
     A rewritten passage is reported once, after the moved or changed clauses found inside it.
     A heading is never part of one: it cuts the passage and is reported on its own, so that
     every clause of the passage is listed under the section it stands in. A new heading put
-    in place of an old one that shares enough words with it is that heading, changed.
+    in place of an old one that it reads as an edit of is that heading, changed.
     """
     changes: list[Change] = []
     group: tuple[list[int], list[int]] = ([], [])

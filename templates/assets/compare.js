@@ -482,7 +482,7 @@
     return changes;
 
     function renamedHeading(j) {
-      // As changes.py: the first old heading waiting at its place that shares enough words.
+      // As changes.py: the first old heading waiting at its place that it reads as an edit of.
       for (var k = 0; k < waiting.length && isHeading(oldV, waiting[k]); k++) {
         if (readsAsEdit(oldV.texts[waiting[k]], newV.texts[j])) { return waiting[k]; }
       }
