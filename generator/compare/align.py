@@ -240,6 +240,15 @@ def _short_key(text: str) -> str:
     return canonical(without_dates(text))
 
 
+def reads_as_edit(a: str, b: str) -> bool:
+    """Whether two blocks read as one clause edited, by the bars :func:`align` sets: enough
+    words in common, or a short line the same but for its dates, case and punctuation."""
+    if similarity(a, b) >= SIMILAR:
+        return True
+    key = _short_key(a)
+    return bool(key) and key == _short_key(b)
+
+
 def _pair_short(old: list[str], new: list[str], olds: list[int], news: list[int]) -> dict[int, int]:
     """Pair each new short block with a free old one that reads the same but for its dates,
     case and punctuation."""

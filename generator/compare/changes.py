@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..text.views import TextView
-from .align import ADDED, CHANGED, EQUAL, MOVED, REMOVED, REWRITTEN, Pair
+from .align import ADDED, CHANGED, EQUAL, MOVED, REMOVED, REWRITTEN, Pair, reads_as_edit
 from .worddiff import Segment, changed_words, word_count, word_diff
 
 # Statuses of a change, besides those of the alignment: a clause whose text is the same but
@@ -102,7 +102,8 @@ def describe(old: TextView | None, new: TextView, pairs: list[Pair]) -> list[Cha
 
     A rewritten passage is reported once, after the moved or changed clauses found inside it.
     A heading is never part of one: it cuts the passage and is reported on its own, so that
-    every clause of the passage is listed under the section it stands in.
+    every clause of the passage is listed under the section it stands in. A new heading put
+    in place of an old one that it reads as an edit of is that heading, changed.
     """
     changes: list[Change] = []
     group: tuple[list[int], list[int]] = ([], [])
@@ -145,27 +146,30 @@ def describe(old: TextView | None, new: TextView, pairs: list[Pair]) -> list[Cha
                 assert pair.old is not None
                 waiting.append(pair.old)
                 continue
-            if pair.old is not None:
-                take_waiting(pair.old)
-            elif _is_heading(new, pair.new):
-                # A heading put in place of old ones: they go first.
+            i, j = pair.old, pair.new
+            if i is not None:
+                take_waiting(i)
+            elif _is_heading(new, j):
+                # A heading put in place of old ones: they go first, but for the one it
+                # renames, if any, which it pairs with.
+                renamed = _renamed_heading(old, new, j, waiting)
                 while waiting and old is not None and _is_heading(old, waiting[0]):
+                    if waiting[0] == renamed:
+                        i = waiting.pop(0)
+                        break
                     take_waiting(waiting[0] + 1)
-            if _is_heading(new, pair.new) or (
-                pair.old is not None and old is not None and _is_heading(old, pair.old)
-            ):
+            if _is_heading(new, j) or (i is not None and old is not None and _is_heading(old, i)):
                 close_group()
-                if pair.old is None:
+                if i is None:
                     status = ADDED
                 else:
                     assert old is not None
-                    same = old.normalised[pair.old] == new.normalised[pair.new]
-                    status = EQUAL if same else CHANGED
-                add(_change(old, new, Pair(pair.old, pair.new, status)))
+                    status = EQUAL if old.normalised[i] == new.normalised[j] else CHANGED
+                add(_change(old, new, Pair(i, j, status)))
                 continue
-            if pair.old is not None:
-                group[0].append(pair.old)
-            group[1].append(pair.new)
+            if i is not None:
+                group[0].append(i)
+            group[1].append(j)
             continue
         if pair.status == EQUAL:
             take_waiting(None)
@@ -174,6 +178,29 @@ def describe(old: TextView | None, new: TextView, pairs: list[Pair]) -> list[Cha
     take_waiting(None)
     close_group()
     return changes
+
+
+def _renamed_heading(
+    old: TextView | None, new: TextView, heading: int, waiting: list[int]
+) -> int | None:
+    """The old heading that the new ``heading``, put in place of the waiting old headings
+    (those at the front of ``waiting``), renames: the first the new one reads as an edit of,
+    by the bars the alignment sets for any clause (so a heading is judged the same inside a
+    rewritten passage as outside one).
+
+    Only the headings waiting at the new heading's place are candidates, so a heading
+    removed in one place and another added elsewhere in the passage are never paired; and
+    a shared place alone is not enough: a new heading that keeps none of the old one's words
+    ("Your data" replaced by "Cookies") is another section, reported as one added.
+    """
+    if old is None:
+        return None
+    for i in waiting:
+        if not _is_heading(old, i):
+            break
+        if reads_as_edit(old.normalised[i], new.normalised[heading]):
+            return i
+    return None
 
 
 def _is_heading(view: TextView, block: int) -> bool:

@@ -390,6 +390,12 @@
   function shortKey(text) {
     return Array.from(text).length > DATED_LINE ? "" : canonical(withoutDates(text));
   }
+  function readsAsEdit(a, b) {
+    // As align.py reads_as_edit; short lines only where pairShort compares them (dates known).
+    if (similarity(a, b) >= SIMILAR) { return true; }
+    var key = DATE ? shortKey(a) : "";
+    return key !== "" && key === shortKey(b);
+  }
   function pairShort(oldTexts, newTexts, olds, news) {
     var byKey = new Map(), result = new Map();
     if (!DATE) { return result; }
@@ -452,8 +458,12 @@
         if (j === null) { waiting.push(i); return; }
         if (i !== null) { takeWaiting(i); }
         else if (isHeading(newV, j)) {
-          // A heading put in place of old ones: they go first.
-          while (waiting.length && isHeading(oldV, waiting[0])) { takeWaiting(waiting[0] + 1); }
+          // A heading put in place of old ones: they go first, but for the one it renames.
+          var renamed = renamedHeading(j);
+          while (waiting.length && isHeading(oldV, waiting[0])) {
+            if (waiting[0] === renamed) { i = waiting.shift(); break; }
+            takeWaiting(waiting[0] + 1);
+          }
         }
         if (isHeading(newV, j) || (i !== null && isHeading(oldV, i))) {
           closeGroup();
@@ -471,6 +481,13 @@
     closeGroup();
     return changes;
 
+    function renamedHeading(j) {
+      // As changes.py: the first old heading waiting at its place that it reads as an edit of.
+      for (var k = 0; k < waiting.length && isHeading(oldV, waiting[k]); k++) {
+        if (readsAsEdit(oldV.texts[waiting[k]], newV.texts[j])) { return waiting[k]; }
+      }
+      return null;
+    }
     function oneChange(i, j, status) {
       if (status === "added") { return { status: "added", old: [], new: [j], segments: [], links: [] }; }
       if (status === "removed") { return { status: "removed", old: [i], new: [], segments: [], links: [] }; }
