@@ -118,3 +118,34 @@ def test_hostile_archive_text_and_yaml_stay_inert(tmp_path: Path) -> None:
     assert "&lt;script&gt;" in provision
     assert 'href="https://ok.example/"' in document
     assert "[image: pic]" in document
+
+
+def test_hostile_text_in_a_change_list_stays_inert(tmp_path: Path) -> None:
+    """Each part of a version's list of changes (section headings, changed, added and
+    removed clauses, link texts and targets) shows hostile text as text."""
+    before = (
+        "# Terms\n\n## Fees <script>pwn20()</script>\n\nWe charge 5 dollars a month.\n\n"
+        'See [the "fees" & rules](https://acme.example/a?x="1"&y=2).\n\n'
+        "<iframe>pwn22</iframe> goes away.\n\nOur liability is limited to 100 dollars.\n"
+    )
+    after = (
+        "# Terms\n\n## Fees <script>pwn20()</script>\n\nWe charge 9 dollars <script>pwn23()"
+        "</script> a month.\n\n"
+        'See [the "fees" & rules](https://acme.example/b?x="2"&y=3).\n\n'
+        f"{HOSTILE}\n\nOur liability is limited to 100 dollars.\n"
+    )
+    make_site(tmp_path, texts=(before, after), dates=("2024-01-15", "2024-02-01"))
+    site = build_into(tmp_path, tmp_path / "site")
+    pages = [p for p in (site / "acme/terms").rglob("*.html") if "govsite-changes" in p.read_text()]
+    assert len(pages) == 1
+    html = pages[0].read_text(encoding="utf-8")
+    assert live_markup(html) == []
+    changes = html[html.index('<div class="govsite-changes">') :]
+    assert 'id="changes-1">Fees &lt;script&gt;pwn20()&lt;/script&gt;</h3>' in changes
+    assert "&lt;script&gt;pwn23()" in changes  # a word diff
+    assert "<ins>&lt;script&gt;alert(&#39;pwn1&#39;)&lt;/script&gt;" in changes  # added
+    assert "<del>&lt;iframe&gt;pwn22&lt;/iframe&gt; goes away.</del>" in changes  # removed
+    links = changes[changes.index('<ul class="govsite-link-changes">') :]
+    assert "Link “the &#34;fees&#34; &amp; rules”" in links  # a link's text and targets
+    assert "https://acme.example/b?x=%222%22&amp;y=3</span>" in links
+    assert "\u202e" not in changes and "\u200b" not in changes

@@ -15,6 +15,7 @@ from ..archive.history import VersionKind
 from ..cache import Namespace, local_key, replacing, report_damaged, seal_code, unseal_code
 from ..text import safemd
 from ..untrusted import clean_text
+from .change_list import change_list_html
 from .fragments import change_summary, render_segments, search_marks
 
 _LABELLED = re.compile(
@@ -63,6 +64,7 @@ def make_environment(
     env.filters["segments"] = render_segments
     env.globals["VersionKind"] = VersionKind
     env.globals["change_summary"] = change_summary
+    env.globals["change_list"] = change_list_html
     env.globals["urls"] = urls
     env.globals["search_marks"] = search_marks
     return env

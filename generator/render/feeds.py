@@ -24,6 +24,7 @@ from ..compare.worddiff import Segment
 from ..content.records import RegistryEntry
 from ..link.model import ClauseState, DocumentVersion, LinkedDocument, LinkedProvision
 from ..text import safemd
+from ..text.views import TextView
 from ..untrusted import xml_chars
 from .change_sections import LABELS
 from .context import RenderContext
@@ -141,8 +142,17 @@ def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: Docume
     if isinstance(cached, str):
         return cached
     changes: list[Change] = document.changes(entry) if not entry.is_removal else []
-    new = ctx.texts.view(entry.version) if not entry.is_removal else None
-    old = ctx.texts.view(previous.version) if not previous.is_removal else None
+    # The texts are read only for a change whose word diff does not hold its words (most
+    # do): reading a text is most of what an entry costs.
+    has_new, has_old = not entry.is_removal, not previous.is_removal
+    views: dict[int, TextView] = {}
+
+    def text(version: DocumentVersion, blocks: tuple[int, ...]) -> str:
+        view = views.get(version.number)
+        if view is None:
+            view = views[version.number] = ctx.texts.view(version.version)
+        return "\n\n".join(view.blocks[i].text for i in blocks)
+
     room = FEED_CHARACTERS
     items: list[Markup] = []
     for change in changes[:FEED_CHANGES]:
@@ -150,16 +160,12 @@ def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: Docume
             break
         if change.segments:
             shown = _trimmed(change.segments, room)
-        elif change.status == ADDED and new is not None:
-            shown = _trimmed(
-                [Segment("+", "\n\n".join(new.blocks[j].text for j in change.new))], room
-            )
-        elif change.status == REMOVED and old is not None:
-            shown = _trimmed(
-                [Segment("-", "\n\n".join(old.blocks[i].text for i in change.old))], room
-            )
-        elif new is not None and change.new:
-            shown = _trimmed([Segment("=", new.blocks[change.new[0]].text)], min(room, 300))
+        elif change.status == ADDED and has_new:
+            shown = _trimmed([Segment("+", text(entry, change.new))], room)
+        elif change.status == REMOVED and has_old:
+            shown = _trimmed([Segment("-", text(previous, change.old))], room)
+        elif has_new and change.new:
+            shown = _trimmed([Segment("=", text(entry, change.new[:1]))], min(room, 300))
         else:
             shown = []
         room -= sum(len(s.text) for s in shown)

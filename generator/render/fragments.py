@@ -17,10 +17,13 @@ def render_segments(segments: list[Segment]) -> Markup:
     colour and announces to screen readers ("inserted", "deleted")."""
     out = []
     for segment in segments:
-        tag = {"+": "ins", "-": "del"}.get(segment.op)
-        text = escape(segment.text)
-        out.append(Markup(f"<{tag}>{{}}</{tag}>").format(text) if tag else text)
-    return Markup("").join(out)
+        text = str(escape(segment.text))
+        if segment.op == "+":
+            text = f"<ins>{text}</ins>"
+        elif segment.op == "-":
+            text = f"<del>{text}</del>"
+        out.append(text)
+    return Markup("".join(out))
 
 
 def change_summary(entry: DocumentVersion) -> str:
