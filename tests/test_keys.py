@@ -149,6 +149,8 @@ def test_a_version_field_a_page_shows_is_in_the_page_key(site: Path) -> None:
         "same_as": 1,
         "recurring": (0,),
         "recorded_after": first,
+        # The document it belongs to: its URLs are made from it.
+        "document_key": "acme/other-terms",
     }
     # Its place in the document: previous and next are read from it (the slug stands for it).
     unchanged = {"number"}
