@@ -303,6 +303,18 @@ def pagefind_file(name: str) -> str:
     return f"{PAGEFIND}{name}"
 
 
+SEARCH_STABLE = "stable/"
+"""The stable search segment's folder in the search bundle (the recent segment is the
+bundle's root, which holds Pagefind's interface and WebAssembly)."""
+SEARCH_SEGMENTS = f"{PAGEFIND}segments.json"
+"""The file, at the search bundle's root, naming the segments the search page merges."""
+
+
+def search_shelf(number: int) -> str:
+    """The folder, in the search bundle, of one shelf of long pages."""
+    return f"texts-{number}/"
+
+
 def asset(name: str) -> str:
     """A stylesheet or script govsite ships with the site."""
     return f"assets/govsite/{name}"

@@ -8,6 +8,7 @@ later stages can report a dangling reference at the exact line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from .. import urls
 from ..diagnostics import Origin
@@ -258,9 +259,32 @@ class Provision:
         return self.origins.get(field_name, self.origin)
 
 
+class _RegistryURLs:
+    """The URLs of an entry of a registry (topics, regulations, jurisdictions), from
+    :mod:`generator.urls`."""
+
+    __slots__ = ()
+    registry: ClassVar[str]
+    id: str
+
+    @property
+    def page_url(self) -> str:
+        return urls.registry_entry(self.registry, self.id)
+
+    @property
+    def feed_url(self) -> str:
+        return urls.registry_feed(self.registry, self.id)
+
+    @property
+    def record_url(self) -> str:
+        return urls.registry_record(self.registry, self.id)
+
+
 @dataclass(slots=True)
-class Topic:
+class Topic(_RegistryURLs):
     """A kind of clause compared across platforms."""
+
+    registry: ClassVar[str] = urls.TOPICS_REGISTRY
 
     id: str
     """Registry id."""
@@ -271,22 +295,12 @@ class Topic:
     origin: Origin
     """Where it is declared."""
 
-    @property
-    def page_url(self) -> str:
-        return urls.registry_entry(urls.TOPICS_REGISTRY, self.id)
-
-    @property
-    def feed_url(self) -> str:
-        return urls.registry_feed(urls.TOPICS_REGISTRY, self.id)
-
-    @property
-    def record_url(self) -> str:
-        return urls.registry_record(urls.TOPICS_REGISTRY, self.id)
-
 
 @dataclass(slots=True)
-class Regulation:
+class Regulation(_RegistryURLs):
     """A law or regulation that provisions touch."""
+
+    registry: ClassVar[str] = urls.REGULATIONS_REGISTRY
 
     id: str
     """Registry id."""
@@ -301,22 +315,12 @@ class Regulation:
     origin: Origin
     """Where it is declared."""
 
-    @property
-    def page_url(self) -> str:
-        return urls.registry_entry(urls.REGULATIONS_REGISTRY, self.id)
-
-    @property
-    def feed_url(self) -> str:
-        return urls.registry_feed(urls.REGULATIONS_REGISTRY, self.id)
-
-    @property
-    def record_url(self) -> str:
-        return urls.registry_record(urls.REGULATIONS_REGISTRY, self.id)
-
 
 @dataclass(slots=True)
-class Jurisdiction:
+class Jurisdiction(_RegistryURLs):
     """A jurisdiction that provisions are flagged for."""
+
+    registry: ClassVar[str] = urls.JURISDICTIONS_REGISTRY
 
     id: str
     """Registry id."""
@@ -326,18 +330,6 @@ class Jurisdiction:
     """Optional note (Markdown)."""
     origin: Origin
     """Where it is declared."""
-
-    @property
-    def page_url(self) -> str:
-        return urls.registry_entry(urls.JURISDICTIONS_REGISTRY, self.id)
-
-    @property
-    def feed_url(self) -> str:
-        return urls.registry_feed(urls.JURISDICTIONS_REGISTRY, self.id)
-
-    @property
-    def record_url(self) -> str:
-        return urls.registry_record(urls.JURISDICTIONS_REGISTRY, self.id)
 
     @property
     def name(self) -> str:

@@ -88,12 +88,8 @@ so that a new version of one document indexes its shelf again, not every long te
 SHELVES = 4
 """Segments the long pages are spread over."""
 
-STABLE = "stable/"
-"""The stable segment's folder in the search bundle (the recent segment is the bundle's
-root, which holds Pagefind's interface and WebAssembly)."""
-
-SEGMENTS = "segments.json"
-"""The file, at the bundle's root, naming the segments the search page merges."""
+STABLE = urls.SEARCH_STABLE
+"""The stable segment's folder in the search bundle."""
 
 _BUNDLE_ONLY = ("pagefind-entry.json", "index/", "fragment/", "filter/")
 """What a merged segment needs of its bundle (the index files and its meta record): the
@@ -118,7 +114,7 @@ def segments(
             else:
                 recent.append(page)
     found = [("", recent), (STABLE, recorded[:cut])]
-    found += [(f"texts-{n}/", shelf) for n, shelf in enumerate(shelves)]
+    found += [(urls.search_shelf(n), shelf) for n, shelf in enumerate(shelves)]
     return [(folder, chosen) for folder, chosen in found if chosen or not folder]
 
 
@@ -143,7 +139,7 @@ def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
             ]
         outputs += made
     listing = json.dumps({"merge": merged}, separators=(",", ":")).encode()
-    outputs.append(Output(urls.PAGEFIND + SEGMENTS, digest("bytes", listing), _writer(listing)))
+    outputs.append(Output(urls.SEARCH_SEGMENTS, digest("bytes", listing), _writer(listing)))
     return outputs
 
 

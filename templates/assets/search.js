@@ -157,7 +157,7 @@
       return typeof folder === "string" && /^[a-z0-9-]+\/$/.test(folder);
     });
   };
-  fetch(new URL("segments.json", bundle).href)
+  fetch(new URL(element.getAttribute("data-segments"), location.href).href)
     .then(function (response) { return response.ok ? response.json() : null; })
     .then(function (listing) { start(folders(listing)); })
     .catch(function () { start([]); });
