@@ -99,7 +99,7 @@ def _history(build: Build) -> bool:
     if build.history is None:
         return False
     versions = sum(len(v) for v in build.history.versions.values())
-    finished("history", f"{versions:,} versions of {len(build.history.versions):,} files", started)
+    finished("archive", f"{versions:,} versions of {len(build.history.versions):,} files", started)
     build.blobs = BlobReader(build.history.root)  # closed when the run ends
     return True
 

@@ -117,7 +117,7 @@ def track_documents(
     todo.sort(key=lambda h: len(h.versions), reverse=True)
     if cache.root is not None:
         jobs = ((cache.root, h, texts.base_urls) for h in todo)
-        with Progress("track", len(todo), "documents") as progress:
+        with Progress("compare", len(todo), "documents") as progress:
             workers.run_all(
                 _track_job, jobs, tasks=len(todo), cache=True, on_result=progress.advance
             )

@@ -359,7 +359,7 @@ def publish(
     _key(root)
     keys: dict[str, str] = {}
     made: set[Path] = set()
-    progress = Progress("publish", _count(root), "files")
+    progress = Progress("publish (files)", _count(root), "files")
 
     def visit(folder: _Folder, path: str) -> None:
         if folder.pure:

@@ -202,7 +202,9 @@ def _index(pages: list[SearchPage], output: Path, segment: str) -> None:
 
     with (
         tempfile.TemporaryDirectory(prefix="govsite-searched-") as folder,
-        Progress(f"search ({segment.rstrip('/')})", len(pages), "pages") as progress,
+        Progress(
+            f"publish (search {segment.rstrip('/') or 'recent'})", len(pages), "pages"
+        ) as progress,
     ):
         for page in progress.each(pages):
             # One record per page, so that a page is one result; its headings' anchors

@@ -100,7 +100,7 @@ class HistoryPages:
             for index, pages in enumerate(todo)
             if pages
         ]
-        with Progress("render history pages", sum(len(p) for p in todo), "pages") as progress:
+        with Progress("publish (history pages)", sum(len(p) for p in todo), "pages") as progress:
             workers.run_all(
                 _render_pages,
                 jobs,

@@ -70,7 +70,7 @@ class TextSource:
             if not self._memory_only and self._cache.exists(Namespace.VIEWS, key):
                 continue
             missing[key] = version
-        with Progress("parse", len(missing), "texts") as progress:
+        with Progress("text", len(missing), "texts") as progress:
             self._prepare(missing, progress)
 
     def _prepare(self, missing: dict[str, Version], progress: Progress) -> None:
