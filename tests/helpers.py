@@ -250,6 +250,17 @@ def run_cli(cwd: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def init_site(tmp_path: Path, archive: Path, *extra: str) -> Path:
+    """``govsite init`` of a site at ``tmp_path/site`` over ``archive``, which must succeed."""
+    site = tmp_path / "site"
+    code, output = run_cli(
+        tmp_path, "init", str(site), "--archive", str(archive), "--site-url", "https://r.example/",
+        *extra,
+    )  # fmt: skip
+    assert code == 0, output
+    return site
+
+
 def problems(root: Path, severity: Severity = Severity.ERROR, **site: Any) -> list[str]:
     """The problems of one severity that checking a site made with :func:`make_site` finds."""
     config = make_site(root, **site)

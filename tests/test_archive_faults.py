@@ -8,7 +8,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import TERMS_V1, TERMS_V2, Archive, build_into, build_site, git, make_site, run_cli
+from helpers import (
+    TERMS_V1,
+    TERMS_V2,
+    Archive,
+    build_into,
+    build_site,
+    git,
+    init_site,
+    make_site,
+    run_cli,
+)
 
 from generator.archive import read_history
 from generator.diagnostics import Diagnostics, Severity
@@ -178,17 +188,7 @@ def init_and_build(tmp_path: Path, names: list[str | bytes]) -> tuple[Path, str]
         archive.commit(
             f"2024-01-{index + 1:02d}", {path: f"# T\n\nText {index}.\n"}, "First record"
         )
-    site = tmp_path / "site"
-    code, output = run_cli(
-        tmp_path,
-        "init",
-        str(site),
-        "--archive",
-        str(archive.path),
-        "--site-url",
-        "https://r.example/",
-    )
-    assert code == 0, output
+    site = init_site(tmp_path, archive.path)
     code, output = run_cli(site, "check")
     assert code == 0, output
     build_into(site, site / "site")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import CORPORA, Archive, build_into, git, run_cli
+from helpers import init_site as init_any_site
 
 from generator.archive.documents import document_versions
 from generator.archive.history import EMPTY_BLOB, VersionKind, read_history
@@ -96,20 +97,7 @@ def test_a_renamed_document_follows_the_commit_order_across_its_paths(tmp_path: 
 
 
 def init_site(tmp_path: Path, archive: Path) -> Path:
-    site = tmp_path / "site"
-    code, output = run_cli(
-        tmp_path,
-        "init",
-        str(site),
-        "--archive",
-        str(archive),
-        "--site-url",
-        "https://r.example/",
-        "--archive-url",
-        "https://git.example/archive.git",
-    )
-    assert code == 0, output
-    return site
+    return init_any_site(tmp_path, archive, "--archive-url", "https://git.example/archive.git")
 
 
 def test_a_backdated_archive_builds_strict_and_its_pages_say_what_the_dates_say(

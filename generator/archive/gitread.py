@@ -93,17 +93,25 @@ class GitObject:
     """Its bytes."""
 
 
+def over_stdin(
+    root: Path, command: list[str], lines: list[str], *, check: bool = False
+) -> subprocess.CompletedProcess[bytes]:
+    """``git <command>`` in ``root``, fed ``lines`` one per line on its standard input (git's
+    batch commands answer a whole list in one process rather than one process per item)."""
+    return subprocess.run(
+        ["git", "-C", str(root), *command],
+        input="".join(f"{line}\n" for line in lines).encode("utf-8"),
+        capture_output=True,
+        check=check,
+    )
+
+
 def cat_objects(root: Path, ids: list[str]) -> dict[str, GitObject]:
     """Each object, read through one ``git cat-file --batch``, which frames every object by
     its size: a message or a text is only ever read as what it is."""
     if not ids:
         return {}
-    out = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "--batch"],
-        input="".join(f"{i}\n" for i in ids).encode("ascii"),
-        capture_output=True,
-        check=True,
-    ).stdout
+    out = over_stdin(root, ["cat-file", "--batch"], ids, check=True).stdout
     found: dict[str, GitObject] = {}
     position = 0
     for object_id in ids:

@@ -18,7 +18,7 @@ from pathlib import Path
 import git
 
 from ..diagnostics import Diagnostics, Origin
-from .gitread import LogFormatError, cat_objects, commit_message, parse_raw_log
+from .gitread import LogFormatError, cat_objects, commit_message, over_stdin, parse_raw_log
 
 EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
 _NULL_SHA = "0" * 40
@@ -423,12 +423,7 @@ def _all_texts_present(root: Path, versions: dict[str, list[Version]], diag: Dia
     blobs = sorted({v.blob for vs in versions.values() for v in vs if v.blob != EMPTY_BLOB})
     if not blobs:
         return True
-    checked = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "--batch-check"],
-        input="".join(f"{blob}\n" for blob in blobs).encode("ascii"),
-        capture_output=True,
-        check=False,
-    )
+    checked = over_stdin(root, ["cat-file", "--batch-check"], blobs)
     missing = {
         line.split()[0].decode("ascii", "replace")
         for line in checked.stdout.splitlines()

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..content.load import provision_from_text
 from ..content.records import Provision
 from ..diagnostics import Diagnostics, Origin, log
-from .gitread import LogFormatError, cat_objects, commit_message, parse_raw_log
+from .gitread import LogFormatError, cat_objects, commit_message, over_stdin, parse_raw_log
 
 LOCK_NAME = "revisions.lock"
 LOCK_HEADER = (
@@ -331,12 +331,7 @@ def _mailmap(root: Path, contacts: set[str]) -> dict[str, str]:
     names = {c: _name(c) for c in contacts}
     if not ordered:
         return names
-    result = subprocess.run(
-        ["git", "-C", str(root), "check-mailmap", "--stdin"],
-        input="".join(f"{c}\n" for c in ordered).encode("utf-8"),
-        capture_output=True,
-        check=False,
-    )
+    result = over_stdin(root, ["check-mailmap", "--stdin"], ordered)
     lines = result.stdout.decode("utf-8", "replace").splitlines()
     if result.returncode == 0 and len(lines) == len(ordered):
         names.update(
