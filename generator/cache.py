@@ -63,9 +63,9 @@ class Namespace(StrEnum):
     ALIGN = "align"
     """Alignments of two versions a compare view or a history page asks for (compare)."""
     PAGES = "pages"
-    """The rendered pages of each document and of the site (render)."""
+    """Each page the site engine puts in its theme, rendered (render)."""
     FILES = "files"
-    """The rendered feeds and data files (render)."""
+    """Each document's feeds and data records (render)."""
     FEED_DIFFS = "feed-diffs"
     """What a feed entry shows of a version's changes (render)."""
     DATASET = "dataset"
@@ -110,6 +110,8 @@ DATA_TYPES = frozenset(
         ("generator.compare.track", "VersionTrack"),
         ("generator.compare.worddiff", "Segment"),
         ("generator.publish.streams", "PageRecord"),
+        ("generator.render.feeds", "DocumentFeeds"),
+        ("generator.render.feeds", "FeedEntry"),
         ("generator.render.pages", "Page"),
         ("generator.render.pages", "TocEntry"),
         ("generator.text.blocks", "Block"),

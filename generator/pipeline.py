@@ -110,20 +110,21 @@ def _versions(build: Build) -> None:
         build.content, build.history, build.lock, LOCK_NAME, build.diagnostics
     )
     blobs, diag = build.blobs, build.diagnostics
-    pointers: dict[str, bool] = {}
-    for history in build.histories.documents.values():
-        for version in history.versions:
-            if version.kind is VersionKind.REMOVAL:
-                continue
-            if version.blob not in pointers:
-                pointers[version.blob] = blobs.is_lfs_pointer(version.blob)
-            if pointers[version.blob]:
-                diag.error(
-                    Origin(version.path),
-                    "text",
-                    f"commit {version.commit[:12]} holds a Git LFS pointer, not the text: "
-                    "fetch the texts (`git lfs pull` in the archive) and build again",
-                )
+    recorded = [
+        version
+        for history in build.histories.documents.values()
+        for version in history.versions
+        if version.kind is not VersionKind.REMOVAL
+    ]
+    pointers = blobs.lfs_pointers([version.blob for version in recorded])
+    for version in recorded:
+        if version.blob in pointers:
+            diag.error(
+                Origin(version.path),
+                "text",
+                f"commit {version.commit[:12]} holds a Git LFS pointer, not the text: "
+                "fetch the texts (`git lfs pull` in the archive) and build again",
+            )
     renamed = undeclared_renames(
         build.content, build.history, lambda v: blobs.text(v, diag), build.cache
     )

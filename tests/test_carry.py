@@ -4,11 +4,13 @@ import os
 from pathlib import Path
 
 from generator.publish.carry import (
+    Clearing,
     Output,
     PreviousSite,
     discard_staging,
     prepare_staging,
     publish,
+    replaced_dir,
     set_aside,
     swap_in,
 )
@@ -78,6 +80,24 @@ def test_unchanged_folders_are_moved_back_not_written(tmp_path: Path) -> None:
     assert writes.paths == ["feed.xml"]  # files at the root are always written
     assert tree(tmp_path / "site") == {**FILES, "doc/index.html": "doc page"}
     assert not list((tmp_path / "cache/carry").glob("*/previous"))  # leftovers are removed
+
+
+def test_the_replaced_sites_folders_are_removed_by_the_next_build(tmp_path: Path) -> None:
+    """The replaced site's files go when the new site is swapped in (they share the carried
+    files' inodes); its empty folders wait for the next build, whose removal of them leaves
+    what it carries as the record says."""
+    site = tmp_path / "site"
+    build(tmp_path, FILES, {"doc/index.html": "doc page"})
+    build(tmp_path, FILES, {"doc/index.html": "doc page"})
+    replaced = replaced_dir(site)
+    assert replaced.is_dir() and (replaced / "doc/2024-01-01").is_dir()
+    assert not [p for p in replaced.rglob("*") if not p.is_dir()]
+    clearing = Clearing(site)
+    clearing.join()
+    assert not replaced.exists()
+    writes, previous = build(tmp_path, FILES, {"doc/index.html": "doc page"})
+    assert previous.carried == 3 and writes.paths == ["feed.xml"]
+    assert tree(site) == {**FILES, "doc/index.html": "doc page"}
 
 
 def test_a_changed_output_rewrites_its_folder_only(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import git
 
 from ..diagnostics import Diagnostics, Origin
+from .gitread import object_sizes
 from .history import ARCHIVE_ONLY, EMPTY_BLOB, Version
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -44,12 +45,21 @@ class BlobReader:
         data: bytes = self._repo.odb.stream(bytes.fromhex(blob)).read()
         return data
 
-    def is_lfs_pointer(self, blob: str) -> bool:
+    def is_lfs_pointer(self, blob: str, size: int | None = None) -> bool:
         """Whether the blob is a Git LFS pointer (the text itself is in LFS storage, not in
-        the repository: a clone without ``git lfs`` holds only these few lines)."""
-        if blob == EMPTY_BLOB or self._repo.odb.info(bytes.fromhex(blob)).size > _LFS_POINTER_MAX:
+        the repository: a clone without ``git lfs`` holds only these few lines); ``size``,
+        when the caller knows it, saves asking git."""
+        if size is None and blob != EMPTY_BLOB:
+            size = self._repo.odb.info(bytes.fromhex(blob)).size
+        if blob == EMPTY_BLOB or size is None or size > _LFS_POINTER_MAX:
             return False
         return self.raw(blob).startswith(_LFS_POINTER)
+
+    def lfs_pointers(self, blobs: list[str]) -> set[str]:
+        """Those of ``blobs`` that are Git LFS pointers: their sizes are read in one call, and
+        only the few small enough to be a pointer are read."""
+        sizes = object_sizes(self.root, [b for b in dict.fromkeys(blobs) if b != EMPTY_BLOB])
+        return {blob for blob, size in sizes.items() if self.is_lfs_pointer(blob, size)}
 
     def text(self, version: Version, diag: Diagnostics) -> str:
         """The version's text; invalid UTF-8 is replaced and reported, never fatal."""

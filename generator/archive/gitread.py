@@ -125,6 +125,25 @@ def cat_objects(root: Path, ids: list[str]) -> dict[str, GitObject]:
     return found
 
 
+def object_sizes(root: Path, ids: list[str]) -> dict[str, int]:
+    """Each object's size, read through one ``git cat-file --batch-check`` (an object the
+    repository lacks is left out)."""
+    if not ids:
+        return {}
+    out = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch-check=%(objectname) %(objectsize)"],
+        input="".join(f"{i}\n" for i in ids).encode("ascii"),
+        capture_output=True,
+        check=True,
+    ).stdout
+    sizes: dict[str, int] = {}
+    for line in out.decode("ascii", "replace").splitlines():
+        name, _, size = line.partition(" ")
+        if size.isdigit():
+            sizes[name] = int(size)
+    return sizes
+
+
 def commit_message(data: bytes) -> str:
     """A commit object's message, decoded as its ``encoding`` header says (UTF-8 when it says
     nothing or names an encoding Python does not know), stripped."""

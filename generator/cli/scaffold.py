@@ -353,7 +353,7 @@ def init_site(
     )
     write(
         ".gitignore",
-        "/site/\n/.cache/\n/previous-manifest.json.gz\n/.site.govsite-lock\n",
+        "/site/\n/.cache/\n/previous-manifest.json.gz\n/.site.govsite-lock\n/.site.govsite-replaced/\n",
         keep=True,
     )
     write(

@@ -28,6 +28,7 @@ from mkdocs.utils import CountHandler
 from .. import pipeline, urls
 from ..config import PLUGIN_OPTIONS, PluginOption, SiteConfig
 from ..diagnostics import LOGGER_NAME, Severity
+from ..publish.carry import Clearing
 from ..publish.lock import SiteBusy, SiteLock, check_wait
 from ..publish.publication import Publication, io_problem
 from ..render import Page
@@ -75,6 +76,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         self.theme: MkdocsTheme | None = None
         self.config_ref: MkDocsConfig | None = None
         """The build's configuration (its ``site_dir`` is set back when the build ends)."""
+        self.clearing: Clearing | None = None
+        """The removal of the site the last build replaced, running beside this build."""
 
     @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -120,6 +123,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         self._end()  # a build mkdocs stopped without telling (serve) lets go here too
         self.config_ref = config
         self.lock = _take_lock(self.site, Path(config.site_dir))
+        self.clearing = Clearing(Path(config.site_dir))
         try:
             self.publication = _checked(pipeline.run(self.site))
             config.site_dir = str(self.publication.stage(Path(config.site_dir)))
@@ -194,6 +198,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         what it assigned for the first time (unless mkdocs is about to fail it in strict
         mode: then the previous site stays), and let the next build in."""
         try:
+            if self.clearing is not None:
+                self.clearing.join()
             if self.publication is not None:
                 failing = config.strict and _strict_warnings_counted()
                 self.publication.commit(failing)
@@ -231,6 +237,9 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         if target is not None and self.config_ref is not None:
             self.config_ref.site_dir = str(target)
         self.publication, self.pages, self.nav, self.theme = None, {}, None, None
+        if self.clearing is not None:
+            self.clearing.join()
+            self.clearing = None
         if self.lock is not None:
             self.lock.release()
             self.lock = None

@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,14 +228,15 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def swap_in(site_dir: Path) -> None:
-    """Put the staging folder in place of ``site_dir`` and remove the previous site. A
-    reader sees the old site or the new one, never a mix; on failure the old site stays."""
+    """Put the staging folder in place of ``site_dir`` and set the previous site aside for
+    removal (:func:`replaced_dir`). A reader sees the old site or the new one, never a mix;
+    on failure the old site stays."""
     staging = staging_dir(site_dir)
     if not site_dir.exists() and not site_dir.is_symlink():
         os.rename(staging, site_dir)
         return
     if _exchange(staging, site_dir):
-        shutil.rmtree(staging, ignore_errors=True)  # now the previous site
+        _set_for_removal(staging, site_dir)  # now the previous site
         return
     old = site_dir.parent / f".{site_dir.name}.govsite-old"
     shutil.rmtree(old, ignore_errors=True)
@@ -244,7 +246,50 @@ def swap_in(site_dir: Path) -> None:
     except OSError:
         os.rename(old, site_dir)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    _set_for_removal(old, site_dir)
+
+
+def replaced_dir(site_dir: Path) -> Path:
+    """Where the empty folders of the site a build replaced wait to be removed. Removing a
+    site's thousands of folders takes seconds on a busy disk: the next build does it while
+    it reads its inputs (:class:`Clearing`)."""
+    return site_dir.parent / f".{site_dir.name}.govsite-replaced"
+
+
+def _set_for_removal(folder: Path, site_dir: Path) -> None:
+    """Remove the files of the replaced site at ``folder`` now, and set its folders aside
+    for the next build to remove. Its files go now because most are hard links to the new
+    site's carried files: removing one changes the change time of the file it shares, and
+    :meth:`PreviousSite.record` takes the stat of the new site's files once they are gone."""
+    replaced = replaced_dir(site_dir)
+    shutil.rmtree(replaced, ignore_errors=True)  # one the last build did not get to remove
+    try:
+        for parent, _dirs, names in os.walk(folder):
+            for name in names:
+                os.unlink(os.path.join(parent, name))
+        os.rename(folder, replaced)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class Clearing:
+    """The removal of the site the last build replaced, in a thread beside this build (it
+    waits on the disk, not on a core). Started once the build holds the site's lock; joined
+    before this build swaps its own site in."""
+
+    def __init__(self, site_dir: Path) -> None:
+        replaced = replaced_dir(Path(os.path.realpath(site_dir)))
+        self._thread: threading.Thread | None = None
+        if replaced.is_dir() and not replaced.is_symlink():
+            self._thread = threading.Thread(
+                target=shutil.rmtree, args=(replaced,), kwargs={"ignore_errors": True}
+            )
+            self._thread.start()
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
 
 
 def _write_state(

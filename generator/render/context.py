@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -17,6 +17,7 @@ from ..text.source import TextSource
 from .cite import Citable
 from .citemeta import page_citation
 from .fragments import search_marks
+from .keys import VersionForms
 from .pages import Page, TocEntry
 
 
@@ -34,6 +35,8 @@ class RenderContext:
     """The site's settings."""
     cache: Cache
     """The build cache (data files and the dataset are kept there)."""
+    forms: VersionForms = field(default_factory=VersionForms)
+    """Each version's canonical form, for the keys of what shows it (made once per build)."""
 
     @property
     def site_url(self) -> str:

@@ -233,8 +233,25 @@ def registry_records(
         )
 
 
-def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[StaticFile]:
-    """Every JSON record, the schemas, the CSV, and an index of the records."""
+def document_files(
+    document: LinkedDocument, model: SiteModel, absolute: Callable[[str], str]
+) -> list[StaticFile]:
+    """A document's record and its versions by date."""
+    return [
+        StaticFile(
+            document.document.record_url, json_bytes(document_record(document, model, absolute))
+        ),
+        StaticFile(document.document.as_at_url, json_bytes(as_at_record(document, absolute))),
+    ]
+
+
+def data_files(
+    model: SiteModel,
+    absolute: Callable[[str], str],
+    of_document: Callable[[LinkedDocument], list[StaticFile]] | None = None,
+) -> Iterator[StaticFile]:
+    """Every JSON record, the schemas, the CSV, and an index of the records; ``of_document``
+    gives a document's files (:func:`document_files`, from the cache say)."""
     index: dict[str, list[str]] = {
         k: [] for k in ("platforms", "documents", "provisions", "registries")
     }
@@ -250,9 +267,11 @@ def data_files(model: SiteModel, absolute: Callable[[str], str]) -> Iterator[Sta
         path = platform.record_url
         yield record("platforms", path, platform_record(platform, model, absolute))
     for document in model.documents.values():
-        path = document.document.record_url
-        yield record("documents", path, document_record(document, model, absolute))
-        yield StaticFile(document.document.as_at_url, json_bytes(as_at_record(document, absolute)))
+        index["documents"].append(absolute(document.document.record_url))
+        if of_document is None:
+            yield from document_files(document, model, absolute)
+        else:
+            yield from of_document(document)
     for linked in model.provisions.values():
         path = linked.provision.record_url
         history = model.revisions_of(linked.key)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from markupsafe import Markup, escape
 
@@ -33,7 +34,9 @@ from .keys import feed_diff_key
 from .pages import StaticFile
 
 ATOM = "http://www.w3.org/2005/Atom"
-SITE_FEED_LENGTH = 100
+FEED_LENGTH = 50
+"""Entries a feed carries at most, the newest (a reader polls it; the site's pages and data
+hold the whole history): a feed, and a rebuild, costs the same however long the history."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -137,7 +140,7 @@ def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: Docume
     previous = document.previous(entry)
     if previous is None:
         return ""
-    key = feed_diff_key(document, entry, ctx.config)
+    key = feed_diff_key(document, entry, ctx.config, ctx.forms)
     cached = ctx.cache.get(Namespace.FEED_DIFFS, key)
     if isinstance(cached, str):
         return cached
@@ -325,16 +328,68 @@ def platform_feeds(ctx: RenderContext, platform_id: str) -> list[tuple[str, str]
     ]
 
 
-def site_feeds(ctx: RenderContext) -> list[StaticFile]:
-    """Every feed of the site."""
+@dataclass(slots=True, frozen=True)
+class DocumentFeeds:
+    """A document's two feeds, and the entries they carry (the newest of each flavour),
+    from which its platform's and the site's feeds are made."""
+
+    files: tuple[tuple[str, bytes], ...]
+    """Its feeds' paths and bytes."""
+    every: tuple[FeedEntry, ...]
+    """The entries of its feed of every change."""
+    substantive: tuple[FeedEntry, ...]
+    """The entries of its feed of substantive changes."""
+
+
+def _newest(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """The entries a feed carries: the :data:`FEED_LENGTH` newest, newest first."""
+    return sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)[:FEED_LENGTH]
+
+
+def document_feeds_of(ctx: RenderContext, document: LinkedDocument) -> DocumentFeeds:
+    """A document's feeds. Only the versions a feed can carry are made into entries: the
+    newest of all, and the newest of those that are not noise."""
+    order = sorted(
+        document.versions,
+        key=lambda e: (e.version.date, ctx.absolute(e.page_url)),
+        reverse=True,
+    )
+    newest = order[:FEED_LENGTH]
+    substantive = [e for e in order if not e.kind.noise][:FEED_LENGTH]
+    made = {id(e): version_entry(ctx, document, e) for e in [*newest, *substantive]}
+    every_entries = [made[id(e)] for e in newest]
+    substantive_entries = [made[id(e)] for e in substantive]
+    (every_title, every_path), (substantive_title, substantive_path) = document_feeds(ctx, document)
+    page = document.page_url
+    files = (
+        _feed(ctx, every_path, every_title, page, every_entries),
+        _feed(ctx, substantive_path, substantive_title, page, substantive_entries),
+    )
+    return DocumentFeeds(
+        tuple((f.path, f.content) for f in files),
+        tuple(every_entries),
+        tuple(substantive_entries),
+    )
+
+
+def site_feeds(
+    ctx: RenderContext,
+    of_document: Callable[[LinkedDocument], DocumentFeeds] | None = None,
+) -> list[StaticFile]:
+    """Every feed of the site; ``of_document`` gives a document's feeds (from the cache, say:
+    by default they are made)."""
+    make = of_document or partial(document_feeds_of, ctx)
     files: list[StaticFile] = []
-    per_platform: dict[str, list[FeedEntry]] = {}
-    every: list[FeedEntry] = []
+    per_platform: dict[str, tuple[list[FeedEntry], list[FeedEntry]]] = {}
+    every: tuple[list[FeedEntry], list[FeedEntry]] = ([], [])
     for document in ctx.model.documents.values():
-        entries = [version_entry(ctx, document, e) for e in document.versions]
-        files += _two_flavours(ctx, document_feeds(ctx, document), document.page_url, entries)
-        per_platform.setdefault(document.document.platform, []).extend(entries)
-        every.extend(entries)
+        feeds = make(document)
+        files += [StaticFile(path, content) for path, content in feeds.files]
+        # A feed of several documents carries the newest of their feeds' entries.
+        platform = per_platform.setdefault(document.document.platform, ([], []))
+        for bucket in (platform, every):
+            bucket[0].extend(feeds.every)
+            bucket[1].extend(feeds.substantive)
     for platform_id, entries in per_platform.items():
         files += _two_flavours(
             ctx, platform_feeds(ctx, platform_id), ctx.platform_of(platform_id).page_url, entries
@@ -344,7 +399,7 @@ def site_feeds(ctx: RenderContext) -> list[StaticFile]:
         (f"{name}: every change", urls.site_feed()),
         (f"{name}: substantive changes", urls.site_feed(True)),
     ]
-    files += _two_flavours(ctx, site, urls.HOME, every, limit=SITE_FEED_LENGTH)
+    files += _two_flavours(ctx, site, urls.HOME, every)
     files += _clause_feeds(ctx)
     return files
 
@@ -353,14 +408,12 @@ def _two_flavours(
     ctx: RenderContext,
     feeds: list[tuple[str, str]],
     page: str,
-    entries: list[FeedEntry],
-    limit: int | None = None,
+    entries: tuple[list[FeedEntry], list[FeedEntry]],
 ) -> list[StaticFile]:
     (every_title, every_path), (substantive_title, substantive_path) = feeds
-    substantive = [e for e in entries if not e.kind.noise]
     return [
-        _feed(ctx, every_path, every_title, page, entries, limit),
-        _feed(ctx, substantive_path, substantive_title, page, substantive, limit),
+        _feed(ctx, every_path, every_title, page, entries[0]),
+        _feed(ctx, substantive_path, substantive_title, page, entries[1]),
     ]
 
 
@@ -370,10 +423,7 @@ def _feed(
     title: str,
     page: str,
     entries: list[FeedEntry],
-    limit: int | None = None,
 ) -> StaticFile:
-    if limit is not None:
-        entries = sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)[:limit]
     self_url = ctx.absolute(path)
     return StaticFile(
         path,
@@ -383,7 +433,7 @@ def _feed(
             self_url,
             ctx.absolute(page),
             ctx.config.site_name,
-            entries,
+            _newest(entries),
             ctx.absolute(urls.KINDS),
         ),
     )

@@ -30,7 +30,7 @@ def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
         stream.pages.append(
             StreamedPage(
                 entry.page_url,
-                version_page_key(model, document, entry, config, shown),
+                version_page_key(model, document, entry, config, shown, ctx.forms),
                 partial(version_page, ctx, document, entry),
                 searchable=changes_searchable(entry),
                 recorded=entry.version.sequence,
@@ -41,7 +41,7 @@ def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
             stream.pages.append(
                 StreamedPage(
                     linked.provision.history_url,
-                    provision_history_key(model, linked, config),
+                    provision_history_key(model, linked, config, ctx.forms),
                     partial(provision_history_page, ctx, linked),
                 )
             )

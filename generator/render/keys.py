@@ -55,13 +55,41 @@ def canonical(value: Any, *, nested: bool = False) -> str:
     raise TypeError(f"no canonical form for {type(value).__name__}")
 
 
+Form = Callable[[DocumentVersion], str]
+"""The canonical form of a version (:func:`canonical`, or a :class:`VersionForms`)."""
+
+
+class VersionForms:
+    """Each version's canonical form, walked once per build: a version's form is in the
+    key of its page, of its neighbours' pages, of its feed entry and of the model, and
+    walking every version again for each of them was most of a rebuild's key work."""
+
+    __slots__ = ("_forms",)
+
+    def __init__(self) -> None:
+        self._forms: dict[int, tuple[DocumentVersion, str]] = {}
+        """Forms by the version's identity; the version is held so the identity stays its."""
+
+    def __call__(self, entry: DocumentVersion) -> str:
+        held = self._forms.get(id(entry))
+        if held is None or held[0] is not entry:
+            held = self._forms[id(entry)] = (entry, canonical(entry))
+        return held[1]
+
+
 def _version(entry: DocumentVersion) -> str:
     """Everything of a version, walked (:func:`canonical`)."""
     return canonical(entry)
 
 
-def _versions(document: LinkedDocument) -> list[str]:
-    return [_version(e) for e in document.versions]
+def _versions(document: LinkedDocument, form: Form = _version) -> list[str]:
+    return [form(e) for e in document.versions]
+
+
+def document_versions_key(document: LinkedDocument, form: Form = _version) -> str:
+    """Every version of a document: what its page, its data records and its feeds show of
+    the archive."""
+    return digest("document versions", document.key, *_versions(document, form))
 
 
 def site_settings(config: SiteConfig) -> list[str]:
@@ -97,6 +125,7 @@ def version_page_key(
     entry: DocumentVersion,
     config: SiteConfig,
     shown: str | None = None,
+    form: Form = _version,
 ) -> str:
     """Everything a version's page shows: the version, the one before it (its changes) and
     the one after it (its link), its document, and the site's settings (``shown``:
@@ -110,13 +139,15 @@ def version_page_key(
         shown if shown is not None else document_inputs(model, document, config),
         document.key,
         entry.slug,
-        _version(entry),
-        _version(previous) if previous is not None else "",
-        _version(following) if following is not None else "",
+        form(entry),
+        form(previous) if previous is not None else "",
+        form(following) if following is not None else "",
     )
 
 
-def feed_diff_key(document: LinkedDocument, entry: DocumentVersion, config: SiteConfig) -> str:
+def feed_diff_key(
+    document: LinkedDocument, entry: DocumentVersion, config: SiteConfig, form: Form = _version
+) -> str:
     """What a version's feed entry shows of its changes: the version, the one before it and
     the site's address (its links)."""
     previous = document.previous(entry)
@@ -125,12 +156,14 @@ def feed_diff_key(document: LinkedDocument, entry: DocumentVersion, config: Site
         "feed diff",
         config.site_url,
         document.key,
-        _version(entry),
-        _version(previous) if previous is not None else "",
+        form(entry),
+        form(previous) if previous is not None else "",
     )
 
 
-def provision_history_key(model: SiteModel, linked: LinkedProvision, config: SiteConfig) -> str:
+def provision_history_key(
+    model: SiteModel, linked: LinkedProvision, config: SiteConfig, form: Form = _version
+) -> str:
     """Everything a clause's history page shows: the analysis and every version of its
     document (the clause may change in any of them)."""
     return digest(
@@ -139,18 +172,27 @@ def provision_history_key(model: SiteModel, linked: LinkedProvision, config: Sit
         linked.key,
         *site_settings(config),
         *_document(model, linked.document),
-        *_versions(linked.document),
+        *_versions(linked.document, form),
     )
 
 
-def model_key(model: SiteModel, config: SiteConfig) -> str:
-    """Everything the model is made from: settings, content, every version and every
-    analysis's revisions."""
+def content_key(model: SiteModel, config: SiteConfig) -> str:
+    """Everything the model is made from but the archive's versions: code, settings,
+    content and every analysis's revisions (a page keyed by it and by the versions of the
+    documents it shows is rendered again only when one of those documents changed)."""
     return digest(
         code_fingerprint(),
         *site_settings(config),
         canonical(model.content),
-        *(line for d in model.documents.values() for line in _versions(d)),
         str(model.revisions.enabled),
         canonical(model.revisions.histories),
+    )
+
+
+def model_key(model: SiteModel, config: SiteConfig, form: Form = _version) -> str:
+    """Everything the model is made from: settings, content, every version and every
+    analysis's revisions."""
+    return digest(
+        content_key(model, config),
+        *(document_versions_key(d, form) for d in model.documents.values()),
     )

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .. import urls
 from ..archive.blobs import BlobReader
 from ..cache import Namespace, digest, tree_digest
+from ..link.model import LinkedDocument
 from ..progress import Progress
 from . import document_pages, history_pages, hubs, registries
 from .context import RenderContext
-from .data import data_files
+from .data import data_files, document_files
 from .dataset import DatasetJob, dataset_archive
 from .environment import PACKAGE_TEMPLATES
-from .feeds import site_feeds
-from .keys import model_key
+from .feeds import DocumentFeeds, document_feeds_of, site_feeds
+from .keys import content_key, document_versions_key, model_key
 from .licence import licence_text
 from .pages import BlobFile, Page, PageStream, StaticFile
 from .provisions import provision_page
@@ -47,7 +50,7 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
     """Every page and file of the site."""
     model = ctx.model
     out = SiteOutput()
-    inputs = model_key(model, ctx.config)  # everything the model is made from
+    inputs = model_key(model, ctx.config, ctx.forms)  # everything the model is made from
     out.pages, out.home = _pages(ctx, inputs)
     texts: dict[str, BlobFile] = {}  # one file per distinct text
     for document in model.documents.values():
@@ -60,7 +63,7 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
         StaticFile(urls.asset(name), (PACKAGE_TEMPLATES / "assets" / name).read_bytes())
         for name in ASSETS
     ]
-    out.files += _data_and_feeds(ctx, inputs)
+    out.files += _data_and_feeds(ctx)
     out.files.append(_dataset(ctx, archive_root, inputs))
     retired_pages, retired_files = retired_output(ctx)
     out.pages += retired_pages
@@ -71,48 +74,97 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
 
 def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
     """The pages the engine puts in its theme (all but the history pages and tombstones),
-    and the home page's sections: from the cache when the model's inputs and the site's own
-    templates are unchanged (they are all these pages show; rendering logs nothing)."""
-    key = digest(inputs, tree_digest([ctx.config.templates_dir]))
-    cached = ctx.cache.get(Namespace.PAGES, key)
-    if isinstance(cached, tuple) and len(cached) == 2:
-        return cached[0], cached[1]
+    and the home page's sections, each from the cache when what it shows is unchanged
+    (rendering logs nothing): a platform's or a document's page by the content and its
+    documents' versions, so that a new version renders its own document's pages; the hubs,
+    analyses and registries, which list across documents, by everything (``inputs``)."""
     model = ctx.model
-    pages = [hubs.platforms_index(ctx), hubs.analyses_index(ctx)]
+    templates = tree_digest([ctx.config.templates_dir])
+    shown = digest(content_key(model, ctx.config), templates)
+    every = digest(inputs, templates)
+    versions = {key: document_versions_key(d, ctx.forms) for key, d in model.documents.items()}
+
+    def page(key: str, render: Callable[[], Page]) -> Page:
+        cached = ctx.cache.get(Namespace.PAGES, key)
+        if isinstance(cached, Page):
+            return cached
+        made = render()
+        ctx.cache.put(Namespace.PAGES, key, made)
+        return made
+
+    def hub(name: str, render: Callable[[], Page]) -> Page:
+        return page(digest(every, name), render)
+
+    pages = [
+        hub("platforms", partial(hubs.platforms_index, ctx)),
+        hub("analyses", partial(hubs.analyses_index, ctx)),
+    ]
     count = len(model.content.platforms) + len(model.documents) + len(model.provisions)
     with Progress("render", count, "pages") as progress:
-        pages += [
-            document_pages.platform_page(ctx, p)
-            for p in progress.each(model.content.platforms.values())
-        ]
-        pages += [
-            document_pages.document_page(ctx, d) for d in progress.each(model.documents.values())
-        ]
-        pages += [provision_page(ctx, p) for p in progress.each(model.provisions.values())]
-    pages += [hubs.registry_index(ctx, registry) for registry in urls.REGISTRIES]
-    pages += [registries.topic_page(ctx, t) for t in model.content.topics]
-    pages += [registries.regulation_page(ctx, r) for r in model.content.regulations]
-    pages += [registries.jurisdiction_page(ctx, j) for j in model.content.jurisdictions]
-    pages += [hubs.data_page(ctx), hubs.kinds_page(ctx), hubs.compare_page(ctx)]
-    pages.append(hubs.search_page(ctx))
+        for platform in progress.each(model.content.platforms.values()):
+            documents = [versions[d.key] for d in platform.documents.values() if d.key in versions]
+            key = digest(shown, "platform", platform.id, *documents)
+            pages.append(page(key, partial(document_pages.platform_page, ctx, platform)))
+        for document in progress.each(model.documents.values()):
+            key = digest(shown, "document", versions[document.key])
+            pages.append(page(key, partial(document_pages.document_page, ctx, document)))
+        for linked in progress.each(model.provisions.values()):
+            # An analysis's page shows related analyses of other documents too.
+            pages.append(hub(f"provision {linked.key}", partial(provision_page, ctx, linked)))
+    pages += [hub(f"registry {r}", partial(hubs.registry_index, ctx, r)) for r in urls.REGISTRIES]
+    pages += [
+        hub(f"topic {t}", partial(registries.topic_page, ctx, t)) for t in model.content.topics
+    ]
+    pages += [
+        hub(f"regulation {r}", partial(registries.regulation_page, ctx, r))
+        for r in model.content.regulations
+    ]
+    pages += [
+        hub(f"jurisdiction {j}", partial(registries.jurisdiction_page, ctx, j))
+        for j in model.content.jurisdictions
+    ]
+    pages += [
+        hub("data", partial(hubs.data_page, ctx)),
+        hub("kinds", partial(hubs.kinds_page, ctx)),
+        hub("compare", partial(hubs.compare_page, ctx)),
+        hub("search", partial(hubs.search_page, ctx)),
+    ]
     if ctx.config.contributors and model.revisions.enabled:
-        pages.append(contributors_page(ctx))
-    for page in pages:
-        page.in_nav = page.kind == "hub"
-    home = hubs.home_sections(ctx)
-    ctx.cache.put(Namespace.PAGES, key, (pages, home))
-    return pages, home
+        pages.append(hub("contributors", partial(contributors_page, ctx)))
+    for made in pages:
+        made.in_nav = made.kind == "hub"
+    return pages, hub("home", partial(hubs.home_sections, ctx))
 
 
-def _data_and_feeds(ctx: RenderContext, key: str) -> list[StaticFile]:
-    """JSON records, CSV and feeds: from the cache when the model's inputs (``key``) are
-    unchanged."""
-    cached = ctx.cache.get(Namespace.FILES, key)
-    if isinstance(cached, list):
-        return [StaticFile(path, content) for path, content in cached]
-    files = [*data_files(ctx.model, ctx.absolute), *site_feeds(ctx)]
-    ctx.cache.put(Namespace.FILES, key, [(f.path, f.content) for f in files])
-    return files
+def _data_and_feeds(ctx: RenderContext) -> list[StaticFile]:
+    """JSON records, CSV and feeds. A document's records and feeds come from the cache when
+    the content and its versions are unchanged; the files that gather documents (a
+    platform's and the site's feeds, the index) are made from them."""
+    model = ctx.model
+    shown = content_key(model, ctx.config)
+
+    def key(document: LinkedDocument, what: str) -> str:
+        return digest(shown, what, document_versions_key(document, ctx.forms))
+
+    def records(document: LinkedDocument) -> list[StaticFile]:
+        entry = key(document, "records")
+        cached = ctx.cache.get(Namespace.FILES, entry)
+        if isinstance(cached, list):
+            return [StaticFile(path, content) for path, content in cached]
+        made = document_files(document, model, ctx.absolute)
+        ctx.cache.put(Namespace.FILES, entry, [(f.path, f.content) for f in made])
+        return made
+
+    def feeds(document: LinkedDocument) -> DocumentFeeds:
+        entry = key(document, "feeds")
+        cached = ctx.cache.get(Namespace.FILES, entry)
+        if isinstance(cached, DocumentFeeds):
+            return cached
+        made = document_feeds_of(ctx, document)
+        ctx.cache.put(Namespace.FILES, entry, made)
+        return made
+
+    return [*data_files(model, ctx.absolute, records), *site_feeds(ctx, feeds)]
 
 
 def _dataset(ctx: RenderContext, archive_root: Path, inputs: str) -> StaticFile:

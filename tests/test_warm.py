@@ -1,0 +1,125 @@
+"""A rebuild after one new version renders what shows that version, not the whole history:
+the pages, records and feeds of the other documents come from the cache. Renders are
+counted in this process (no timing); the output is checked against a build without cache."""
+
+from pathlib import Path
+
+import pytest
+from helpers import PLATFORM_YML, TERMS_V1, TERMS_V3, Archive, build_site, make_site
+
+from generator import pipeline
+from generator.config import SiteConfig
+from generator.render import data, feeds
+from generator.render.context import RenderContext
+from generator.render.feeds import FEED_LENGTH
+
+OTHER_PLATFORM = PLATFORM_YML.replace("Acme", "Other").replace("acme", "other")
+
+
+def config(root: Path, cache: bool = True) -> SiteConfig:
+    return SiteConfig.from_options(
+        root, {"cache": cache}, site_name="Test site", site_url="https://test.example/"
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    make_site(tmp_path)
+    (tmp_path / "content/platforms/other.yml").write_text(OTHER_PLATFORM)
+    Archive.existing(tmp_path).commit(
+        "2024-01-20", {"sources/Other/Terms of Service.md": TERMS_V1}, "First record of Other"
+    )
+    return tmp_path
+
+
+class Renders:
+    """What a build rendered: pages by URL, feed entries and data records by document."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.pages: list[str] = []
+        self.entries: list[str] = []
+        self.records: list[str] = []
+        page, entry, records = RenderContext.page, feeds.version_entry, data.document_files
+
+        def counted_page(ctx: RenderContext, template: str, url: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.pages.append(url)
+            return page(ctx, template, url, *args, **kwargs)
+
+        def counted_entry(ctx, document, version):  # type: ignore[no-untyped-def]
+            self.entries.append(document.key)
+            return entry(ctx, document, version)
+
+        def counted_records(document, model, absolute):  # type: ignore[no-untyped-def]
+            self.records.append(document.key)
+            return records(document, model, absolute)
+
+        monkeypatch.setattr(RenderContext, "page", counted_page)
+        monkeypatch.setattr(feeds, "version_entry", counted_entry)
+        monkeypatch.setattr("generator.render.site.document_files", counted_records)
+
+    def build(self, root: Path, cache: bool = True) -> pipeline.Build:
+        self.pages, self.entries, self.records = [], [], []
+        build = build_site(config(root, cache))
+        assert build.output is not None and not build.diagnostics.errors
+        return build
+
+
+def test_a_new_version_renders_its_documents_pages_and_the_hubs_only(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renders = Renders(monkeypatch)
+    renders.build(site)
+    assert {"acme/terms/", "other/terms/", "acme/", "other/"} <= set(renders.pages)
+    assert set(renders.entries) == {"acme/terms", "other/terms"}
+
+    renders.build(site)
+    assert renders.pages == [] and renders.entries == [] and renders.records == []
+
+    Archive.existing(site).commit(
+        "2024-09-01", {"sources/Acme/Terms of Service.md": TERMS_V3 + "\nNew.\n"}
+    )
+    renders.build(site)
+    # The changed document's page and its platform's, and the hubs that list across
+    # documents; nothing of the other document.
+    assert "acme/terms/" in renders.pages and "acme/" in renders.pages
+    assert not [url for url in renders.pages if url.startswith("other/")], renders.pages
+    assert "platforms/" in renders.pages
+    assert set(renders.entries) == {"acme/terms"} and renders.records == ["acme/terms"]
+
+
+def test_a_warm_build_gives_what_a_build_without_cache_gives(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renders = Renders(monkeypatch)
+    renders.build(site)
+    Archive.existing(site).commit(
+        "2024-09-01", {"sources/Acme/Terms of Service.md": TERMS_V3 + "\nNew.\n"}
+    )
+    warm = renders.build(site).output
+    fresh = renders.build(site, cache=False).output
+    assert warm is not None and fresh is not None
+    assert [(p.url, p.html, p.meta, p.toc) for p in warm.pages] == [
+        (p.url, p.html, p.meta, p.toc) for p in fresh.pages
+    ]
+    assert warm.home is not None and fresh.home is not None and warm.home.html == fresh.home.html
+    assert [(f.path, f.content) for f in warm.files if f.write is None] == [
+        (f.path, f.content) for f in fresh.files if f.write is None
+    ]
+
+
+def test_a_feed_carries_the_newest_entries_only(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    archive = Archive.existing(tmp_path)
+    for day in range(FEED_LENGTH + 3):
+        archive.commit(
+            f"2025-{1 + day // 28:02d}-{1 + day % 28:02d}",
+            {"sources/Acme/Terms of Service.md": TERMS_V3 + f"\nClause {day}.\n"},
+        )
+    build = build_site(config(tmp_path, cache=False))
+    assert build.output is not None
+    feed = next(f for f in build.output.files if f.path == "acme/terms/feed.xml")
+    site_feed = next(f for f in build.output.files if f.path == "feed.xml")
+    for content in (feed.content, site_feed.content):
+        assert content.count(b"<entry>") == FEED_LENGTH
+        # the newest is in, the oldest out
+        assert b"2025-02-25" in content and b"2024-01-15" not in content
