@@ -171,3 +171,53 @@ def _watched_clauses(
         for linked in model.provisions.values()
         if linked.document is document and linked.clause_ids
     ]
+
+
+SUMMARY_ROWS = 20
+"""Changes a version page of the ``large`` layout lists at most; past it (or past
+:data:`SUMMARY_CHARS`), the page summarises the change and the compare view shows it all."""
+SUMMARY_CHARS = 6000
+"""Characters of changed clauses (before and after) such a page lists at most."""
+
+
+@dataclass(slots=True)
+class ChangeSummary:
+    """A long change, summarised: how many changes of each kind, and how many are listed."""
+
+    total: int
+    """Changes in all."""
+    places: int
+    """Places (runs of changes under one path of headings) in all."""
+    counts: list[tuple[str, int]]
+    """How many changes of each status (by its name), most frequent first."""
+    listed: int
+    """How many of the first changes the page lists."""
+
+
+def summarised(sections: list[SectionChanges]) -> tuple[list[SectionChanges], ChangeSummary | None]:
+    """The first changes of a long change (at most :data:`SUMMARY_ROWS` rows and about
+    :data:`SUMMARY_CHARS` characters, one row at least) and its summary; a short change
+    whole, without one."""
+    rows = [row for group in sections for row in group.rows]
+    size = sum(len(row.old_text) + len(row.new_text) for row in rows)
+    if len(rows) <= SUMMARY_ROWS and size <= SUMMARY_CHARS:
+        return sections, None
+    shown: list[SectionChanges] = []
+    listed = used = 0
+    for group in sections:
+        kept = []
+        for row in group.rows:
+            cost = len(row.old_text) + len(row.new_text)
+            if listed and (listed >= SUMMARY_ROWS or used + cost > SUMMARY_CHARS):
+                break
+            kept.append(row)
+            listed, used = listed + 1, used + cost
+        if kept:
+            shown.append(SectionChanges(group.path, group.anchor, kept))
+        if len(kept) < len(group.rows):
+            break
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.label] = counts.get(row.label, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return shown, ChangeSummary(len(rows), len(sections), ordered, listed)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -18,6 +18,9 @@ from .cite import Citable
 from .citemeta import page_citation
 from .fragments import search_marks
 from .pages import Page, TocEntry
+
+if TYPE_CHECKING:
+    from .text_pages import TextLinks
 
 
 @dataclass(slots=True)
@@ -34,6 +37,22 @@ class RenderContext:
     """The site's settings."""
     cache: Cache
     """The build cache (data files and the dataset are kept there)."""
+    _text_links: TextLinks | None = field(default=None, repr=False)
+    """Made on first use (:attr:`text_links`)."""
+
+    @property
+    def large_layout(self) -> bool:
+        """Whether version pages link a shared text page instead of showing their text."""
+        return self.config.layout == "large"
+
+    @property
+    def text_links(self) -> TextLinks:
+        """Each distinct text's owner, for the ``large`` layout's links to text pages."""
+        if self._text_links is None:
+            from .text_pages import TextLinks, text_owners
+
+            self._text_links = TextLinks(text_owners(self.model))
+        return self._text_links
 
     @property
     def site_url(self) -> str:

@@ -1,0 +1,145 @@
+"""The ``large`` layout's text pages: one small HTML file per distinct text, shared by every
+version that recorded it, which version pages link instead of repeating their text.
+
+A text page carries the clause anchors of the first version that recorded its text (its
+*owner*): the history only grows, so the owner, and the page, never change. A link to a
+clause of another version with the same text goes to the same block of the text page, under
+the owner's anchor (:class:`TextLinks`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from .. import urls
+from ..cache import code_fingerprint, digest
+from ..link.model import DocumentVersion, LinkedDocument, SiteModel
+from ..text.views import fill_view
+from .context import RenderContext
+from .pages import StaticFile
+
+STYLE = (
+    "body{font:1rem/1.6 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;"
+    "color:#222;background:#fff}header{border-bottom:1px solid #ccc;margin-bottom:1rem;"
+    "font-size:.9rem}code{word-break:break-all}:target{background:#fff3c4}"
+    "@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}a{color:#8ab4f8}"
+    ":target{background:#4a4020}}"
+)
+"""The text page's whole style: readable on a phone and a desktop, no script, no font files."""
+
+
+@dataclass(slots=True, frozen=True)
+class TextOwner:
+    """The first version that recorded a text: whose clause anchors its text page carries."""
+
+    document: LinkedDocument
+    """Its document."""
+    entry: DocumentVersion
+    """The version."""
+
+
+def text_owners(model: SiteModel) -> dict[str, TextOwner]:
+    """Each distinct text's owner: the version that recorded it first in the archive's
+    history (by commit order, then document key: one commit can record a text twice)."""
+    owners: dict[str, TextOwner] = {}
+    found: dict[str, tuple[int, str]] = {}
+    for document in model.documents.values():
+        for entry in document.versions:
+            if entry.is_removal:
+                continue
+            blob, rank = entry.version.blob, (entry.version.sequence, document.key)
+            if blob not in found or rank < found[blob]:
+                found[blob] = rank
+                owners[blob] = TextOwner(document, entry)
+    return owners
+
+
+class TextLinks:
+    """Where a version's clauses are in the ``large`` layout: in its text's page, under the
+    owner's anchor of the same block."""
+
+    def __init__(self, owners: dict[str, TextOwner]) -> None:
+        self.owners = owners
+
+    def owner(self, entry: DocumentVersion) -> TextOwner:
+        return self.owners[entry.version.blob]
+
+    def clause_url(self, document: LinkedDocument, entry: DocumentVersion, clause: str) -> str:
+        """The text page's anchor of the block that holds ``clause`` in ``entry``."""
+        owner = self.owner(entry)
+        target = urls.text_page(entry.version.blob)
+        if owner.entry is entry:
+            return f"{target}#{clause}"
+        ids = document.clause_ids(entry)
+        owner_ids = owner.document.clause_ids(owner.entry)
+        try:
+            return f"{target}#{owner_ids[ids.index(clause)]}"
+        except (ValueError, IndexError):
+            return target
+
+    def key(self, entry: DocumentVersion | None) -> str:
+        """What a version page shows of its text's owner (for its render key)."""
+        if entry is None or entry.is_removal:
+            return ""
+        owner = self.owner(entry)
+        return f"{owner.document.key}/{owner.entry.slug}"
+
+
+def text_page_files(ctx: RenderContext, owners: dict[str, TextOwner]) -> list[StaticFile]:
+    """One text page per distinct text, each written when the publish stage needs it."""
+    files = []
+    for blob in sorted(owners):
+        owner = owners[blob]
+        document, entry = owner.document, owner.entry
+        platform = ctx.platform_of(document.document.platform)
+        key = digest(
+            code_fingerprint(),
+            "text page",
+            blob,
+            document.key,
+            entry.slug,
+            str(entry.version.sequence),
+            document.document.title,
+            document.document.url,
+            platform.name,
+            ctx.config.site_name,
+        )
+
+        def write(path: Path, owner: TextOwner = owner) -> None:
+            path.write_text(text_page_html(ctx, owner), encoding="utf-8")
+
+        files.append(StaticFile(urls.text_page(blob), key=key, write=write))
+    return files
+
+
+def text_page_html(ctx: RenderContext, owner: TextOwner) -> str:
+    """A text's page: what it is, where it was recorded, then the text with its anchors."""
+    document, entry = owner.document, owner.entry
+    blob = entry.version.blob
+    url = urls.text_page(blob)
+    platform = ctx.platform_of(document.document.platform)
+    title = f"{platform.name}: {document.document.title}"
+    view = ctx.texts.view(entry.version)
+    body = fill_view(view, document.clause_ids(entry))
+
+    def u(target: str) -> str:
+        return escape(urls.relative(target, url))
+
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{escape(title)}: archived text {blob[:12]}</title>\n"
+        f"<style>{STYLE}</style>\n</head>\n<body>\n<header>\n"
+        f'<p><a href="{u(urls.HOME)}">{escape(ctx.config.site_name)}</a> › '
+        f'<a href="{u(document.page_url)}">{escape(title)}</a></p>\n'
+        f"<p>An archived text, as {escape(platform.name)}'s {escape(document.document.title)} "
+        f'was <a href="{u(entry.page_url)}">first recorded on {escape(entry.when)}</a>. '
+        "Every version that recorded the same text links here: the versions, their dates "
+        "and what each changed are on their own pages, listed in the document's history. "
+        f'Content hash <code>{blob}</code> · <a href="{u(urls.text(blob))}">'
+        "Markdown (gzip-compressed)</a></p>\n</header>\n<main>\n"
+        f"{body}\n</main>\n</body>\n</html>\n"
+    )
