@@ -12,7 +12,7 @@ from .. import urls
 from ..cache import Cache
 from ..config import SiteConfig
 from ..content.records import Platform
-from ..link.model import SiteModel
+from ..link.model import DocumentVersion, SiteModel
 from ..text.source import TextSource
 from .cite import Citable
 from .citemeta import page_citation
@@ -51,8 +51,15 @@ class RenderContext:
         if self._text_links is None:
             from .text_pages import TextLinks, text_owners
 
-            self._text_links = TextLinks(text_owners(self.model))
+            self._text_links = TextLinks(self.model, text_owners(self.model))
         return self._text_links
+
+    def clause_href(self, entry: DocumentVersion, clause: str) -> str:
+        """Where a clause of a version is: on the version's page, or in the ``large``
+        layout on its text's page."""
+        if self.large_layout:
+            return self.text_links.clause_url(entry, clause)
+        return entry.clause_url(clause)
 
     @property
     def site_url(self) -> str:
@@ -92,6 +99,7 @@ class RenderContext:
         filters: dict[str, str] = context.pop("search_filters", {})
         html = self.env.get_template(template).render(
             u=u, section=section, model=self.model, content=self.model.content,
+            large_layout=self.large_layout, clause_href=self.clause_href,
             site_name=self.config.site_name, title=title, search_filters=filters, **context
         )  # fmt: skip
         searchable = bool(context.get("searchable", True))

@@ -124,7 +124,7 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
         text_html="" if large else version_html(ctx, document, entry, url),
         text_page_url=urls.text_page(entry.version.blob) if large and new is not None else "",
         text_words=sum(len(b.split()) for b in new.normalised) if large and new else 0,
-        clause_link=partial(ctx.text_links.clause_url, document) if large else None,
+        clause_link=ctx.text_links.clause_url if large else None,
         citations=citations(citable),
         citable=citable,
         cite_as=citable.permalink,

@@ -60,14 +60,15 @@ class TextLinks:
     """Where a version's clauses are in the ``large`` layout: in its text's page, under the
     owner's anchor of the same block."""
 
-    def __init__(self, owners: dict[str, TextOwner]) -> None:
-        self.owners = owners
+    def __init__(self, model: SiteModel, owners: dict[str, TextOwner]) -> None:
+        self.model, self.owners = model, owners
 
     def owner(self, entry: DocumentVersion) -> TextOwner:
         return self.owners[entry.version.blob]
 
-    def clause_url(self, document: LinkedDocument, entry: DocumentVersion, clause: str) -> str:
+    def clause_url(self, entry: DocumentVersion, clause: str) -> str:
         """The text page's anchor of the block that holds ``clause`` in ``entry``."""
+        document = self.model.documents[entry.document_key]
         owner = self.owner(entry)
         target = urls.text_page(entry.version.blob)
         if owner.entry is entry:
@@ -118,14 +119,14 @@ def text_page_html(ctx: RenderContext, owner: TextOwner) -> str:
     """A text's page: what it is, where it was recorded, then the text with its anchors."""
     document, entry = owner.document, owner.entry
     blob = entry.version.blob
-    url = urls.text_page(blob)
+    folder = urls.text_page(blob).rpartition("/")[0] + "/"  # relative links start here
     platform = ctx.platform_of(document.document.platform)
     title = f"{platform.name}: {document.document.title}"
     view = ctx.texts.view(entry.version)
     body = fill_view(view, document.clause_ids(entry))
 
     def u(target: str) -> str:
-        return escape(urls.relative(target, url))
+        return escape(urls.relative(target, folder))
 
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
