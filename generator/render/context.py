@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -18,9 +18,7 @@ from .cite import Citable
 from .citemeta import page_citation
 from .fragments import search_marks
 from .pages import Page, TocEntry
-
-if TYPE_CHECKING:
-    from .text_pages import TextLinks
+from .text_links import TextLinks, text_owners
 
 
 @dataclass(slots=True)
@@ -49,8 +47,6 @@ class RenderContext:
     def text_links(self) -> TextLinks:
         """Each distinct text's owner, for the ``large`` layout's links to text pages."""
         if self._text_links is None:
-            from .text_pages import TextLinks, text_owners
-
             self._text_links = TextLinks(self.model, text_owners(self.model))
         return self._text_links
 
