@@ -113,6 +113,8 @@ class RenderContext:
             toc.insert(0, TocEntry(1, urls.TITLE_ANCHOR, title))
         if "cite_as" in context:
             meta["cite_as"] = str(context["cite_as"])
+        if context.get("light_frame"):
+            meta["light"] = True
         if context.get("feeds"):
             meta["feeds"] = [
                 {"title": title, "href": urls.relative(target, url)}

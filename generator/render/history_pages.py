@@ -130,6 +130,7 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
         cite_as=citable.permalink,
         feeds=document_feeds(ctx, document),
         theme_template=HISTORY_TEMPLATE,
+        light_frame=large,
         searchable=changes_searchable(entry),
         search_filters={
             "platform": platform.name,
