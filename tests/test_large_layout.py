@@ -22,8 +22,11 @@ MANY = "# Example Terms\n\n" + "".join(
     for n in range(1, 41)
 )
 REWRITTEN = MANY.replace("may do thing", "shall never do the thing")
-TEXTS = (TERMS_V1, TERMS_V2, TERMS_V1, MANY, REWRITTEN)
-DATES = ("2024-01-15", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01")
+LONG = "# Example Terms\n\n" + " ".join(f"word{n} clause text" for n in range(900)) + "\n"
+LONG_EDITED = LONG.replace("0 clause", "0 changed clause")
+TEXTS = (TERMS_V1, TERMS_V2, TERMS_V1, MANY, REWRITTEN, LONG, LONG_EDITED)
+DATES = ("2024-01-15", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01",
+         "2024-07-01")  # fmt: skip
 
 
 def with_layout(root: Path, layout: str) -> None:
@@ -71,9 +74,9 @@ def test_versions_with_the_same_text_share_one_text_page(sites: dict[str, Path])
     site = sites["large"]
     first, back = page(site, f"{DOC}/2024-01-15"), page(site, f"{DOC}/2024-03-01")
     assert text_link(first) == text_link(back)
-    # One page per distinct text (four texts, five versions), beside each gzip file.
-    assert len(list((site / "texts").glob("*/*.html"))) == 4
-    assert len(list((site / "texts").glob("*/*.md.gz"))) == 4
+    # One page per distinct text (six texts, seven versions), beside each gzip file.
+    assert len(list((site / "texts").glob("*/*.html"))) == 6
+    assert len(list((site / "texts").glob("*/*.md.gz"))) == 6
 
 
 def test_clause_links_lead_to_anchors_of_the_text_page(sites: dict[str, Path]) -> None:
@@ -104,6 +107,17 @@ def test_a_long_rewrite_is_summarised_with_the_full_comparison_linked(
     )
     assert full.count('<div class="govsite-change ') == 40
     assert "A long change, summarised" not in full
+
+
+def test_one_long_changed_clause_is_cut_short(sites: dict[str, Path]) -> None:
+    large = page(sites["large"], f"{DOC}/2024-07-01")
+    full = page(sites["full"], f"{DOC}/2024-07-01")
+    assert "lists the first 1 (the last of them cut short)" in large
+    assert "word890 changed clause" in full
+    assert "word890" not in large.split('id="text"')[0]
+    diff = large.split('<div class="govsite-diff">', 1)[1].split("</div>", 1)[0]
+    assert diff.endswith(" …")
+    assert 3000 < len(diff) < 9000
 
 
 def test_a_short_change_is_listed_whole(sites: dict[str, Path]) -> None:
