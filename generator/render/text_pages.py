@@ -72,10 +72,8 @@ def text_page_html(ctx: RenderContext, owner: TextOwner) -> str:
         f"<style>{STYLE}</style>\n</head>\n<body>\n<header>\n"
         f'<p><a href="{u(urls.HOME)}">{escape(ctx.config.site_name)}</a> › '
         f'<a href="{u(document.page_url)}">{escape(title)}</a></p>\n'
-        f"<p>An archived text, as {escape(platform.name)}'s {escape(document.document.title)} "
-        f'was <a href="{u(entry.page_url)}">first recorded on {escape(entry.when)}</a>. '
-        "Every version that recorded the same text links here: the versions, their dates "
-        "and what each changed are on their own pages, listed in the document's history. "
+        f"<p>Archived text, shared by every version that recorded it; "
+        f'<a href="{u(entry.page_url)}">first recorded on {escape(entry.when)}</a>. '
         f'Content hash <code>{blob}</code> · <a href="{u(urls.text(blob))}">'
         "Markdown (gzip-compressed)</a></p>\n</header>\n<main>\n"
         f"{body}\n</main>\n</body>\n</html>\n"
