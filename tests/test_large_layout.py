@@ -200,3 +200,20 @@ def test_large_layout_markup_has_no_html_error(sites: dict[str, Path]) -> None:
         if m.get("type") in ("error", "non-document-error") and not from_the_theme(m)
     ]
     assert ours == []
+
+
+def test_a_rebuild_from_the_cache_is_byte_identical(sites: dict[str, Path]) -> None:
+    """The large layout's pages and text pages, built again from the first build's cache,
+    are the bytes the build from scratch wrote."""
+    cold = sites["large"]
+    warm = build_into(cold.parent, cold.parent / "again")
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()
+        }
+
+    before, after = files(cold), files(warm)
+    assert sorted(before) == sorted(after)
+    assert [name for name in before if before[name] != after[name]] == []
+    assert any(name.endswith(".html") and name.startswith("texts/") for name in after)
