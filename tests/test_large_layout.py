@@ -98,6 +98,7 @@ def test_a_long_rewrite_is_summarised_with_the_full_comparison_linked(
     full = page(sites["full"], f"{DOC}/2024-05-01")
     assert "A long change, summarised" in large
     assert "40 changes in" in large
+    assert "changed 40. This page lists" in large
     listed = large.count('<div class="govsite-change ')
     assert 1 <= listed <= SUMMARY_ROWS
     assert f"lists the first {listed};" in large
