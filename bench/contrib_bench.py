@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_bench import distinct_text_bytes, run, site_size, timed_build
 from cache_size import report
-from corpus import bundle_of, init_site
+from corpus import bundle_of, init_site, set_layout
 
 
 def take_prefix(archive: Path, commits: int) -> None:
@@ -72,6 +72,17 @@ def site_digests(site: Path) -> dict[str, str]:
     }
 
 
+def _layout(site: Path) -> str:
+    """The layout the site's ``mkdocs.yml`` names (``full`` when it names none)."""
+    import yaml
+
+    config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
+    for entry in config["plugins"]:
+        if isinstance(entry, dict) and "govsite" in entry:
+            return str(entry["govsite"].get("layout", "full"))
+    return "full"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--commits", type=int, help="build only the first N commits")
@@ -79,6 +90,9 @@ def main() -> None:
     parser.add_argument("--no-warm", action="store_true", help="cold build only")
     parser.add_argument(
         "--bundle", type=Path, default=None, help="the archive's git bundle (default: contrib's)"
+    )
+    parser.add_argument(
+        "--layout", choices=("full", "large"), help="the site's layout (default: what init picks)"
     )
     args = parser.parse_args()
     bundle = args.bundle or bundle_of("contrib")
@@ -93,9 +107,12 @@ def main() -> None:
         commits = int(run(["git", "-C", str(archive), "rev-list", "--count", "HEAD"]))
         site = work / "site"
         init_site(archive, site)
+        if args.layout:
+            set_layout(site, args.layout)
         print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}", flush=True)
         print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC", flush=True)
         print(f"archive: {commits} commits", flush=True)
+        print(f"layout: {_layout(site)}", flush=True)
         cold, cold_mem = timed_build(site)
         print(f"cold:  {cold:8.1f} s ({cold / 60:.1f} min)   peak mem {cold_mem / 1024:7.0f} MiB")
         print("  (targets on the whole collection: <= 15 min, peak <= 2048 MiB)", flush=True)

@@ -51,6 +51,18 @@ def init_site(archive: Path, site: Path) -> Path:
     return site
 
 
+def set_layout(site: Path, layout: str) -> None:
+    """Set the site's ``layout`` plugin option (``full`` or ``large``), whatever init chose."""
+    import yaml
+
+    config_file = site / "mkdocs.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    for entry in config["plugins"]:
+        if isinstance(entry, dict) and "govsite" in entry:
+            entry["govsite"]["layout"] = layout
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+
+
 def corpus_site(work: Path, corpus: str = "genai-eu") -> tuple[Path, Path]:
     """A corpus cloned into ``work/archive`` and its site made in ``work/site``."""
     archive = clone_corpus(work / "archive", corpus)

@@ -23,6 +23,10 @@ from .untrusted import (
 
 OptionValue = bool | int | float | str | tuple[str, ...]
 
+LAYOUTS = ("full", "large")
+"""The layouts of version pages: each version's text on its page, or in one shared file per
+distinct text (for large collections)."""
+
 
 @dataclass(slots=True, frozen=True)
 class PluginOption:
@@ -47,11 +51,16 @@ class PluginOption:
     folder's content is covered by the model, not by its name)."""
     field: str = ""
     """The :class:`SiteConfig` field it sets (filled in from the declaration)."""
+    choices: tuple[str, ...] = ()
+    """The values a text option may take (empty: any)."""
 
     def accepts(self, value: object) -> bool:
-        """Whether ``value`` is of the option's types (never ``True`` for a number)."""
+        """Whether ``value`` is of the option's types (never ``True`` for a number) and, for
+        an option with choices, one of them."""
         if self.types is list:
             return isinstance(value, list) and all(isinstance(item, str) for item in value)
+        if self.choices and value not in self.choices:
+            return False
         return isinstance(value, self.types) and (self.types is bool or value is not True)
 
     def value(self, root: Path, given: object) -> Any:
@@ -75,10 +84,12 @@ def option(
     *,
     shown: bool = True,
     required: bool = False,
+    choices: tuple[str, ...] = (),
 ) -> Any:
     """A :class:`SiteConfig` field set by the plugin option ``name`` (``required``: no
-    default on the dataclass, which :meth:`SiteConfig.from_options` always gives)."""
-    metadata = {"option": PluginOption(name, types, default, expects, doc, shown)}
+    default on the dataclass, which :meth:`SiteConfig.from_options` always gives;
+    ``choices``: the values it may take)."""
+    metadata = {"option": PluginOption(name, types, default, expects, doc, shown, "", choices)}
     if required:
         return field(metadata=metadata)
     return field(default=None if expects == "a folder" else default, metadata=metadata)
@@ -203,6 +214,19 @@ class SiteConfig:
     )
     """Whether the site lists its contributors, each with what they wrote and reviewed
     (``contributors: false`` turns the page off)."""
+    layout: str = option(
+        "layout",
+        str,
+        "full",
+        "`full` or `large`",
+        "How version pages are laid out: `full` shows each version's whole text on its page; "
+        "`large` (for collections past the static hosts' limits) links one shared text file "
+        'per distinct text and summarises long changes (see "Layouts").',
+        choices=LAYOUTS,
+    )
+    """How version pages are laid out (:data:`LAYOUTS`): ``full`` shows each version's text
+    on its page, ``large`` links one shared HTML file per distinct text and summarises long
+    change lists, so that a large collection's site stays near the size of its texts."""
     site_name: str = field(default="govsite", metadata={"shown": True})
     """The site's name, used in citations and feeds."""
     site_url: str = field(default="", metadata={"shown": True})

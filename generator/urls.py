@@ -167,6 +167,17 @@ def text(blob: str) -> str:
     return f"{TEXTS}{blob[:2]}/{blob}.md.gz"
 
 
+def text_page(blob: str) -> str:
+    """An archived text as a small HTML page with its clauses' anchors (the ``large``
+    layout: version pages link it instead of repeating their text), beside its gzip file."""
+    return f"{TEXTS}{blob[:2]}/{blob}.html"
+
+
+def text_page_clause(blob: str, clause_id: str) -> str:
+    """A clause of a text page (the anchors of the first version that recorded the text)."""
+    return f"{text_page(blob)}#{clause_id}"
+
+
 def provision(provision_key: str) -> str:
     """An analysed provision (``platform/document/slug``)."""
     return f"{provision_key}/"

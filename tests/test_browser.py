@@ -767,3 +767,64 @@ def _next_day(day: str) -> str:
     import datetime as dt
 
     return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+
+
+@pytest.fixture(scope="module")
+def large_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example site in the ``large`` layout (a configuration beside it, paths absolute)."""
+    import yaml
+
+    folder = tmp_path_factory.mktemp("large")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config["docs_dir"] = str(ROOT / config["docs_dir"])
+    options = next(entry["govsite"] for entry in config["plugins"] if "govsite" in entry)
+    for key in ("content", "archive", "templates"):
+        options[key] = str(ROOT / options[key])
+    options["layout"] = "large"
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    for lock in ("versions.lock", "revisions.lock"):
+        (folder / lock).write_bytes((ROOT / lock).read_bytes())
+    with served(build_into(folder, folder / "site")) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("url", ["nimbus/terms/2025-04-14/", "text page"])
+def test_large_layout_version_and_text_pages_render_accessibly(
+    browser: Browser, large_url: str, url: str, width: int
+) -> None:
+    """A version page of the large layout and the text page it links: no script error or
+    failed request, headings in order, no serious or critical axe violation; the text page
+    is read without any script."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "response",
+            lambda response: (
+                errors.append(f"{response.status}: {response.url}")
+                if response.status >= 400
+                else None
+            ),
+        )
+        page.goto(large_url + "nimbus/terms/2025-04-14/")
+        link = page.locator("a", has_text="Read the full text of this version")
+        assert link.count() == 1
+        if url == "text page":
+            link.click()
+            page.wait_for_url("**/texts/**.html")
+            assert page.locator("main p").first.is_visible()
+            assert page.evaluate("document.scripts.length") == 0
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").first.is_visible()
+        assert heading_jumps(page) == []
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = "large-version" if url != "text page" else "large-text"
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        assert errors == []
+        violations = axe_violations(page)
+        assert not violations, "\n".join(violations)
+    finally:
+        context.close()

@@ -219,6 +219,14 @@ def test_plugin_options_are_declared_once_and_documented_from_the_declaration(
             assert value == option.default, name
         if isinstance(engine_option, config_options.ListOfItems):
             assert option.types is list, name
+        elif option.choices:
+            # A text option with choices: the engine checks the same choices.
+            assert isinstance(engine_option, config_options.Choice), name
+            assert tuple(engine_option.choices) == option.choices, name
+            assert not option.accepts("none of them"), name
+            engine = GovsiteConfig()
+            engine.load_dict({name: "none of them"})
+            assert engine.validate()[0], name
         else:
             assert isinstance(engine_option, config_options.Type), name
             assert engine_option._type == option.types, name

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from collections import OrderedDict
 from pathlib import Path
 
@@ -86,3 +87,17 @@ class BlobReader:
         if len(self._recent) > 8:
             self._recent.popitem(last=False)
         return text
+
+
+def text_bytes(root: Path, blobs: set[str]) -> int:
+    """The bytes of ``blobs`` in the git repository at ``root`` (their sizes only, read in
+    one ``git cat-file --batch-check``); a blob git does not have counts nothing."""
+    if not blobs:
+        return 0
+    listing = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch-check=%(objectsize)"],
+        input="".join(f"{blob}\n" for blob in sorted(blobs)).encode("ascii"),
+        capture_output=True,
+        check=False,
+    ).stdout.split()
+    return sum(int(size) for size in listing if size.isdigit())

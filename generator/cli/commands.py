@@ -341,6 +341,11 @@ def init(
             ("attribution", site.attribution),
         ):
             click.echo(f"  {label}: {value or '(not found in the archive: set it in mkdocs.yml)'}")
+        if site.layout == "large":
+            click.echo(
+                "  layout: large (with each version's text on its page the site would pass the "
+                "static hosts' limits; version pages link one shared page per distinct text)"
+            )
     if not site_url:
         click.echo(
             "  site_url: not set; set it in mkdocs.yml before publishing (citations, "

@@ -23,12 +23,13 @@ from pathlib import Path
 import yaml
 
 from .. import urls
-from ..archive.blobs import BlobReader
+from ..archive.blobs import BlobReader, text_bytes
 from ..archive.history import ArchiveHistory, VersionKind, read_history
 from ..archive.permalinks import LOCK_HEADER, LOCK_NAME
 from ..archive.renames import chains, find_renames
 from ..content.schema import DATE_LIKE, ID_MAX, WINDOWS_DEVICES
 from ..diagnostics import Diagnostics
+from ..publish.hosts import full_layout_limits
 from ..render.provisions import DEFAULT_DISCLAIMER
 from ..untrusted import clean_text
 from ..urls import RESERVED_PLATFORM_IDS
@@ -89,15 +90,26 @@ def template_leftovers(history: ArchiveHistory) -> set[str]:
     }
 
 
+@dataclass(slots=True, frozen=True)
+class ArchiveScale:
+    """How large the archive's documents are, for the layout ``init`` picks."""
+
+    versions: int = 0
+    """Versions recorded (removals left out)."""
+    text_bytes: int = 0
+    """Bytes of the distinct texts they recorded."""
+
+
 def discover(
     archive: Path, diag: Diagnostics, keep_leftovers: bool = False
-) -> dict[str, tuple[str, list[ScaffoldDocument]]]:
-    """Platforms (id -> name, documents) from every ``<Service>/<Document>.md`` ever archived;
-    a renamed file is one document under its latest path. Template leftovers (see
-    :func:`template_leftovers`) are left out unless ``keep_leftovers``."""
+) -> tuple[dict[str, tuple[str, list[ScaffoldDocument]]], ArchiveScale]:
+    """Platforms (id -> name, documents) from every ``<Service>/<Document>.md`` ever archived,
+    and the size of their history; a renamed file is one document under its latest path.
+    Template leftovers (see :func:`template_leftovers`) are left out unless
+    ``keep_leftovers``."""
     history = read_history(archive, diag)
     if history is None:
-        return {}
+        return {}, ArchiveScale()
     leftovers = set() if keep_leftovers else template_leftovers(history)
     documents = {
         path: versions
@@ -130,7 +142,11 @@ def discover(
                 ScaffoldDocument(document_id, title, path, tuple(former.get(path, ())), removed)
             )
         platforms[platform_id] = (service, found)
-    return platforms
+    recorded = [v for versions in documents.values() for v in versions]
+    recorded = [v for v in recorded if v.kind is not VersionKind.REMOVAL]
+    return platforms, ArchiveScale(
+        len(recorded), text_bytes(history.root, {v.blob for v in recorded})
+    )
 
 
 _REGISTRY_HEADERS = {
@@ -281,7 +297,7 @@ def init_site(
             f"({', '.join(ANALYSES_LICENCES)}); pick one, and change LICENSE-analyses.md "
             "afterwards if you need another"
         )
-    platforms = discover(archive, diag, keep_leftovers)
+    platforms, scale = discover(archive, diag, keep_leftovers)
     if diag.errors:
         return []
     collection = read_collection(archive)
@@ -305,6 +321,10 @@ def init_site(
     ):
         if value:
             options[key] = value
+    if full_layout_limits(scale.versions, scale.text_bytes):
+        # Each version's text on its page would pass a static host's limits: link one
+        # shared page per distinct text instead (see the README's "Layouts").
+        options["layout"] = "large"
     counts = _counts(platforms)
     config = {
         "site_name": site_name,

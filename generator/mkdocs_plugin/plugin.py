@@ -41,6 +41,8 @@ log = logging.getLogger(LOGGER_NAME)
 def _option(option: PluginOption) -> BaseConfigOption[Any]:
     if option.types is list:
         return config_options.ListOfItems(config_options.Type(str), default=list(option.default))  # type: ignore[arg-type]
+    if option.choices:
+        return config_options.Choice(option.choices, default=option.default)
     return config_options.Type(option.types, default=option.default)
 
 

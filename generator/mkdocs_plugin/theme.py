@@ -208,7 +208,27 @@ class MkdocsTheme:
             rendered: str = config.plugins.on_post_page(output, page=mkpage, config=config)
         finally:
             self.rendering = False
+        if page.meta.get("light"):
+            return light_frame(rendered, page.html)
         return rendered
+
+
+_BLANK_OR_INDENT = re.compile(r"\n[ \t\r\n]+")
+
+
+def light_frame(rendered: str, content: str) -> str:
+    """``rendered`` with the theme's blank lines and indentation taken out around
+    ``content`` (the page's own HTML, left as it is: an archived text may hold ``<pre>``).
+    The theme's frame holds no preformatted text, and each line break stays a line break."""
+    start = rendered.find(content)
+    if start < 0 or not content:
+        return rendered
+    end = start + len(content)
+    return (
+        _BLANK_OR_INDENT.sub("\n", rendered[:start])
+        + content
+        + _BLANK_OR_INDENT.sub("\n", rendered[end:])
+    )
 
 
 UNUSED_WITHOUT_SEARCH = ("assets/javascripts/lunr", "assets/javascripts/workers")

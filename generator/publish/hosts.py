@@ -51,3 +51,27 @@ def host_limit_problems(site_dir: Path) -> list[str]:
                 f"most {limit.file_bytes / 2**20:.0f} MiB"
             )
     return problems
+
+
+FULL_LAYOUT_FILES_PER_VERSION = 3
+"""Files a site in the ``full`` layout publishes per recorded version (its page, its share
+of the texts and feeds; measured: 2.71 on a 4,857-commit collection)."""
+FULL_LAYOUT_BYTES_PER_TEXT = 4.4
+"""Bytes a site in the ``full`` layout publishes per byte of the archive's distinct text
+(measured on contrib, 42,632 commits: 4.4; it grows with the number of versions)."""
+
+
+def full_layout_limits(versions: int, text_bytes: int) -> list[str]:
+    """Each known host's limit that a site in the ``full`` layout would likely pass, for an
+    archive of ``versions`` recorded versions and ``text_bytes`` of distinct text (``govsite
+    init`` picks the ``large`` layout then)."""
+    files = versions * FULL_LAYOUT_FILES_PER_VERSION
+    size = text_bytes * FULL_LAYOUT_BYTES_PER_TEXT
+    passed = []
+    for limit in HOST_LIMITS:
+        if limit.site_bytes and size > limit.site_bytes:
+            passed.append(f"about {size / 1e9:.1f} GB: {limit.host} publishes at most "
+                          f"{limit.site_bytes / 1e9:.0f} GB")  # fmt: skip
+        if limit.files and files > limit.files:
+            passed.append(f"about {files} files: {limit.host} publishes at most {limit.files}")
+    return passed

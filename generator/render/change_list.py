@@ -41,16 +41,27 @@ def _path(path: tuple[str, ...], beginning: str) -> str:
     return _e(" › ".join(path)) if path else beginning
 
 
-def unchanged_html(count: int, context: list[str]) -> str:
+ClauseLink = Callable[[DocumentVersion, str], str]
+"""Where a clause of a version is (a site URL with its anchor)."""
+
+
+def unchanged_html(count: int, context: list[str], text_link: str = "") -> str:
     """The fold standing for unchanged clauses between two changes. govsite.js opens the
     clauses in place, copied from the text below; without it the link leads to the first of
-    them in the text."""
+    them in the text. With ``text_link`` (the text is on a page of its own), the link leads
+    there, and nothing is opened in place."""
     if not count:
         return ""
     words = f"… {count} unchanged {'clause' if count == 1 else 'clauses'} …"
-    if context:
+    if text_link:
+        words = f'<a href="{_e(text_link)}">{words}</a>'
+    elif context:
         words = f'<a href="#{_e(context[0])}" data-clauses="{_e(" ".join(context))}">{words}</a>'
     return f'<p class="govsite-unchanged" data-pagefind-ignore>{words}</p>'
+
+
+def _on_page(version: DocumentVersion, clause: str) -> str:
+    return version.clause_url(clause)
 
 
 def change_list_html(
@@ -58,9 +69,18 @@ def change_list_html(
     entry: DocumentVersion,
     previous: DocumentVersion,
     sections: list[SectionChanges],
+    clause_link: ClauseLink | None = None,
 ) -> Markup:
     """The changes of ``entry`` from ``previous``, grouped by section; ``u`` makes a site URL
-    relative to the page."""
+    relative to the page, ``clause_link`` says where a version's clause is (by default on
+    the version's page; in the ``large`` layout, on its text's page)."""
+    where = clause_link or _on_page
+
+    def fold(count: int, context: list[str]) -> str:
+        if clause_link is None or not context:
+            return unchanged_html(count, context)
+        return unchanged_html(count, context, u(clause_link(entry, context[0])))
+
     out = [_LEGEND]
     if not sections:
         out.append("<p><em>No clause changed.</em></p>")
@@ -74,7 +94,7 @@ def change_list_html(
     out.append('<div class="govsite-changes">\n')
     for group in sections:
         first = group.rows[0]
-        out.append(unchanged_html(first.change.unchanged_before, first.context))
+        out.append(fold(first.change.unchanged_before, first.context))
         out.append('\n<section class="govsite-change-section">\n')
         heading = _path(group.path, "Beginning of the text")
         anchor = _e(group.anchor)
@@ -90,8 +110,8 @@ def change_list_html(
         out.append("<div>\n")
         for index, row in enumerate(group.rows):
             if index:
-                out.append(unchanged_html(row.change.unchanged_before, row.context))
-            _row(out, u, entry, previous, group, row)
+                out.append(fold(row.change.unchanged_before, row.context))
+            _row(out, u, where, entry, previous, group, row)
         out.append("</div>\n")
         if collapse:
             out.append("</details>")
@@ -103,6 +123,7 @@ def change_list_html(
 def _row(
     out: list[str],
     u: Callable[[str], str],
+    clause_link: ClauseLink,
     entry: DocumentVersion,
     previous: DocumentVersion,
     group: SectionChanges,
@@ -113,16 +134,16 @@ def _row(
     out.append(f'  <p class="govsite-change-label" data-pagefind-ignore>{_e(row.label)} · ')
     if row.old_clause:
         out.append(
-            f'<a href="{_e(u(previous.clause_url(row.old_clause)))}">from '
+            f'<a href="{_e(u(clause_link(previous, row.old_clause)))}">from '
             f"{_path(row.old_path, 'the beginning of the text')} in the previous version</a>"
-            f' · <a href="{_e(u(entry.clause_url(row.clause)))}">to '
+            f' · <a href="{_e(u(clause_link(entry, row.clause)))}">to '
             f"{_path(group.path, 'the beginning of the text')} in this version</a>"
         )
     elif row.in_this_version:
-        out.append(f'<a href="{_e(u(entry.clause_url(row.clause)))}">in this version</a>')
+        out.append(f'<a href="{_e(u(clause_link(entry, row.clause)))}">in this version</a>')
     else:
         out.append(
-            f'<a href="{_e(u(previous.clause_url(row.clause)))}">in the previous version</a>'
+            f'<a href="{_e(u(clause_link(previous, row.clause)))}">in the previous version</a>'
         )
     for linked in row.analyses:
         out.append(

@@ -3,10 +3,11 @@ section headings, the sections touched, and the analyses whose clause changed.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..compare.align import ADDED, CHANGED, MOVED, REMOVED, REWRITTEN
 from ..compare.changes import REFORMATTED, RELINKED, Change
+from ..compare.worddiff import Segment
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 from ..text.views import TextView
 
@@ -171,3 +172,90 @@ def _watched_clauses(
         for linked in model.provisions.values()
         if linked.document is document and linked.clause_ids
     ]
+
+
+SUMMARY_ROWS = 20
+"""Changes a version page of the ``large`` layout lists at most; past it (or past
+:data:`SUMMARY_CHARS`), the page summarises the change and the compare view shows it all."""
+SUMMARY_CHARS = 6000
+"""Characters of changed clauses (before and after) such a page lists at most."""
+
+
+@dataclass(slots=True)
+class ChangeSummary:
+    """A long change, summarised: how many changes of each kind, and how many are listed."""
+
+    total: int
+    """Changes in all."""
+    places: int
+    """Places (runs of changes under one path of headings) in all."""
+    counts: list[tuple[str, int]]
+    """How many changes of each status (by its name), most frequent first."""
+    listed: int
+    """How many of the first changes the page lists."""
+    cut: bool = False
+    """Whether the last change listed is cut short (a rewrite longer than the page lists)."""
+
+
+def summarised(sections: list[SectionChanges]) -> tuple[list[SectionChanges], ChangeSummary | None]:
+    """The first changes of a long change (at most :data:`SUMMARY_ROWS` rows and about
+    :data:`SUMMARY_CHARS` characters: a first change longer than that is cut short) and its
+    summary; a short change whole, without one."""
+    rows = [row for group in sections for row in group.rows]
+    size = sum(_size(row) for row in rows)
+    if len(rows) <= SUMMARY_ROWS and size <= SUMMARY_CHARS:
+        return sections, None
+    shown: list[SectionChanges] = []
+    listed = used = 0
+    cut = False
+    for group in sections:
+        kept = []
+        for row in group.rows:
+            cost = _size(row)
+            if listed and (listed >= SUMMARY_ROWS or used + cost > SUMMARY_CHARS):
+                break
+            if cost > SUMMARY_CHARS:
+                row, cut = _cut_short(row, SUMMARY_CHARS), True
+            kept.append(row)
+            listed, used = listed + 1, used + cost
+        if kept:
+            shown.append(SectionChanges(group.path, group.anchor, kept))
+        if len(kept) < len(group.rows):
+            break
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.label] = counts.get(row.label, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return shown, ChangeSummary(len(rows), len(sections), ordered, listed, cut)
+
+
+def _size(row: ChangeRow) -> int:
+    return len(row.old_text) + len(row.new_text)
+
+
+def _cut_short(row: ChangeRow, budget: int) -> ChangeRow:
+    """``row`` with its text and word diff cut to about ``budget`` characters (at a word's
+    end), an ellipsis after them."""
+    segments: list[Segment] = []
+    left = budget
+    for segment in row.change.segments:
+        if left <= 0:
+            break
+        text = segment.text if len(segment.text) <= left else _words(segment.text, left)
+        segments.append(Segment(segment.op, text))
+        left -= len(text)
+    if row.change.segments:
+        segments.append(Segment("=", " …"))
+    share = budget // 2
+    return replace(
+        row,
+        change=row.change._replace(segments=tuple(segments)),
+        old_text=_words(row.old_text, share) + " …" if len(row.old_text) > share else row.old_text,
+        new_text=_words(row.new_text, share) + " …" if len(row.new_text) > share else row.new_text,
+    )
+
+
+def _words(text: str, limit: int) -> str:
+    """The first ``limit`` characters of ``text``, back to the end of a word."""
+    head = text[:limit]
+    return head.rsplit(None, 1)[0] if " " in head.strip() else head

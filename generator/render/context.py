@@ -12,13 +12,14 @@ from .. import urls
 from ..cache import Cache
 from ..config import SiteConfig
 from ..content.records import Platform
-from ..link.model import SiteModel
+from ..link.model import DocumentVersion, SiteModel
 from ..text.source import TextSource
 from .cite import Citable
 from .citemeta import page_citation
 from .fragments import search_marks
 from .keys import VersionForms
 from .pages import Page, TocEntry
+from .text_links import TextLinks, text_owners
 
 
 @dataclass(slots=True)
@@ -37,6 +38,27 @@ class RenderContext:
     """The build cache (data files and the dataset are kept there)."""
     forms: VersionForms = field(default_factory=VersionForms)
     """Each version's canonical form, for the keys of what shows it (made once per build)."""
+    _text_links: TextLinks | None = field(default=None, repr=False)
+    """Made on first use (:attr:`text_links`)."""
+
+    @property
+    def large_layout(self) -> bool:
+        """Whether version pages link a shared text page instead of showing their text."""
+        return self.config.layout == "large"
+
+    @property
+    def text_links(self) -> TextLinks:
+        """Each distinct text's owner, for the ``large`` layout's links to text pages."""
+        if self._text_links is None:
+            self._text_links = TextLinks(self.model, text_owners(self.model))
+        return self._text_links
+
+    def clause_href(self, entry: DocumentVersion, clause: str) -> str:
+        """Where a clause of a version is: on the version's page, or in the ``large``
+        layout on its text's page."""
+        if self.large_layout:
+            return self.text_links.clause_url(entry, clause)
+        return entry.clause_url(clause)
 
     @property
     def site_url(self) -> str:
@@ -76,6 +98,7 @@ class RenderContext:
         filters: dict[str, str] = context.pop("search_filters", {})
         html = self.env.get_template(template).render(
             u=u, section=section, model=self.model, content=self.model.content,
+            large_layout=self.large_layout, clause_href=self.clause_href,
             site_name=self.config.site_name, title=title, search_filters=filters, **context
         )  # fmt: skip
         searchable = bool(context.get("searchable", True))
@@ -93,6 +116,8 @@ class RenderContext:
             toc.insert(0, TocEntry(1, urls.TITLE_ANCHOR, title))
         if "cite_as" in context:
             meta["cite_as"] = str(context["cite_as"])
+        if context.get("light_frame"):
+            meta["light"] = True
         if context.get("feeds"):
             meta["feeds"] = [
                 {"title": title, "href": urls.relative(target, url)}

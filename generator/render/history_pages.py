@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from functools import partial
 
+from .. import urls
+from ..cache import digest
 from ..compare.kinds import ChangeKind
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision
-from .change_sections import SectionChanges, change_sections
+from .change_sections import SectionChanges, change_sections, summarised
 from .cite import Citable, citations
 from .context import RenderContext
 from .document_pages import version_html
@@ -27,10 +29,15 @@ def history_stream(ctx: RenderContext, document: LinkedDocument) -> PageStream:
     stream = PageStream(document.key)
     shown = document_inputs(model, document, config)
     for entry in document.versions:
+        key = version_page_key(model, document, entry, config, shown, ctx.forms)
+        if ctx.large_layout:
+            # Its links go to the text pages of its text and the one before: their owners'.
+            links = ctx.text_links
+            key = digest(key, links.key(entry), links.key(document.previous(entry)))
         stream.pages.append(
             StreamedPage(
                 entry.page_url,
-                version_page_key(model, document, entry, config, shown, ctx.forms),
+                key,
                 partial(version_page, ctx, document, entry),
                 searchable=changes_searchable(entry),
                 recorded=entry.version.sequence,
@@ -90,6 +97,8 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
     new = None if entry.is_removal else ctx.texts.view(entry.version)
     old = None if previous is None or previous.is_removal else ctx.texts.view(previous.version)
     sections = change_sections(ctx.model, document, entry, new, old)
+    large = ctx.large_layout
+    shown, summary = summarised(sections) if large else (sections, None)
     citable = version_citable(ctx, document, entry)
     recurring = []
     if new is not None and entry.recurring:
@@ -109,13 +118,19 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
         last_good=_last_good(document, entry),
         following=document.next(entry),
         sections=sections,
+        shown_sections=shown,
+        summary=summary,
         analyses_touched=_analyses_touched(sections),
-        text_html=version_html(ctx, document, entry, url),
+        text_html="" if large else version_html(ctx, document, entry, url),
+        text_page_url=urls.text_page(entry.version.blob) if large and new is not None else "",
+        text_words=sum(len(b.split()) for b in new.normalised) if large and new else 0,
+        clause_link=ctx.text_links.clause_url if large else None,
         citations=citations(citable),
         citable=citable,
         cite_as=citable.permalink,
         feeds=document_feeds(ctx, document),
         theme_template=HISTORY_TEMPLATE,
+        light_frame=large,
         searchable=changes_searchable(entry),
         search_filters={
             "platform": platform.name,

@@ -48,8 +48,10 @@ class Page:
     meta: dict[str, Any] = field(default_factory=dict)
     """Extra values for the theme templates: ``cite_as`` (the permalink), ``feeds`` (each
     feed the page offers, as ``title`` and ``href`` relative to the page), ``citation``
-    (the Highwire tags as [name, value] pairs) and ``jsonld`` (schema.org JSON-LD, safe
-    inside ``<script>``)."""
+    (the Highwire tags as [name, value] pairs), ``jsonld`` (schema.org JSON-LD, safe
+    inside ``<script>``) and ``light`` (a page of which a site has very many, in the
+    ``large`` layout: its theme frame is written without the twitter tags, which repeat
+    the Open Graph ones, and without blank lines and indentation)."""
 
 
 @dataclass(slots=True, frozen=True)

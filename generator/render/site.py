@@ -23,6 +23,7 @@ from .licence import licence_text
 from .pages import BlobFile, Page, PageStream, StaticFile
 from .provisions import provision_page
 from .revision_pages import contributors_page
+from .text_pages import text_page_files
 from .tombstones import retired_output
 
 ASSETS = ("govsite.css", "govsite.js", "compare.js", "search.js", "history.js")
@@ -59,6 +60,8 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
             if not e.is_removal and e.version.blob not in texts:
                 texts[e.version.blob] = BlobFile(e.text_url, e.version.blob)
     out.blob_files = sorted(texts.values(), key=lambda f: f.path)
+    if ctx.large_layout:
+        out.files += text_page_files(ctx, ctx.text_links.owners)
     out.files += [
         StaticFile(urls.asset(name), (PACKAGE_TEMPLATES / "assets" / name).read_bytes())
         for name in ASSETS
