@@ -4,6 +4,7 @@ from golden import assert_golden
 from helpers import assert_same_as_whole
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it.helpers import parseLinkDestination
 
 from generator.text import safemd
 from generator.text.blocks import parse_text, top_level_pieces
@@ -133,3 +134,33 @@ def test_a_heading_never_takes_an_anchor_of_the_page_around_it() -> None:
     html = fill_view(view)
     assert '<span id="text-changes"></span>' in html and 'id="changes"' not in html
     assert 'href="#text-changes"' in html  # the text's own link follows its heading
+
+
+_DESTINATION_CHARS = st.sampled_from([*"ab<>()\\ \n\t\x7f\x01\x1f/:.é!", "%20"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(_DESTINATION_CHARS, max_size=40).map("".join),
+    st.integers(min_value=0, max_value=45),
+    st.integers(min_value=0, max_value=3),
+)
+def test_link_destinations_are_read_as_markdown_it_reads_them(
+    text: str, start: int, beyond: int
+) -> None:
+    """The faster reading of a link's target gives markdown-it's own result, wherever the
+    target starts and ends (escapes, nested and unbalanced parentheses, controls)."""
+    start = min(start, len(text))
+    for end in (len(text), max(start, len(text) - 1), len(text) + beyond):
+        ours = safemd._parse_link_destination(text, start, end)
+        theirs = parseLinkDestination(text, start, end)
+        assert (ours.ok, ours.pos, ours.str) == (theirs.ok, theirs.pos, theirs.str)
+
+
+def test_deeply_nested_parentheses_end_a_link_target_as_markdown_it_does() -> None:
+    for depth in (31, 32, 33, 40):
+        text = "(" * depth + "x" + ")" * depth
+        assert safemd._parse_link_destination(text, 0, len(text)).ok == (
+            parseLinkDestination(text, 0, len(text)).ok
+        )
+    assert "<a" not in safemd.render_markdown("[x](" + "(" * 40 + "javascript:x" + ")" * 40 + ")")
