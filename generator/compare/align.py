@@ -13,6 +13,7 @@ moves.
 from __future__ import annotations
 
 import hashlib
+from itertools import repeat
 from typing import NamedTuple
 
 from .dates import canonical, without_dates
@@ -110,7 +111,7 @@ def align(old: list[str], new: list[str]) -> list[Pair]:
     pairs: list[Pair] = []
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            pairs.extend(Pair(i1 + k, j1 + k, EQUAL) for k in range(i2 - i1))
+            pairs.extend(map(Pair, range(i1, i2), range(j1, j2), repeat(EQUAL)))
             continue
         edited = {
             j: partner[j][0]
