@@ -1,6 +1,7 @@
 """Clause identity across versions (the track stage's alignment and ids)."""
 
 import unicodedata
+from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from generator.compare.align import (
     REMOVED,
     align,
     carry_ids,
+    similarity,
 )
 from generator.compare.dates import _TAG, ENUMERATOR, canonical
 
@@ -83,3 +85,15 @@ def test_canonical_keeps_exactly_the_letters_and_digits(text: str) -> None:
     # A regular expression drops the rest now: it must keep what ``str.isalnum`` keeps.
     assert canonical(text) == _canonical_char_by_char(text)
     assert canonical(f"4. {text}<br>ß_x") == _canonical_char_by_char(f"4. {text}<br>ß_x")
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "the", "of", "A"]), max_size=12),
+    st.lists(st.sampled_from(["a", "b", "c", "the", "of", "A"]), max_size=12),
+)
+def test_similarity_is_the_dice_coefficient_of_the_words(a: list[str], b: list[str]) -> None:
+    """Words shared are counted as often as both texts have them (a multiset intersection),
+    whatever representation makes it fast."""
+    shared = sum((Counter(a) & Counter(b)).values())
+    expected = 2 * shared / (len(a) + len(b)) if a and b else float(len(a) == len(b))
+    assert similarity(" ".join(a), " ".join(b)) == expected

@@ -1,12 +1,18 @@
+import datetime as dt
+from pathlib import Path
 from textwrap import dedent
 
 from golden import assert_golden
 from helpers import assert_same_as_whole
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it.helpers import parseLinkDestination
 
+from generator.archive.history import Version, VersionKind
+from generator.cache import Cache
 from generator.text import safemd
 from generator.text.blocks import parse_text, top_level_pieces
+from generator.text.source import TextSource, _weight
 from generator.text.views import fill_view, make_view
 
 SAMPLE = dedent(
@@ -133,3 +139,60 @@ def test_a_heading_never_takes_an_anchor_of_the_page_around_it() -> None:
     html = fill_view(view)
     assert '<span id="text-changes"></span>' in html and 'id="changes"' not in html
     assert 'href="#text-changes"' in html  # the text's own link follows its heading
+
+
+_DESTINATION_CHARS = st.sampled_from([*"ab<>()\\ \n\t\x7f\x01\x1f/:.é!", "%20"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(_DESTINATION_CHARS, max_size=40).map("".join),
+    st.integers(min_value=0, max_value=45),
+    st.integers(min_value=0, max_value=3),
+)
+def test_link_destinations_are_read_as_markdown_it_reads_them(
+    text: str, start: int, beyond: int
+) -> None:
+    """The faster reading of a link's target gives markdown-it's own result, wherever the
+    target starts and ends (escapes, nested and unbalanced parentheses, controls)."""
+    start = min(start, len(text))
+    for end in (len(text), max(start, len(text) - 1), len(text) + beyond):
+        ours = safemd._parse_link_destination(text, start, end)
+        theirs = parseLinkDestination(text, start, end)
+        assert (ours.ok, ours.pos, ours.str) == (theirs.ok, theirs.pos, theirs.str)
+
+
+def test_deeply_nested_parentheses_end_a_link_target_as_markdown_it_does() -> None:
+    for depth in (31, 32, 33, 40):
+        text = "(" * depth + "x" + ")" * depth
+        assert safemd._parse_link_destination(text, 0, len(text)).ok == (
+            parseLinkDestination(text, 0, len(text)).ok
+        )
+    assert "<a" not in safemd.render_markdown("[x](" + "(" * 40 + "javascript:x" + ")" * 40 + ")")
+
+
+def test_views_kept_in_memory_are_bounded_by_size_not_only_by_count(tmp_path: Path) -> None:
+    """A build keeps a few views at hand; large ones count for their size, and the two
+    latest stay whatever their size (an alignment needs both texts of a change)."""
+    texts = {f"b{n}": f"# Text {n}\n\n" + f"Clause {n} of the text. " * 400 for n in range(6)}
+    versions = [
+        Version("A/Terms.md", f"{n:040x}", blob, dt.datetime(2024, 1, 1 + n, tzinfo=dt.UTC), "m",
+                VersionKind.CHANGE)
+        for n, blob in enumerate(texts)
+    ]  # fmt: skip
+    source = TextSource(lambda version: texts[version.blob], Cache(tmp_path / "cache"))
+    source.LRU_CHARACTERS = 25_000  # about two of these views
+    for version in versions:
+        source.view(version)
+    kept = [view.blob for view in source._views.values()]
+    assert kept[-2:] == ["b4", "b5"] and 2 <= len(kept) < len(versions)
+    assert (
+        source._characters
+        == sum(_weight(v) for v in source._views.values())
+        <= 25_000 + max(_weight(v) for v in source._views.values())
+    )
+    source.LRU_CHARACTERS = 0  # smaller than any view: the two latest are still kept
+    source.view(versions[0])
+    assert [view.blob for view in source._views.values()] == ["b5", "b0"]
+    # Views dropped from memory come back from the cache, the same.
+    assert source.view(versions[3]).template == make_view(parse_text(texts["b3"], "b3")).template

@@ -20,6 +20,7 @@ from helpers import TERMS_V3, Archive, build_site, git, make_site, mkdocs, provi
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import untrusted
 from generator.cli import main
 from generator.config import SiteConfig
 
@@ -294,3 +295,21 @@ def test_generated_inputs_through_a_full_mkdocs_build(
         if result.returncode == 0:
             for page in (site / "site").rglob("*.html"):
                 assert "\u202e" not in page.read_text(encoding="utf-8"), page
+
+
+def test_clean_text_removes_what_its_three_patterns_remove() -> None:
+    """Its quick check (no character to remove: the text as it is) never lets through a
+    character one of the patterns removes, in any plane."""
+
+    def by_patterns(text: str) -> str:
+        for pattern in (untrusted._INVISIBLE, untrusted._CONTROL, untrusted._NOT_XML):
+            text = pattern.sub("", text)
+        return text
+
+    points = [
+        *range(0x10000),
+        *(p * 0x10000 + e for p in range(1, 17) for e in (0, 0xFFFE, 0xFFFF)),
+    ]
+    for point in points:
+        text = f"a{chr(point)}b"
+        assert untrusted.clean_text(text) == by_patterns(text), hex(point)

@@ -13,6 +13,7 @@ moves.
 from __future__ import annotations
 
 import hashlib
+from itertools import repeat
 from typing import NamedTuple
 
 from .dates import canonical, without_dates
@@ -44,29 +45,30 @@ def _words(text: str) -> list[str]:
 
 def similarity(a: str, b: str) -> float:
     """Share of words in common (a cheap bag-of-words Dice coefficient)."""
-    return _similarity(_word_counts(a), _words(b))
+    return _similarity(_word_bag(a), _word_bag(b))
 
 
-def _word_counts(text: str) -> tuple[dict[str, int], int]:
-    counts: dict[str, int] = {}
-    words = _words(text)
-    for word in words:
-        counts[word] = counts.get(word, 0) + 1
-    return counts, len(words)
+Bag = tuple[frozenset[str | tuple[str, int]], int]
+"""A text's words as a set in which a word's second, third... occurrences are told apart
+(``(word, 2)``...), and how many words it has: the words two texts share, each counted as
+often as both have it, are then the size of the sets' intersection, which is computed in C."""
 
 
-def _similarity(counted: tuple[dict[str, int], int], words_b: list[str]) -> float:
-    counts, total_a = counted
-    if not total_a or not words_b:
-        return 1.0 if total_a == len(words_b) else 0.0
-    used: dict[str, int] = {}
-    common = 0
-    for word in words_b:
-        seen = used.get(word, 0)
-        if seen < counts.get(word, 0):
-            used[word] = seen + 1
-            common += 1
-    return 2 * common / (total_a + len(words_b))
+def _word_bag(text: str) -> Bag:
+    seen: dict[str, int] = {}
+    items: list[str | tuple[str, int]] = []
+    for word in _words(text):
+        count = seen.get(word, 0) + 1
+        seen[word] = count
+        items.append(word if count == 1 else (word, count))
+    return frozenset(items), len(items)
+
+
+def _similarity(a: Bag, b: Bag) -> float:
+    (words_a, total_a), (words_b, total_b) = a, b
+    if not total_a or not total_b:
+        return 1.0 if total_a == total_b else 0.0
+    return 2 * len(words_a & words_b) / (total_a + total_b)
 
 
 def align(old: list[str], new: list[str]) -> list[Pair]:
@@ -109,7 +111,7 @@ def align(old: list[str], new: list[str]) -> list[Pair]:
     pairs: list[Pair] = []
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            pairs.extend(Pair(i1 + k, j1 + k, EQUAL) for k in range(i2 - i1))
+            pairs.extend(map(Pair, range(i1, i2), range(j1, j2), repeat(EQUAL)))
             continue
         edited = {
             j: partner[j][0]
@@ -212,15 +214,21 @@ def _pair_similar(
         return result
     window = len(olds) if len(olds) * len(news) <= PAIRING_BUDGET else 10
     free = set(olds)
-    counted = {i: _word_counts(old[i]) for i in olds}  # each old block counted once
+    bags = {i: _word_bag(old[i]) for i in olds}  # each old block counted once
     for position, j in enumerate(news):
         centre = int(position * len(olds) / len(news))
         best, best_score = None, SIMILAR
-        words = _words(new[j])
+        bag = _word_bag(new[j])
+        total = bag[1]
         for i in olds[max(0, centre - window) : centre + window + 1]:
             if i not in free:
                 continue
-            score = _similarity(counted[i], words)
+            other = bags[i][1]
+            # Two texts share at most the shorter's words: a block that cannot reach the
+            # best score so far is not compared (the score never exceeds this bound).
+            if total and other and 2 * min(total, other) / (total + other) < best_score:
+                continue
+            score = _similarity(bags[i], bag)
             if score >= best_score:
                 best, best_score = i, score
         if best is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _MONTHS = [
     "january",
@@ -245,9 +246,25 @@ ENUMERATOR = re.compile(
 _TAG = re.compile(r"</?[a-z]+\s*/?>", re.IGNORECASE)
 
 
+SHORT = 64
+"""Texts up to this many characters (words, short lines) are remembered by :func:`canonical`:
+the kinds of change ask for the same words over and over."""
+
+
 def canonical(text: str) -> str:
     """Text with what editorial changes touch taken away: case, punctuation, white space,
     HTML line breaks and a clause's leading number ("4.", "(b)", "A.1.")."""
+    if len(text) <= SHORT:
+        return _canonical_short(text)
+    return _canonical(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _canonical_short(text: str) -> str:
+    return _canonical(text)
+
+
+def _canonical(text: str) -> str:
     text = ENUMERATOR.sub("", unicodedata.normalize("NFKC", text))
     if "<" in text:
         text = _TAG.sub(" ", text)  # line breaks and the like, left in tables' cells
@@ -274,6 +291,15 @@ def date_word(word: str) -> bool:
     them), or could be dropped by :func:`canonical` (no letter or digit; a list number):
     the quick tests of :mod:`.kinds` stay exact as long as this says yes to every such word (a yes
     only costs time)."""
+    return _date_word_short(word) if len(word) <= SHORT else _date_word(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _date_word_short(word: str) -> bool:
+    return _date_word(word)
+
+
+def _date_word(word: str) -> bool:
     if ENUMERATOR.fullmatch(word + " "):
         return True
     return all(

@@ -22,8 +22,22 @@ _TYPOGRAPHY = str.maketrans(
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1 << 16)
+REMEMBERED = 1_000
+"""Texts up to this many characters are remembered once normalised: with at most 32,768 of
+them, the memo stays within about 64 MB however long the archive's clauses are (a page
+captured as one paragraph is a clause of hundreds of kilobytes)."""
+
+
 def normalise(text: str) -> str:
     """Text as compared when matching quotes (remembered: clauses recur across versions)."""
+    return _remembered(text) if len(text) <= REMEMBERED else _normalise(text)
+
+
+@lru_cache(maxsize=1 << 15)
+def _remembered(text: str) -> str:
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", clean_text(text)).translate(_TYPOGRAPHY)
     return _SPACE.sub(" ", text).strip()

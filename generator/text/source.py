@@ -22,6 +22,10 @@ class TextSource:
     """
 
     LRU_SIZE = 24
+    LRU_CHARACTERS = 8_000_000
+    """Characters of views (their HTML and compared text) kept in memory at most, beside the
+    two latest, whatever their size: memory is bounded by the largest text, not by how many
+    are remembered (a view weighs a few bytes a character; contrib's largest text is 3 MiB)."""
     RUN_SIZE = 12
     """Texts of one document a worker views in one job."""
 
@@ -35,6 +39,8 @@ class TextSource:
         self._cache = cache
         self._base_urls = base_urls or {}
         self._views: OrderedDict[str, TextView] = OrderedDict()
+        self._characters = 0
+        """Characters of the views in ``_views``."""
         self._memory_only = cache.root is None
 
     @property
@@ -50,10 +56,17 @@ class TextSource:
         return digest(code_fingerprint(), version.blob, self._base_urls.get(version.path, ""))
 
     def _remember(self, key: str, view: TextView) -> None:
+        if key not in self._views:
+            self._characters += _weight(view)
         self._views[key] = view
         self._views.move_to_end(key)
-        if not self._memory_only and len(self._views) > self.LRU_SIZE:
-            self._views.popitem(last=False)
+        if self._memory_only:
+            return
+        while len(self._views) > 2 and (
+            len(self._views) > self.LRU_SIZE or self._characters > self.LRU_CHARACTERS
+        ):
+            _, dropped = self._views.popitem(last=False)
+            self._characters -= _weight(dropped)
 
     def prepare(self, versions: list[Version]) -> None:
         """Compute and cache the view of every text not yet cached, on every core.
@@ -125,6 +138,11 @@ class TextSource:
     def block_texts(self, version: Version) -> list[str]:
         """Normalised text of each block (what alignment compares)."""
         return self.view(version).normalised
+
+
+def _weight(view: TextView) -> int:
+    """About how much of memory a view takes, in characters."""
+    return len(view.template) + sum(len(text) for text in view.normalised)
 
 
 def _cached_views_job(job: tuple[Path | None, list[tuple[str, str, str, str]]]) -> int:
