@@ -12,16 +12,22 @@ own, merged in the reader's browser (Pagefind's ``mergeIndex``):
 
 - the *stable* segment (``pagefind/stable/``) holds the pages of versions recorded long
   ago: the first ``STEP``, ``2 * STEP``... of them in the archive's recording order;
+- the *settled* segment (``pagefind/settled/``) the next ``SETTLE``, ``2 * SETTLE``... of
+  them, fewer than ``STEP``;
 - the *recent* segment (``pagefind/``, the bundle the search page loads) holds the versions
-  recorded since, and the pages that show the latest state of things (hubs, analyses);
-- the long ones of those (each document's latest text) are spread over a few *shelves*
-  (``pagefind/texts-N/``) by their URL: a new version of a document indexes its shelf.
+  recorded since (fewer than ``SETTLE``: a new version indexes a small segment again, and
+  a sync uploads its few files), and the pages that show the latest state of things (hubs,
+  analyses);
+- each document's latest text, and any other long page, is on one of a few *shelves*
+  (``pagefind/texts-N/``) by its URL: a new version of a document indexes its shelf.
 
 Which segment a page is in depends on the inputs only (how many versions the archive
-recorded and in which order, a page's URL and length), never on which builds ran before,
-so a rebuild from the cache gives the same bytes as a build from scratch. A new commit
-indexes the recent segment and one shelf again; every ``STEP`` versions the stable segment
-grows by ``STEP`` and the recent one starts again small (the compaction). A page is in one
+recorded and in which order, a page's URL, length and kind), never on which builds ran
+before, so a rebuild from the cache gives the same bytes as a build from scratch. A new
+commit indexes the recent segment and one shelf again; every ``SETTLE`` versions the
+settled segment grows by ``SETTLE`` and the recent one starts again empty, and every
+``STEP`` versions the stable segment grows by ``STEP`` and the settled one starts again
+empty (the compactions). A page is in one
 segment only, so no result is ever a stale copy of a page a newer segment holds.
 
 Each segment is made again only when what search covers of its pages, or govsite's code,
@@ -54,6 +60,9 @@ from .carry import Output
 
 MARK = b"data-pagefind-body"
 """What a page carries when search covers it."""
+FILTER = b"data-pagefind-filter"
+"""What a page carries when search results can be filtered by it (versions and documents'
+latest texts)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -73,12 +82,19 @@ class SearchPage:
     size: int = 0
     """Bytes of its searched parts, for a page that is not a version's (what puts it on a
     shelf of long pages)."""
+    text: bool = False
+    """Whether it is a page of a document's latest text (it carries search filters, as the
+    versions do): such a page changes with each new version of its document, so it is on
+    a shelf, out of the recent segment, whatever its length."""
 
 
 STEP = 128
 """Versions the stable segment grows by: the recent segment holds fewer versions than this
 (it is indexed on every build that changes one of its pages, the stable segment once every
 ``STEP`` new versions)."""
+
+SETTLE = 16
+"""Versions the settled segment grows by: the recent segment holds fewer than this."""
 
 LONG = 32_768
 """Bytes of searched parts from which a page that is not a version's (a document's latest
@@ -90,6 +106,8 @@ SHELVES = 4
 
 STABLE = urls.SEARCH_STABLE
 """The stable segment's folder in the search bundle."""
+SETTLED = urls.SEARCH_SETTLED
+"""The settled segment's folder in the search bundle."""
 
 _BUNDLE_ONLY = ("pagefind-entry.json", "index/", "fragment/", "filter/")
 """What a merged segment needs of its bundle (the index files and its meta record): the
@@ -97,23 +115,29 @@ interface and WebAssembly come from the recent segment's."""
 
 
 def segments(
-    pages: list[SearchPage], step: int | None = None
+    pages: list[SearchPage], step: int | None = None, settle: int | None = None
 ) -> list[tuple[str, list[SearchPage]]]:
     """Each segment's folder and pages, the recent segment (folder ``""``) first: of the
     versions, the first multiple of ``step`` (``STEP``) in recording order are stable, the
-    rest recent; long pages are on their shelf; the other pages are recent."""
+    next multiple of ``settle`` (``SETTLE``; none when it is not smaller than ``step``)
+    settled, the rest recent; latest texts and long pages are on their shelf; the other
+    pages are recent."""
     step = STEP if step is None else step
+    settle = SETTLE if settle is None else settle
     recorded = sorted((p for p in pages if p.recorded >= 0), key=_recording_order)
     cut = len(recorded) // step * step
-    recent = recorded[cut:]
+    settled = cut
+    if 0 < settle < step:
+        settled += (len(recorded) - cut) // settle * settle
+    recent = recorded[settled:]
     shelves: list[list[SearchPage]] = [[] for _ in range(SHELVES)]
     for page in pages:
         if page.recorded < 0:
-            if page.size >= LONG:
+            if page.text or page.size >= LONG:
                 shelves[hashlib.sha256(page.url.encode()).digest()[0] % SHELVES].append(page)
             else:
                 recent.append(page)
-    found = [("", recent), (STABLE, recorded[:cut])]
+    found = [("", recent), (STABLE, recorded[:cut]), (SETTLED, recorded[cut:settled])]
     found += [(urls.search_shelf(n), shelf) for n, shelf in enumerate(shelves)]
     return [(folder, chosen) for folder, chosen in found if chosen or not folder]
 

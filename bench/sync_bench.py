@@ -1,0 +1,129 @@
+"""Which files of a built site a daily sync uploads after one new commit, by folder.
+
+    .venv/bin/python bench/sync_bench.py [--corpus genai-eu] [--work /tmp/sync] [--list]
+
+A sync tool comparing checksums (``rclone sync --checksum``, ``aws s3 sync`` with sizes and
+hashes) sends the files whose bytes changed or that were added, and deletes the files that
+are gone. The script clones the corpus (as bench/corpus.py does), builds its site, adds one
+commit that changes one document (the one build_bench.py adds), builds again from the cache
+and prints the files that changed, were added or removed, counted by folder (``--list``
+names each one).
+
+With ``--work`` the clone, the site and its cache are kept there; a second run resets the
+clone to the corpus's last commit, so the first build is a warm one (quicker when only the
+counting or the search code changed; the search segments' keys hold govsite's code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from build_bench import add_commit, run, site_hashes, sync_count, timed_build
+from corpus import ENV, corpus_site
+
+
+def folder_of(path: str) -> str:
+    """What a changed file is counted under: its first two folders (``pagefind/index``), or
+    its first one when the second is a page's own folder (a slug: one page each)."""
+    parts = path.split("/")[:-1]
+    if not parts:
+        return "(root)"
+    if parts[0] == "pagefind":
+        return "/".join(parts[:3]) + "/"
+    return "/".join(parts[:2]) + "/"
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    """The files a sync sends: ``upload`` (changed or added) and ``delete`` (gone)."""
+    return {
+        "upload": sorted(name for name, sha in after.items() if before.get(name) != sha),
+        "delete": sorted(name for name in before if name not in after),
+    }
+
+
+def prepare(work: Path, corpus: str) -> tuple[Path, Path]:
+    """The corpus's clone and its site under ``work``: made, or the clone reset."""
+    archive, site = work / "archive", work / "site"
+    if not archive.is_dir():
+        return corpus_site(work, corpus)
+    origin = subprocess.run(
+        ["git", "-C", str(archive), "rev-parse", "origin/HEAD"],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    subprocess.run(["git", "-C", str(archive), "reset", "-q", "--hard", origin], check=True)
+    # The site's lock as it was before the last run's commit: that version is gone again.
+    shutil.copyfile(work / LOCK_BEFORE, site / "versions.lock")
+    return archive, site
+
+
+def new_commit(archive: Path) -> str:
+    """One new commit changing one document: build_bench.py's, or on a corpus without its
+    document, a paragraph added to the document the last commit changed. Returns its path."""
+    if (archive / "Claude.ai" / "Acceptable Use Policy.md").is_file():
+        add_commit(archive)
+        return "Claude.ai/Acceptable Use Policy.md"
+    names = run(["git", "-C", str(archive), "log", "-1", "--format=", "--name-only", "--", "*.md"])
+    path = next(name for name in names.splitlines() if (archive / name).is_file())
+    target = archive / path
+    target.write_text(target.read_text() + "\n\nA paragraph added by the benchmark.\n")
+    run(["git", "-C", str(archive), "add", "-A"])
+    service, _, kind = path.removesuffix(".md").partition("/")
+    message = f"Record new changes of {service} {kind}"
+    run(["git", "-C", str(archive), "-c", "user.name=bench", "-c", "user.email=b@e.invalid",
+         "commit", "-q", "-m", message])  # fmt: skip
+    return path
+
+
+LOCK_BEFORE = "versions.lock.before"
+"""The site's versions.lock before the new commit, kept in ``--work`` for the next run."""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default="genai-eu", help="corpus name (default genai-eu)")
+    parser.add_argument("--work", type=Path, help="keep the clone, site and cache here")
+    parser.add_argument("--list", action="store_true", help="name every file a sync sends")
+    parser.add_argument("--before", type=Path, help="copy the site before the commit here")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="govsite-sync-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        archive, site = prepare(work, args.corpus)
+        first, _ = timed_build(site)
+        before = site_hashes(site)
+        if args.before:
+            shutil.rmtree(args.before, ignore_errors=True)
+            shutil.copytree(site / "site", args.before)
+        shutil.copyfile(site / "versions.lock", work / LOCK_BEFORE)
+        document = new_commit(archive)
+        second, _ = timed_build(site)
+        after = site_hashes(site)
+        sent = changed(before, after)
+        uploads, deletes = sync_count(before, after)
+        print(f"corpus: {args.corpus}; {len(before)} files before, {len(after)} after")
+        print(f"new commit: one version of {document}")
+        print(f"builds: {first:.1f} s, then {second:.1f} s after one new commit")
+        print(f"sync: {uploads + deletes} files ({uploads} uploaded, {deletes} deleted)")
+        by_folder = {verb: Counter(map(folder_of, names)) for verb, names in sent.items()}
+        for folder in sorted(by_folder["upload"].keys() | by_folder["delete"].keys()):
+            up, gone = by_folder["upload"][folder], by_folder["delete"][folder]
+            print(f"  {up + gone:4d}  {folder}  ({up} uploaded, {gone} deleted)")
+        if args.list:
+            for verb, names in sent.items():
+                for name in names:
+                    print(f"{verb} {name}")
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
