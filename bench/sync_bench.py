@@ -9,6 +9,10 @@ commit that changes one document (the one build_bench.py adds), builds again fro
 and prints the files that changed, were added or removed, counted by folder (``--list``
 names each one).
 
+With ``--replay`` the new commit is the corpus's own last one instead (the first build is
+of the commit before it): a real change, often in the middle of a text, where the
+benchmark's commit appends a paragraph at the end of one.
+
 With ``--work`` the clone, the site and its cache are kept there; a second run resets the
 clone to the corpus's last commit, so the first build is a warm one (quicker when only the
 counting or the search code changed; the search segments' keys hold govsite's code).
@@ -24,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from build_bench import add_commit, run, site_hashes, sync_count, timed_build
-from corpus import ENV, corpus_site
+from corpus import clone_corpus, init_site
 
 
 def folder_of(path: str) -> str:
@@ -46,19 +50,20 @@ def changed(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str
     }
 
 
-def prepare(work: Path, corpus: str) -> tuple[Path, Path]:
-    """The corpus's clone and its site under ``work``: made, or the clone reset."""
+def reset(archive: Path, commit: str) -> None:
+    """The clone's branch and files at ``commit`` (``origin/HEAD``, ``origin/HEAD~1``)."""
+    subprocess.run(["git", "-C", str(archive), "reset", "-q", "--hard", commit], check=True)
+
+
+def prepare(work: Path, corpus: str, start: str) -> tuple[Path, Path]:
+    """The corpus's clone at ``start`` and its site under ``work``: made, or the clone
+    reset."""
     archive, site = work / "archive", work / "site"
     if not archive.is_dir():
-        return corpus_site(work, corpus)
-    origin = subprocess.run(
-        ["git", "-C", str(archive), "rev-parse", "origin/HEAD"],
-        env=ENV,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    subprocess.run(["git", "-C", str(archive), "reset", "-q", "--hard", origin], check=True)
+        clone_corpus(archive, corpus)
+        reset(archive, start)
+        return archive, init_site(archive, site)
+    reset(archive, start)
     # The site's lock as it was before the last run's commit: that version is gone again.
     shutil.copyfile(work / LOCK_BEFORE, site / "versions.lock")
     return archive, site
@@ -69,7 +74,7 @@ def new_commit(archive: Path) -> str:
     document, a paragraph added to the document the last commit changed. Returns its path."""
     if (archive / "Claude.ai" / "Acceptable Use Policy.md").is_file():
         add_commit(archive)
-        return "Claude.ai/Acceptable Use Policy.md"
+        return "one version of Claude.ai/Acceptable Use Policy.md"
     names = run(["git", "-C", str(archive), "log", "-1", "--format=", "--name-only", "--", "*.md"])
     path = next(name for name in names.splitlines() if (archive / name).is_file())
     target = archive / path
@@ -91,25 +96,35 @@ def main() -> None:
     parser.add_argument("--corpus", default="genai-eu", help="corpus name (default genai-eu)")
     parser.add_argument("--work", type=Path, help="keep the clone, site and cache here")
     parser.add_argument("--list", action="store_true", help="name every file a sync sends")
+    parser.add_argument(
+        "--replay",
+        action="store_true",
+        help="the new commit is the corpus's own last one (the first build is of the one before)",
+    )
     parser.add_argument("--before", type=Path, help="copy the site before the commit here")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="govsite-sync-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        archive, site = prepare(work, args.corpus)
+        start = "origin/HEAD~1" if args.replay else "origin/HEAD"
+        archive, site = prepare(work, args.corpus, start)
         first, _ = timed_build(site)
         before = site_hashes(site)
         if args.before:
             shutil.rmtree(args.before, ignore_errors=True)
             shutil.copytree(site / "site", args.before)
         shutil.copyfile(site / "versions.lock", work / LOCK_BEFORE)
-        document = new_commit(archive)
+        if args.replay:
+            reset(archive, "origin/HEAD")
+            document = run(["git", "-C", str(archive), "log", "-1", "--format=%s"]).strip()
+        else:
+            document = new_commit(archive)
         second, _ = timed_build(site)
         after = site_hashes(site)
         sent = changed(before, after)
         uploads, deletes = sync_count(before, after)
         print(f"corpus: {args.corpus}; {len(before)} files before, {len(after)} after")
-        print(f"new commit: one version of {document}")
+        print(f"new commit: {document}")
         print(f"builds: {first:.1f} s, then {second:.1f} s after one new commit")
         print(f"sync: {uploads + deletes} files ({uploads} uploaded, {deletes} deleted)")
         by_folder = {verb: Counter(map(folder_of, names)) for verb, names in sent.items()}
