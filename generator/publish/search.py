@@ -344,8 +344,10 @@ _RATIO = 1.7
 """About how much smaller Pagefind's index compresses than its CBOR (measured on genai-eu):
 a fixed figure, so that where pieces end depends on the words next to it only."""
 
-_CUT_ONE_IN = 64
-"""Past a piece's minimum size, one word in this many (by a hash of the word) ends it."""
+_CUT_ONE_IN = 32
+"""Past a piece's minimum size (three quarters of ``PIECE``), one word in this many (by a
+hash of the word) ends it; none is larger than one and a half ``PIECE``: a query fetches a
+large piece more often than a small one, so the sizes stay close to ``PIECE``."""
 
 
 def _split_chunks(folder: Path, chunks: list[list[str]]) -> list[list[str]]:
@@ -369,8 +371,8 @@ def _split_chunks(folder: Path, chunks: list[list[str]]) -> list[list[str]]:
             raise ValueError(f"{path}: an index chunk of a kind govsite does not know")
         words += chunk[0]
         path.unlink()
-    least = PIECE * _RATIO / 2
-    most = PIECE * _RATIO * 3
+    least = PIECE * _RATIO * 3 / 4
+    most = PIECE * _RATIO * 3 / 2
     groups: list[list[Any]] = [[]]
     filled = 0
     for word in words:
