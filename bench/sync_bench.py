@@ -1,9 +1,8 @@
 """Which files of a built site a daily sync uploads after one new commit, by folder.
 
-    .venv/bin/python bench/sync_bench.py [--corpus genai-eu] [--work /tmp/sync] [--list]
+    .venv/bin/python bench/sync_bench.py [--corpus genai-eu] [--replay] [--work DIR] [--list]
 
-A sync tool comparing checksums (``rclone sync --checksum``, ``aws s3 sync`` with sizes and
-hashes) sends the files whose bytes changed or that were added, and deletes the files that
+A sync tool comparing checksums (``rclone sync --checksum``) sends the files whose bytes changed or that were added, and deletes the files that
 are gone. The script clones the corpus (as bench/corpus.py does), builds its site, adds one
 commit that changes one document (the one build_bench.py adds), builds again from the cache
 and prints the files that changed, were added or removed, counted by folder (``--list``
@@ -14,7 +13,8 @@ of the commit before it): a real change, often in the middle of a text, where th
 benchmark's commit appends a paragraph at the end of one.
 
 With ``--work`` the clone, the site and its cache are kept there; a second run resets the
-clone to the corpus's last commit, so the first build is a warm one (quicker when only the
+clone to where the first run started (and the site's versions.lock with it), so the first
+build is a warm one (quicker when only the
 counting or the search code changed; the search segments' keys hold govsite's code).
 """
 
@@ -32,8 +32,8 @@ from corpus import clone_corpus, init_site
 
 
 def folder_of(path: str) -> str:
-    """What a changed file is counted under: its first two folders (``pagefind/index``), or
-    its first one when the second is a page's own folder (a slug: one page each)."""
+    """What a changed file is counted under: its first two folders (``data/documents/``),
+    three in the search bundle (``pagefind/latest/index/``: one search segment's files)."""
     parts = path.split("/")[:-1]
     if not parts:
         return "(root)"
@@ -71,7 +71,8 @@ def prepare(work: Path, corpus: str, start: str) -> tuple[Path, Path]:
 
 def new_commit(archive: Path) -> str:
     """One new commit changing one document: build_bench.py's, or on a corpus without its
-    document, a paragraph added to the document the last commit changed. Returns its path."""
+    document, a paragraph added to the document the last commit changed. Returns what it
+    records."""
     if (archive / "Claude.ai" / "Acceptable Use Policy.md").is_file():
         add_commit(archive)
         return "one version of Claude.ai/Acceptable Use Policy.md"
