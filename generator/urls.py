@@ -317,6 +317,11 @@ def pagefind_file(name: str) -> str:
 SEARCH_STABLE = "stable/"
 """The stable search segment's folder in the search bundle (the recent segment is the
 bundle's root, which holds Pagefind's interface and WebAssembly)."""
+SEARCH_SETTLED = "settled/"
+"""The settled search segment's folder (versions newer than the stable segment's, in
+smaller steps)."""
+SEARCH_LATEST = "latest/"
+"""The latest search segment's folder (the versions newer than the settled segment's)."""
 SEARCH_SEGMENTS = f"{PAGEFIND}segments.json"
 """The file, at the search bundle's root, naming the segments the search page merges."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ import pytest
 from helpers import Archive, make_site, search_index
 
 import generator.publish.search as search
-from generator.publish.search import LONG, SHELVES, STABLE, SearchPage, segments
+from generator.publish.search import LATEST, LONG, SETTLED, SHELVES, STABLE, SearchPage, segments
 
 STEP = 3
 PIECE = 400
@@ -89,9 +90,31 @@ def test_segments_follow_the_recording_order_in_steps() -> None:
     versions = [page(f"/acme/terms/v{n}/", n) for n in (5, 1, 4, 2, 3)]
     found = dict(segments([*hubs, *versions], step=2))
     assert [p.url for p in found[STABLE]] == [f"/acme/terms/v{n}/" for n in (1, 2, 3, 4)]
-    assert [p.url for p in found[""]] == ["/acme/terms/v5/", "/acme/", "/acme/terms/liability/"]
-    # Fewer versions than a step: everything is recent.
-    assert [folder for folder, _ in segments(versions[:1] + hubs, step=2)] == [""]
+    assert [p.url for p in found[LATEST]] == ["/acme/terms/v5/"]
+    assert [p.url for p in found[""]] == ["/acme/", "/acme/terms/liability/"]
+    # Fewer versions than a step: all of them are latest.
+    assert [folder for folder, _ in segments(versions[:1] + hubs, step=2)] == ["", LATEST]
+
+
+def test_versions_past_the_stable_steps_settle_in_smaller_steps() -> None:
+    versions = [page(f"/acme/terms/v{n}/", n) for n in range(1, 12)]
+    found = dict(segments([*versions, page("/acme/")], step=4, settle=3))
+    assert [p.url for p in found[STABLE]] == [f"/acme/terms/v{n}/" for n in range(1, 9)]
+    # 3 left past the stable 8: one settled step of 3, none recent.
+    assert [p.url for p in found[SETTLED]] == [f"/acme/terms/v{n}/" for n in (9, 10, 11)]
+    assert [p.url for p in found[""]] == ["/acme/"] and LATEST not in found
+    found = dict(segments([*versions[:10], page("/acme/")], step=4, settle=3))
+    assert SETTLED not in found
+    assert [p.url for p in found[LATEST]] == ["/acme/terms/v9/", "/acme/terms/v10/"]
+    # A settling step not smaller than the stable one: no settled segment.
+    assert SETTLED not in dict(segments(versions, step=4, settle=4))
+
+
+def test_a_documents_latest_text_is_on_a_shelf_however_short() -> None:
+    latest = SearchPage("/acme/terms/", "k", lambda: b"", size=100, text=True)
+    found = dict(segments([latest, page("/acme/")], step=2))
+    assert [p.url for p in found[""]] == ["/acme/"]
+    assert [p.url for folder, pages in found.items() if folder for p in pages] == ["/acme/terms/"]
 
 
 def test_long_pages_are_on_shelves_by_their_url_whatever_else_is_there() -> None:
@@ -157,7 +180,10 @@ def test_a_new_version_leaves_the_stable_segment_as_it_was(tmp_path: Path) -> No
     make_site(tmp_path, provisions={})
     record(tmp_path, 2)  # with the site's own 2 changes: 4 versions whose changes are searched
     site = build(tmp_path)
-    assert (site / "pagefind/segments.json").read_text() == '{"merge":["stable/"]}'
+    # The stable segment, the latest (4 versions: 3 stable, no settled segment at this
+    # step) and the document's latest text on its shelf.
+    merged = json.loads((site / "pagefind/segments.json").read_text())["merge"]
+    assert merged[:2] == ["stable/", "latest/"] and [m[:6] for m in merged[2:]] == ["texts-"]
     stable = files(site / "pagefind/stable")
     # Only what a merged segment needs: the interface and WebAssembly are the recent one's.
     assert not any(name.endswith((".js", ".css", ".pagefind")) for name in stable)

@@ -12,16 +12,24 @@ own, merged in the reader's browser (Pagefind's ``mergeIndex``):
 
 - the *stable* segment (``pagefind/stable/``) holds the pages of versions recorded long
   ago: the first ``STEP``, ``2 * STEP``... of them in the archive's recording order;
-- the *recent* segment (``pagefind/``, the bundle the search page loads) holds the versions
-  recorded since, and the pages that show the latest state of things (hubs, analyses);
-- the long ones of those (each document's latest text) are spread over a few *shelves*
-  (``pagefind/texts-N/``) by their URL: a new version of a document indexes its shelf.
+- the *settled* segment (``pagefind/settled/``) the next ``SETTLE``, ``2 * SETTLE``... of
+  them, fewer than ``STEP``;
+- the *latest* segment (``pagefind/latest/``) the versions recorded since, fewer than
+  ``SETTLE``: a new version indexes this small segment again, and a sync uploads its few
+  files;
+- the *root* segment (``pagefind/``, the bundle the search page loads, with Pagefind's
+  interface) holds the pages that show the state of things (hubs, analyses), which a new
+  version leaves as they were as far as search goes (see the hub templates);
+- each document's latest text, and any other long page, is on one of a few *shelves*
+  (``pagefind/texts-N/``) by its URL: a new version of a document indexes its shelf.
 
 Which segment a page is in depends on the inputs only (how many versions the archive
-recorded and in which order, a page's URL and length), never on which builds ran before,
-so a rebuild from the cache gives the same bytes as a build from scratch. A new commit
-indexes the recent segment and one shelf again; every ``STEP`` versions the stable segment
-grows by ``STEP`` and the recent one starts again small (the compaction). A page is in one
+recorded and in which order, a page's URL, length and kind), never on which builds ran
+before, so a rebuild from the cache gives the same bytes as a build from scratch. A new
+commit indexes the latest segment and one shelf again; every ``SETTLE`` versions the
+settled segment grows by ``SETTLE`` and the latest one starts again empty, and every
+``STEP`` versions the stable segment grows by ``STEP`` and the settled one starts again
+empty (the compactions). A page is in one
 segment only, so no result is ever a stale copy of a page a newer segment holds.
 
 Each segment is made again only when what search covers of its pages, or govsite's code,
@@ -54,6 +62,9 @@ from .carry import Output
 
 MARK = b"data-pagefind-body"
 """What a page carries when search covers it."""
+FILTER = b"data-pagefind-filter"
+"""What a page carries when search results can be filtered by it (versions and documents'
+latest texts)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -73,12 +84,19 @@ class SearchPage:
     size: int = 0
     """Bytes of its searched parts, for a page that is not a version's (what puts it on a
     shelf of long pages)."""
+    text: bool = False
+    """Whether it is a page of a document's latest text (it carries search filters, as the
+    versions do): such a page changes with each new version of its document, so it is on
+    a shelf, out of the root segment, whatever its length."""
 
 
 STEP = 128
-"""Versions the stable segment grows by: the recent segment holds fewer versions than this
-(it is indexed on every build that changes one of its pages, the stable segment once every
-``STEP`` new versions)."""
+"""Versions the stable segment grows by: the settled and latest segments hold fewer
+versions than this together (they are indexed on builds that change one of their pages,
+the stable segment once every ``STEP`` new versions)."""
+
+SETTLE = 16
+"""Versions the settled segment grows by: the latest segment holds fewer than this."""
 
 LONG = 32_768
 """Bytes of searched parts from which a page that is not a version's (a document's latest
@@ -90,30 +108,41 @@ SHELVES = 4
 
 STABLE = urls.SEARCH_STABLE
 """The stable segment's folder in the search bundle."""
+SETTLED = urls.SEARCH_SETTLED
+"""The settled segment's folder in the search bundle."""
+LATEST = urls.SEARCH_LATEST
+"""The latest segment's folder in the search bundle."""
 
 _BUNDLE_ONLY = ("pagefind-entry.json", "index/", "fragment/", "filter/")
 """What a merged segment needs of its bundle (the index files and its meta record): the
-interface and WebAssembly come from the recent segment's."""
+interface and WebAssembly come from the root segment's."""
 
 
 def segments(
-    pages: list[SearchPage], step: int | None = None
+    pages: list[SearchPage], step: int | None = None, settle: int | None = None
 ) -> list[tuple[str, list[SearchPage]]]:
-    """Each segment's folder and pages, the recent segment (folder ``""``) first: of the
+    """Each segment's folder and pages, the root segment (folder ``""``) first: of the
     versions, the first multiple of ``step`` (``STEP``) in recording order are stable, the
-    rest recent; long pages are on their shelf; the other pages are recent."""
+    next multiple of ``settle`` (``SETTLE``; none when it is not smaller than ``step``)
+    settled, the rest latest; documents' latest texts and long pages are on their shelf;
+    the other pages are in the root segment."""
     step = STEP if step is None else step
+    settle = SETTLE if settle is None else settle
     recorded = sorted((p for p in pages if p.recorded >= 0), key=_recording_order)
     cut = len(recorded) // step * step
-    recent = recorded[cut:]
+    settled = cut
+    if 0 < settle < step:
+        settled += (len(recorded) - cut) // settle * settle
+    root: list[SearchPage] = []
     shelves: list[list[SearchPage]] = [[] for _ in range(SHELVES)]
     for page in pages:
         if page.recorded < 0:
-            if page.size >= LONG:
+            if page.text or page.size >= LONG:
                 shelves[hashlib.sha256(page.url.encode()).digest()[0] % SHELVES].append(page)
             else:
-                recent.append(page)
-    found = [("", recent), (STABLE, recorded[:cut])]
+                root.append(page)
+    found = [("", root), (STABLE, recorded[:cut]), (SETTLED, recorded[cut:settled])]
+    found.append((LATEST, recorded[settled:]))
     found += [(urls.search_shelf(n), shelf) for n, shelf in enumerate(shelves)]
     return [(folder, chosen) for folder, chosen in found if chosen or not folder]
 
@@ -155,7 +184,7 @@ def _segment(folder: str, pages: list[SearchPage], cache: Cache) -> list[Output]
     if not cache.intact_records(Namespace.SEARCH, key):
         made = Path(tempfile.mkdtemp(prefix="govsite-search-"))
         try:
-            _index(pages, made, folder or "recent/")
+            _index(pages, made, folder or "root/")
             _make_stable(made)
             log.debug(f"govsite: search segment {prefix} made for {len(pages)} pages")
             files = sorted(p for p in made.rglob("*") if p.is_file())
@@ -307,48 +336,65 @@ def _make_stable(folder: Path) -> None:
 
 
 PIECE = 6_000
-"""Bytes (compressed) an index chunk is split down to. A query fetches, for each of its
-words, the chunk that holds it in each segment: Pagefind's own chunks (about 30 KB) would
+"""Bytes (compressed) an index piece holds on average. A query fetches, for each of its
+words, the piece that holds it in each segment: Pagefind's own chunks (about 30 KB) would
 make a query over several segments cost several times that."""
+
+_RATIO = 1.7
+"""About how much smaller Pagefind's index compresses than its CBOR (measured on genai-eu):
+a fixed figure, so that where pieces end depends on the words next to it only."""
+
+_CUT_ONE_IN = 32
+"""Past a piece's minimum size (three quarters of ``PIECE``), one word in this many (by a
+hash of the word) ends it; none is larger than one and a half ``PIECE``: a query fetches a
+large piece more often than a small one, so the sizes stay close to ``PIECE``."""
 
 
 def _split_chunks(folder: Path, chunks: list[list[str]]) -> list[list[str]]:
-    """Splits each index chunk larger than ``PIECE`` into pieces of about that size, and
-    returns the meta record's list of chunks (first word, last word, file) for them. The
-    bounds between pieces are the shortest prefixes that tell their words apart, as
-    Pagefind makes them between its own chunks."""
-    found: list[list[str]] = []
-    for start, end, name in chunks:
+    """Pagefind's index chunks, split again into pieces of about ``PIECE`` bytes each; returns
+    the meta record's list of pieces (first word, last word, file).
+
+    A piece ends after a word chosen by its text alone (past a minimum size; or at a
+    maximum), not at a share of a chunk's size, so that a change to some words' entries
+    (a page's new words; a document's text edited) changes the pieces that hold them, and
+    the others keep their bytes and names: a sync uploads those few. The bounds between
+    pieces are the shortest prefixes that tell their words apart, as Pagefind makes them
+    between its own chunks."""
+    if not chunks:
+        return []
+    words: list[Any] = []
+    language = chunks[0][2].rpartition("_")[0]
+    for _start, _end, name in chunks:
         path = folder / f"{name}.pf_index"
-        stored = path.stat().st_size
         chunk = _read(path)
-        words = chunk[0]
-        count = -(-stored // PIECE)
-        if count < 2 or len(words) < 2:
-            found.append([start, end, name])
-            continue
-        sizes = [len(cbor2.dumps(word)) for word in words]
-        share = sum(sizes) / count
-        groups: list[list[Any]] = [[]]
-        filled = 0
-        for word, size in zip(words, sizes, strict=True):
-            if filled >= share and len(groups) < count:
-                groups.append([])
-                filled = 0
-            groups[-1].append(word)
-            filled += size
-        language = name.rpartition("_")[0]
+        if chunk[1:] != []:  # Pagefind 1.5's chunks hold their words only
+            raise ValueError(f"{path}: an index chunk of a kind govsite does not know")
+        words += chunk[0]
         path.unlink()
-        low = start
-        for index, group in enumerate(groups):
-            high = end
-            following = ""
-            if index + 1 < len(groups):
-                last, first = str(group[-1][0]), str(groups[index + 1][0][0])
-                shared = _shared_prefix(last, first)
-                high, following = last[: shared + 1], first[: shared + 1]
-            found.append([low, high, _write(folder, language, [group, *chunk[1:]], ".pf_index")])
-            low = following
+    least = PIECE * _RATIO * 3 / 4
+    most = PIECE * _RATIO * 3 / 2
+    groups: list[list[Any]] = [[]]
+    filled = 0
+    for word in words:
+        groups[-1].append(word)
+        filled += len(cbor2.dumps(word))
+        text = str(word[0]).encode()
+        cut = int.from_bytes(hashlib.sha256(text).digest()[:4], "big") % _CUT_ONE_IN == 0
+        if filled >= most or (filled >= least and cut):
+            groups.append([])
+            filled = 0
+    groups = [group for group in groups if group]
+    found: list[list[str]] = []
+    low = chunks[0][0]
+    for index, group in enumerate(groups):
+        high = chunks[-1][1]
+        following = ""
+        if index + 1 < len(groups):
+            last, first = str(group[-1][0]), str(groups[index + 1][0][0])
+            shared = _shared_prefix(last, first)
+            high, following = last[: shared + 1], first[: shared + 1]
+        found.append([low, high, _write(folder, language, [group], ".pf_index")])
+        low = following
     return found
 
 

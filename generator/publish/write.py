@@ -18,7 +18,7 @@ from ..urls import url_of
 from .carry import Output, PreviousSite, publish
 from .hosts import host_limit_problems
 from .manifest import PageAnchors, write_manifest
-from .search import SearchPage, build_index, searched_parts
+from .search import FILTER, SearchPage, build_index, searched_parts
 from .streams import HistoryPages, PageRecord
 
 
@@ -71,7 +71,7 @@ def _search_pages(
     site_dir: Path, history: HistoryPages, engine_searched: dict[str, bytes]
 ) -> list[SearchPage]:
     """Every page search covers: the engine's (by a hash of what search covers of them,
-    whose length is what puts a long page on a shelf of its own) and the history
+    whose length, or filters on a document's latest text, put a page on a shelf) and the history
     pages that say what changed (by a hash of what search covers of them, known from the
     cache once made; their searched parts are read again only to index them)."""
     pages = []
@@ -83,6 +83,7 @@ def _search_pages(
                 hashlib.sha256(searched).hexdigest(),
                 functools.partial(bytes, searched),
                 size=len(searched),
+                text=FILTER in searched,
             )
         )
     for stream in history.streams:
