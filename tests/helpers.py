@@ -250,6 +250,17 @@ def run_cli(cwd: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def two_platform_site(root: Path) -> Path:
+    """The site :func:`make_site` makes, with a second platform recording one document."""
+    make_site(root)
+    other = PLATFORM_YML.replace("Acme", "Other").replace("acme", "other")
+    (root / "content/platforms/other.yml").write_text(other)
+    Archive.existing(root).commit(
+        "2024-01-20", {"sources/Other/Terms of Service.md": TERMS_V1}, "First record of Other"
+    )
+    return root
+
+
 def init_site(tmp_path: Path, archive: Path, *extra: str) -> Path:
     """``govsite init`` of a site at ``tmp_path/site`` over ``archive``, which must succeed."""
     site = tmp_path / "site"

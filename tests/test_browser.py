@@ -63,6 +63,20 @@ def heading_jumps(page: Page) -> list[str]:
     return [f"h{a} -> h{b} ({text})" for (a, _), (b, text) in pairwise(levels) if b > a + 1]
 
 
+def page_errors(page: Any) -> list[str]:
+    """The list the page's script errors, failed requests and error answers are added to."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    page.on(
+        "response",
+        lambda response: (
+            errors.append(f"{response.status}: {response.url}") if response.status >= 400 else None
+        ),
+    )
+    return errors
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
 def test_page_type_renders_accessibly(
@@ -75,17 +89,7 @@ def test_page_type_renders_accessibly(
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
-        page.on(
-            "response",
-            lambda response: (
-                errors.append(f"{response.status}: {response.url}")
-                if response.status >= 400
-                else None
-            ),
-        )
+        errors = page_errors(page)
         response = page.goto(base_url + PAGE_TYPES[kind])
         assert response is not None and response.ok
         page.wait_for_load_state("networkidle")
@@ -799,16 +803,7 @@ def test_large_layout_version_and_text_pages_render_accessibly(
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "response",
-            lambda response: (
-                errors.append(f"{response.status}: {response.url}")
-                if response.status >= 400
-                else None
-            ),
-        )
+        errors = page_errors(page)
         page.goto(large_url + "nimbus/terms/2025-04-14/")
         link = page.locator("a", has_text="Read the full text of this version")
         assert link.count() == 1

@@ -45,6 +45,25 @@ def from_the_theme(message: dict[str, Any]) -> bool:
     return any(text.startswith(start) and markup in extract for start, markup in THEME_FINDINGS)
 
 
+def nu_errors(files: list[str]) -> list[str]:
+    """The Nu checker's errors on ``files`` (their folder, line and message), the theme's
+    known findings left out."""
+    assert JAVA is not None
+    result = subprocess.run(
+        [JAVA, "-jar", str(VNU), "--format", "json", "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [
+        f"{Path(m.get('url', '')).parent.name}: line {m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+        if m.get("type") in ("error", "non-document-error") and not from_the_theme(m)
+    ]
+
+
 def test_the_theme_filter_keeps_what_govsite_writes() -> None:
     """The filter drops only the theme's known findings: the same message about govsite's
     markup is kept."""
@@ -58,18 +77,4 @@ def test_govsite_markup_has_no_html_error(example_site: Path) -> None:
     pages = sorted({PAGE_TYPES[kind].split("?")[0].split("#")[0] for kind in PAGE_TYPES})
     files = [str(example_site / page / "index.html") for page in pages]
     assert all(Path(file).exists() for file in files), files
-    assert JAVA is not None
-    result = subprocess.run(
-        [JAVA, "-jar", str(VNU), "--format", "json", "--errors-only", *files],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    ours = [
-        f"{Path(m.get('url', '')).parent.name}: line {m.get('lastLine')}: {m.get('message')}"
-        for m in messages
-        if m.get("type") in ("error", "non-document-error") and not from_the_theme(m)
-    ]
-    assert ours == []
+    assert nu_errors(files) == []

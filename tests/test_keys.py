@@ -4,12 +4,15 @@ that show it. Direct calls, no build subprocess (the end-to-end proofs are in te
 from pathlib import Path
 
 import pytest
-from helpers import PLATFORM_YML, TERMS_V1, TERMS_V3, Archive, build_site, make_site
+from helpers import (
+    TERMS_V3,
+    Archive,
+    build_site,
+    two_platform_site,
+)
 
 from generator.config import SiteConfig
 from generator.render.keys import canonical, model_key, provision_history_key, version_page_key
-
-OTHER_PLATFORM = PLATFORM_YML.replace("Acme", "Other").replace("acme", "other")
 
 
 def keys(root: Path) -> tuple[dict[str, str], str]:
@@ -43,12 +46,7 @@ def build_config(root: Path) -> SiteConfig:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    make_site(tmp_path)
-    (tmp_path / "content/platforms/other.yml").write_text(OTHER_PLATFORM)
-    Archive.existing(tmp_path).commit(
-        "2024-01-20", {"sources/Other/Terms of Service.md": TERMS_V1}, "First record of Other"
-    )
-    return tmp_path
+    return two_platform_site(tmp_path)
 
 
 def test_keys_are_the_same_for_the_same_inputs(site: Path) -> None:

@@ -5,15 +5,19 @@ counted in this process (no timing); the output is checked against a build witho
 from pathlib import Path
 
 import pytest
-from helpers import PLATFORM_YML, TERMS_V1, TERMS_V3, Archive, build_site, make_site
+from helpers import (
+    TERMS_V3,
+    Archive,
+    build_site,
+    make_site,
+    two_platform_site,
+)
 
 from generator import pipeline
 from generator.config import SiteConfig
 from generator.render import data, feeds
 from generator.render.context import RenderContext
 from generator.render.feeds import FEED_LENGTH
-
-OTHER_PLATFORM = PLATFORM_YML.replace("Acme", "Other").replace("acme", "other")
 
 
 def config(root: Path, cache: bool = True) -> SiteConfig:
@@ -24,12 +28,7 @@ def config(root: Path, cache: bool = True) -> SiteConfig:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    make_site(tmp_path)
-    (tmp_path / "content/platforms/other.yml").write_text(OTHER_PLATFORM)
-    Archive.existing(tmp_path).commit(
-        "2024-01-20", {"sources/Other/Terms of Service.md": TERMS_V1}, "First record of Other"
-    )
-    return tmp_path
+    return two_platform_site(tmp_path)
 
 
 class Renders:
