@@ -23,6 +23,7 @@ from helpers import CORPORA, assert_same_as_whole, served
 
 from generator.compare.kinds import ChangeKind
 from generator.publish.linkcheck import broken_links
+from generator.render.feeds import FEED_LENGTH
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -120,12 +121,26 @@ def test_every_later_version_shows_its_changes(built: tuple[Path, Path]) -> None
             assert 'id="changes"' in page, (folder, slug)
 
 
-def test_each_document_feed_has_one_entry_per_version(built: tuple[Path, Path]) -> None:
+def test_each_document_feed_has_one_entry_per_version_up_to_its_length(
+    built: tuple[Path, Path],
+) -> None:
+    """One entry per recorded version, the newest :data:`FEED_LENGTH` of them (a long
+    history is capped: some documents have more versions than that)."""
     archive, site = built
+    capped = 0
     for path, folder in sources(site).items():
         feed = feedparser.parse((site / "site" / folder / "feed.xml").read_bytes())
         assert not feed.bozo, folder
-        assert len(feed.entries) == len(commits_touching(archive, path)), folder
+        versions = len(commits_touching(archive, path))
+        assert len(feed.entries) == min(versions, FEED_LENGTH), folder
+        slugs = sorted(
+            (p.name for p in (site / "site" / folder).iterdir() if SLUG.match(p.name)),
+            key=lambda s: (s[:10], int(s[11:] or 1)),
+        )
+        newest = {entry.id.rstrip("/").rsplit("/", 1)[-1] for entry in feed.entries}
+        assert newest == set(slugs[-len(feed.entries) :]), folder
+        capped += versions > FEED_LENGTH
+    assert capped > 0
 
 
 def test_technical_upgrades_are_labelled(built: tuple[Path, Path]) -> None:
