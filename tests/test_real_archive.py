@@ -107,13 +107,18 @@ def test_every_version_in_git_history_has_exactly_one_permalink(built: tuple[Pat
     assert total == 1017  # 63 additions + 954 changes
 
 
+def version_slugs(folder: Path) -> list[str]:
+    """A document's version folders, oldest first (``2025-01-02-2`` after ``2025-01-02``)."""
+    return sorted(
+        (p.name for p in folder.iterdir() if SLUG.match(p.name)),
+        key=lambda s: (s[:10], int(s[11:] or 1)),
+    )
+
+
 def test_every_later_version_shows_its_changes(built: tuple[Path, Path]) -> None:
     _, site = built
     for folder in sources(site).values():
-        slugs = sorted(
-            (p.name for p in (site / "site" / folder).iterdir() if SLUG.match(p.name)),
-            key=lambda s: (s[:10], int(s[11:] or 1)),
-        )
+        slugs = version_slugs(site / "site" / folder)
         first = (site / "site" / folder / slugs[0] / "index.html").read_text()
         assert 'id="changes"' not in first
         for slug in slugs[1:]:
@@ -133,10 +138,7 @@ def test_each_document_feed_has_one_entry_per_version_up_to_its_length(
         assert not feed.bozo, folder
         versions = len(commits_touching(archive, path))
         assert len(feed.entries) == min(versions, FEED_LENGTH), folder
-        slugs = sorted(
-            (p.name for p in (site / "site" / folder).iterdir() if SLUG.match(p.name)),
-            key=lambda s: (s[:10], int(s[11:] or 1)),
-        )
+        slugs = version_slugs(site / "site" / folder)
         newest = {entry.id.rstrip("/").rsplit("/", 1)[-1] for entry in feed.entries}
         assert newest == set(slugs[-len(feed.entries) :]), folder
         capped += versions > FEED_LENGTH
