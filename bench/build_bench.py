@@ -80,13 +80,14 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
-def timed_build(site: Path) -> tuple[float, int]:
+def timed_build(site: Path, steps: list[str] | None = None) -> tuple[float, int]:
     """Wall seconds of one ``mkdocs build`` and its peak memory in KiB: the largest sum, over
     samples taken every 50 ms, of the PSS of the build and all its worker processes (the
-    binary that indexes search included)."""
+    binary that indexes search included). With ``steps``, the build runs verbose and the
+    lines saying what each stage cost (wall and CPU time) are added to it."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        [PYTHON, "-m", "mkdocs", "build", "-q"],
+        [PYTHON, "-m", "mkdocs", "build", "-v" if steps is not None else "-q"],
         cwd=site,
         env=ENV,
         stdout=subprocess.PIPE,
@@ -109,7 +110,15 @@ def timed_build(site: Path) -> tuple[float, int]:
     sampler.join()
     if process.returncode != 0:
         sys.exit(f"build failed in {site}:\n{err[-4000:]}")
+    if steps is not None:
+        steps.extend(
+            line.split("govsite: ", 1)[1] for line in err.splitlines() if _STEP.search(line)
+        )
     return elapsed, peak
+
+
+_STEP = re.compile(r"govsite: (stage \w+|publish: [^)]*) took ")
+"""A line of a verbose build saying what a stage cost (see ``generator.progress.timed``)."""
 
 
 def site_hashes(site: Path) -> dict[str, str]:

@@ -113,8 +113,11 @@ def main() -> None:
         print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC", flush=True)
         print(f"archive: {commits} commits", flush=True)
         print(f"layout: {_layout(site)}", flush=True)
-        cold, cold_mem = timed_build(site)
+        steps: list[str] = []
+        cold, cold_mem = timed_build(site, steps)
         print(f"cold:  {cold:8.1f} s ({cold / 60:.1f} min)   peak mem {cold_mem / 1024:7.0f} MiB")
+        for step in steps:
+            print(f"  {step}")
         print("  (targets on the whole collection: <= 15 min, peak <= 2048 MiB)", flush=True)
         total, files, largest, name = site_size(site)
         text = distinct_text_bytes(archive)
@@ -129,13 +132,16 @@ def main() -> None:
             return
         before = site_digests(site)
         changed = add_commit(archive)
-        warm, warm_mem = timed_build(site)
+        steps.clear()
+        warm, warm_mem = timed_build(site, steps)
         after = site_digests(site)
         upload = sum(1 for path, digest in after.items() if before.get(path) != digest)
         removed = sum(1 for path in before if path not in after)
         print(
             f"warm:  {warm:8.1f} s   peak mem {warm_mem / 1024:7.0f} MiB   (one commit to {changed})"
         )
+        for step in steps:
+            print(f"  {step}")
         print("  (target on the whole collection: <= 120 s)")
         print(f"  files a sync uploads: {upload}; deletes: {removed}")
     finally:

@@ -27,10 +27,10 @@ from .compare.track import DocumentTracks, track_documents
 from .config import SiteConfig, check_site_url
 from .content.load import load_content, read_pages
 from .content.records import Content
-from .diagnostics import Diagnostics, Origin, log
+from .diagnostics import Diagnostics, Origin
 from .link.model import SiteModel
 from .link.resolve import link
-from .progress import finished
+from .progress import finished, timed
 from .publish.publication import Publication
 from .render.context import RenderContext
 from .render.environment import make_environment
@@ -236,9 +236,8 @@ def run(config: SiteConfig, *, until: str = "publish", record: bool = False) -> 
     build = Build(config, cache=Cache(config.cache_dir))
     try:
         for name, stage in STAGES:
-            started = time.perf_counter()
-            went_on = stage(build)
-            log.debug(f"govsite: stage {name} took {time.perf_counter() - started:.2f} s")
+            with timed(f"stage {name}"):
+                went_on = stage(build)
             if not went_on or name == until:
                 break
     finally:

@@ -142,6 +142,29 @@ def duration(seconds: float) -> str:
     return f"{minutes} min {rest:02d} s"
 
 
+@contextlib.contextmanager
+def timed(step: str) -> Iterator[None]:
+    """Log (at debug level) what ``step`` cost: its wall-clock time, the CPU time of this
+    process, and that of the processes that ended during it (workers, git, search's
+    indexer). CPU above wall time shows cores in use; below it, waiting."""
+    started, before = time.perf_counter(), os.times()
+    try:
+        yield
+    finally:
+        after = os.times()
+        here = after.user - before.user + after.system - before.system
+        others = (
+            after.children_user
+            - before.children_user
+            + after.children_system
+            - before.children_system
+        )
+        log.debug(
+            f"govsite: {step} took {time.perf_counter() - started:.2f} s "
+            f"(CPU {here:.1f} s in this process, {others:.1f} s in others)"
+        )
+
+
 def finished(step: str, what: str, started: float, *, told: bool = False) -> None:
     """One line at the end of a step that took a while (or showed its progress)."""
     seconds = time.monotonic() - started

@@ -17,6 +17,7 @@ from ..archive.revisions import RevisionLockEntry, append_revision_lock
 from ..cache import Cache
 from ..config import SiteConfig
 from ..diagnostics import log
+from ..progress import timed
 from ..render.site import SiteOutput
 from .carry import PreviousSite, discard_staging, prepare_staging, set_aside, swap_in
 from .manifest import PageAnchors, page_anchors
@@ -99,19 +100,21 @@ class Publication:
         search and the manifest."""
         if self.history is None or self._theme is None:
             return
-        self.history.finish(self._theme, site_dir)
-        publish_site(
-            site_dir,
-            self.history,
-            self.output.files,
-            self.output.blob_files,
-            self.archive_root,
-            self.previous or PreviousSite(None, {}, None),
-            self.anchors,
-            self.searched,
-            site_url,
-            self.output.retired,
-        )
+        with timed("publish: history pages"):
+            self.history.finish(self._theme, site_dir)
+        with timed("publish: files, search and manifest"):
+            publish_site(
+                site_dir,
+                self.history,
+                self.output.files,
+                self.output.blob_files,
+                self.archive_root,
+                self.previous or PreviousSite(None, {}, None),
+                self.anchors,
+                self.searched,
+                site_url,
+                self.output.retired,
+            )
         self.published = True
 
     def commit(self, failing: bool) -> None:
