@@ -132,3 +132,21 @@ def test_progress_in_a_log_is_a_line_every_few_seconds_and_nothing_when_quiet(
         for _ in range(4):
             step.advance()
     assert caplog.records == []
+
+
+def test_a_timed_step_logs_its_wall_and_cpu_time_at_debug_level_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    with progress.timed("stage text"):
+        sum(i * i for i in range(200_000))  # some CPU time in this process
+    (record,) = caplog.records
+    assert record.levelno == logging.DEBUG
+    message = record.getMessage()
+    assert message.startswith("govsite: stage text took ")
+    assert " s in this process, " in message and message.endswith(" s in others)")
+    caplog.clear()
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)  # a build without -v says nothing
+    with progress.timed("stage text"):
+        pass
+    assert caplog.records == []
