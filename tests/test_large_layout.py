@@ -2,6 +2,8 @@
 page per distinct text instead of repeating their text, and summarise long changes; the
 default layout keeps each version's text on its page."""
 
+import html
+import json
 import re
 from pathlib import Path
 
@@ -130,6 +132,24 @@ def test_the_full_layout_keeps_the_text_on_the_version_page(sites: dict[str, Pat
     assert '<div class="govsite-archived-text">' in html
     assert "You may use the service for lawful purposes only." in html
     assert not list((sites["full"] / "texts").glob("*/*.html"))
+
+
+def test_a_version_page_writes_one_citation_format_and_the_data_of_the_others(
+    sites: dict[str, Path],
+) -> None:
+    """The browser makes the other formats (tests/test_browser.py holds them equal to the
+    build's); the full layout writes all five."""
+    large, full = (page(sites[layout], f"{DOC}/2024-02-01") for layout in ("large", "full"))
+    assert large.count('<details class="govsite-citation"') == 1
+    assert 'data-cite-format="bluebook"' in large and 'id="cite-apa"' not in large
+    found = re.search(r"data-citable='([^']*)'", large)
+    assert found is not None
+    data = json.loads(html.unescape(found.group(1)))
+    assert data["permalink"].endswith(f"/{DOC}/2024-02-01/")
+    assert data["version_label"] == "version recorded 2024-02-01"
+    assert len(data["content_hash"]) == 40
+    assert full.count('<details class="govsite-citation"') == 5
+    assert "data-citable" not in full
 
 
 def test_an_unknown_layout_is_reported(tmp_path: Path) -> None:
