@@ -36,7 +36,7 @@ def _name(pid: int) -> str:
 
 def main() -> None:
     site = Path(sys.argv[1])
-    log = open(sys.argv[2], "w", encoding="utf-8") if len(sys.argv) > 2 else None  # noqa: SIM115
+    log = open(sys.argv[2], "w", encoding="utf-8", buffering=1) if len(sys.argv) > 2 else None  # noqa: SIM115
     start = time.monotonic()
     process = subprocess.Popen(
         [PYTHON, "-m", "mkdocs", "build"],
