@@ -6,7 +6,9 @@ Long (a full run took about half an hour and 16 GB before the memory work): it i
     nohup .venv/bin/python bench/contrib_bench.py > contrib-bench.log 2>&1 &
 
 ``--commits N`` builds only the archive's first N commits (a prefix of its history), for quick
-iteration on a subset. It clones ``../shared/corpora/contrib-versions.bundle`` into a temporary
+iteration on a subset. ``--skip S`` drops the first S commits first: the next one becomes the
+root and records the whole tree it had, so ``--skip 40632 --commits 2000`` is a slice of the
+late history (longer texts) that starts with every document the archive then held. It clones ``../shared/corpora/contrib-versions.bundle`` into a temporary
 folder, makes the site with ``govsite init`` and prints:
 
 1. cold   full ``mkdocs build``, empty cache: wall time and peak memory (PSS summed over the
@@ -27,6 +29,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -43,6 +46,36 @@ def take_prefix(archive: Path, commits: int) -> None:
     shas = order.split()
     if commits < len(shas):
         run(["git", "-C", str(archive), "reset", "-q", "--hard", shas[commits - 1]])
+
+
+def reroot(archive: Path, skip: int, commits: int | None) -> None:
+    """Rewrite the clone's first-parent history as its commits after the first ``skip`` (up to
+    ``commits`` of them), the first of them a root holding its whole tree. Trees, messages,
+    authors and dates are kept, so every text keeps its blob id."""
+    fields = "%T%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x1e"
+    log = run(
+        ["git", "-C", str(archive), "log", "--first-parent", "--reverse", f"--format={fields}"]
+    )
+    entries = [entry.lstrip("\n") for entry in log.split("\x1e")[:-1]]
+    entries = entries[skip : None if commits is None else skip + commits]
+    parent: str | None = None
+    for entry in entries:
+        tree, a_name, a_mail, a_date, c_name, c_mail, c_date, message = entry.split("\x00", 7)
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": a_name, "GIT_AUTHOR_EMAIL": a_mail, "GIT_AUTHOR_DATE": a_date,
+            "GIT_COMMITTER_NAME": c_name, "GIT_COMMITTER_EMAIL": c_mail,
+            "GIT_COMMITTER_DATE": c_date,
+        }  # fmt: skip
+        command = ["git", "-C", str(archive), "commit-tree", tree, "-F", "-"]
+        if parent:
+            command += ["-p", parent]
+        parent = subprocess.run(
+            command, input=message, env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    if parent is None:
+        sys.exit(f"--skip {skip} leaves no commit")
+    run(["git", "-C", str(archive), "reset", "-q", "--hard", parent])
 
 
 def add_commit(archive: Path) -> str:
@@ -86,6 +119,9 @@ def _layout(site: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--commits", type=int, help="build only the first N commits")
+    parser.add_argument(
+        "--skip", type=int, default=0, help="drop the first S commits, re-rooting the rest"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--no-warm", action="store_true", help="cold build only")
     parser.add_argument(
@@ -102,7 +138,9 @@ def main() -> None:
     try:
         archive = work / "archive"
         run(["git", "clone", "-q", str(bundle), str(archive)])
-        if args.commits:
+        if args.skip:
+            reroot(archive, args.skip, args.commits)
+        elif args.commits:
             take_prefix(archive, args.commits)
         commits = int(run(["git", "-C", str(archive), "rev-list", "--count", "HEAD"]))
         site = work / "site"

@@ -823,3 +823,67 @@ def test_large_layout_version_and_text_pages_render_accessibly(
         assert not violations, "\n".join(violations)
     finally:
         context.close()
+
+
+def _version_pages() -> list[str]:
+    """Every version page of the example site, from its ``versions.lock``."""
+    lines = (ROOT / "versions.lock").read_text().splitlines()
+    return [
+        f"{d}/{slug}/" for d, slug, *_ in (line.split("\t") for line in lines if line[:1] != "#")
+    ]
+
+
+def test_large_layout_cite_panel_makes_the_same_citations_in_the_browser(
+    browser: Browser, base_url: str, large_url: str
+) -> None:
+    """A large-layout version page writes its first citation format; govsite.js makes the
+    others from the page's data: each the same text as the full layout's page writes, on
+    every version page of the example site. Without JavaScript the first format is there,
+    alone; the reader's choice of format is remembered across pages as before."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    formats = ("bluebook", "apa", "bibtex", "csl-json", "ris")
+    try:
+        # Script errors only while going from page to page: leaving a page can abort its
+        # requests (the theme's), which the last page's full check below does not do.
+        script_errors: list[str] = []
+        page.on("pageerror", lambda error: script_errors.append(str(error)))
+        compared = 0
+        for url in _version_pages():
+            page.goto(base_url + url)
+            expected = {f: page.locator(f"#cite-{f}").text_content() for f in formats}
+            page.goto(large_url + url)
+            made = {f: page.locator(f"#cite-{f}").text_content() for f in formats}
+            assert made == expected, url
+            labels = page.locator(".govsite-cite summary").all_text_contents()
+            assert labels == ["Bluebook-like", "APA", "BibTeX", "CSL-JSON", "RIS"]
+            compared += 1
+        assert compared > 30
+        assert script_errors == []
+        page.close()
+        page = context.new_page()
+        errors = page_errors(page)
+        url = large_url + "nimbus/terms/2025-04-14/"
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        page.locator("#cite-bibtex-label").click()
+        assert page.locator("#cite-bibtex").is_visible()
+        assert not page.locator("#cite-bluebook").is_visible()
+        page.goto(large_url + "nimbus/terms/2024-09-30/")
+        assert page.locator("#cite-bibtex").is_visible()
+        page.wait_for_load_state("networkidle")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".govsite-cite").screenshot(path=str(SCREENSHOTS / "large-cite-1280.png"))
+        assert errors == []
+    finally:
+        context.close()
+    plain = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    try:
+        page = plain.new_page()
+        page.goto(url)
+        assert page.locator("#cite-bluebook").is_visible()
+        assert page.locator(".govsite-cite details").count() == 1
+        assert "content hash" in (page.locator("#cite-bluebook").text_content() or "")
+        page.locator(".govsite-cite").screenshot(path=str(SCREENSHOTS / "large-cite-nojs-390.png"))
+    finally:
+        plain.close()

@@ -2,6 +2,8 @@
 page per distinct text instead of repeating their text, and summarise long changes; the
 default layout keeps each version's text on its page."""
 
+import html
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +15,11 @@ from helpers import TERMS_V1, TERMS_V2, Archive, build_into, make_site, page, pr
 from generator.cli import main
 from generator.publish import hosts
 from generator.render.change_sections import SUMMARY_ROWS
+from generator.render.feeds import (
+    FEED_CHANGES,
+    LARGE_FEED_CHANGES,
+    LARGE_FEED_CHARACTERS,
+)
 
 DOC = "acme/terms"
 MANY = "# Example Terms\n\n" + "".join(
@@ -130,6 +137,66 @@ def test_the_full_layout_keeps_the_text_on_the_version_page(sites: dict[str, Pat
     assert '<div class="govsite-archived-text">' in html
     assert "You may use the service for lawful purposes only." in html
     assert not list((sites["full"] / "texts").glob("*/*.html"))
+
+
+def test_a_version_page_writes_one_citation_format_and_the_data_of_the_others(
+    sites: dict[str, Path],
+) -> None:
+    """The browser makes the other formats (tests/test_browser.py holds them equal to the
+    build's); the full layout writes all five."""
+    large, full = (page(sites[layout], f"{DOC}/2024-02-01") for layout in ("large", "full"))
+    assert large.count('<details class="govsite-citation"') == 1
+    assert 'data-cite-format="bluebook"' in large and 'id="cite-apa"' not in large
+    found = re.search(r"data-citable='([^']*)'", large)
+    assert found is not None
+    data = json.loads(html.unescape(found.group(1)))
+    assert data["permalink"].endswith(f"/{DOC}/2024-02-01/")
+    assert data["version_label"] == "version recorded 2024-02-01"
+    assert len(data["content_hash"]) == 40
+    assert full.count('<details class="govsite-citation"') == 5
+    assert "data-citable" not in full
+
+
+def _feed_entry(site: Path, slug: str) -> str:
+    """The summary of the document feed's entry for a version, unescaped."""
+    feed = (site / DOC / "feed.xml").read_text()
+    entry = next(part for part in feed.split("<entry>") if f"/{DOC}/{slug}/</id>" in part)
+    summary = entry.split('<summary type="html">', 1)[1].split("</summary>", 1)[0]
+    return html.unescape(summary)
+
+
+def test_a_feed_entry_shows_the_first_changes_and_links_the_rest(
+    sites: dict[str, Path],
+) -> None:
+    large, full = (_feed_entry(sites[layout], "2024-05-01") for layout in ("large", "full"))
+    assert large.count("<li>") == LARGE_FEED_CHANGES
+    assert full.count("<li>") == FEED_CHANGES
+    assert "All 40 changes on the version’s page" in large
+    rewritten = _feed_entry(sites["large"], "2024-07-01")
+    shown = re.sub(r"<[^>]+>", "", rewritten.split("<ul", 1)[1].split("</ul>", 1)[0])
+    assert len(shown) < LARGE_FEED_CHARACTERS + 200
+    assert len(_feed_entry(sites["full"], "2024-07-01")) > len(rewritten) + 2000
+
+
+RECURRING = 25
+
+
+def test_a_recurring_content_notice_lists_its_first_clauses(tmp_path: Path) -> None:
+    """A version that takes back 25 earlier wordings lists the first SUMMARY_ROWS of them."""
+    first = "# Terms\n\n" + "".join(
+        f"Clause {n} keeps the first wording.\n\n" for n in range(RECURRING)
+    )
+    other = first.replace("keeps the first", "takes another") + "A closing clause.\n"
+    back = first + "A closing clause.\n"
+    dates = ("2024-01-15", "2024-02-01", "2024-03-01")
+    make_site(tmp_path, texts=(first, other, back), dates=dates, provisions={})
+    with_layout(tmp_path, "large")
+    site = build_into(tmp_path, tmp_path / "site")
+    html_page = page(site, f"{DOC}/2024-03-01")
+    notice = html_page.split('<p class="admonition-title">Recurring content</p>', 1)[1]
+    notice = notice.split("</div>", 1)[0]
+    assert notice.count('<a href="../../../texts/') == SUMMARY_ROWS
+    assert f"<li>… and {RECURRING - SUMMARY_ROWS} more</li>" in notice
 
 
 def test_an_unknown_layout_is_reported(tmp_path: Path) -> None:

@@ -174,10 +174,10 @@ def _watched_clauses(
     ]
 
 
-SUMMARY_ROWS = 20
+SUMMARY_ROWS = 10
 """Changes a version page of the ``large`` layout lists at most; past it (or past
 :data:`SUMMARY_CHARS`), the page summarises the change and the compare view shows it all."""
-SUMMARY_CHARS = 6000
+SUMMARY_CHARS = 3000
 """Characters of changed clauses (before and after) such a page lists at most."""
 
 

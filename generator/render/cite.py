@@ -150,3 +150,27 @@ FORMATS = (
 def citations(c: Citable) -> list[tuple[str, str, str]]:
     """(id, label, text) for each format."""
     return [(fid, label, render(c)) for fid, label, render in FORMATS]
+
+
+BROWSER_MADE = ("apa", "bibtex", "csl-json", "ris")
+"""Formats a version page of the ``large`` layout leaves to the browser (``govsite.js`` makes
+them from :func:`citable_data`): its first format stays in the page, readable without
+JavaScript, beside the permalink, date, hash and source."""
+
+
+def citable_data(c: Citable) -> dict[str, str]:
+    """What ``govsite.js`` makes the :data:`BROWSER_MADE` formats from (empty fields left
+    out)."""
+    fields = {
+        "key": c.key,
+        "author": c.author,
+        "title": c.title,
+        "date": c.date.isoformat(),
+        "permalink": c.permalink,
+        "publisher": c.publisher,
+        "source_url": c.source_url,
+        "content_hash": c.content_hash,
+        "version_label": c.version_label,
+        "kind": c.kind,
+    }
+    return {name: value for name, value in fields.items() if value}

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from .. import urls
 from ..archive.revisions import Revision
-from ..cache import Namespace
+from ..cache import Namespace, digest
 from ..compare.align import ADDED, REMOVED
 from ..compare.analysis import analysis_changes
 from ..compare.changes import Change
@@ -113,6 +113,12 @@ FEED_CHANGES = 12
 """Changes a feed entry shows at most (a link leads to the rest on the version's page)."""
 FEED_CHARACTERS = 4_000
 """Characters of text a feed entry's word diff shows at most."""
+LARGE_FEED_CHANGES = 4
+""":data:`FEED_CHANGES` in the ``large`` layout, whose feeds repeat each version's first
+changes three to four times (its document's, platform's and the site's feeds, each in two
+flavours): an entry shows the start of the change, its link the rest."""
+LARGE_FEED_CHARACTERS = 1_000
+""":data:`FEED_CHARACTERS` in the ``large`` layout."""
 CONTEXT_CHARACTERS = 160
 """Unchanged text kept around a change inside a clause (the middle of longer runs is cut)."""
 
@@ -141,6 +147,10 @@ def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: Docume
     if previous is None:
         return ""
     key = feed_diff_key(document, entry, ctx.config, ctx.forms)
+    most, room = FEED_CHANGES, FEED_CHARACTERS
+    if ctx.large_layout:
+        key = digest(key, "large")
+        most, room = LARGE_FEED_CHANGES, LARGE_FEED_CHARACTERS
     cached = ctx.cache.get(Namespace.FEED_DIFFS, key)
     if isinstance(cached, str):
         return cached
@@ -156,9 +166,8 @@ def change_diff_html(ctx: RenderContext, document: LinkedDocument, entry: Docume
             view = views[version.number] = ctx.texts.view(version.version)
         return "\n\n".join(view.blocks[i].text for i in blocks)
 
-    room = FEED_CHARACTERS
     items: list[Markup] = []
-    for change in changes[:FEED_CHANGES]:
+    for change in changes[:most]:
         if room <= 0:
             break
         if change.segments:

@@ -10,8 +10,8 @@ from .. import urls
 from ..cache import digest
 from ..compare.kinds import ChangeKind
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision
-from .change_sections import SectionChanges, change_sections, summarised
-from .cite import Citable, citations
+from .change_sections import SUMMARY_ROWS, SectionChanges, change_sections, summarised
+from .cite import Citable, citable_data, citations
 from .context import RenderContext
 from .document_pages import version_html
 from .feeds import document_feeds
@@ -101,9 +101,14 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
     shown, summary = summarised(sections) if large else (sections, None)
     citable = version_citable(ctx, document, entry)
     recurring = []
+    recurring_more = 0
     if new is not None and entry.recurring:
         ids = document.clause_ids(entry)
-        recurring = [(ids[i], _shortened(new.normalised[i])) for i in entry.recurring]
+        listed = entry.recurring
+        if large and len(listed) > SUMMARY_ROWS:
+            # A change can take back hundreds of clauses; what changed lists the first.
+            listed, recurring_more = listed[:SUMMARY_ROWS], len(listed) - SUMMARY_ROWS
+        recurring = [(ids[i], _shortened(new.normalised[i])) for i in listed]
     return ctx.page(
         "version.html",
         url,
@@ -115,6 +120,7 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
         previous=previous,
         same_text=document.versions[entry.same_as - 1] if entry.same_as else None,
         recurring=recurring,
+        recurring_more=recurring_more,
         last_good=_last_good(document, entry),
         following=document.next(entry),
         sections=sections,
@@ -126,6 +132,7 @@ def version_page(ctx: RenderContext, document: LinkedDocument, entry: DocumentVe
         text_words=sum(len(b.split()) for b in new.normalised) if large and new else 0,
         clause_link=ctx.text_links.clause_url if large else None,
         citations=citations(citable),
+        cite_data=citable_data(citable) if large else None,
         citable=citable,
         cite_as=citable.permalink,
         feeds=document_feeds(ctx, document),
