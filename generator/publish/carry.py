@@ -93,6 +93,10 @@ class PreviousSite:
         self.carried = 0
         """Folders carried so far."""
         self._carried_paths: set[str] = set()
+        self._links: dict[str, bool] = {}
+        """Whether each folder of the previous site looked at is a symbolic link."""
+        self._parents: set[str] = set()
+        """Folders of the new site made or found to hold carried folders."""
         self.new_keys: dict[str, str] | None = None
         """This build's folder keys, recorded once its site is in place."""
 
@@ -104,18 +108,43 @@ class PreviousSite:
         """
         if self.root is None or self.keys.get(path) != folder.key:
             return False
-        source, target = self.root / path, site_dir / path
-        if _through_link(self.root, path) or target.exists():
+        # Plain strings, not paths: this runs for every carried folder of a large history.
+        source = os.path.join(self.root, path)
+        target = os.path.join(site_dir, path)
+        if self._through_link(path) or os.path.lexists(target.rstrip("/")):
             return False
         if not self._untouched(source, path, folder):
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
+        parent = os.path.dirname(target.rstrip("/"))
+        if parent not in self._parents:
+            os.makedirs(parent, exist_ok=True)
+            self._parents.add(parent)
         _link_tree(source, target)
         self.carried += 1
         self._carried_paths.add(path)
         return True
 
-    def _untouched(self, source: Path, path: str, folder: _Folder) -> bool:
+    def _through_link(self, path: str) -> bool:
+        """Whether ``path`` below the previous site is, or passes through, a symbolic link:
+        such a folder is not the one the last build wrote (and moving it would publish a
+        link, or move a folder out of somewhere else). Each folder above it is looked at
+        once per build, not once per folder below it."""
+        assert self.root is not None
+        current = ""
+        for part in path.rstrip("/").split("/"):
+            if not part:
+                continue
+            current = f"{current}{part}/"
+            linked = self._links.get(current)
+            if linked is None:
+                linked = self._links[current] = os.path.islink(
+                    os.path.join(self.root, current[:-1])
+                )
+            if linked:
+                return True
+        return False
+
+    def _untouched(self, source: str, path: str, folder: _Folder) -> bool:
         expected = {o.path.rsplit("/", 1)[-1] for o in folder.files} | set(folder.children)
         try:
             with os.scandir(source) as entries:
@@ -127,7 +156,7 @@ class PreviousSite:
                 if child is not None:
                     if not entry.is_dir(follow_symlinks=False):
                         return False
-                    if not self._untouched(source / name, f"{path}{name}/", child):
+                    if not self._untouched(entry.path, f"{path}{name}/", child):
                         return False
                     continue
                 if self.stats.get(f"{path}{name}") != file_stat(entry.stat(follow_symlinks=False)):
@@ -165,15 +194,15 @@ class PreviousSite:
         _write_state(self.work_dir, site_dir, keys, stats)
 
 
-def _link_tree(source: Path, target: Path) -> None:
+def _link_tree(source: str, target: str) -> None:
     """A copy of the folder ``source`` at ``target`` made of hard links to its files (copies
     where a link cannot be made), so that ``source`` stays as it is."""
-    target.mkdir()
+    os.mkdir(target)
     with os.scandir(source) as entries:
         for entry in entries:
-            into = target / entry.name
+            into = os.path.join(target, entry.name)
             if entry.is_dir(follow_symlinks=False):
-                _link_tree(Path(entry.path), into)
+                _link_tree(entry.path, into)
                 continue
             try:
                 os.link(entry.path, into, follow_symlinks=False)
@@ -304,20 +333,6 @@ def _write_state(
     }
     with replacing(work_dir / "state.json") as record:
         record.write(seal(json.dumps(state, sort_keys=True).encode("utf-8"), "state.json"))
-
-
-def _through_link(root: Path, path: str) -> bool:
-    """Whether ``path`` below ``root`` is, or passes through, a symbolic link: such a folder
-    is not the one the last build wrote (and moving it would publish a link, or move a folder
-    out of somewhere else)."""
-    current = root
-    for part in path.rstrip("/").split("/"):
-        if not part:
-            continue
-        current = current / part
-        if current.is_symlink():
-            return True
-    return False
 
 
 def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
