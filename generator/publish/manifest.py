@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeGuard
 from xml.sax.saxutils import escape
 
-from ..cache import Cache, Namespace, digest
+from ..cache import Cache, Namespace, code_fingerprint, digest
 from ..urls import (
     MANIFEST,
     MANIFEST_PART_FILE,
@@ -140,10 +140,10 @@ def _part_key(
     known: Callable[[str], PageAnchors | None],
     retired: frozenset[str],
 ) -> str | None:
-    """What the part's lines are made from: each file's name and key (or, for a page without
-    a key, the anchors ``known`` gives); ``None`` when a page's anchors can only be read from
-    the site (the part is then made again)."""
-    material: list[str] = ["manifest part", str(MANIFEST_FORMAT), part]
+    """What the part's lines are made from: the code that reads anchors, each file's name and
+    key (or, for a page without a key, the anchors ``known`` gives); ``None`` when a page's
+    anchors can only be read from the site (the part is then made again)."""
+    material: list[str] = ["manifest part", code_fingerprint(), part]
     for path in paths:
         key = files[path]
         if key is None:
