@@ -113,13 +113,14 @@ class PreviousSite:
         target = os.path.join(site_dir, path)
         if self._through_link(path) or os.path.lexists(target.rstrip("/")):
             return False
-        if not self._untouched(source, path, folder):
+        listing = self._untouched(source, path, folder)
+        if listing is None:
             return False
         parent = os.path.dirname(target.rstrip("/"))
         if parent not in self._parents:
             os.makedirs(parent, exist_ok=True)
             self._parents.add(parent)
-        _link_tree(source, target)
+        _link_tree(source, target, listing)
         self.carried += 1
         self._carried_paths.add(path)
         return True
@@ -144,26 +145,32 @@ class PreviousSite:
                 return True
         return False
 
-    def _untouched(self, source: str, path: str, folder: _Folder) -> bool:
+    def _untouched(self, source: str, path: str, folder: _Folder) -> _Listing | None:
+        """What the folder holds (for :func:`_link_tree`, so it is listed once), when it is
+        what the last build left there; ``None`` otherwise."""
         expected = {o.path.rsplit("/", 1)[-1] for o in folder.files} | set(folder.children)
+        listing: _Listing = []
         try:
             with os.scandir(source) as entries:
                 found = {entry.name: entry for entry in entries}
             if set(found) != expected:
-                return False
+                return None
             for name, entry in found.items():
                 child = folder.children.get(name)
                 if child is not None:
                     if not entry.is_dir(follow_symlinks=False):
-                        return False
-                    if not self._untouched(entry.path, f"{path}{name}/", child):
-                        return False
+                        return None
+                    inner = self._untouched(entry.path, f"{path}{name}/", child)
+                    if inner is None:
+                        return None
+                    listing.append((name, inner))
                     continue
                 if self.stats.get(f"{path}{name}") != file_stat(entry.stat(follow_symlinks=False)):
-                    return False
+                    return None
+                listing.append((name, None))
         except OSError:
-            return False
-        return True
+            return None
+        return listing
 
     def finish(self, site_dir: Path, keys: dict[str, str]) -> None:
         """Keep this build's folder keys for :meth:`record` (``site_dir``, the staging
@@ -194,22 +201,26 @@ class PreviousSite:
         _write_state(self.work_dir, site_dir, keys, stats)
 
 
-def _link_tree(source: str, target: str) -> None:
-    """A copy of the folder ``source`` at ``target`` made of hard links to its files (copies
-    where a link cannot be made), so that ``source`` stays as it is."""
+_Listing = list[tuple[str, "_Listing | None"]]
+"""A folder's entries: each name, with its own listing when it is a folder."""
+
+
+def _link_tree(source: str, target: str, listing: _Listing) -> None:
+    """A copy of the folder ``source`` (holding ``listing``) at ``target`` made of hard
+    links to its files (copies where a link cannot be made), so that ``source`` stays as it
+    is."""
     os.mkdir(target)
-    with os.scandir(source) as entries:
-        for entry in entries:
-            into = os.path.join(target, entry.name)
-            if entry.is_dir(follow_symlinks=False):
-                _link_tree(entry.path, into)
-                continue
-            try:
-                os.link(entry.path, into, follow_symlinks=False)
-            except OSError as exc:
-                if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
-                    raise
-                shutil.copy2(entry.path, into, follow_symlinks=False)
+    for name, inner in listing:
+        origin, into = os.path.join(source, name), os.path.join(target, name)
+        if inner is not None:
+            _link_tree(origin, into, inner)
+            continue
+        try:
+            os.link(origin, into, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                raise
+            shutil.copy2(origin, into, follow_symlinks=False)
 
 
 def staging_dir(site_dir: Path) -> Path:
