@@ -82,6 +82,9 @@ class Namespace(StrEnum):
     """A hash of what search covers of each history page, by the page's key (publish)."""
     SEARCH = "search"
     """Search bundles: a records file per bundle, a record per file (publish)."""
+    MANIFEST = "manifest"
+    """Each part of the manifest, compressed, with the pages it gives the sitemap, by what
+    the part lists (publish)."""
     CARRY = "carry"
     """The previous site's record, for carrying its unchanged folders (publish)."""
     LOCKS = "locks"

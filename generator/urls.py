@@ -14,7 +14,9 @@ change to a pattern here is a change to a published promise.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
+import re
 import unicodedata
 from urllib.parse import unquote
 
@@ -58,7 +60,11 @@ PROVISION_RECORDS = "data/provisions/"
 AS_AT_FOLDER = "data/as-at/"
 """The folders of the JSON records (each holds only files)."""
 MANIFEST = "govsite-manifest.json.gz"
-"""Every published URL and promised anchor (see generator/publish/manifest.py)."""
+"""Every published URL and promised anchor (see generator/publish/manifest.py): the index of
+the manifest's parts."""
+MANIFEST_PARTS = "govsite-manifest/"
+"""The manifest's parts, one per part of the site (:func:`manifest_part`), each named by a
+hash of what it covers, so a build rewrites only the parts whose pages changed."""
 NOT_FOUND = "404.html"
 """The theme's page for a URL that is not there."""
 THEME_ASSETS = "assets/"
@@ -75,15 +81,17 @@ TOPICS_REGISTRY, REGULATIONS_REGISTRY, JURISDICTIONS_REGISTRY = REGISTRIES
 
 RESERVED_PLATFORM_IDS = frozenset(
     {
-        "about", "analyses", "assets", "compare", "contribute", "contributors", "data", "feed", "jurisdictions",
-        "kinds", "methodology", "pagefind", "platforms", "regulations", "search", "sitemap",
+        "about", "analyses", "assets", "compare", "contribute", "contributors", "data", "feed", "govsite-manifest",
+        "jurisdictions", "kinds", "methodology", "pagefind", "platforms", "regulations", "search", "sitemap",
         "sitemaps", "substantive",
         "texts", "topics", "javascripts", "stylesheets",
     }
 )  # fmt: skip
 """Top-level segments the site uses itself; a platform may not take them."""
 
-FILE_FOLDERS = frozenset({"assets", "javascripts", "pagefind", "sitemaps", "stylesheets", "texts"})
+FILE_FOLDERS = frozenset(
+    {"assets", "govsite-manifest", "javascripts", "pagefind", "sitemaps", "stylesheets", "texts"}
+)
 """Top-level folders of files the site and its theme publish, where no page stands."""
 
 RESERVED_PROVISION_SLUGS = frozenset(
@@ -354,6 +362,25 @@ def page_file(url: str) -> str:
 def url_of(path: str) -> str:
     """The published URL of an output file (folder URLs for ``index.html`` pages)."""
     return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def manifest_part(url: str) -> str:
+    """The part of the site whose manifest part lists ``url``: its first two folders (a
+    document's pages and files, a platform's, one folder of texts...), ``""`` for the files
+    at the top."""
+    return "/".join(url.split("/")[:-1][:2])
+
+
+def manifest_part_file(part: str) -> str:
+    """The site path of the manifest part listing the URLs of ``part`` (see
+    :func:`manifest_part`): named by a hash of it, so any URL gives a plain file name, and the
+    same part keeps its file from build to build."""
+    return f"{MANIFEST_PARTS}{hashlib.sha256(part.encode('utf-8')).hexdigest()[:16]}.json.gz"
+
+
+MANIFEST_PART_FILE = re.compile(re.escape(MANIFEST_PARTS) + r"[0-9a-f]{16}\.json\.gz")
+"""The only names a manifest part has (:func:`manifest_part_file`): no other folder, and no
+way out of it."""
 
 
 def canonical(url: str) -> tuple[str, ...]:

@@ -168,3 +168,23 @@ def test_writers_are_called_with_their_target(tmp_path: Path) -> None:
     publish(site, [Output("a/b.txt", "k", write)], [], PreviousSite(None, {}, None))
     assert seen == [site / "a/b.txt"]
     assert os.listdir(site / "a") == ["b.txt"]
+
+
+def test_a_file_edited_in_place_to_its_old_size_and_time_is_not_carried(tmp_path: Path) -> None:
+    """Only its change time tells: the record's clock is read after the replaced site's links
+    are gone, so carrying (which links and unlinks) does not stop the next build from
+    carrying, while an edit after the build does."""
+    site = tmp_path / "site"
+    build(tmp_path, FILES)
+    writes, _ = build(tmp_path, FILES)
+    assert writes.paths == ["feed.xml"]  # a second build carries every folder
+    page = site / "doc/2024-02-01/index.html"
+    before = page.stat()
+    page.write_text("v9")  # same size
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert page.stat().st_ino == before.st_ino and page.stat().st_size == before.st_size
+    writes, _ = build(tmp_path, FILES)
+    assert tree(site) == FILES
+    assert "doc/2024-02-01/index.html" in writes.paths
+    writes, _ = build(tmp_path, FILES)
+    assert writes.paths == ["feed.xml"]

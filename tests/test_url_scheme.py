@@ -41,7 +41,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("generator/cli/scaffold.py", "direct_url.json"): "a file of pip's install metadata",
     (
         "generator/cli/scaffold.py",
-        "/site/\n/.cache/\n/previous-manifest.json.gz\n/.site.govsite-lock\n/.site.govsite-replaced/\n",
+        "/site/\n/.cache/\n/previous-manifest.json.gz\n/previous/\n/.site.govsite-lock\n/.site.govsite-replaced/\n",
     ): "patterns of the new site's .gitignore",
     ("generator/render/dataset.py", "texts/"): "a member of the dataset's tar archive",
     ("generator/render/dataset.py", ".json"): "a member of the dataset's tar archive",

@@ -27,6 +27,7 @@ from ..publish.manifest import (
     MANIFEST_NAME,
     ManifestError,
     broken_since,
+    manifest_parts,
     read_manifest,
     tombstones_of_live_pages,
 )
@@ -64,7 +65,7 @@ def _manifest(path: Path, diag: Diagnostics) -> dict[str, list[str]] | None:
     try:
         return read_manifest(path)
     except ManifestError as exc:
-        diag.error(Origin(str(path), exc.line, exc.column), "(file)", exc.reason)
+        diag.error(Origin(str(exc.path or path), exc.line, exc.column), "(file)", exc.reason)
         return None
 
 
@@ -94,6 +95,20 @@ def _quiet(quiet: bool) -> None:
         logging.getLogger(LOGGER_NAME).setLevel(logging.WARNING)
 
 
+@main.command("manifest-parts")
+@click.argument("index", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def manifest_parts_command(index: Path) -> None:
+    """Print the parts a downloaded govsite-manifest.json.gz lists, one a line, as paths
+    relative to its folder (none for a manifest in one file): download each beside it, from
+    the same place, before `check --against` it."""
+    try:
+        for name in manifest_parts(index):
+            click.echo(name)
+    except ManifestError as exc:
+        click.echo(f"{exc.path or index}:{exc.line}:{exc.column}: (file): {exc.reason}", err=True)
+        sys.exit(1)
+
+
 @main.command()
 @_config_option
 @_quiet_option
@@ -102,9 +117,9 @@ def _quiet(quiet: bool) -> None:
     "--against",
     "old_manifest",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A previous build's govsite-manifest.json.gz (the published site's, say): fail if "
-    "any URL or anchor it lists no longer resolves in the current build (run `mkdocs build` "
-    "first).",
+    help="A previous build's govsite-manifest.json.gz (the published site's, say, with the "
+    "parts it lists in govsite-manifest/ beside it: see manifest-parts): fail if any URL or "
+    "anchor it lists no longer resolves in the current build (run `mkdocs build` first).",
 )
 @click.option(
     "--site-dir",

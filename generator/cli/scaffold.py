@@ -373,7 +373,7 @@ def init_site(
     )
     write(
         ".gitignore",
-        "/site/\n/.cache/\n/previous-manifest.json.gz\n/.site.govsite-lock\n/.site.govsite-replaced/\n",
+        "/site/\n/.cache/\n/previous-manifest.json.gz\n/previous/\n/.site.govsite-lock\n/.site.govsite-replaced/\n",
         keep=True,
     )
     write(

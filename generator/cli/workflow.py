@@ -117,8 +117,11 @@ jobs:
         run: mkdocs build --strict
       - name: Check that every published URL still resolves
         run: |
-          if curl -fsSL "${{SITE_URL%/}}/govsite-manifest.json.gz" -o previous-manifest.json.gz; then
-            govsite check --against previous-manifest.json.gz --format github
+          # The manifest is an index of parts: each is fetched beside it.
+          if curl -fsSL --create-dirs "${{SITE_URL%/}}/govsite-manifest.json.gz" -o previous/govsite-manifest.json.gz; then
+            govsite manifest-parts previous/govsite-manifest.json.gz > previous/parts
+            (cd previous && xargs -r -n 32 -P 4 sh -c 'for part; do curl -fsSL --create-dirs "$0/$part" -o "$part"; done' "${{SITE_URL%/}}" < parts)
+            govsite check --against previous/govsite-manifest.json.gz --format github
           else
             echo "No published site yet: nothing to compare with."
           fi

@@ -34,7 +34,7 @@ from pathlib import Path
 from ..cache import Namespace, digest, replacing, report_damaged, seal, unseal
 from ..progress import Progress
 
-STATE_FORMAT = 2  # 2: files recorded with their change time and inode; the record sealed
+STATE_FORMAT = 3  # 3: files recorded with their inode, and the clock of the record
 
 
 @dataclass(slots=True, frozen=True)
@@ -63,10 +63,9 @@ class _Folder:
 
 def file_stat(stat: os.stat_result) -> list[int]:
     """What is recorded of a file to know it was not touched since: size, modification
-    time, change time and inode. The change time cannot be set back by hand (``touch`` and
-    ``os.utime`` set the modification time only, and a write moves the change time on), so a
-    file edited in place, even to the same size and modification time, is not carried."""
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    time and inode; and its change time must not be later than the record's clock
+    (:meth:`PreviousSite.unchanged`)."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
 class PreviousSite:
@@ -79,6 +78,7 @@ class PreviousSite:
         work_dir: Path | None,
         stats: dict[str, list[int]] | None = None,
         site_dir: Path | None = None,
+        clock: int = 0,
     ) -> None:
         self.root = root
         """Where the previous site now is (``None`` when there is nothing to reuse)."""
@@ -90,9 +90,22 @@ class PreviousSite:
         """Where the record of this build goes (``None``: keep no record)."""
         self.site_dir = site_dir
         """Where the previous site was (and goes back to if this build fails early)."""
+        self.clock = clock
+        """The change time of a file made when the previous site was recorded: none of its
+        files changed since has an earlier one. The change time cannot be set back by hand
+        (``touch`` and ``os.utime`` set the modification time only, and a write moves the
+        change time on), so a file edited in place, even to the same size and modification
+        time, is not carried; and linking or unlinking a file (as carrying does) moves it
+        on too, which is why the record's clock is taken once the site it replaced is gone."""
+        self._kept: dict[str, list[int]] = {}
+        """:func:`file_stat` of each carried file, as checked (carrying keeps its inode)."""
         self.carried = 0
         """Folders carried so far."""
         self._carried_paths: set[str] = set()
+        self._links: dict[str, bool] = {}
+        """Whether each folder of the previous site looked at is a symbolic link."""
+        self._parents: set[str] = set()
+        """Folders of the new site made or found to hold carried folders."""
         self.new_keys: dict[str, str] | None = None
         """This build's folder keys, recorded once its site is in place."""
 
@@ -104,37 +117,74 @@ class PreviousSite:
         """
         if self.root is None or self.keys.get(path) != folder.key:
             return False
-        source, target = self.root / path, site_dir / path
-        if _through_link(self.root, path) or target.exists():
+        # Plain strings, not paths: this runs for every carried folder of a large history.
+        source = os.path.join(self.root, path)
+        target = os.path.join(site_dir, path)
+        if self._through_link(path) or os.path.lexists(target.rstrip("/")):
             return False
-        if not self._untouched(source, path, folder):
+        listing = self._untouched(source, path, folder)
+        if listing is None:
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _link_tree(source, target)
+        parent = os.path.dirname(target.rstrip("/"))
+        if parent not in self._parents:
+            os.makedirs(parent, exist_ok=True)
+            self._parents.add(parent)
+        _link_tree(source, target, listing, path, self._kept)
         self.carried += 1
         self._carried_paths.add(path)
         return True
 
-    def _untouched(self, source: Path, path: str, folder: _Folder) -> bool:
+    def _through_link(self, path: str) -> bool:
+        """Whether ``path`` below the previous site is, or passes through, a symbolic link:
+        such a folder is not the one the last build wrote (and moving it would publish a
+        link, or move a folder out of somewhere else). Each folder above it is looked at
+        once per build, not once per folder below it."""
+        assert self.root is not None
+        current = ""
+        for part in path.rstrip("/").split("/"):
+            if not part:
+                continue
+            current = f"{current}{part}/"
+            linked = self._links.get(current)
+            if linked is None:
+                linked = self._links[current] = os.path.islink(
+                    os.path.join(self.root, current[:-1])
+                )
+            if linked:
+                return True
+        return False
+
+    def _untouched(self, source: str, path: str, folder: _Folder) -> _Listing | None:
+        """What the folder holds (for :func:`_link_tree`, so it is listed once), when it is
+        what the last build left there; ``None`` otherwise."""
         expected = {o.path.rsplit("/", 1)[-1] for o in folder.files} | set(folder.children)
+        listing: _Listing = []
         try:
             with os.scandir(source) as entries:
                 found = {entry.name: entry for entry in entries}
             if set(found) != expected:
-                return False
+                return None
             for name, entry in found.items():
                 child = folder.children.get(name)
                 if child is not None:
                     if not entry.is_dir(follow_symlinks=False):
-                        return False
-                    if not self._untouched(source / name, f"{path}{name}/", child):
-                        return False
+                        return None
+                    inner = self._untouched(entry.path, f"{path}{name}/", child)
+                    if inner is None:
+                        return None
+                    listing.append((name, inner, []))
                     continue
-                if self.stats.get(f"{path}{name}") != file_stat(entry.stat(follow_symlinks=False)):
-                    return False
+                stat = entry.stat(follow_symlinks=False)
+                if not self.unchanged(f"{path}{name}", stat):
+                    return None
+                listing.append((name, None, file_stat(stat)))
         except OSError:
-            return False
-        return True
+            return None
+        return listing
+
+    def unchanged(self, path: str, stat: os.stat_result) -> bool:
+        """Whether the file at site path ``path`` is as the last build recorded it."""
+        return self.stats.get(path) == file_stat(stat) and stat.st_ctime_ns <= self.clock
 
     def finish(self, site_dir: Path, keys: dict[str, str]) -> None:
         """Keep this build's folder keys for :meth:`record` (``site_dir``, the staging
@@ -144,18 +194,20 @@ class PreviousSite:
 
     def record(self, site_dir: Path) -> None:
         """Record the site now at ``site_dir`` for the next build: its folder keys and the
-        stat of every file in them, taken now that the previous site is gone (carried files
-        share their inodes with it, and removing it changed their change times)."""
+        stat of every file in them, with the clock (:attr:`clock`) read now that the
+        previous site is gone. Carried files keep what was checked of them; only the files
+        of the folders this build wrote are looked at again."""
         if self.work_dir is None or self.new_keys is None:
             return
         keys = self.new_keys
-        stats: dict[str, list[int]] = {}
+        stats = self._kept
         for path in keys:
             parent = path[: path.rstrip("/").rfind("/") + 1]
-            if parent in keys:
-                continue  # walked with its parent
-            for folder, _dirs, names in os.walk(site_dir / path):
+            if parent in keys or path in self._carried_paths:
+                continue  # walked with its parent, or carried (its files checked already)
+            for folder, dirs, names in os.walk(site_dir / path):
                 prefix = os.path.relpath(folder, site_dir).replace(os.sep, "/") + "/"
+                dirs[:] = [d for d in dirs if f"{prefix}{d}/" not in self._carried_paths]
                 for name in names:
                     try:
                         stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
@@ -165,22 +217,32 @@ class PreviousSite:
         _write_state(self.work_dir, site_dir, keys, stats)
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """A copy of the folder ``source`` at ``target`` made of hard links to its files (copies
-    where a link cannot be made), so that ``source`` stays as it is."""
-    target.mkdir()
-    with os.scandir(source) as entries:
-        for entry in entries:
-            into = target / entry.name
-            if entry.is_dir(follow_symlinks=False):
-                _link_tree(Path(entry.path), into)
-                continue
-            try:
-                os.link(entry.path, into, follow_symlinks=False)
-            except OSError as exc:
-                if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
-                    raise
-                shutil.copy2(entry.path, into, follow_symlinks=False)
+_Listing = list[tuple[str, "_Listing | None", list[int]]]
+"""A folder's entries: each name, with its own listing when it is a folder, or its
+:func:`file_stat` as checked."""
+
+
+def _link_tree(
+    source: str, target: str, listing: _Listing, path: str, kept: dict[str, list[int]]
+) -> None:
+    """A copy of the folder ``source`` (holding ``listing``) at ``target`` made of hard
+    links to its files (copies where a link cannot be made), so that ``source`` stays as it
+    is; the :func:`file_stat` of each file goes to ``kept`` by site path (``path`` is the
+    folder's)."""
+    os.mkdir(target)
+    for name, inner, checked in listing:
+        origin, into = os.path.join(source, name), os.path.join(target, name)
+        if inner is not None:
+            _link_tree(origin, into, inner, f"{path}{name}/", kept)
+            continue
+        try:
+            os.link(origin, into, follow_symlinks=False)
+            kept[f"{path}{name}"] = checked
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                raise
+            shutil.copy2(origin, into, follow_symlinks=False)
+            kept[f"{path}{name}"] = file_stat(os.stat(into, follow_symlinks=False))
 
 
 def staging_dir(site_dir: Path) -> Path:
@@ -295,29 +357,25 @@ class Clearing:
 def _write_state(
     work_dir: Path, site_dir: Path, keys: dict[str, str], stats: dict[str, list[int]]
 ) -> None:
-    """Record a site's folders and files for the next build, sealed with its digest."""
+    """Record a site's folders and files for the next build, sealed with its digest, with
+    the clock of the file system now (:attr:`PreviousSite.clock`): the change time of a
+    file made for it beside the site (on its file system, whose clock times its files)."""
+    clock_file = site_dir.parent / f".{site_dir.name}.govsite-clock"
+    with open(clock_file, "wb"):
+        pass
+    try:
+        clock = os.stat(clock_file).st_ctime_ns
+    finally:
+        clock_file.unlink()  # beside the site only for as long as it is read
     state = {
         "format": STATE_FORMAT,
         "site_dir": str(site_dir.resolve()),
         "folders": keys,
         "files": stats,
+        "clock": clock,
     }
     with replacing(work_dir / "state.json") as record:
         record.write(seal(json.dumps(state, sort_keys=True).encode("utf-8"), "state.json"))
-
-
-def _through_link(root: Path, path: str) -> bool:
-    """Whether ``path`` below ``root`` is, or passes through, a symbolic link: such a folder
-    is not the one the last build wrote (and moving it would publish a link, or move a folder
-    out of somewhere else)."""
-    current = root
-    for part in path.rstrip("/").split("/"):
-        if not part:
-            continue
-        current = current / part
-        if current.is_symlink():
-            return True
-    return False
 
 
 def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
@@ -350,12 +408,20 @@ def set_aside(site_dir: Path, cache_dir: Path | None) -> PreviousSite:
         and state.get("site_dir") == str(site)
         and isinstance(state.get("folders"), dict)
         and isinstance(state.get("files"), dict)
+        and isinstance(state.get("clock"), int)
         and site.is_dir()
         and not site_dir.is_symlink()
     )
     if usable:
         assert isinstance(state, dict)
-        return PreviousSite(site, dict(state["folders"]), work_dir, dict(state["files"]), site)
+        return PreviousSite(
+            site,
+            dict(state["folders"]),
+            work_dir,
+            dict(state["files"]),
+            site,
+            state["clock"],
+        )
     return PreviousSite(None, {}, work_dir)
 
 

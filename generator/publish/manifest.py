@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import os
 import re
 import stat
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+from typing import TypeGuard
 from xml.sax.saxutils import escape
 
+from ..cache import Cache, Namespace, code_fingerprint, digest
 from ..urls import (
     MANIFEST,
+    MANIFEST_PART_FILE,
+    MANIFEST_PARTS,
     MKDOCS_SEARCH_INDEX,
     PAGEFIND,
     SITEMAP,
@@ -21,6 +26,8 @@ from ..urls import (
     SITEMAP_FOLDER,
     THEME_ASSETS,
     canonical,
+    manifest_part,
+    manifest_part_file,
     site_base,
     sitemap_part,
     url_of,
@@ -43,6 +50,7 @@ _SKIP = (
     SITEMAP,  # with sitemap.xml.gz
     SITEMAP_FOLDER,
     MANIFEST_NAME,
+    MANIFEST_PARTS,
 )
 _REDIRECT = b'<meta http-equiv="refresh"'
 
@@ -72,43 +80,126 @@ def write_manifest(
     site_url: str,
     known: Callable[[str], PageAnchors | None] = lambda path: None,
     retired: Collection[str] = (),
+    files: Mapping[str, str | None] | None = None,
+    cache: Cache | None = None,
 ) -> None:
-    """Write the manifest and a sitemap of its pages; both deterministic.
+    """Write the manifest (its parts and their index) and a sitemap of its pages; all
+    deterministic.
 
-    ``known`` gives the anchors of a page already seen while rendering (by output path), so
-    that only the other pages need reading. Each URL becomes its manifest line at once, so
-    memory holds text, not every anchor of every version as objects. ``retired`` lists the
-    URLs of tombstones and redirects (``content/retired.yml``): they stand for the whole old
-    page and stay out of the sitemap.
+    ``files`` names every file in the site, each with the key of what its bytes are made
+    from when known (``None``: its anchors are read from ``known`` or from the file); without
+    it the site is walked. A part of the site whose files and keys did not change since a
+    build stored it in ``cache`` is taken from there whole, so a warm build reads no page
+    and writes no line of an unchanged part. ``known`` gives the anchors of a page already
+    seen while rendering (by output path), so that only the other pages need reading.
+    ``retired`` lists the URLs of tombstones and redirects (``content/retired.yml``): they
+    stand for the whole old page and stay out of the sitemap.
     """
     retired = frozenset(retired)
-    lines: list[str] = []
+    if files is None:
+        files = dict.fromkeys(_walk(site))
+    groups: dict[str, list[str]] = {}
+    for path in files:
+        if not path.startswith(_SKIP):
+            groups.setdefault(manifest_part(url_of(path)), []).append(path)
+    (site / MANIFEST_PARTS).mkdir(exist_ok=True)
+    index: list[str] = []
     pages: list[str] = []
+    for part in sorted(groups):
+        paths = sorted(groups[part])
+        key = _part_key(part, paths, files, known, retired)
+        stored = cache.get(Namespace.MANIFEST, key) if cache is not None and key else None
+        if _is_part(stored):
+            data, part_pages = stored
+        else:
+            data, part_pages = _make_part(site, part, paths, known, retired)
+            if cache is not None and key:
+                cache.put(Namespace.MANIFEST, key, (data, part_pages))
+        name = manifest_part_file(part)
+        (site / name).write_bytes(data)
+        index.append(f"{json.dumps(name)}: {json.dumps(hashlib.sha256(data).hexdigest())}")
+        pages += part_pages
+    text = f'{{"format": {MANIFEST_FORMAT}, "parts": {{\n' + ",\n".join(index) + "\n}}\n"
+    (site / MANIFEST_NAME).write_bytes(gzip.compress(text.encode("utf-8"), 6, mtime=0))
+    write_sitemaps(site, site_base(site_url), pages)
+
+
+def _walk(site: Path) -> list[str]:
+    found: list[str] = []
     for folder, _dirs, names in os.walk(site):
         relative = os.path.relpath(folder, site)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        for name in names:
-            path = prefix + name
-            if path.startswith(_SKIP):
-                continue
-            url = url_of(path)
-            anchors = "[]"
-            if name.endswith(".html"):
+        found.extend(prefix + name for name in names)
+    return found
+
+
+def _part_key(
+    part: str,
+    paths: list[str],
+    files: Mapping[str, str | None],
+    known: Callable[[str], PageAnchors | None],
+    retired: frozenset[str],
+) -> str | None:
+    """What the part's lines are made from: the code that reads anchors, each file's name and
+    key (or, for a page without a key, the anchors ``known`` gives); ``None`` when a page's
+    anchors can only be read from the site (the part is then made again)."""
+    material: list[str] = ["manifest part", code_fingerprint(), part]
+    for path in paths:
+        key = files[path]
+        if key is None:
+            if path.endswith(".html"):
                 found = known(path)
                 if found is None:
-                    found = page_anchors((site / path).read_bytes())
-                anchors, is_retired = found
-                if url in retired:
-                    anchors, is_retired = "[]", True
-                if not is_retired and (url.endswith("/") or url == ""):
-                    pages.append(url)  # redirects and tombstones stay out of the sitemap
-            lines.append(f"{json.dumps(url)}: {anchors}")
+                    return None
+                key = f"{found[0]} {found[1]}"
+            else:
+                key = "-"  # listed without anchors, whatever its bytes
+        material += [path, key, "retired" if url_of(path) in retired else ""]
+    return digest(*material)
+
+
+def _is_part(stored: object) -> TypeGuard[tuple[bytes, list[str]]]:
+    return (
+        isinstance(stored, tuple)
+        and len(stored) == 2
+        and isinstance(stored[0], bytes)
+        and isinstance(stored[1], list)
+    )
+
+
+def _make_part(
+    site: Path,
+    part: str,
+    paths: list[str],
+    known: Callable[[str], PageAnchors | None],
+    retired: frozenset[str],
+) -> tuple[bytes, list[str]]:
+    """One part of the manifest, compressed, and the URLs of its pages for the sitemap.
+    Each URL becomes its line at once, so memory holds text, not every anchor of every
+    version as objects."""
+    lines: list[str] = []
+    pages: list[str] = []
+    for path in paths:
+        url = url_of(path)
+        anchors = "[]"
+        if path.endswith(".html"):
+            found = known(path)
+            if found is None:
+                found = page_anchors((site / path).read_bytes())
+            anchors, is_retired = found
+            if url in retired:
+                anchors, is_retired = "[]", True
+            if not is_retired and (url.endswith("/") or url == ""):
+                pages.append(url)  # redirects and tombstones stay out of the sitemap
+        lines.append(f"{json.dumps(url)}: {anchors}")
     # One line per URL, in order: readable in a diff, and written by json's fast encoder.
     lines.sort()
-    text = f'{{"format": {MANIFEST_FORMAT}, "urls": {{\n' + ",\n".join(lines) + "\n}}\n"
-    (site / MANIFEST_NAME).write_bytes(gzip.compress(text.encode("utf-8"), 6, mtime=0))
-    del lines
-    write_sitemaps(site, site_base(site_url), pages)
+    text = (
+        f'{{"format": {MANIFEST_FORMAT}, "part": {json.dumps(part)}, "urls": {{\n'
+        + ",\n".join(lines)
+        + "\n}}\n"
+    )
+    return gzip.compress(text.encode("utf-8"), 6, mtime=0), pages
 
 
 SITEMAP_URLS = 40_000
@@ -151,67 +242,195 @@ def write_sitemaps(site: Path, base: str, pages: list[str]) -> None:
 class ManifestError(ValueError):
     """A file given as a manifest is not one; says where and why."""
 
-    def __init__(self, line: int, column: int, reason: str) -> None:
+    def __init__(self, line: int, column: int, reason: str, path: Path | None = None) -> None:
         super().__init__(reason)
         self.line, self.column, self.reason = line, column, reason
+        self.path = path
+        """The file at fault when it is a part of the manifest, not the file given."""
 
 
 MANIFEST_MAX_BYTES = 256_000_000
 """Unzipped, far larger than any real manifest (genai-eu's, 1,058 versions, is 5.6 MB), and
-small enough to read within a CI runner's memory."""
-MANIFEST_FORMAT = 1
-"""The manifest format this govsite writes and reads."""
+small enough to read within a CI runner's memory; a manifest in parts counts all of them."""
+MANIFEST_FORMAT = 2
+"""The manifest format this govsite writes (2: an index of parts, each a part of the site's
+URLs; 1: every URL in one file, which this govsite still reads)."""
+_FORMATS = (1, 2)
 _LONGEST_NAME = 2_000
 """Longer than any URL or anchor govsite writes."""
 
 
 def read_manifest(path: Path) -> dict[str, list[str]]:
-    """The URLs and anchors a manifest promises (gzip-compressed or not);
-    :class:`ManifestError` when the file is not a govsite manifest."""
+    """The URLs and anchors a manifest promises (gzip-compressed or not), format 1 (one
+    file) or 2 (an index and its parts, read from ``govsite-manifest/`` beside the index);
+    :class:`ManifestError` when a file is not a govsite manifest or part of one."""
+    budget = [MANIFEST_MAX_BYTES]
+    data, parts = _index(path, budget)
+    if parts is None:
+        return _checked_urls(data, None, path)
+    folder = path.parent.resolve()
+    found: dict[str, list[str]] = {}
+    for name, checksum in parts.items():
+        part_path = path.parent / name
+        if not part_path.resolve().is_relative_to(folder):
+            raise ManifestError(
+                1, 1, f"the part {name} leads out of the manifest's folder (a link?)", part_path
+            )
+        raw, stored = _read_bytes(part_path, budget, missing=True)
+        if stored != checksum:
+            raise ManifestError(
+                1,
+                1,
+                "not the part the manifest lists (its SHA-256 differs: a part of another "
+                "build? download the manifest and its parts again)",
+                part_path,
+            )
+        part = _parse(raw, part_path)
+        if (
+            not isinstance(part, dict)
+            or part.get("format") != 2
+            or not isinstance(part.get("part"), str)
+            or not isinstance(part.get("urls"), dict)
+        ):
+            raise ManifestError(
+                1,
+                1,
+                'not a part of a govsite manifest (expected {"format": 2, "part": ..., '
+                '"urls": {...}})',
+                part_path,
+            )
+        if manifest_part_file(part["part"]) != name:
+            raise ManifestError(
+                1, 1, f"the part's name is not that of the part it says it is ({name})", part_path
+            )
+        # Each URL is in one part only: a part's name is the hash of what it covers.
+        found.update(_checked_urls(part["urls"], part["part"], part_path))
+    return found
+
+
+def manifest_parts(path: Path) -> list[str]:
+    """The parts the manifest at ``path`` lists, as paths relative to its folder (none for a
+    manifest of format 1): what to download beside it for ``govsite check --against``."""
+    return sorted(_index(path, [MANIFEST_MAX_BYTES])[1] or {})
+
+
+def _index(path: Path, budget: list[int]) -> tuple[dict[object, object], dict[str, str] | None]:
+    """A format 1 manifest's URLs and ``None``, or a format 2 manifest's index: an empty
+    dictionary and its parts (name: SHA-256), each name checked to be one govsite writes."""
+    data = _read_json(path, budget)
+    if not isinstance(data, dict) or not isinstance(data.get("format"), int):
+        raise ManifestError(1, 1, 'not a govsite manifest (expected {"format": 2, "parts": {...}})')
+    if data["format"] not in _FORMATS:
+        raise ManifestError(
+            1, 1, f"manifest format {data['format']} is not one this govsite reads (1 or 2)"
+        )
+    if data["format"] == 1:
+        urls = data.get("urls")
+        if not isinstance(urls, dict):
+            raise ManifestError(
+                1, 1, 'not a govsite manifest (expected {"format": 1, "urls": {...}})'
+            )
+        return urls, None
+    parts = data.get("parts")
+    if not isinstance(parts, dict) or not all(isinstance(v, str) for v in parts.values()):
+        raise ManifestError(
+            1, 1, 'not a govsite manifest (expected {"format": 2, "parts": {name: sha256}})'
+        )
+    for name in parts:
+        if not MANIFEST_PART_FILE.fullmatch(name):
+            raise ManifestError(
+                1,
+                1,
+                f"not a govsite manifest: {name[:80]!r} is not the name of a part "
+                "(govsite-manifest/ and 16 hexadecimal digits)",
+            )
+    return {}, parts
+
+
+def _read_bytes(path: Path, budget: list[int], *, missing: bool = False) -> tuple[bytes, str]:
+    """A manifest file's bytes, unzipped when compressed, within what is left of the
+    manifest's size ``budget`` (lowered by what it takes): a bomb stops at the limit; and
+    the SHA-256 of the file as stored."""
     try:
         found = path.stat()
         if not stat.S_ISREG(found.st_mode):
-            raise ManifestError(1, 1, "not a file (a manifest is a file a build wrote)")
-        if found.st_size > MANIFEST_MAX_BYTES:
-            raise ManifestError(1, 1, "too large to be a govsite manifest")
+            raise ManifestError(1, 1, "not a file (a manifest is a file a build wrote)", path)
+        if found.st_size > budget[0]:
+            raise ManifestError(1, 1, "too large to be a govsite manifest", path)
         raw = path.read_bytes()
+        checksum = hashlib.sha256(raw).hexdigest()
         if raw[:2] == b"\x1f\x8b":
             with gzip.GzipFile(fileobj=io.BytesIO(raw)) as unzipped:
-                raw = unzipped.read(MANIFEST_MAX_BYTES + 1)  # a bomb stops at the limit
-            if len(raw) > MANIFEST_MAX_BYTES:
-                raise ManifestError(1, 1, "too large to be a govsite manifest")
-        data = json.loads(raw.decode("utf-8"))
+                raw = unzipped.read(budget[0] + 1)
+    except FileNotFoundError:
+        if missing:
+            raise ManifestError(
+                1,
+                1,
+                "missing: the manifest lists it (download the parts the manifest lists into "
+                "govsite-manifest/ beside it)",
+                path,
+            ) from None
+        raise ManifestError(1, 1, "cannot be read: no such file", path) from None
     except OSError as exc:
-        raise ManifestError(1, 1, f"cannot be read: {exc.strerror or exc}") from None
+        raise ManifestError(1, 1, f"cannot be read: {exc.strerror or exc}", path) from None
     except EOFError:
-        raise ManifestError(1, 1, "not a govsite manifest (a gzip file cut short)") from None
+        raise ManifestError(1, 1, "not a govsite manifest (a gzip file cut short)", path) from None
+    except MemoryError:
+        raise ManifestError(1, 1, "too large to be read as a govsite manifest", path) from None
+    if len(raw) > budget[0]:
+        raise ManifestError(1, 1, "too large to be a govsite manifest", path)
+    budget[0] -= len(raw)
+    return raw, checksum
+
+
+def _parse(raw: bytes, path: Path) -> object:
+    try:
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ManifestError(1, exc.start + 1, "not a govsite manifest (not UTF-8)") from None
+        raise ManifestError(1, exc.start + 1, "not a govsite manifest (not UTF-8)", path) from None
     except json.JSONDecodeError as exc:
         raise ManifestError(
-            exc.lineno, exc.colno, f"not a govsite manifest (not JSON: {exc.msg})"
+            exc.lineno, exc.colno, f"not a govsite manifest (not JSON: {exc.msg})", path
         ) from None
     except RecursionError:
-        raise ManifestError(1, 1, "not a govsite manifest (nested too deeply)") from None
+        raise ManifestError(1, 1, "not a govsite manifest (nested too deeply)", path) from None
     except MemoryError:
-        raise ManifestError(1, 1, "too large to be read as a govsite manifest") from None
-    urls = data.get("urls") if isinstance(data, dict) else None
-    if not isinstance(urls, dict) or not isinstance(data.get("format"), int):
-        raise ManifestError(1, 1, 'not a govsite manifest (expected {"format": 1, "urls": {...}})')
-    if data["format"] != MANIFEST_FORMAT:
-        raise ManifestError(
-            1, 1, f"manifest format {data['format']} is not one this govsite reads (1)"
-        )
+        raise ManifestError(1, 1, "too large to be read as a govsite manifest", path) from None
+
+
+def _read_json(path: Path, budget: list[int]) -> object:
+    """The manifest file given (its errors name no other file)."""
+    try:
+        return _parse(_read_bytes(path, budget)[0], path)
+    except ManifestError as exc:
+        raise ManifestError(exc.line, exc.column, exc.reason) from None
+
+
+def _checked_urls(urls: dict[object, object], part: str | None, path: Path) -> dict[str, list[str]]:
+    """A manifest's (or a part's) URLs and anchors, each checked; in a part, each URL must be
+    one of its part of the site."""
+    where = path if part is not None else None
     for url, anchors in urls.items():
         if not isinstance(anchors, list) or not all(isinstance(a, str) for a in anchors):
             raise ManifestError(
-                1, 1, f"not a govsite manifest: the anchors of {url[:80]!r} are not a list of text"
+                1,
+                1,
+                f"not a govsite manifest: the anchors of {str(url)[:80]!r} are not a list of text",
+                where,
             )
-        if len(url) > _LONGEST_NAME or any(len(a) > _LONGEST_NAME for a in anchors):
+        if len(str(url)) > _LONGEST_NAME or any(len(a) > _LONGEST_NAME for a in anchors):
             raise ManifestError(
-                1, 1, f"not a govsite manifest: {url[:80]!r}… or one of its anchors is too long"
+                1,
+                1,
+                f"not a govsite manifest: {str(url)[:80]!r}… or one of its anchors is too long",
+                where,
             )
-    return {str(k): list(v) for k, v in urls.items()}
+        if part is not None and manifest_part(str(url)) != part:
+            raise ManifestError(
+                1, 1, f"{str(url)[:80]!r} is not a URL of the part {part[:80]!r}", where
+            )
+    return {str(k): list(v) for k, v in urls.items() if isinstance(v, list)}
 
 
 def broken_since(old: dict[str, list[str]], new: dict[str, list[str]]) -> list[tuple[str, str]]:

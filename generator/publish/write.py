@@ -57,10 +57,19 @@ def publish_site(
             )
         folder_keys = publish(site_dir, outputs, foreign, previous)
     log.debug(f"govsite: {previous.carried} folders carried from the previous build")
+    # Every file of the site, known without walking it: a part of the manifest whose files
+    # kept their keys is taken from the cache whole.
+    listed: dict[str, str | None] = {output.path: output.key for output in outputs}
+    listed.update(dict.fromkeys(foreign))
     del outputs
     history.cache.close_records()
     write_manifest(
-        site_dir, site_url, _AnchorSource(engine_anchors, history.cache, key_of), retired or ()
+        site_dir,
+        site_url,
+        _AnchorSource(engine_anchors, history.cache, key_of),
+        retired or (),
+        listed,
+        history.cache,
     )
     previous.finish(site_dir, folder_keys)
     for problem in host_limit_problems(site_dir):
