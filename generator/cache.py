@@ -86,6 +86,8 @@ class Namespace(StrEnum):
     """The previous site's record, for carrying its unchanged folders (publish)."""
     LOCKS = "locks"
     """The build locks, always below the site's own ``.cache/govsite`` (publish)."""
+    LAST_BUILD = "last-build"
+    """The last successful build's inputs, site and warnings, for a no-op build (publish)."""
 
 
 _UNREADABLE = (EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError)
@@ -178,16 +180,21 @@ def tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] = ()) -> str:
     return digest(*parts)
 
 
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+"""govsite's own templates: page templates, theme overrides and assets."""
+if not PACKAGE_TEMPLATES.is_dir():  # editable install: the repository's own folder
+    PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """govsite's own code and templates, and the versions of the libraries that shape its
     output (the site engine adds its own to the keys of what it renders)."""
     package = Path(__file__).parent
-    templates = package / "templates"
-    if not templates.is_dir():
-        templates = package.parent / "templates"
     libraries = [f"{name}={package_version(name)}" for name in ("markdown-it-py", "jinja2")]
-    return digest(FORMAT, tree_digest([package], (".py",)), tree_digest([templates]), *libraries)
+    return digest(
+        FORMAT, tree_digest([package], (".py",)), tree_digest([PACKAGE_TEMPLATES]), *libraries
+    )
 
 
 @contextmanager
