@@ -7,9 +7,9 @@ the site's git state) and, from the site engine, everything of the engine's (its
 configuration as resolved, its packages, its theme). The version lock files are apart
 (:func:`locks`): a build appends to them, so the record holds them as the build left them.
 
-The site folder must also be as the build left it: its own stat and that of each entry at
-its top (a cheap check, :func:`site_stamp`). A file edited by hand deeper in the site is not
-noticed; any other build (a changed input) writes the site whole again.
+The site folder must also be as the build left it: the stat of every file and folder in it
+(:func:`site_stamp`, a stat per file and no read), so that a file edited, added or removed
+by hand is written again, as by any other build.
 
 This module is a leaf: it reads files and runs ``git``, and imports no stage, so that a
 no-op build imports none of them.
@@ -114,9 +114,32 @@ def locks(root: Path) -> str:
 
 
 def site_stamp(site_dir: Path) -> str:
-    """The site folder's own stat and each top-level entry's: a build swaps in a new folder,
-    so this changes with every build, and with anything added or removed at its top."""
-    return digest(str(site_dir), _stat(site_dir), *_top_entries(site_dir))
+    """The name and stat of every file and folder of the site: a file edited by hand, even
+    to its old size and modification time, has another change time, so the next build
+    writes the site again (a stat per file, no read)."""
+    parts: list[str] = [str(site_dir), _stat(site_dir)]
+    folders = [site_dir]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda entry: entry.name)
+        except OSError:
+            parts.append(f"{folder}: unreadable")
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                parts.append(f"{entry.path}: -")
+                continue
+            parts.append(
+                f"{entry.path}={st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}:"
+                f"{st.st_ctime_ns}:{st.st_ino}"
+            )
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
+    return digest(*parts)
 
 
 @dataclass(slots=True)
