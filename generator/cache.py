@@ -66,6 +66,9 @@ class Namespace(StrEnum):
     """Each page the site engine puts in its theme, rendered (render)."""
     FILES = "files"
     """Each document's feeds and data records (render)."""
+    FORMS = "forms"
+    """Each document's versions in canonical form (hashed), by what they are made from
+    (render)."""
     FEED_DIFFS = "feed-diffs"
     """What a feed entry shows of a version's changes (render)."""
     DATASET = "dataset"
