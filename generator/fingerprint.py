@@ -24,7 +24,16 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Namespace, code_fingerprint, digest, replacing, seal, tree_digest, unseal
+from .cache import (
+    Namespace,
+    code_fingerprint,
+    digest,
+    replacing,
+    report_damaged,
+    seal,
+    tree_digest,
+    unseal,
+)
 from .config import SiteConfig
 
 FORMAT = 1
@@ -163,12 +172,19 @@ def _record_path(cache_dir: Path, site_dir: Path) -> Path:
 
 def read_last_build(cache_dir: Path, site_dir: Path) -> LastBuild | None:
     """The record of the last successful build into ``site_dir`` (``None``: none, another
-    layout, or damaged: a no-op needs it whole, so it is simply not used)."""
+    layout, or damaged: then removed and reported, and the build runs whole)."""
     path = _record_path(cache_dir, site_dir)
     try:
-        payload = unseal(path.read_bytes(), path.name)
-        data = json.loads(payload) if payload is not None else None
-    except (OSError, ValueError):
+        sealed = path.read_bytes()
+    except OSError:
+        return None
+    payload = unseal(sealed, path.name)
+    if payload is None:
+        report_damaged(path, "its checksum does not match")
+        return None
+    try:
+        data = json.loads(payload)
+    except ValueError:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None

@@ -113,6 +113,8 @@ NOT_READ_HERE = {
     Namespace.CARRY: "the previous site's record: "
     "test_a_damaged_record_of_the_carried_site_is_not_trusted",
     Namespace.LOCKS: "build locks, not cached data",
+    Namespace.LAST_BUILD: "the last build's record, read by a build into the same folder: "
+    "test_noop.py::test_a_damaged_record_of_the_last_build_is_reported_and_not_trusted",
 }
 # Damaged together, each of these is read (and so reported) by the next build.
 NAMESPACES = tuple(

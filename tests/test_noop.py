@@ -3,6 +3,7 @@ stage runs and the engine renders and copies nothing (counted in this process, n
 timed); any changed input is noticed, and the last build's warnings are reported again."""
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 
 from generator import pipeline
+from generator.cache import Namespace
 
 
 class Work:
@@ -137,6 +139,36 @@ def test_a_site_folder_changed_by_hand_is_built_again(tmp_path: Path, work: Work
     (tmp_path / "site" / "index.html").unlink()
     work.build(tmp_path)
     assert work.runs == 1 and (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_file_edited_by_hand_to_its_old_size_and_time_is_written_again(
+    tmp_path: Path, work: Work
+) -> None:
+    make_site(tmp_path)
+    work.build(tmp_path)
+    page = tmp_path / "site/acme/terms/2024-02-01/index.html"
+    before, data = page.stat(), page.read_bytes()
+    at = data.index(b"100 dollars")
+    page.write_bytes(data[:at] + b"999" + data[at + 3 :])
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    work.build(tmp_path)
+    assert work.runs == 1 and page.read_bytes() == data
+
+
+def test_a_damaged_record_of_the_last_build_is_reported_and_not_trusted(
+    tmp_path: Path, work: Work, caplog: pytest.LogCaptureFixture
+) -> None:
+    make_site(tmp_path)
+    work.build(tmp_path)
+    [record] = (tmp_path / ".cache/govsite" / Namespace.LAST_BUILD).iterdir()
+    data = record.read_bytes()
+    record.write_bytes(data[:10] + bytes([data[10] ^ 1]) + data[11:])
+    with caplog.at_level(logging.WARNING):
+        work.build(tmp_path)
+    assert work.runs == 1
+    assert any("damaged build cache entry" in r.getMessage() for r in caplog.records)
+    work.build(tmp_path)  # recorded again
+    assert work.nothing
 
 
 def test_a_no_op_build_reports_the_last_builds_warnings(
