@@ -223,8 +223,8 @@ def engine_inputs(config: MkDocsConfig) -> str:
     return digest(
         "engine inputs",
         sys.version,
-        *_engine_versions(),
-        *_packages(),
+        f"{mkdocs.__name__}={mkdocs.__version__}",
+        *_packages(),  # themes and plugins included (reading their entry points costs more)
         *_config_files(Path(config.config_file_path)),
         json.dumps(settings, sort_keys=True, default=_plain),
         *(f"{d}:{tree_digest([d])}" for d in theme_dirs if not _installed(d)),
