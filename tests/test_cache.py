@@ -14,11 +14,17 @@ def build(root: Path, out: str) -> Path:
     return build_into(root, root / out)
 
 
-def rebuild(root: Path) -> int:
-    """Build into ``site/`` again (as contributors do); how many folders were carried over.
-    A build, not a no-op: the last build's record is removed first (what these tests check
-    is how a build reuses the last one's output; tests/test_noop.py checks the no-op)."""
+def no_no_op(root: Path) -> None:
+    """Make the next build a build, not a no-op, by removing the last build's record: what
+    the tests that call it check is how a build reuses the last one's output
+    (tests/test_noop.py checks the no-op)."""
     shutil.rmtree(root / ".cache/govsite" / Namespace.LAST_BUILD, ignore_errors=True)
+
+
+def rebuild(root: Path) -> int:
+    """Build into ``site/`` again (as contributors do); how many folders were carried over
+    (a build, not a no-op: :func:`no_no_op`)."""
+    no_no_op(root)
     result = mkdocs(root, "build", "--strict", "-v", "-d", str(root / "site"))
     assert result.returncode == 0, result.stderr
     carried = re.search(r"govsite: (\d+) folders carried", result.stderr)
