@@ -164,6 +164,9 @@ class LastBuild:
     """The site folder as the build left it (:func:`site_stamp`)."""
     warnings: list[tuple[str, int, str]] = field(default_factory=list)
     """What it logged at warning level or above: logger name, level, message."""
+    complete: bool = True
+    """Whether its warnings were logged (not under ``mkdocs build -q``, which drops them
+    before any handler sees them): if not, :attr:`warnings` may miss some."""
 
 
 def _record_path(cache_dir: Path, site_dir: Path) -> Path:
@@ -194,6 +197,7 @@ def read_last_build(cache_dir: Path, site_dir: Path) -> LastBuild | None:
             str(data["locks"]),
             str(data["stamp"]),
             [(str(name), int(level), str(text)) for name, level, text in data["warnings"]],
+            bool(data["complete"]),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -207,6 +211,7 @@ def write_last_build(cache_dir: Path, site_dir: Path, last: LastBuild) -> None:
             "locks": last.locks,
             "stamp": last.stamp,
             "warnings": last.warnings,
+            "complete": last.complete,
         }
     ).encode()
     path = _record_path(cache_dir, site_dir)
@@ -233,6 +238,11 @@ class Warnings(logging.Handler):
         message = record.getMessage()
         if not message.startswith(self.TRANSIENT):
             self.records.append((record.name, record.levelno, message))
+
+
+def warnings_shown() -> bool:
+    """Whether warnings logged now reach mkdocs' handlers (``-q`` drops them)."""
+    return logging.getLogger("mkdocs").isEnabledFor(logging.WARNING)
 
 
 def replay(warnings: list[tuple[str, int, str]]) -> None:

@@ -189,3 +189,25 @@ def test_a_no_op_build_reports_the_last_builds_warnings(
     again = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert again == first
     assert site_files(tmp_path) == before
+
+
+def test_after_a_quiet_build_a_build_that_shows_warnings_runs(
+    tmp_path: Path, work: Work, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``mkdocs build -q`` drops warnings before any handler sees them, so its record cannot
+    say which it had: the next build that shows warnings is a real one."""
+    make_site(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_url: https://test.example/\n", ""))
+    engine_log = logging.getLogger("mkdocs")
+    monkeypatch.setattr(engine_log, "level", logging.ERROR)  # what -q does
+    work.build(tmp_path)
+    work.build(tmp_path)
+    assert work.nothing  # quiet again: nothing would be shown either way
+    monkeypatch.setattr(engine_log, "level", logging.NOTSET)
+    with caplog.at_level(logging.WARNING):
+        work.build(tmp_path)
+    assert work.runs == 1
+    assert any("site_url" in r.getMessage() for r in caplog.records)
+    work.build(tmp_path)
+    assert work.nothing

@@ -181,6 +181,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
             or last.inputs != self.inputs
             or last.locks != fingerprint.locks(self.site.root)
             or last.stamp != fingerprint.site_stamp(target)
+            # A quiet build's warnings are unknown: a build that shows them runs.
+            or (not last.complete and fingerprint.warnings_shown())
         ):
             return False
         self.unchanged = target
@@ -288,6 +290,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
             fingerprint.locks(self.site.root),
             fingerprint.site_stamp(target),
             self.warnings.records,
+            fingerprint.warnings_shown(),
         )
         try:
             fingerprint.write_last_build(cache_dir, target, last)
