@@ -9,6 +9,7 @@ build publishes, and every step of it, is the library's :class:`Publication`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -294,8 +295,9 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         )
         try:
             fingerprint.write_last_build(cache_dir, target, last)
-        except OSError:  # the next build builds whole: nothing is lost but time
-            fingerprint.forget_last_build(cache_dir, target)
+        except OSError:  # the next build runs: nothing is lost but time
+            with contextlib.suppress(OSError):
+                fingerprint.forget_last_build(cache_dir, target)
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build records nothing and publishes nothing: its staging folder is
