@@ -170,7 +170,7 @@ class LastBuild:
 
 
 def _record_path(cache_dir: Path, site_dir: Path) -> Path:
-    return cache_dir / Namespace.LAST_BUILD / f"{digest(str(site_dir))[:16]}.json"
+    return cache_dir / Namespace.LAST_BUILD / digest(str(site_dir))[:16]  # a sealed JSON record
 
 
 def read_last_build(cache_dir: Path, site_dir: Path) -> LastBuild | None:
