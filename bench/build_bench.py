@@ -355,6 +355,11 @@ def main() -> None:
         action="store_true",
         help="only the cold, warm and no-op builds (no baseline site, search or scaling)",
     )
+    parser.add_argument(
+        "--scaling-only",
+        action="store_true",
+        help="only the rebuilds and the doubled archive's (no baseline site, search or size)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="govsite-bench-"))
     try:
@@ -364,7 +369,7 @@ def main() -> None:
 
         baseline_site = work / "baseline"
         baseline_pages, baseline, baseline_mem = 0, 0.0, 0
-        if not args.rebuilds_only:
+        if not (args.rebuilds_only or args.scaling_only):
             baseline_pages = make_baseline(archive, baseline_site)
             baseline, baseline_mem = timed_build(baseline_site)
 
@@ -390,16 +395,18 @@ def main() -> None:
             f"sync after one commit: {sum(synced)} files changed, added or removed "
             f"({synced[0]} uploaded, {synced[1]} deleted)   (target <= 50)"
         )
+        if args.rebuilds_only or args.scaling_only:
+            print(f"warm / cold     = {warm / cold:.2f}   (target <= 0.08)")
+            print(f"no-op / cold    = {noop / cold:.3f}   (target <= 0.05)")
         if args.rebuilds_only:
-            print(f"warm / cold     = {warm / cold:.2f}")
-            print(f"no-op / cold    = {noop / cold:.2f}")
             return
-        print(f"cold / baseline = {cold / baseline:.2f}   (target <= 0.25)")
-        print(f"warm / cold     = {warm / cold:.2f}   (target <= 0.08)")
-        print(f"no-op / cold    = {noop / cold:.2f}   (target <= 0.05)")
-        print(f"peak memory     = {cold_mem / 1024:.0f} MiB   (target <= 1024)")
-        print_size("site", site, archive)
-        search_costs(site)
+        if not args.scaling_only:
+            print(f"cold / baseline = {cold / baseline:.2f}   (target <= 0.25)")
+            print(f"warm / cold     = {warm / cold:.2f}   (target <= 0.08)")
+            print(f"no-op / cold    = {noop / cold:.2f}   (target <= 0.05)")
+            print(f"peak memory     = {cold_mem / 1024:.0f} MiB   (target <= 1024)")
+            print_size("site", site, archive)
+            search_costs(site)
         if not args.skip_scaling:
             doubled = work / "doubled"
             doubled_archive(archive, doubled)
@@ -418,7 +425,9 @@ def main() -> None:
                 + f"({twice_synced[0]} uploaded, {twice_synced[1]} deleted)"
             )
             print(f"warm doubled / warm = {twice_warm / warm:.2f}   (target <= 1.2)")
-            print_size("doubled site", doubled_site, doubled)
+            print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            if not args.scaling_only:
+                print_size("doubled site", doubled_site, doubled)
     finally:
         if args.keep:
             print(f"kept {work}")

@@ -66,6 +66,9 @@ class Namespace(StrEnum):
     """Each page the site engine puts in its theme, rendered (render)."""
     FILES = "files"
     """Each document's feeds and data records (render)."""
+    FORMS = "forms"
+    """Each document's versions in canonical form (hashed), by what they are made from
+    (render)."""
     FEED_DIFFS = "feed-diffs"
     """What a feed entry shows of a version's changes (render)."""
     DATASET = "dataset"
@@ -89,6 +92,8 @@ class Namespace(StrEnum):
     """The previous site's record, for carrying its unchanged folders (publish)."""
     LOCKS = "locks"
     """The build locks, always below the site's own ``.cache/govsite`` (publish)."""
+    LAST_BUILD = "last-build"
+    """The last successful build's inputs, site and warnings, for a no-op build (publish)."""
 
 
 _UNREADABLE = (EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError)
@@ -181,16 +186,21 @@ def tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] = ()) -> str:
     return digest(*parts)
 
 
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+"""govsite's own templates: page templates, theme overrides and assets."""
+if not PACKAGE_TEMPLATES.is_dir():  # editable install: the repository's own folder
+    PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """govsite's own code and templates, and the versions of the libraries that shape its
     output (the site engine adds its own to the keys of what it renders)."""
     package = Path(__file__).parent
-    templates = package / "templates"
-    if not templates.is_dir():
-        templates = package.parent / "templates"
     libraries = [f"{name}={package_version(name)}" for name in ("markdown-it-py", "jinja2")]
-    return digest(FORMAT, tree_digest([package], (".py",)), tree_digest([templates]), *libraries)
+    return digest(
+        FORMAT, tree_digest([package], (".py",)), tree_digest([PACKAGE_TEMPLATES]), *libraries
+    )
 
 
 @contextmanager
@@ -654,9 +664,15 @@ class Records:
     def verify(self, *, data: bool = False) -> None:
         """Check every record, and with ``data`` that it holds data only (:class:`DamagedEntry`
         at the first that fails)."""
-        for name in self._index:
+        for name, (offset, length, expected) in self._index.items():
+            if not data:
+                # The digest is of the stored bytes: checked without inflating them (a
+                # warm build checks every record of every document's tracking).
+                if _sha256(os.pread(self._file.fileno(), length, offset)) != expected:
+                    raise DamagedEntry(f"the checksum of its record {name!r} does not match")
+                continue
             record = self.get(name)
-            if data and record is not None:
+            if record is not None:
                 try:
                     load_data(record)
                 except _UNREADABLE as exc:

@@ -7,13 +7,24 @@ from pathlib import Path
 
 from helpers import TERMS_V3, Archive, build_into, build_site, make_site, mkdocs
 
+from generator.cache import Namespace
+
 
 def build(root: Path, out: str) -> Path:
     return build_into(root, root / out)
 
 
+def no_no_op(root: Path) -> None:
+    """Make the next build a build, not a no-op, by removing the last build's record: what
+    the tests that call it check is how a build reuses the last one's output
+    (tests/test_noop.py checks the no-op)."""
+    shutil.rmtree(root / ".cache/govsite" / Namespace.LAST_BUILD, ignore_errors=True)
+
+
 def rebuild(root: Path) -> int:
-    """Build into ``site/`` again (as contributors do); how many folders were carried over."""
+    """Build into ``site/`` again (as contributors do); how many folders were carried over
+    (a build, not a no-op: :func:`no_no_op`)."""
+    no_no_op(root)
     result = mkdocs(root, "build", "--strict", "-v", "-d", str(root / "site"))
     assert result.returncode == 0, result.stderr
     carried = re.search(r"govsite: (\d+) folders carried", result.stderr)

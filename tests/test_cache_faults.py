@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, TERMS_V3, Archive, build_into, make_site, mkdocs, provision_yml
-from test_cache import fresh_build, rebuild, same_trees
+from test_cache import fresh_build, no_no_op, rebuild, same_trees
 
 from generator.cache import Namespace
 from generator.publish.lock import BuildLock, lock_path
@@ -114,6 +114,8 @@ NOT_READ_HERE = {
     Namespace.CARRY: "the previous site's record: "
     "test_a_damaged_record_of_the_carried_site_is_not_trusted",
     Namespace.LOCKS: "build locks, not cached data",
+    Namespace.LAST_BUILD: "the last build's record, read by a build into the same folder: "
+    "test_noop.py::test_a_damaged_record_of_the_last_build_is_reported_and_not_trusted",
 }
 # Damaged together, each of these is read (and so reported) by the next build.
 NAMESPACES = tuple(
@@ -226,6 +228,7 @@ def test_a_damaged_record_of_the_carried_site_is_not_trusted(tmp_path: Path) -> 
     rebuild(tmp_path)
     [state] = (tmp_path / ".cache/govsite/carry").rglob("state.json")
     state.write_bytes(flip(state.read_bytes()))
+    no_no_op(tmp_path)
     result = mkdocs(tmp_path, "build", "-v", "-d", str(tmp_path / "site"))
     assert result.returncode == 0
     assert "damaged build cache entry" in result.stderr

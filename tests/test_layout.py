@@ -14,7 +14,17 @@ PACKAGE = ROOT / "generator"
 # then what drives them.
 ORDER = (*(name for name, _ in STAGES), "pipeline", "mkdocs_plugin", "cli", "__main__")
 # Shared leaf modules: any stage may use them; they use no stage.
-LEAVES = {"diagnostics", "untrusted", "urls", "cache", "workers", "config", "progress", "__init__"}
+LEAVES = {
+    "diagnostics",
+    "untrusted",
+    "urls",
+    "cache",
+    "workers",
+    "config",
+    "progress",
+    "__init__",
+    "fingerprint",
+}
 ENGINE_PACKAGES = ("mkdocs", "material", "properdocs")
 
 

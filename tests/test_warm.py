@@ -14,10 +14,12 @@ from helpers import (
 )
 
 from generator import pipeline
+from generator.cache import digest
 from generator.config import SiteConfig
-from generator.render import data, feeds
+from generator.render import data, feeds, keys
 from generator.render.context import RenderContext
 from generator.render.feeds import FEED_LENGTH
+from generator.render.keys import VersionForms, canonical
 
 
 def config(root: Path, cache: bool = True) -> SiteConfig:
@@ -122,3 +124,52 @@ def test_a_feed_carries_the_newest_entries_only(tmp_path: Path) -> None:
         assert content.count(b"<entry>") == FEED_LENGTH
         # the newest is in, the oldest out
         assert b"2025-02-25" in content and b"2024-01-15" not in content
+
+
+def _forms(build: pipeline.Build) -> dict[str, str]:
+    """Each version's form as a render context gets it, by URL."""
+    assert build.model is not None
+    forms = VersionForms(build.model, build.cache)
+    return {e.page_url: forms(e) for d in build.model.documents.values() for e in d.versions}
+
+
+def test_version_forms_are_walked_for_the_documents_that_changed_only(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walked: list[str] = []
+    version = keys._version
+
+    def counted(entry):  # type: ignore[no-untyped-def]
+        walked.append(entry.page_url)
+        return version(entry)
+
+    monkeypatch.setattr(keys, "_version", counted)
+    first = build_site(config(site))
+    _forms(first)
+    assert len(walked) == 4  # acme's three versions and other's one, walked once
+    walked.clear()
+    again = build_site(config(site))
+    forms = _forms(again)
+    assert walked == []
+    # What the cache gave is each version's canonical form.
+    assert again.model is not None
+    assert forms == {
+        e.page_url: digest(canonical(e)) for d in again.model.documents.values() for e in d.versions
+    }
+
+    note = site / "content/changes/acme/terms/2024-02-01.yml"
+    note.parent.mkdir(parents=True)
+    note.write_text("summary: The cap went up.\nsignificance: substantive\n")
+    _forms(build_site(config(site)))
+    assert sorted(walked) == sorted(u for u in forms if u.startswith("acme/terms/"))
+    walked.clear()
+    Archive.existing(site).commit(
+        "2024-09-01", {"sources/Other/Terms of Service.md": TERMS_V3}, "Record new changes"
+    )
+    newer = build_site(config(site))
+    after = _forms(newer)
+    assert {u.split("/")[0] for u in walked} == {"other"} and len(walked) == 2
+    assert newer.model is not None
+    assert after == {
+        e.page_url: digest(canonical(e)) for d in newer.model.documents.values() for e in d.versions
+    }

@@ -73,6 +73,11 @@ class DocumentTracks:
         self._latest_ids = {index: ids for index, (_, ids) in enumerate(summary) if ids}
         self._cache, self._key, self._in_memory = cache, key, in_memory
 
+    @property
+    def key(self) -> str:
+        """The tracking's key (:func:`track_key`): the code and the versions' texts."""
+        return self._key
+
     def _tracked(self, index: int) -> TrackedClauses:
         if self._in_memory is not None:
             return self._in_memory[index]

@@ -9,10 +9,11 @@ build publishes, and every step of it, is the library's :class:`Publication`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from mkdocs.config import config_options
@@ -25,15 +26,28 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils import CountHandler
 
-from .. import pipeline, urls
+from .. import fingerprint, urls
+from ..cache import PACKAGE_TEMPLATES, digest
 from ..config import PLUGIN_OPTIONS, PluginOption, SiteConfig
 from ..diagnostics import LOGGER_NAME, Severity
-from ..publish.carry import Clearing
+from ..publish.carry import discard_staging, prepare_staging
 from ..publish.lock import SiteBusy, SiteLock, check_wait
-from ..publish.publication import Publication, io_problem
-from ..render import Page
-from ..render.environment import PACKAGE_TEMPLATES, bytecode_cache
-from .theme import MkdocsTheme, drop_unused_theme_files, page_file, src_path, theme_key, toc
+from .theme import (
+    MkdocsTheme,
+    drop_unused_theme_files,
+    engine_inputs,
+    page_file,
+    skip_rendering,
+    src_path,
+    theme_key,
+    toc,
+)
+
+if TYPE_CHECKING:  # the stages are imported by builds that run them (not a no-op build)
+    from .. import pipeline
+    from ..publish.carry import Clearing
+    from ..publish.publication import Publication
+    from ..render import Page
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -80,6 +94,15 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         """The build's configuration (its ``site_dir`` is set back when the build ends)."""
         self.clearing: Clearing | None = None
         """The removal of the site the last build replaced, running beside this build."""
+        self.unchanged: Path | None = None
+        """In a no-op build (every input as the last successful build's, its site intact):
+        the site folder, left as it is while the engine builds nothing into a scratch
+        folder."""
+        self.inputs = ""
+        """This build's inputs but the lock files (:func:`fingerprint.site_inputs` and the
+        engine's), kept for the record of the build once it has succeeded."""
+        self.warnings: fingerprint.Warnings | None = None
+        """What this build logs at warning level, collected for the record."""
 
     @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -125,18 +148,54 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         self._end()  # a build mkdocs stopped without telling (serve) lets go here too
         self.config_ref = config
         self.lock = _take_lock(self.site, Path(config.site_dir))
+        if self._unchanged(config):
+            return
+        from .. import pipeline
+        from ..publish.carry import Clearing
+
+        self.warnings = fingerprint.Warnings()
+        logging.getLogger("mkdocs").addHandler(self.warnings)
         self.clearing = Clearing(Path(config.site_dir))
         try:
             self.publication = _checked(pipeline.run(self.site))
             config.site_dir = str(self.publication.stage(Path(config.site_dir)))
         except OSError as exc:
             self._end()
-            raise PluginError(f"govsite: {io_problem(exc)}") from None
+            raise PluginError(f"govsite: {_io_problem(exc)}") from None
         except PluginError:
             self._end()
             raise
 
+    def _unchanged(self, config: MkDocsConfig) -> bool:
+        """Whether every input is as the last successful build's and its site folder as
+        that build left it: then the site stays, the engine builds nothing (into a scratch
+        folder, removed at the end) and that build's warnings are logged again."""
+        assert self.site is not None
+        self.inputs = ""
+        if self.site.cache_dir is None:
+            return False
+        target = Path(os.path.realpath(config.site_dir))
+        last = fingerprint.read_last_build(self.site.cache_dir, target)
+        self.inputs = digest(fingerprint.site_inputs(self.site), engine_inputs(config))
+        if (
+            last is None
+            or last.inputs != self.inputs
+            or last.locks != fingerprint.locks(self.site.root)
+            or last.stamp != fingerprint.site_stamp(target)
+            # A quiet build's warnings are unknown: a build that shows them runs.
+            or (not last.complete and fingerprint.warnings_shown())
+        ):
+            return False
+        self.unchanged = target
+        skip_rendering(config)
+        config.site_dir = str(prepare_staging(target))
+        log.info("govsite: nothing changed since the last build; the site is left as it is")
+        fingerprint.replay(last.warnings)
+        return True
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if self.unchanged is not None:
+            return Files([])
         assert self.publication is not None
         output = self.publication.output
         self.pages = {src_path(page): page for page in output.pages}
@@ -174,6 +233,10 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
+        if self.unchanged is not None:
+            return env
+        from ..render.environment import bytecode_cache
+
         assert self.site is not None and self.nav is not None and self.publication is not None
         if env.bytecode_cache is None:
             env.bytecode_cache = bytecode_cache(self.site.cache_dir)
@@ -205,14 +268,36 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
             if self.publication is not None:
                 failing = config.strict and _strict_warnings_counted()
                 self.publication.commit(failing)
+                if not failing and self.publication.published:
+                    self._record(self.publication.target)
         except OSError as exc:
             raise PluginError(
-                f"govsite: {io_problem(exc)}; the previous site was left in place"
+                f"govsite: {_io_problem(exc)}; the previous site was left in place"
             ) from None
         finally:
             self._end()
 
     on_post_build = CombinedEvent(_publish, _commit)
+
+    def _record(self, target: Path | None) -> None:
+        """Keep what the next build needs to know that nothing changed: this build's inputs,
+        the lock files and the site folder as it left them, and its warnings."""
+        assert self.site is not None
+        cache_dir = self.site.cache_dir
+        if cache_dir is None or target is None or not self.inputs or self.warnings is None:
+            return
+        last = fingerprint.LastBuild(
+            self.inputs,
+            fingerprint.locks(self.site.root),
+            fingerprint.site_stamp(target),
+            self.warnings.records,
+            fingerprint.warnings_shown(),
+        )
+        try:
+            fingerprint.write_last_build(cache_dir, target, last)
+        except OSError:  # the next build runs: nothing is lost but time
+            with contextlib.suppress(OSError):
+                fingerprint.forget_last_build(cache_dir, target)
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build records nothing and publishes nothing: its staging folder is
@@ -225,7 +310,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
             self._end()
         if isinstance(error, OSError):
             raise Abort(
-                f"govsite: {io_problem(error)}; the build stopped and the previous site was "
+                f"govsite: {_io_problem(error)}; the build stopped and the previous site was "
                 "left in place"
             ) from None
 
@@ -236,8 +321,15 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         """Let go of everything of the build (the one place its state is reset): mkdocs'
         ``site_dir`` goes back to the site folder, and the build lock is released."""
         target = self.publication.target if self.publication is not None else None
+        if self.unchanged is not None:
+            target = self.unchanged
+            discard_staging(target)
+            self.unchanged = None
         if target is not None and self.config_ref is not None:
             self.config_ref.site_dir = str(target)
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            self.warnings = None
         self.publication, self.pages, self.nav, self.theme = None, {}, None, None
         if self.clearing is not None:
             self.clearing.join()
@@ -252,6 +344,12 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
                 if folder.exists():
                     server.watch(str(folder))
         return server
+
+
+def _io_problem(error: OSError) -> str:
+    from ..publish.publication import io_problem
+
+    return io_problem(error)
 
 
 def _take_lock(site: SiteConfig, site_dir: Path) -> SiteLock:

@@ -7,11 +7,13 @@ import json
 import os
 import re
 import shutil
+import sys
 import sysconfig
+from collections.abc import Mapping
 from html import escape
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import mkdocs
@@ -25,8 +27,10 @@ from mkdocs.structure.toc import get_toc
 
 from .. import urls
 from ..cache import code_fingerprint, digest, tree_digest
-from ..render.pages import Page
 from ..untrusted import clean_text
+
+if TYPE_CHECKING:  # the render stage is imported only by builds that render
+    from ..render.pages import Page
 
 
 def src_path(page: Page) -> str:
@@ -174,6 +178,68 @@ def theme_key(config: MkDocsConfig, nav: Navigation, templates_dir: Path) -> str
         tree_digest([templates_dir]),
         *(f"{page.title}|{page.url}" for page in nav.pages),
     )
+
+
+def _packages() -> list[str]:
+    """Every package installed beside the engine, by the names of their metadata folders
+    (which carry their versions): a Markdown extension or a plugin shapes pages too. One
+    listing per folder, where reading each package's metadata would cost a no-op build
+    tens of milliseconds."""
+    found: list[str] = []
+    for folder in dict.fromkeys(sysconfig.get_paths()[name] for name in ("purelib", "platlib")):
+        try:
+            found += sorted(
+                n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info"))
+            )
+        except OSError:
+            found.append(f"{folder}: unreadable")
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """A resolved setting that JSON does not hold, as data (an object's text otherwise:
+    one that names its address makes every build a new one, never a wrong no-op)."""
+    if isinstance(value, set | frozenset):
+        return sorted(str(item) for item in value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    return f"{type(value).__name__}:{value}"
+
+
+def engine_inputs(config: MkDocsConfig) -> str:
+    """Everything of the engine a build's output is made from: Python and every installed
+    package, the configuration files and every setting as resolved (other plugins' included;
+    not ``strict``, which changes no output: a no-op build replays the warnings), the theme's
+    folders (installed themes by their versions), hooks and the docs folder."""
+    settings = {name: config[name] for name in config if name not in ("plugins", "strict", "theme")}
+    settings["plugins"] = {name: dict(plugin.config) for name, plugin in config.plugins.items()}
+    theme_dirs = [Path(d) for d in config.theme.dirs]
+    settings["theme"] = {
+        **dict(config.theme),
+        "name": config.theme.name,
+        "dirs": [str(d) for d in theme_dirs],
+        "static_templates": sorted(config.theme.static_templates),
+    }
+    return digest(
+        "engine inputs",
+        sys.version,
+        f"{mkdocs.__name__}={mkdocs.__version__}",
+        *_packages(),  # themes and plugins included (reading their entry points costs more)
+        *_config_files(Path(config.config_file_path)),
+        json.dumps(settings, sort_keys=True, default=_plain),
+        *(f"{d}:{tree_digest([d])}" for d in theme_dirs if not _installed(d)),
+        *_hooks(config),
+        tree_digest([Path(config.docs_dir)]),
+    )
+
+
+def skip_rendering(config: MkDocsConfig) -> None:
+    """Leave the engine nothing to render or copy in this build (a no-op build): no theme
+    folder to list or copy files from, no theme template, no navigation to resolve."""
+    config.theme.dirs = []
+    config.theme.static_templates = set()
+    config["nav"] = None
+    config["extra_templates"] = []
 
 
 class MkdocsTheme:

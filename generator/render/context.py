@@ -36,10 +36,14 @@ class RenderContext:
     """The site's settings."""
     cache: Cache
     """The build cache (data files and the dataset are kept there)."""
-    forms: VersionForms = field(default_factory=VersionForms)
-    """Each version's canonical form, for the keys of what shows it (made once per build)."""
+    forms: VersionForms = field(init=False)
+    """Each version's canonical form, for the keys of what shows it (made once per build,
+    and kept in the cache for each document's inputs)."""
     _text_links: TextLinks | None = field(default=None, repr=False)
     """Made on first use (:attr:`text_links`)."""
+
+    def __post_init__(self) -> None:
+        self.forms = VersionForms(self.model, self.cache)
 
     @property
     def large_layout(self) -> bool:

@@ -12,7 +12,15 @@ from markupsafe import Markup
 
 from .. import urls
 from ..archive.history import VersionKind
-from ..cache import Namespace, local_key, replacing, report_damaged, seal_code, unseal_code
+from ..cache import (
+    PACKAGE_TEMPLATES,
+    Namespace,
+    local_key,
+    replacing,
+    report_damaged,
+    seal_code,
+    unseal_code,
+)
 from ..text import safemd
 from ..untrusted import clean_text
 from .change_list import change_list_html
@@ -32,11 +40,6 @@ def article_label(value: str) -> str:
     "Recital 26", "§ 5") is shown as written, never with a second label."""
     text = " ".join(clean_text(value or "").split())
     return text if _LABELLED.match(text) else f"Art. {text}"
-
-
-PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
-if not PACKAGE_TEMPLATES.is_dir():  # editable install: the repository's own folder
-    PACKAGE_TEMPLATES = Path(__file__).parent.parent.parent / "templates"
 
 
 def make_environment(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
-from ..cache import code_fingerprint, digest
+from ..cache import Cache, Namespace, code_fingerprint, digest
 from ..config import SiteConfig
 from ..link.model import DocumentVersion, LinkedDocument, LinkedProvision, SiteModel
 
@@ -26,20 +26,30 @@ another record they stand as their key, so that a record's key does not take in 
 of records it points to (each page's key names the records it shows)."""
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+"""The field names of each dataclass :func:`canonical` walked (looked up once per type)."""
+_PLAIN = (str, int, float, bool, type(None), dt.datetime, dt.date)
+
+
 def canonical(value: Any, *, nested: bool = False) -> str:
     """A record as text that is the same for equal records, whatever the run: every field
     of a dataclass, walked, so that a field added to the model is in the keys made from it."""
-    reference = REFERENCES.get(type(value)) if nested else None
+    kind = type(value)
+    if kind in _PLAIN:
+        return repr(value)
+    reference = REFERENCES.get(kind) if nested else None
     if reference is not None:
-        return f"{type(value).__name__}<{reference(value)}>"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return f"{kind.__name__}<{reference(value)}>"
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
         fields = ",".join(
-            f"{f.name}={canonical(getattr(value, f.name), nested=True)}"
-            for f in dataclasses.fields(value)
+            f"{name}={canonical(getattr(value, name), nested=True)}" for name in names
         )
-        return f"{type(value).__name__}({fields})"
+        return f"{kind.__name__}({fields})"
     if isinstance(value, Enum):
-        return f"{type(value).__name__}.{value.name}"
+        return f"{kind.__name__}.{value.name}"
     if isinstance(value, dict):
         return (
             "{"
@@ -59,30 +69,79 @@ Form = Callable[[DocumentVersion], str]
 """The canonical form of a version (:func:`canonical`, or a :class:`VersionForms`)."""
 
 
-class VersionForms:
-    """Each version's canonical form, walked once per build: a version's form is in the
-    key of its page, of its neighbours' pages, of its feed entry and of the model, and
-    walking every version again for each of them was most of a rebuild's key work."""
-
-    __slots__ = ("_forms",)
-
-    def __init__(self) -> None:
-        self._forms: dict[int, tuple[DocumentVersion, str]] = {}
-        """Forms by the version's identity; the version is held so the identity stays its."""
-
-    def __call__(self, entry: DocumentVersion) -> str:
-        held = self._forms.get(id(entry))
-        if held is None or held[0] is not entry:
-            held = self._forms[id(entry)] = (entry, canonical(entry))
-        return held[1]
+def _forms_key(document: LinkedDocument) -> str:
+    """What the link stage makes a document's versions from, and nothing else: the code,
+    the declaration, the tracking of its texts (:func:`~generator.compare.track.track_key`)
+    and, for each version, its commit (which stands for its date and message), path, blob,
+    kind, place in the archive's history, slug and change note. A version's other fields
+    (its change's kind and size, its day rank, a return to an earlier text...) are computed
+    from these: an input added to them must be added here."""
+    return digest(
+        code_fingerprint(),
+        "version forms",
+        document.key,
+        canonical(document.document),
+        document.tracks.key,
+        *(
+            f"{e.version.commit}|{e.version.path}|{e.version.blob}|{e.version.kind.name}|"
+            f"{e.version.sequence}|{e.slug}|{'' if e.note is None else canonical(e.note)}"
+            for e in document.versions
+        ),
+    )
 
 
 def _version(entry: DocumentVersion) -> str:
-    """Everything of a version, walked (:func:`canonical`)."""
-    return canonical(entry)
+    """Everything of a version, walked (:func:`canonical`) and hashed."""
+    return digest(canonical(entry))
+
+
+class VersionForms:
+    """Each version's canonical form (hashed), made once per document's inputs: a version's
+    form is in the key of its page, of its neighbours' pages, of its feed entry and of the
+    model. The forms of a document's versions are kept in the cache under what they are
+    made from (:func:`_forms_key`, cheap to compute), so that a warm build walks the records
+    of the documents that changed only, not of the whole history."""
+
+    __slots__ = ("_cache", "_documents", "_model")
+
+    def __init__(self, model: SiteModel, cache: Cache) -> None:
+        self._model = model
+        self._cache = cache
+        self._documents: dict[str, tuple[LinkedDocument, list[str]]] = {}
+        """Each document's forms, by its key; the document is held so they stay its own."""
+
+    def versions(self, document: LinkedDocument) -> list[str]:
+        """The form of each of ``document``'s versions, in order."""
+        held = self._documents.get(document.key)
+        if held is not None and held[0] is document:
+            return held[1]
+        key = _forms_key(document)
+        found = self._cache.get(Namespace.FORMS, key)
+        if not (
+            isinstance(found, list)
+            and len(found) == len(document.versions)
+            and all(isinstance(form, str) for form in found)
+        ):
+            found = [_version(entry) for entry in document.versions]
+            self._cache.put(Namespace.FORMS, key, found)
+        self._documents[document.key] = (document, found)
+        return found
+
+    def __call__(self, entry: DocumentVersion) -> str:
+        document = self._model.documents.get(entry.document_key)
+        versions = document.versions if document is not None else []
+        if (
+            document is not None
+            and 0 < entry.number <= len(versions)
+            and versions[entry.number - 1] is entry
+        ):
+            return self.versions(document)[entry.number - 1]
+        return _version(entry)  # a version of no document of the model
 
 
 def _versions(document: LinkedDocument, form: Form = _version) -> list[str]:
+    if isinstance(form, VersionForms):
+        return form.versions(document)
     return [form(e) for e in document.versions]
 
 

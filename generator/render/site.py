@@ -9,14 +9,13 @@ from pathlib import Path
 
 from .. import urls
 from ..archive.blobs import BlobReader
-from ..cache import Namespace, digest, tree_digest
+from ..cache import PACKAGE_TEMPLATES, Namespace, digest, tree_digest
 from ..link.model import LinkedDocument
 from ..progress import Progress
 from . import document_pages, history_pages, hubs, registries
 from .context import RenderContext
 from .data import data_files, document_files
 from .dataset import DatasetJob, dataset_archive
-from .environment import PACKAGE_TEMPLATES
 from .feeds import DocumentFeeds, document_feeds_of, site_feeds
 from .keys import content_key, document_versions_key, model_key
 from .licence import licence_text
