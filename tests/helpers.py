@@ -299,10 +299,15 @@ def build_into(cwd: Path, out: Path, *extra: str) -> Path:
 
 
 def search_index(site: Path) -> dict[str, dict[str, Any]]:
-    """What the site's Pagefind index holds of each page (URL, words, filters, title), read
-    back from the fragment files of every segment (a page is in one segment only)."""
+    """What the site's Pagefind index shows of each page (URL, words, filters, title), read
+    back from the fragment files of every segment, less the outdated records segments.json
+    hides (a page is shown from one segment only)."""
     pages: dict[str, dict[str, Any]] = {}
+    listing = site / "pagefind" / "segments.json"
+    hidden = set(json.loads(listing.read_text())["hide"]) if listing.is_file() else set()
     for fragment in sorted((site / "pagefind").glob("**/fragment/*.pf_fragment")):
+        if fragment.stem in hidden:
+            continue
         raw = gzip.decompress(fragment.read_bytes())
         assert raw.startswith(b"pagefind_dcd")
         record = json.loads(raw[len(b"pagefind_dcd") :])

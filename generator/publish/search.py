@@ -39,6 +39,9 @@ from there. ``pagefind/segments.json`` tells the search page which segments to m
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import functools
 import gzip
 import hashlib
 import json
@@ -46,7 +49,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -58,6 +61,8 @@ from .. import urls
 from ..cache import Cache, Namespace, code_fingerprint, digest
 from ..diagnostics import log
 from ..progress import Progress
+from ..render.environment import PACKAGE_TEMPLATES
+from ..render.search_texts import SearchedText
 from .carry import Output
 
 MARK = b"data-pagefind-body"
@@ -88,6 +93,10 @@ class SearchPage:
     """Whether it is a page of a document's latest text (it carries search filters, as the
     versions do): such a page changes with each new version of its document, so it is on
     a shelf, out of the root segment, whatever its length."""
+    outdated: bool = False
+    """Whether it is a document's latest text as it stood at the last compaction, which a
+    newer copy in the latest segment replaces: the reader's browser leaves it out of the
+    results (segments.json names it)."""
 
 
 STEP = 128
@@ -119,13 +128,23 @@ interface and WebAssembly come from the root segment's."""
 
 
 def segments(
-    pages: list[SearchPage], step: int | None = None, settle: int | None = None
+    pages: list[SearchPage],
+    step: int | None = None,
+    settle: int | None = None,
+    texts: Sequence[SearchedText] = (),
+    language: bytes = b"en",
 ) -> list[tuple[str, list[SearchPage]]]:
     """Each segment's folder and pages, the root segment (folder ``""``) first: of the
     versions, the first multiple of ``step`` (``STEP``) in recording order are stable, the
     next multiple of ``settle`` (``SETTLE``; none when it is not smaller than ``step``)
-    settled, the rest latest; documents' latest texts and long pages are on their shelf;
-    the other pages are in the root segment."""
+    settled, the rest latest; long pages are on their shelf; the other pages are in the
+    root segment.
+
+    Each document's latest text (``texts``, in the site's ``language``; they stand for the
+    document pages among ``pages``) is on its shelf as it stood when the last version the
+    stable and settled segments hold was recorded (the last compaction), so that a new
+    version leaves the shelves as they were; a text that changed since is in the latest
+    segment as it is now, and its copy on the shelf is marked outdated."""
     step = STEP if step is None else step
     settle = SETTLE if settle is None else settle
     recorded = sorted((p for p in pages if p.recorded >= 0), key=_recording_order)
@@ -133,31 +152,77 @@ def segments(
     settled = cut
     if 0 < settle < step:
         settled += (len(recorded) - cut) // settle * settle
+    # Versions recorded from here on are newer than the last compaction.
+    compacted = recorded[settled - 1].recorded + 1 if settled else 0
+    shelved, fresh = _text_pages(texts, compacted, language)
+    replaced = {text.url for text in texts}
     root: list[SearchPage] = []
     shelves: list[list[SearchPage]] = [[] for _ in range(SHELVES)]
-    for page in pages:
-        if page.recorded < 0:
-            if page.text or page.size >= LONG:
-                shelves[hashlib.sha256(page.url.encode()).digest()[0] % SHELVES].append(page)
-            else:
-                root.append(page)
+    for page in [*(p for p in pages if p.recorded < 0 and p.url not in replaced), *shelved]:
+        if page.text or page.size >= LONG:
+            shelves[hashlib.sha256(page.url.encode()).digest()[0] % SHELVES].append(page)
+        else:
+            root.append(page)
     found = [("", root), (STABLE, recorded[:cut]), (SETTLED, recorded[cut:settled])]
-    found.append((LATEST, recorded[settled:]))
+    found.append((LATEST, recorded[settled:] + fresh))
     found += [(urls.search_shelf(n), shelf) for n, shelf in enumerate(shelves)]
     return [(folder, chosen) for folder, chosen in found if chosen or not folder]
+
+
+def _text_pages(
+    texts: Sequence[SearchedText], compacted: int, language: bytes
+) -> tuple[list[SearchPage], list[SearchPage]]:
+    """The documents' latest texts as they stood before the version recorded ``compacted``
+    (for the shelves), and those that changed since as they are now (for the latest
+    segment)."""
+    shelved: list[SearchPage] = []
+    fresh: list[SearchPage] = []
+    for text in texts:
+        before = bisect.bisect_left(text.sequences, compacted)
+        old = _text_page(text, before, language)
+        new = (
+            _text_page(text, len(text.sequences), language) if before < len(text.sequences) else old
+        )
+        if old is not None:
+            outdated = new is None or new.key != old.key
+            shelved.append(dataclasses.replace(old, outdated=outdated))
+        if new is not None and (old is None or new.key != old.key):
+            fresh.append(new)
+    return shelved, fresh
+
+
+def _text_page(text: SearchedText, count: int, language: bytes) -> SearchPage | None:
+    """A document's latest text among its first ``count`` versions, as search covers it."""
+    record = text.record(count) if count else None
+    if record is None:
+        return None
+    searched = searched_parts(
+        b'<!doctype html><html lang="' + language + b'"><body>' + record + b"</body></html>"
+    )
+    key = hashlib.sha256(searched).hexdigest()
+    return SearchPage(text.url, key, functools.partial(bytes, searched), text=True)
 
 
 def _recording_order(page: SearchPage) -> tuple[int, str]:
     return page.recorded, page.url
 
 
-def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
-    """The search bundle of ``pages`` as outputs under ``pagefind/``: each segment from the
-    cache when it holds the segment intact, else made now (and kept in the cache)."""
+def build_index(
+    pages: list[SearchPage],
+    cache: Cache,
+    texts: Sequence[SearchedText] = (),
+    language: bytes = b"en",
+) -> list[Output]:
+    """The search bundle of ``pages`` and the documents' latest ``texts`` as outputs under
+    ``pagefind/``: each segment from the cache when it holds the segment intact, else made
+    now (and kept in the cache)."""
     outputs: list[Output] = []
     merged: list[str] = []
-    for folder, chosen in segments(pages):
-        made = _segment(folder, chosen, cache)
+    hidden: list[str] = []
+    for folder, chosen in segments(pages, texts=texts, language=language):
+        made, records = _segment(folder, chosen, cache)
+        outdated = {page.url.strip("/") for page in chosen if page.outdated}
+        hidden += [record for url, record in records.items() if url.strip("/") in outdated]
         if folder:  # a merged segment: its index only
             merged.append(folder)
             made = [
@@ -167,13 +232,20 @@ def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
                 or output.path.endswith(".pf_meta")
             ]
         outputs += made
-    listing = json.dumps({"merge": merged}, separators=(",", ":")).encode()
+    # The results the reader's browser leaves out (search.js): by the id Pagefind gives
+    # each page's record, which names its fragment file.
+    listing = json.dumps({"merge": merged, "hide": sorted(hidden)}, separators=(",", ":")).encode()
     outputs.append(Output(urls.SEARCH_SEGMENTS, digest("bytes", listing), _writer(listing)))
+    module = (PACKAGE_TEMPLATES / "assets" / "search-results.js").read_bytes()
+    outputs.append(Output(urls.SEARCH_RESULTS, digest("bytes", module), _writer(module)))
     return outputs
 
 
-def _segment(folder: str, pages: list[SearchPage], cache: Cache) -> list[Output]:
-    """One segment's bundle, as outputs under ``pagefind/`` + ``folder``."""
+def _segment(
+    folder: str, pages: list[SearchPage], cache: Cache
+) -> tuple[list[Output], dict[str, str]]:
+    """One segment's bundle, as outputs under ``pagefind/`` + ``folder``, and the id of each
+    page's record in it, by URL."""
     prefix = urls.PAGEFIND + folder
     # govsite's code is in the key too: it reorders and splits what Pagefind writes.
     key = digest(
@@ -191,16 +263,42 @@ def _segment(folder: str, pages: list[SearchPage], cache: Cache) -> list[Output]
             bundle = {path.relative_to(made).as_posix(): path.read_bytes() for path in files}
         finally:
             shutil.rmtree(made, ignore_errors=True)
-        cache.write_records(Namespace.SEARCH, key, sorted(bundle.items()))
+        records = _record_ids(bundle)
+        listing = json.dumps(records, sort_keys=True).encode()
+        cache.write_records(Namespace.SEARCH, key, [*sorted(bundle.items()), (_RECORDS, listing)])
         if cache.root is None:  # no cache: the bundle stays in memory until published
-            return [
+            outputs = [
                 Output(prefix + name, digest(key, name), _writer(data))
                 for name, data in bundle.items()
             ]
-    return [
+            return outputs, records
+    stored = cache.read_record(Namespace.SEARCH, key, _RECORDS)
+    if stored is None:  # checked intact a moment ago: damaged while the build ran
+        raise RuntimeError(f"govsite: the build cache lost the search file {_RECORDS}")
+    outputs = [
         Output(prefix + name, digest(key, name), _from_cache(cache, key, name))
         for name in cache.record_names(Namespace.SEARCH, key)
+        if name != _RECORDS
     ]
+    return outputs, json.loads(stored)
+
+
+_RECORDS = "govsite-records.json"
+"""The record kept beside a segment's bundle in the cache (never published): the id of
+each page's record, by URL."""
+
+
+def _record_ids(bundle: dict[str, bytes]) -> dict[str, str]:
+    """The id of each page's record (its fragment file's name), by URL."""
+    found: dict[str, str] = {}
+    for name, data in bundle.items():
+        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
+            unzipped = gzip.decompress(data)
+            if not unzipped.startswith(SIGNATURE):
+                raise ValueError(f"{name}: not a Pagefind fragment")
+            url = json.loads(unzipped[len(SIGNATURE) :])["url"]
+            found[url] = name[len("fragment/") : -len(".pf_fragment")]
+    return found
 
 
 def _writer(data: bytes) -> Callable[[Path], None]:
@@ -291,6 +389,14 @@ def searched_parts(html: bytes) -> bytes:
     # sub-results link to them); clause ids would double what a result weighs.
     body = _NON_HEADING_ID.sub(rb"\1", _BOLD_HEADING.sub(rb"<h6\1>\2</h6>", b"".join(parts)))
     return b'<!doctype html><html lang="' + lang + b'"><body>' + body + b"</body></html>"
+
+
+def site_language(pages: Iterable[bytes]) -> bytes:
+    """The language of the site's pages (of the first of them; ``en`` when there is none)."""
+    for html in pages:
+        found = _LANG.search(html[:2000])
+        return found.group(1) if found else b"en"
+    return b"en"
 
 
 _BOLD_HEADING = re.compile(rb'<p( id="[^"]*")><strong>([^<]{1,200})</strong></p>')
