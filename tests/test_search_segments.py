@@ -23,6 +23,7 @@ from helpers import Archive, make_site, search_index
 
 import generator.publish.search as search
 from generator.publish.search import LATEST, LONG, SETTLED, SHELVES, STABLE, SearchPage, segments
+from generator.render.search_texts import SearchedText
 
 STEP = 3
 PIECE = 400
@@ -350,3 +351,31 @@ def test_the_browser_shows_a_documents_newest_text_once_and_hides_its_outdated_s
             browser.close()
     finally:
         server.shutdown()
+
+
+def test_a_texts_shelf_copy_stands_as_at_the_last_compaction() -> None:
+    def made(name: str, places: tuple[int, ...] = (1, 5, 9)) -> SearchedText:
+        def record(count: int) -> bytes | None:
+            return f"<div data-pagefind-body>{name} after {count}</div>".encode() if count else None
+
+        # Its versions' places in the archive's history.
+        return SearchedText(f"/acme/{name}/", places, record)
+
+    versions = [page(f"/acme/terms/v{n}/", n) for n in range(1, 11)]
+    # 8 of 10 versions compacted (the last recorded at place 8): texts from place 9 on are
+    # fresh.
+    found = dict(segments([*versions, page("/acme/")], step=4, settle=3, texts=[made("terms")]))
+    (shelved,) = [
+        p for folder, pages in found.items() if folder.startswith("texts-") for p in pages
+    ]
+    assert shelved.outdated and b"terms after 2" in shelved.load()
+    fresh = [p for p in found[LATEST] if p.recorded < 0]
+    assert [p.url for p in fresh] == ["/acme/terms/"] and b"terms after 3" in fresh[0].load()
+    # 7 versions, all compacted: the text (last changed at place 5) is on its shelf only.
+    texts = [made("terms", (1, 5))]
+    found = dict(segments([*versions[:7], page("/acme/")], step=4, settle=3, texts=texts))
+    (shelved,) = [
+        p for folder, pages in found.items() if folder.startswith("texts-") for p in pages
+    ]
+    assert not shelved.outdated and b"terms after 2" in shelved.load()
+    assert not [p for p in found.get(LATEST, []) if p.recorded < 0]

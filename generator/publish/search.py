@@ -20,17 +20,22 @@ own, merged in the reader's browser (Pagefind's ``mergeIndex``):
 - the *root* segment (``pagefind/``, the bundle the search page loads, with Pagefind's
   interface) holds the pages that show the state of things (hubs, analyses), which a new
   version leaves as they were as far as search goes (see the hub templates);
-- each document's latest text, and any other long page, is on one of a few *shelves*
-  (``pagefind/texts-N/``) by its URL: a new version of a document indexes its shelf.
+- each document's latest text, and any other long page, is on a *shelf*
+  (``pagefind/texts-N/``, ``SHELVES`` of them, by its URL). A text is there as it stood at
+  the last compaction (made from that version by generator/render/search_texts.py, so
+  that a build from scratch makes the same shelf); a text that changed since is also in
+  the latest segment, as it is now, and ``segments.json`` lists the shelf's copy as
+  outdated: the search page's module (``pagefind/govsite/pagefind.js``) leaves it out of
+  every answer, so a reader never sees it.
 
 Which segment a page is in depends on the inputs only (how many versions the archive
 recorded and in which order, a page's URL, length and kind), never on which builds ran
 before, so a rebuild from the cache gives the same bytes as a build from scratch. A new
-commit indexes the latest segment and one shelf again; every ``SETTLE`` versions the
-settled segment grows by ``SETTLE`` and the latest one starts again empty, and every
-``STEP`` versions the stable segment grows by ``STEP`` and the settled one starts again
-empty (the compactions). A page is in one
-segment only, so no result is ever a stale copy of a page a newer segment holds.
+commit indexes the latest segment again, and nothing else; every ``SETTLE`` versions the
+settled segment grows by ``SETTLE``, the latest one starts again empty and the shelves take
+the texts as they are then, and every ``STEP`` versions the stable segment grows by
+``STEP`` and the settled one starts again empty (the compactions). A page is shown from
+one segment only: no result is ever a stale copy of a page a newer segment holds.
 
 Each segment is made again only when what search covers of its pages, or govsite's code,
 changed: it is kept in the build cache under a key of both, and its files are published
@@ -112,8 +117,10 @@ LONG = 32_768
 text, mostly) is a long page: long pages are spread over ``SHELVES`` segments by their URL,
 so that a new version of one document indexes its shelf again, not every long text."""
 
-SHELVES = 4
-"""Segments the long pages are spread over."""
+SHELVES = 1
+"""Segments the long pages are spread over. The documents' latest texts change on a shelf
+only at a compaction (their newer copies are in the latest segment), so one is enough; each
+more costs every query a piece for each of its words."""
 
 STABLE = urls.SEARCH_STABLE
 """The stable segment's folder in the search bundle."""
@@ -257,7 +264,7 @@ def _segment(
         made = Path(tempfile.mkdtemp(prefix="govsite-search-"))
         try:
             _index(pages, made, folder or "root/")
-            _make_stable(made)
+            _make_stable(made, PIECE * LATEST_PIECES if folder == LATEST else PIECE)
             log.debug(f"govsite: search segment {prefix} made for {len(pages)} pages")
             files = sorted(p for p in made.rglob("*") if p.is_file())
             bundle = {path.relative_to(made).as_posix(): path.read_bytes() for path in files}
@@ -412,7 +419,7 @@ SIGNATURE = b"pagefind_dcd"
 """What Pagefind's index files start with once unzipped (a CBOR value follows)."""
 
 
-def _make_stable(folder: Path) -> None:
+def _make_stable(folder: Path, piece: int | None = None) -> None:
     """Rewrites the bundle's filter files, and the files that name them, in one order.
 
     Pagefind writes the values of a filter, and its list of filters, in the order of a hash
@@ -432,7 +439,7 @@ def _make_stable(folder: Path) -> None:
         meta_path = folder / f"pagefind.{language['hash']}.pf_meta"
         meta = _read(meta_path)
         # The meta record: version, pages, index chunks, filters, sorts, meta fields.
-        meta[2] = _split_chunks(folder / "index", meta[2])
+        meta[2] = _split_chunks(folder / "index", meta[2], PIECE if piece is None else piece)
         meta[3] = sorted(([name, renamed[file]] for name, file in meta[3]), key=_first)
         code = language["hash"].rpartition("_")[0]
         language["hash"] = _write(folder, code, meta, ".pf_meta", prefix="pagefind.")
@@ -446,6 +453,12 @@ PIECE = 6_000
 words, the piece that holds it in each segment: Pagefind's own chunks (about 30 KB) would
 make a query over several segments cost several times that."""
 
+LATEST_PIECES = 3
+"""How many times ``PIECE`` the latest segment's pieces hold: a new version's document
+whose text was on its shelf puts its whole text in the latest segment, so its words change
+nearly every piece there, and a sync sends each piece that changed; fewer, larger pieces
+there cost a query a little more (a piece for each of its words) and a sync much less."""
+
 _RATIO = 1.7
 """About how much smaller Pagefind's index compresses than its CBOR (measured on genai-eu):
 a fixed figure, so that where pieces end depends on the words next to it only."""
@@ -456,8 +469,8 @@ hash of the word) ends it; none is larger than one and a half ``PIECE``: a query
 large piece more often than a small one, so the sizes stay close to ``PIECE``."""
 
 
-def _split_chunks(folder: Path, chunks: list[list[str]]) -> list[list[str]]:
-    """Pagefind's index chunks, split again into pieces of about ``PIECE`` bytes each; returns
+def _split_chunks(folder: Path, chunks: list[list[str]], piece: int) -> list[list[str]]:
+    """Pagefind's index chunks, split again into pieces of about ``piece`` bytes each; returns
     the meta record's list of pieces (first word, last word, file).
 
     A piece ends after a word chosen by its text alone (past a minimum size; or at a
@@ -477,8 +490,8 @@ def _split_chunks(folder: Path, chunks: list[list[str]]) -> list[list[str]]:
             raise ValueError(f"{path}: an index chunk of a kind govsite does not know")
         words += chunk[0]
         path.unlink()
-    least = PIECE * _RATIO * 3 / 4
-    most = PIECE * _RATIO * 3 / 2
+    least = piece * _RATIO * 3 / 4
+    most = piece * _RATIO * 3 / 2
     groups: list[list[Any]] = [[]]
     filled = 0
     for word in words:
