@@ -359,7 +359,10 @@ def test_a_texts_shelf_copy_stands_as_at_the_last_compaction() -> None:
             return f"<div data-pagefind-body>{name} after {count}</div>".encode() if count else None
 
         # Its versions' places in the archive's history.
-        return SearchedText(f"/acme/{name}/", places, record)
+        def key(count: int) -> str | None:
+            return f"{name} {count}" if count else None
+
+        return SearchedText(f"/acme/{name}/", places, key, record)
 
     versions = [page(f"/acme/terms/v{n}/", n) for n in range(1, 11)]
     # 8 of 10 versions compacted (the last recorded at place 8): texts from place 9 on are

@@ -200,14 +200,20 @@ def _text_pages(
 
 def _text_page(text: SearchedText, count: int, language: bytes) -> SearchPage | None:
     """A document's latest text among its first ``count`` versions, as search covers it."""
-    record = text.record(count) if count else None
-    if record is None:
+    key = text.key(count) if count else None
+    if key is None:
         return None
-    searched = searched_parts(
-        b'<!doctype html><html lang="' + language + b'"><body>' + record + b"</body></html>"
+    return SearchPage(
+        text.url, key, functools.partial(_searched_text, text, count, language), text=True
     )
-    key = hashlib.sha256(searched).hexdigest()
-    return SearchPage(text.url, key, functools.partial(bytes, searched), text=True)
+
+
+def _searched_text(text: SearchedText, count: int, language: bytes) -> bytes:
+    record = text.record(count)
+    if record is None:  # keyed a moment ago: the same inputs make a record
+        raise RuntimeError(f"govsite: no searched text for {text.url} at {count} versions")
+    page = b'<!doctype html><html lang="' + language + b'"><body>' + record + b"</body></html>"
+    return searched_parts(page)
 
 
 def _recording_order(page: SearchPage) -> tuple[int, str]:

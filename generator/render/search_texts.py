@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from ..cache import digest
 from ..link.model import LinkedDocument, latest_of
 from ..untrusted import clean_text
 from .context import RenderContext
 from .document_pages import version_html
 from .fragments import search_marks
+from .keys import document_inputs
 
 
 @dataclass(slots=True, frozen=True)
@@ -28,6 +30,9 @@ class SearchedText:
     """The document page's URL (what a result links to)."""
     sequences: tuple[int, ...]
     """The place in the archive's history of each of its versions, oldest first."""
+    key: Callable[[int], str | None]
+    """A key of what :attr:`record` makes of the first ``n`` versions, from its inputs (so
+    that a build that indexes nothing makes no record): ``None`` when it makes none."""
     record: Callable[[int], bytes | None]
     """The page search covers of the text that was latest once the first ``n`` versions
     were recorded (``None`` when none had text yet)."""
@@ -39,10 +44,21 @@ def searched_texts(ctx: RenderContext) -> list[SearchedText]:
         SearchedText(
             document.page_url,
             tuple(entry.version.sequence for entry in document.versions),
+            _keyer(ctx, document),
             _maker(ctx, document),
         )
         for document in ctx.model.documents.values()
     ]
+
+
+def _keyer(ctx: RenderContext, document: LinkedDocument) -> Callable[[int], str | None]:
+    def key(count: int) -> str | None:
+        if latest_of(document.versions[:count]) is None:
+            return None
+        shown = document_inputs(ctx.model, document, ctx.config)
+        return digest("searched text", shown, *map(ctx.forms, document.versions[:count]))
+
+    return key
 
 
 def _maker(ctx: RenderContext, document: LinkedDocument) -> Callable[[int], bytes | None]:
