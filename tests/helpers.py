@@ -300,11 +300,10 @@ def build_into(cwd: Path, out: Path, *extra: str) -> Path:
 
 def search_index(site: Path) -> dict[str, dict[str, Any]]:
     """What the site's Pagefind index shows of each page (URL, words, filters, title), read
-    back from the fragment files of every segment, less the outdated records segments.json
+    back from the fragment files of every segment, less the outdated records the search page
     hides (a page is shown from one segment only)."""
     pages: dict[str, dict[str, Any]] = {}
-    listing = site / "pagefind" / "segments.json"
-    hidden = set(json.loads(listing.read_text())["hide"]) if listing.is_file() else set()
+    hidden = set(hidden_search_records(site))
     for fragment in sorted((site / "pagefind").glob("**/fragment/*.pf_fragment")):
         if fragment.stem in hidden:
             continue
@@ -314,6 +313,18 @@ def search_index(site: Path) -> dict[str, dict[str, Any]]:
         assert record["url"] not in pages, f"{record['url']} is in two search segments"
         pages[record["url"]] = record
     return pages
+
+
+def hidden_search_records(site: Path) -> list[str]:
+    """The ids of the search records the search page leaves out (outdated copies of pages a
+    newer segment holds): listed by the latest segment's entry file, or by segments.json."""
+    found: list[str] = []
+    for listing in ("segments.json", "latest/pagefind-entry.json"):
+        path = site / "pagefind" / listing
+        if path.is_file():
+            data = json.loads(path.read_text())
+            found += data.get("hide", []) + data.get("govsite", {}).get("hide", [])
+    return found
 
 
 def sitemap_text(site: Path) -> str:

@@ -245,9 +245,21 @@ def build_index(
                 or output.path.endswith(".pf_meta")
             ]
         outputs += made
-    # The results the reader's browser leaves out (search.js): by the id Pagefind gives
-    # each page's record, which names its fragment file.
-    listing = json.dumps({"merge": merged, "hide": sorted(hidden)}, separators=(",", ":")).encode()
+    # The results the reader's browser leaves out (search.js), by the id Pagefind gives
+    # each page's record (its fragment file's name): listed in the latest segment's entry
+    # file, which changes with every new version anyway (segments.json stays as it was), or
+    # in segments.json when there is no latest segment.
+    hidden.sort()
+    entry = urls.PAGEFIND + LATEST + "pagefind-entry.json"
+    if hidden and LATEST in merged:
+        outputs = [
+            dataclasses.replace(o, key=digest(o.key, *hidden), write=_hiding(o.write, hidden))
+            if o.path == entry and o.write is not None
+            else o
+            for o in outputs
+        ]
+        hidden = []
+    listing = json.dumps({"merge": merged, "hide": hidden}, separators=(",", ":")).encode()
     outputs.append(Output(urls.SEARCH_SEGMENTS, digest("bytes", listing), _writer(listing)))
     module = (PACKAGE_TEMPLATES / "assets" / "search-results.js").read_bytes()
     outputs.append(Output(urls.SEARCH_RESULTS, digest("bytes", module), _writer(module)))
@@ -312,6 +324,19 @@ def _record_ids(bundle: dict[str, bytes]) -> dict[str, str]:
             url = json.loads(unzipped[len(SIGNATURE) :])["url"]
             found[url] = name[len("fragment/") : -len(".pf_fragment")]
     return found
+
+
+def _hiding(write: Callable[[Path], None], hidden: list[str]) -> Callable[[Path], None]:
+    """Writes a segment's entry file with the records to hide (``govsite.hide``; Pagefind
+    reads the fields it knows only)."""
+
+    def write_hiding(target: Path) -> None:
+        write(target)
+        entry = json.loads(target.read_text("utf-8"))
+        entry["govsite"] = {"hide": hidden}
+        target.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+    return write_hiding
 
 
 def _writer(data: bytes) -> Callable[[Path], None]:

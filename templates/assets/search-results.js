@@ -1,8 +1,8 @@
 // govsite: Pagefind's module as the search page's interface loads it (from the bundle's
 // govsite/ folder), with the records the site lists as outdated left out of every answer.
 // A document's latest text stays on its shelf as it stood at the last compaction; a newer
-// copy is in the latest segment, and the shelf's copy is hidden here (segments.json names
-// it), so that a reader never sees it, whichever words the query holds.
+// copy is in the latest segment, and the shelf's copy is hidden here (the latest segment's
+// entry file names it), so that a reader never sees it, whichever words the query holds.
 import * as pagefind from "../pagefind.js";
 
 export * from "../pagefind.js";

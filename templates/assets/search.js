@@ -160,19 +160,30 @@
     });
   };
   // The records of pages a newer segment holds again (outdated copies), by Pagefind's id.
-  var outdated = function (listing) {
-    var hide = listing && Array.isArray(listing.hide) ? listing.hide : [];
-    return hide.filter(function (id) { return typeof id === "string" && /^[A-Za-z0-9_-]+$/.test(id); });
+  var outdated = function (hide) {
+    return (Array.isArray(hide) ? hide : []).filter(function (id) {
+      return typeof id === "string" && /^[A-Za-z0-9_-]+$/.test(id);
+    });
   };
+  var json = function (response) { return response.ok ? response.json() : null; };
   var results = new URL("govsite/", bundle);
   fetch(new URL(element.getAttribute("data-segments"), location.href).href)
-    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(json)
     .then(function (listing) {
-      var hidden = outdated(listing);
-      // The same address the interface imports: one module, told what to hide first.
-      return import(new URL("pagefind.js", results).href).then(function (module) {
-        module.hide(hidden);
-        start(folders(listing), hidden, results);
+      var merge = folders(listing);
+      // The latest segment's entry file lists them (it changes with every new version);
+      // the listing does when there is no latest segment.
+      var entry = merge.indexOf("latest/") >= 0
+        ? fetch(new URL("latest/pagefind-entry.json", bundle).href).then(json)
+        : Promise.resolve(null);
+      return entry.then(function (found) {
+        var hidden = outdated(listing && listing.hide)
+          .concat(outdated(found && found.govsite && found.govsite.hide));
+        // The same address the interface imports: one module, told what to hide first.
+        return import(new URL("pagefind.js", results).href).then(function (module) {
+          module.hide(hidden);
+          start(merge, hidden, results);
+        });
       });
     })
     .catch(function () { start([], [], null); });
