@@ -318,12 +318,14 @@ def search_index(site: Path) -> dict[str, dict[str, Any]]:
 def hidden_search_records(site: Path) -> list[str]:
     """The ids of the search records the search page leaves out (outdated copies of pages a
     newer segment holds): listed by the latest segment's entry file, or by segments.json."""
-    found: list[str] = []
-    for listing in ("segments.json", "latest/pagefind-entry.json"):
-        path = site / "pagefind" / listing
-        if path.is_file():
-            data = json.loads(path.read_text())
-            found += data.get("hide", []) + data.get("govsite", {}).get("hide", [])
+    listing = site / "pagefind" / "segments.json"
+    if not listing.is_file():
+        return []
+    segments = json.loads(listing.read_text())
+    found: list[str] = list(segments["hide"])
+    entry = site / "pagefind" / segments["hidden"]  # the latest segment's entry file
+    if entry.is_file():
+        found += json.loads(entry.read_text()).get("govsite", {}).get("hide", [])
     return found
 
 

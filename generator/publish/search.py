@@ -250,7 +250,7 @@ def build_index(
     # file, which changes with every new version anyway (segments.json stays as it was), or
     # in segments.json when there is no latest segment.
     hidden.sort()
-    entry = urls.PAGEFIND + LATEST + "pagefind-entry.json"
+    entry = urls.PAGEFIND + urls.SEARCH_HIDDEN
     if hidden and LATEST in merged:
         outputs = [
             dataclasses.replace(o, key=digest(o.key, *hidden), write=_hiding(o.write, hidden))
@@ -259,7 +259,8 @@ def build_index(
             for o in outputs
         ]
         hidden = []
-    listing = json.dumps({"merge": merged, "hide": hidden}, separators=(",", ":")).encode()
+    found = {"merge": merged, "hide": hidden, "hidden": urls.SEARCH_HIDDEN}
+    listing = json.dumps(found, separators=(",", ":")).encode()
     outputs.append(Output(urls.SEARCH_SEGMENTS, digest("bytes", listing), _writer(listing)))
     module = (PACKAGE_TEMPLATES / "assets" / "search-results.js").read_bytes()
     outputs.append(Output(urls.SEARCH_RESULTS, digest("bytes", module), _writer(module)))
@@ -308,7 +309,7 @@ def _segment(
     return outputs, json.loads(stored)
 
 
-_RECORDS = "govsite-records.json"
+_RECORDS = "govsite record ids"
 """The record kept beside a segment's bundle in the cache (never published): the id of
 each page's record, by URL."""
 

@@ -173,8 +173,10 @@
       var merge = folders(listing);
       // The latest segment's entry file lists them (it changes with every new version);
       // the listing does when there is no latest segment.
-      var entry = merge.indexOf("latest/") >= 0
-        ? fetch(new URL("latest/pagefind-entry.json", bundle).href).then(json)
+      var hiddenIn = listing && typeof listing.hidden === "string" ? listing.hidden : "";
+      var entry = /^[a-z0-9-]+\/[a-z0-9-]+\.json$/.test(hiddenIn) &&
+        merge.indexOf(hiddenIn.split("/")[0] + "/") >= 0
+        ? fetch(new URL(hiddenIn, bundle).href).then(json)
         : Promise.resolve(null);
       return entry.then(function (found) {
         var hidden = outdated(listing && listing.hide)
