@@ -1,6 +1,7 @@
 """Which files of a built site a daily sync uploads after one new commit, by folder.
 
     .venv/bin/python bench/sync_bench.py [--corpus genai-eu] [--replay] [--work DIR] [--list]
+        [--window N]
 
 A sync tool comparing checksums (``rclone sync --checksum``) sends the files whose bytes changed or that were added, and deletes the files that
 are gone. The script clones the corpus (as bench/corpus.py does), builds its site, adds one
@@ -11,6 +12,10 @@ names each one).
 With ``--replay`` the new commit is the corpus's own last one instead (the first build is
 of the commit before it): a real change, often in the middle of a text, where the
 benchmark's commit appends a paragraph at the end of one.
+
+With ``--window N`` N more commits follow, each to another document, with a build and a
+count after each: enough of them (17 on genai-eu) take the search index through one of its
+compactions, whose sync is far larger than a day between two.
 
 With ``--work`` the clone, the site and its cache are kept there; a second run resets the
 clone to where the first run started (and the site's versions.lock with it), so the first
@@ -88,6 +93,27 @@ def new_commit(archive: Path) -> str:
     return path
 
 
+def window(archive: Path, site: Path, commits: int) -> None:
+    """``commits`` more commits, each changing another document (spread over the archive's
+    documents in path order), built one by one: prints what a sync sends after each (the
+    search index's compactions, every few versions, cost more than the days between)."""
+    documents = sorted(p for p in archive.rglob("*.md") if ".git" not in p.parts)
+    chosen = documents[:: max(1, len(documents) // commits)][:commits]
+    before = site_hashes(site)
+    for number, target in enumerate(chosen):
+        target.write_text(target.read_text() + f"\n\nParagraph {number} added by the benchmark.\n")
+        run(["git", "-C", str(archive), "add", "-A"])
+        service, _, kind = target.relative_to(archive).as_posix().removesuffix(".md").partition("/")
+        run(["git", "-C", str(archive), "-c", "user.name=bench", "-c", "user.email=b@e.invalid",
+             "commit", "-q", "-m", f"Record new changes of {service} {kind}"])  # fmt: skip
+        seconds, _ = timed_build(site)
+        after = site_hashes(site)
+        uploads, deletes = sync_count(before, after)
+        print(f"window {number + 1}: {service} {kind}: sync {uploads + deletes} files "
+              f"({uploads} uploaded, {deletes} deleted), build {seconds:.1f} s")  # fmt: skip
+        before = after
+
+
 LOCK_BEFORE = "versions.lock.before"
 """The site's versions.lock before the new commit, kept in ``--work`` for the next run."""
 
@@ -103,6 +129,13 @@ def main() -> None:
         help="the new commit is the corpus's own last one (the first build is of the one before)",
     )
     parser.add_argument("--before", type=Path, help="copy the site before the commit here")
+    parser.add_argument(
+        "--window",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then N more commits to other documents, a build and a count after each",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="govsite-sync-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -136,6 +169,8 @@ def main() -> None:
             for verb, names in sent.items():
                 for name in names:
                     print(f"{verb} {name}")
+        if args.window:
+            window(archive, site, args.window)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -332,6 +332,12 @@ SEARCH_LATEST = "latest/"
 """The latest search segment's folder (the versions newer than the settled segment's)."""
 SEARCH_SEGMENTS = f"{PAGEFIND}segments.json"
 """The file, at the search bundle's root, naming the segments the search page merges."""
+SEARCH_HIDDEN = f"{SEARCH_LATEST}pagefind-entry.json"
+"""The file, in the search bundle, that lists the outdated records the search page hides (the
+latest segment's entry file, which changes with every new version anyway)."""
+SEARCH_RESULTS = f"{PAGEFIND}govsite/pagefind.js"
+"""Pagefind's module as the search page's interface loads it, with the records
+``SEARCH_SEGMENTS`` lists as outdated left out of the results."""
 
 
 def search_shelf(number: int) -> str:

@@ -299,16 +299,34 @@ def build_into(cwd: Path, out: Path, *extra: str) -> Path:
 
 
 def search_index(site: Path) -> dict[str, dict[str, Any]]:
-    """What the site's Pagefind index holds of each page (URL, words, filters, title), read
-    back from the fragment files of every segment (a page is in one segment only)."""
+    """What the site's Pagefind index shows of each page (URL, words, filters, title), read
+    back from the fragment files of every segment, less the outdated records the search page
+    hides (a page is shown from one segment only)."""
     pages: dict[str, dict[str, Any]] = {}
+    hidden = set(hidden_search_records(site))
     for fragment in sorted((site / "pagefind").glob("**/fragment/*.pf_fragment")):
+        if fragment.stem in hidden:
+            continue
         raw = gzip.decompress(fragment.read_bytes())
         assert raw.startswith(b"pagefind_dcd")
         record = json.loads(raw[len(b"pagefind_dcd") :])
         assert record["url"] not in pages, f"{record['url']} is in two search segments"
         pages[record["url"]] = record
     return pages
+
+
+def hidden_search_records(site: Path) -> list[str]:
+    """The ids of the search records the search page leaves out (outdated copies of pages a
+    newer segment holds): listed by the latest segment's entry file, or by segments.json."""
+    listing = site / "pagefind" / "segments.json"
+    if not listing.is_file():
+        return []
+    segments = json.loads(listing.read_text())
+    found: list[str] = list(segments["hide"])
+    entry = site / "pagefind" / segments["hidden"]  # the latest segment's entry file
+    if entry.is_file():
+        found += json.loads(entry.read_text()).get("govsite", {}).get("hide", [])
+    return found
 
 
 def sitemap_text(site: Path) -> str:

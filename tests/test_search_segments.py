@@ -7,6 +7,7 @@ chunks, set by running mkdocs with the search module's ``STEP`` and ``PIECE`` pa
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -18,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Archive, make_site, search_index
+from helpers import Archive, hidden_search_records, make_site, search_index
 
 import generator.publish.search as search
 from generator.publish.search import LATEST, LONG, SETTLED, SHELVES, STABLE, SearchPage, segments
+from generator.render.search_texts import SearchedText
 
 STEP = 3
 PIECE = 400
@@ -282,3 +284,102 @@ def test_the_browser_finds_a_changed_stable_page_by_its_new_words_only_once(
             browser.close()
     finally:
         server.shutdown()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM}")
+def test_the_browser_shows_a_documents_newest_text_once_and_hides_its_outdated_shelf_copy(
+    tmp_path: Path,
+) -> None:
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    make_site(tmp_path, provisions={})
+    archive = Archive.existing(tmp_path)
+    path = "sources/Acme/Terms of Service.md"
+    # The third searched version (the last the stable segment takes) holds a word the
+    # fourth removes: the shelf keeps the text with it, the latest segment the text without.
+    archive.commit(
+        "2024-03-01", {path: text(5) + "\nThe zephyr clause.\n"}, "Record new changes of Acme Terms"
+    )
+    archive.commit("2024-03-02", {path: text(6)}, "Record new changes of Acme Terms")
+    site = build(tmp_path)
+    hidden = hidden_search_records(site)
+    assert json.loads((site / "pagefind/segments.json").read_text())["hide"] == []
+    copies = {
+        folder.parent.parent.name: folder.stem
+        for folder in (site / "pagefind").glob("*/fragment/*.pf_fragment")
+        if json.loads(gzip.decompress(folder.read_bytes())[len(search.SIGNATURE) :])["url"]
+        == "/acme/terms/"
+    }
+    # Two records of the document's page: the shelf's (outdated, listed) and the latest's.
+    assert sorted(copies) == ["latest", next(f for f in copies if f.startswith("texts-"))]
+    assert hidden == [copies[next(f for f in copies if f.startswith("texts-"))]]
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            view = browser.new_page()
+            errors: list[str] = []
+            view.on("pageerror", lambda error: errors.append(str(error)))
+
+            def results(query: str) -> list[str]:
+                """Every result's link (pages, not their sections), all results loaded."""
+                view.goto(base + "search/")
+                view.locator("#govsite-search .pagefind-ui__search-input").fill(query)
+                view.locator(".pagefind-ui__message").wait_for(timeout=10_000)
+                view.wait_for_load_state("networkidle")
+                view.wait_for_timeout(500)
+                more = view.locator(".pagefind-ui__button")
+                while more.count() and more.first.is_visible():
+                    more.first.click()
+                    view.wait_for_timeout(300)
+                found: list[str] = view.eval_on_selector_all(
+                    ".pagefind-ui__result-title a", "els => els.map(e => e.getAttribute('href'))"
+                )
+                return [h for h in found if "#" not in h]
+
+            # The newest text's words: its page once, from the latest segment.
+            assert results('"clause 5 of these terms"').count("/acme/terms/") == 1
+            # A word only the outdated copy holds: the page is not among the results (the
+            # versions that added and removed it are).
+            zephyr = results("zephyr")
+            assert "/acme/terms/" not in zephyr and "/acme/terms/2024-03-01/" in zephyr, zephyr
+            message = view.locator(".pagefind-ui__message").inner_text()
+            assert message.startswith(f"{len(zephyr)} result"), message
+            assert errors == []
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+def test_a_texts_shelf_copy_stands_as_at_the_last_compaction() -> None:
+    def made(name: str, places: tuple[int, ...] = (1, 5, 9)) -> SearchedText:
+        def record(count: int) -> bytes | None:
+            return f"<div data-pagefind-body>{name} after {count}</div>".encode() if count else None
+
+        # Its versions' places in the archive's history.
+        def key(count: int) -> str | None:
+            return f"{name} {count}" if count else None
+
+        return SearchedText(f"/acme/{name}/", places, key, record)
+
+    versions = [page(f"/acme/terms/v{n}/", n) for n in range(1, 11)]
+    # 8 of 10 versions compacted (the last recorded at place 8): texts from place 9 on are
+    # fresh.
+    found = dict(segments([*versions, page("/acme/")], step=4, settle=3, texts=[made("terms")]))
+    (shelved,) = [
+        p for folder, pages in found.items() if folder.startswith("texts-") for p in pages
+    ]
+    assert shelved.outdated and b"terms after 2" in shelved.load()
+    fresh = [p for p in found[LATEST] if p.recorded < 0]
+    assert [p.url for p in fresh] == ["/acme/terms/"] and b"terms after 3" in fresh[0].load()
+    # 7 versions, all compacted: the text (last changed at place 5) is on its shelf only.
+    texts = [made("terms", (1, 5))]
+    found = dict(segments([*versions[:7], page("/acme/")], step=4, settle=3, texts=texts))
+    (shelved,) = [
+        p for folder, pages in found.items() if folder.startswith("texts-") for p in pages
+    ]
+    assert not shelved.outdated and b"terms after 2" in shelved.load()
+    assert not [p for p in found.get(LATEST, []) if p.recorded < 0]

@@ -128,14 +128,7 @@ class LinkedDocument:
         """The newest version with good text: a removal has none, and a capture failure
         (an error page recorded instead of the text) is passed over while an earlier
         version has text."""
-        fallback = None
-        for entry in reversed(self.versions):
-            if entry.is_removal:
-                continue
-            if entry.computed_kind is not ChangeKind.CAPTURE_FAILURE:
-                return entry
-            fallback = fallback or entry
-        return fallback
+        return latest_of(self.versions)
 
     @property
     def failed_capture(self) -> DocumentVersion | None:
@@ -295,3 +288,16 @@ class SiteModel:
     def revisions_of(self, key: str) -> AnalysisHistory | None:
         """An analysis's revisions, when revisions are on."""
         return self.revisions.histories.get(key)
+
+
+def latest_of(versions: list[DocumentVersion]) -> DocumentVersion | None:
+    """The newest of ``versions`` (oldest first) with good text (see
+    :attr:`LinkedDocument.latest`)."""
+    fallback = None
+    for entry in reversed(versions):
+        if entry.is_removal:
+            continue
+        if entry.computed_kind is not ChangeKind.CAPTURE_FAILURE:
+            return entry
+        fallback = fallback or entry
+    return fallback

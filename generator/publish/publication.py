@@ -114,6 +114,7 @@ class Publication:
                 self.searched,
                 site_url,
                 self.output.retired,
+                self.output.texts,
             )
         self.published = True
 

@@ -20,17 +20,22 @@ own, merged in the reader's browser (Pagefind's ``mergeIndex``):
 - the *root* segment (``pagefind/``, the bundle the search page loads, with Pagefind's
   interface) holds the pages that show the state of things (hubs, analyses), which a new
   version leaves as they were as far as search goes (see the hub templates);
-- each document's latest text, and any other long page, is on one of a few *shelves*
-  (``pagefind/texts-N/``) by its URL: a new version of a document indexes its shelf.
+- each document's latest text, and any other long page, is on a *shelf*
+  (``pagefind/texts-N/``, ``SHELVES`` of them, by its URL). A text is there as it stood at
+  the last compaction (made from that version by generator/render/search_texts.py, so
+  that a build from scratch makes the same shelf); a text that changed since is also in
+  the latest segment, as it is now, and ``segments.json`` lists the shelf's copy as
+  outdated: the search page's module (``pagefind/govsite/pagefind.js``) leaves it out of
+  every answer, so a reader never sees it.
 
 Which segment a page is in depends on the inputs only (how many versions the archive
 recorded and in which order, a page's URL, length and kind), never on which builds ran
 before, so a rebuild from the cache gives the same bytes as a build from scratch. A new
-commit indexes the latest segment and one shelf again; every ``SETTLE`` versions the
-settled segment grows by ``SETTLE`` and the latest one starts again empty, and every
-``STEP`` versions the stable segment grows by ``STEP`` and the settled one starts again
-empty (the compactions). A page is in one
-segment only, so no result is ever a stale copy of a page a newer segment holds.
+commit indexes the latest segment again, and nothing else; every ``SETTLE`` versions the
+settled segment grows by ``SETTLE``, the latest one starts again empty and the shelves take
+the texts as they are then, and every ``STEP`` versions the stable segment grows by
+``STEP`` and the settled one starts again empty (the compactions). A page is shown from
+one segment only: no result is ever a stale copy of a page a newer segment holds.
 
 Each segment is made again only when what search covers of its pages, or govsite's code,
 changed: it is kept in the build cache under a key of both, and its files are published
@@ -39,6 +44,9 @@ from there. ``pagefind/segments.json`` tells the search page which segments to m
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import functools
 import gzip
 import hashlib
 import json
@@ -46,7 +54,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -58,6 +66,8 @@ from .. import urls
 from ..cache import Cache, Namespace, code_fingerprint, digest
 from ..diagnostics import log
 from ..progress import Progress
+from ..render.environment import PACKAGE_TEMPLATES
+from ..render.search_texts import SearchedText
 from .carry import Output
 
 MARK = b"data-pagefind-body"
@@ -88,6 +98,10 @@ class SearchPage:
     """Whether it is a page of a document's latest text (it carries search filters, as the
     versions do): such a page changes with each new version of its document, so it is on
     a shelf, out of the root segment, whatever its length."""
+    outdated: bool = False
+    """Whether it is a document's latest text as it stood at the last compaction, which a
+    newer copy in the latest segment replaces: the reader's browser leaves it out of the
+    results (segments.json names it)."""
 
 
 STEP = 128
@@ -103,8 +117,10 @@ LONG = 32_768
 text, mostly) is a long page: long pages are spread over ``SHELVES`` segments by their URL,
 so that a new version of one document indexes its shelf again, not every long text."""
 
-SHELVES = 4
-"""Segments the long pages are spread over."""
+SHELVES = 1
+"""Segments the long pages are spread over. The documents' latest texts change on a shelf
+only at a compaction (their newer copies are in the latest segment), so one is enough; each
+more costs every query a piece for each of its words."""
 
 STABLE = urls.SEARCH_STABLE
 """The stable segment's folder in the search bundle."""
@@ -119,13 +135,23 @@ interface and WebAssembly come from the root segment's."""
 
 
 def segments(
-    pages: list[SearchPage], step: int | None = None, settle: int | None = None
+    pages: list[SearchPage],
+    step: int | None = None,
+    settle: int | None = None,
+    texts: Sequence[SearchedText] = (),
+    language: bytes = b"en",
 ) -> list[tuple[str, list[SearchPage]]]:
     """Each segment's folder and pages, the root segment (folder ``""``) first: of the
     versions, the first multiple of ``step`` (``STEP``) in recording order are stable, the
     next multiple of ``settle`` (``SETTLE``; none when it is not smaller than ``step``)
-    settled, the rest latest; documents' latest texts and long pages are on their shelf;
-    the other pages are in the root segment."""
+    settled, the rest latest; long pages are on their shelf; the other pages are in the
+    root segment.
+
+    Each document's latest text (``texts``, in the site's ``language``; they stand for the
+    document pages among ``pages``) is on its shelf as it stood when the last version the
+    stable and settled segments hold was recorded (the last compaction), so that a new
+    version leaves the shelves as they were; a text that changed since is in the latest
+    segment as it is now, and its copy on the shelf is marked outdated."""
     step = STEP if step is None else step
     settle = SETTLE if settle is None else settle
     recorded = sorted((p for p in pages if p.recorded >= 0), key=_recording_order)
@@ -133,31 +159,83 @@ def segments(
     settled = cut
     if 0 < settle < step:
         settled += (len(recorded) - cut) // settle * settle
+    # Versions recorded from here on are newer than the last compaction.
+    compacted = recorded[settled - 1].recorded + 1 if settled else 0
+    shelved, fresh = _text_pages(texts, compacted, language)
+    replaced = {text.url for text in texts}
     root: list[SearchPage] = []
     shelves: list[list[SearchPage]] = [[] for _ in range(SHELVES)]
-    for page in pages:
-        if page.recorded < 0:
-            if page.text or page.size >= LONG:
-                shelves[hashlib.sha256(page.url.encode()).digest()[0] % SHELVES].append(page)
-            else:
-                root.append(page)
+    for page in [*(p for p in pages if p.recorded < 0 and p.url not in replaced), *shelved]:
+        if page.text or page.size >= LONG:
+            shelves[hashlib.sha256(page.url.encode()).digest()[0] % SHELVES].append(page)
+        else:
+            root.append(page)
     found = [("", root), (STABLE, recorded[:cut]), (SETTLED, recorded[cut:settled])]
-    found.append((LATEST, recorded[settled:]))
+    found.append((LATEST, recorded[settled:] + fresh))
     found += [(urls.search_shelf(n), shelf) for n, shelf in enumerate(shelves)]
     return [(folder, chosen) for folder, chosen in found if chosen or not folder]
+
+
+def _text_pages(
+    texts: Sequence[SearchedText], compacted: int, language: bytes
+) -> tuple[list[SearchPage], list[SearchPage]]:
+    """The documents' latest texts as they stood before the version recorded ``compacted``
+    (for the shelves), and those that changed since as they are now (for the latest
+    segment)."""
+    shelved: list[SearchPage] = []
+    fresh: list[SearchPage] = []
+    for text in texts:
+        before = bisect.bisect_left(text.sequences, compacted)
+        old = _text_page(text, before, language)
+        new = (
+            _text_page(text, len(text.sequences), language) if before < len(text.sequences) else old
+        )
+        if old is not None:
+            outdated = new is None or new.key != old.key
+            shelved.append(dataclasses.replace(old, outdated=outdated))
+        if new is not None and (old is None or new.key != old.key):
+            fresh.append(new)
+    return shelved, fresh
+
+
+def _text_page(text: SearchedText, count: int, language: bytes) -> SearchPage | None:
+    """A document's latest text among its first ``count`` versions, as search covers it."""
+    key = text.key(count) if count else None
+    if key is None:
+        return None
+    return SearchPage(
+        text.url, key, functools.partial(_searched_text, text, count, language), text=True
+    )
+
+
+def _searched_text(text: SearchedText, count: int, language: bytes) -> bytes:
+    record = text.record(count)
+    if record is None:  # keyed a moment ago: the same inputs make a record
+        raise RuntimeError(f"govsite: no searched text for {text.url} at {count} versions")
+    page = b'<!doctype html><html lang="' + language + b'"><body>' + record + b"</body></html>"
+    return searched_parts(page)
 
 
 def _recording_order(page: SearchPage) -> tuple[int, str]:
     return page.recorded, page.url
 
 
-def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
-    """The search bundle of ``pages`` as outputs under ``pagefind/``: each segment from the
-    cache when it holds the segment intact, else made now (and kept in the cache)."""
+def build_index(
+    pages: list[SearchPage],
+    cache: Cache,
+    texts: Sequence[SearchedText] = (),
+    language: bytes = b"en",
+) -> list[Output]:
+    """The search bundle of ``pages`` and the documents' latest ``texts`` as outputs under
+    ``pagefind/``: each segment from the cache when it holds the segment intact, else made
+    now (and kept in the cache)."""
     outputs: list[Output] = []
     merged: list[str] = []
-    for folder, chosen in segments(pages):
-        made = _segment(folder, chosen, cache)
+    hidden: list[str] = []
+    for folder, chosen in segments(pages, texts=texts, language=language):
+        made, records = _segment(folder, chosen, cache)
+        outdated = {page.url.strip("/") for page in chosen if page.outdated}
+        hidden += [record for url, record in records.items() if url.strip("/") in outdated]
         if folder:  # a merged segment: its index only
             merged.append(folder)
             made = [
@@ -167,13 +245,33 @@ def build_index(pages: list[SearchPage], cache: Cache) -> list[Output]:
                 or output.path.endswith(".pf_meta")
             ]
         outputs += made
-    listing = json.dumps({"merge": merged}, separators=(",", ":")).encode()
+    # The results the reader's browser leaves out (search.js), by the id Pagefind gives
+    # each page's record (its fragment file's name): listed in the latest segment's entry
+    # file, which changes with every new version anyway (segments.json stays as it was), or
+    # in segments.json when there is no latest segment.
+    hidden.sort()
+    entry = urls.PAGEFIND + urls.SEARCH_HIDDEN
+    if hidden and LATEST in merged:
+        outputs = [
+            dataclasses.replace(o, key=digest(o.key, *hidden), write=_hiding(o.write, hidden))
+            if o.path == entry and o.write is not None
+            else o
+            for o in outputs
+        ]
+        hidden = []
+    found = {"merge": merged, "hide": hidden, "hidden": urls.SEARCH_HIDDEN}
+    listing = json.dumps(found, separators=(",", ":")).encode()
     outputs.append(Output(urls.SEARCH_SEGMENTS, digest("bytes", listing), _writer(listing)))
+    module = (PACKAGE_TEMPLATES / "assets" / "search-results.js").read_bytes()
+    outputs.append(Output(urls.SEARCH_RESULTS, digest("bytes", module), _writer(module)))
     return outputs
 
 
-def _segment(folder: str, pages: list[SearchPage], cache: Cache) -> list[Output]:
-    """One segment's bundle, as outputs under ``pagefind/`` + ``folder``."""
+def _segment(
+    folder: str, pages: list[SearchPage], cache: Cache
+) -> tuple[list[Output], dict[str, str]]:
+    """One segment's bundle, as outputs under ``pagefind/`` + ``folder``, and the id of each
+    page's record in it, by URL."""
     prefix = urls.PAGEFIND + folder
     # govsite's code is in the key too: it reorders and splits what Pagefind writes.
     key = digest(
@@ -185,22 +283,61 @@ def _segment(folder: str, pages: list[SearchPage], cache: Cache) -> list[Output]
         made = Path(tempfile.mkdtemp(prefix="govsite-search-"))
         try:
             _index(pages, made, folder or "root/")
-            _make_stable(made)
+            _make_stable(made, PIECE * LATEST_PIECES if folder == LATEST else PIECE)
             log.debug(f"govsite: search segment {prefix} made for {len(pages)} pages")
             files = sorted(p for p in made.rglob("*") if p.is_file())
             bundle = {path.relative_to(made).as_posix(): path.read_bytes() for path in files}
         finally:
             shutil.rmtree(made, ignore_errors=True)
-        cache.write_records(Namespace.SEARCH, key, sorted(bundle.items()))
+        records = _record_ids(bundle)
+        listing = json.dumps(records, sort_keys=True).encode()
+        cache.write_records(Namespace.SEARCH, key, [*sorted(bundle.items()), (_RECORDS, listing)])
         if cache.root is None:  # no cache: the bundle stays in memory until published
-            return [
+            outputs = [
                 Output(prefix + name, digest(key, name), _writer(data))
                 for name, data in bundle.items()
             ]
-    return [
+            return outputs, records
+    stored = cache.read_record(Namespace.SEARCH, key, _RECORDS)
+    if stored is None:  # checked intact a moment ago: damaged while the build ran
+        raise RuntimeError(f"govsite: the build cache lost the search file {_RECORDS}")
+    outputs = [
         Output(prefix + name, digest(key, name), _from_cache(cache, key, name))
         for name in cache.record_names(Namespace.SEARCH, key)
+        if name != _RECORDS
     ]
+    return outputs, json.loads(stored)
+
+
+_RECORDS = "govsite record ids"
+"""The record kept beside a segment's bundle in the cache (never published): the id of
+each page's record, by URL."""
+
+
+def _record_ids(bundle: dict[str, bytes]) -> dict[str, str]:
+    """The id of each page's record (its fragment file's name), by URL."""
+    found: dict[str, str] = {}
+    for name, data in bundle.items():
+        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
+            unzipped = gzip.decompress(data)
+            if not unzipped.startswith(SIGNATURE):
+                raise ValueError(f"{name}: not a Pagefind fragment")
+            url = json.loads(unzipped[len(SIGNATURE) :])["url"]
+            found[url] = name[len("fragment/") : -len(".pf_fragment")]
+    return found
+
+
+def _hiding(write: Callable[[Path], None], hidden: list[str]) -> Callable[[Path], None]:
+    """Writes a segment's entry file with the records to hide (``govsite.hide``; Pagefind
+    reads the fields it knows only)."""
+
+    def write_hiding(target: Path) -> None:
+        write(target)
+        entry = json.loads(target.read_text("utf-8"))
+        entry["govsite"] = {"hide": hidden}
+        target.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+    return write_hiding
 
 
 def _writer(data: bytes) -> Callable[[Path], None]:
@@ -293,6 +430,14 @@ def searched_parts(html: bytes) -> bytes:
     return b'<!doctype html><html lang="' + lang + b'"><body>' + body + b"</body></html>"
 
 
+def site_language(pages: Iterable[bytes]) -> bytes:
+    """The language of the site's pages (of the first of them; ``en`` when there is none)."""
+    for html in pages:
+        found = _LANG.search(html[:2000])
+        return found.group(1) if found else b"en"
+    return b"en"
+
+
 _BOLD_HEADING = re.compile(rb'<p( id="[^"]*")><strong>([^<]{1,200})</strong></p>')
 """A clause that is one short bold run: a text converted from a web page marks its
 headings so (see generator/render/change_sections.py). For search it is a heading, so that
@@ -306,7 +451,7 @@ SIGNATURE = b"pagefind_dcd"
 """What Pagefind's index files start with once unzipped (a CBOR value follows)."""
 
 
-def _make_stable(folder: Path) -> None:
+def _make_stable(folder: Path, piece: int | None = None) -> None:
     """Rewrites the bundle's filter files, and the files that name them, in one order.
 
     Pagefind writes the values of a filter, and its list of filters, in the order of a hash
@@ -326,7 +471,7 @@ def _make_stable(folder: Path) -> None:
         meta_path = folder / f"pagefind.{language['hash']}.pf_meta"
         meta = _read(meta_path)
         # The meta record: version, pages, index chunks, filters, sorts, meta fields.
-        meta[2] = _split_chunks(folder / "index", meta[2])
+        meta[2] = _split_chunks(folder / "index", meta[2], PIECE if piece is None else piece)
         meta[3] = sorted(([name, renamed[file]] for name, file in meta[3]), key=_first)
         code = language["hash"].rpartition("_")[0]
         language["hash"] = _write(folder, code, meta, ".pf_meta", prefix="pagefind.")
@@ -340,6 +485,12 @@ PIECE = 6_000
 words, the piece that holds it in each segment: Pagefind's own chunks (about 30 KB) would
 make a query over several segments cost several times that."""
 
+LATEST_PIECES = 3
+"""How many times ``PIECE`` the latest segment's pieces hold: a new version's document
+whose text was on its shelf puts its whole text in the latest segment, so its words change
+nearly every piece there, and a sync sends each piece that changed; fewer, larger pieces
+there cost a query a little more (a piece for each of its words) and a sync much less."""
+
 _RATIO = 1.7
 """About how much smaller Pagefind's index compresses than its CBOR (measured on genai-eu):
 a fixed figure, so that where pieces end depends on the words next to it only."""
@@ -350,8 +501,8 @@ hash of the word) ends it; none is larger than one and a half ``PIECE``: a query
 large piece more often than a small one, so the sizes stay close to ``PIECE``."""
 
 
-def _split_chunks(folder: Path, chunks: list[list[str]]) -> list[list[str]]:
-    """Pagefind's index chunks, split again into pieces of about ``PIECE`` bytes each; returns
+def _split_chunks(folder: Path, chunks: list[list[str]], piece: int) -> list[list[str]]:
+    """Pagefind's index chunks, split again into pieces of about ``piece`` bytes each; returns
     the meta record's list of pieces (first word, last word, file).
 
     A piece ends after a word chosen by its text alone (past a minimum size; or at a
@@ -371,8 +522,8 @@ def _split_chunks(folder: Path, chunks: list[list[str]]) -> list[list[str]]:
             raise ValueError(f"{path}: an index chunk of a kind govsite does not know")
         words += chunk[0]
         path.unlink()
-    least = PIECE * _RATIO * 3 / 4
-    most = PIECE * _RATIO * 3 / 2
+    least = piece * _RATIO * 3 / 4
+    most = piece * _RATIO * 3 / 2
     groups: list[list[Any]] = [[]]
     filled = 0
     for word in words:

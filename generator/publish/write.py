@@ -7,18 +7,19 @@ import functools
 import gzip
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..archive.blobs import BlobReader
 from ..cache import Cache, Namespace, digest
 from ..diagnostics import log
 from ..render.pages import BlobFile, StaticFile
+from ..render.search_texts import SearchedText
 from ..urls import url_of
 from .carry import Output, PreviousSite, publish
 from .hosts import host_limit_problems
 from .manifest import PageAnchors, write_manifest
-from .search import FILTER, SearchPage, build_index, searched_parts
+from .search import FILTER, SearchPage, build_index, searched_parts, site_language
 from .streams import HistoryPages, PageRecord
 
 
@@ -33,15 +34,22 @@ def publish_site(
     engine_searched: dict[str, bytes],
     site_url: str,
     retired: list[str] | None = None,
+    texts: Sequence[SearchedText] = (),
 ) -> None:
     """Publish everything govsite makes beside the engine's own pages.
 
     ``engine_anchors`` are the anchors of the pages the site engine rendered, by output
     path (they are in the site already), and ``engine_searched`` the HTML of those search
-    covers; ``retired`` the URLs of tombstones and redirects.
+    covers; ``retired`` the URLs of tombstones and redirects; ``texts`` what search covers
+    of the documents' latest texts.
     """
     outputs, key_of = history.outputs()
-    outputs += build_index(_search_pages(site_dir, history, engine_searched), history.cache)
+    outputs += build_index(
+        _search_pages(site_dir, history, engine_searched),
+        history.cache,
+        texts,
+        site_language(engine_searched.values()),
+    )
     # What the engine (and other plugins) wrote: everything but the history pages.
     foreign = [path for path in _files_below(site_dir) if path not in key_of]
     for static in files:

@@ -22,6 +22,7 @@ from .licence import licence_text
 from .pages import BlobFile, Page, PageStream, StaticFile
 from .provisions import provision_page
 from .revision_pages import contributors_page
+from .search_texts import SearchedText, searched_texts
 from .text_pages import text_page_files
 from .tombstones import retired_output
 
@@ -44,6 +45,8 @@ class SiteOutput:
     """Sections for the site's home page, which the site itself writes."""
     retired: list[str] = field(default_factory=list)
     """URLs of the tombstones and redirects that stand where retired pages were."""
+    texts: list[SearchedText] = field(default_factory=list)
+    """What search covers of each document's latest text, at any point of its history."""
 
 
 def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
@@ -59,6 +62,7 @@ def render_site(ctx: RenderContext, archive_root: Path) -> SiteOutput:
             if not e.is_removal and e.version.blob not in texts:
                 texts[e.version.blob] = BlobFile(e.text_url, e.version.blob)
     out.blob_files = sorted(texts.values(), key=lambda f: f.path)
+    out.texts = searched_texts(ctx)
     if ctx.large_layout:
         out.files += text_page_files(ctx, ctx.text_links.owners)
     out.files += [

@@ -27,9 +27,10 @@
   };
   var bundle = new URL(element.getAttribute("data-bundle"), location.href);
   var started = false;
-  function start(merge) {
+  function start(merge, hidden, results) {
     if (started) { return; }
     started = true;
+    var isShown = function (result) { return hidden.indexOf(result.id) < 0; };
     // Several words without quotes: Pagefind ranks pages by the words alone, wherever they
     // stand, so a page holding them as a phrase can come last. The words are searched as the
     // exact phrase when some page holds it (asked of the same index first), else as words;
@@ -50,7 +51,8 @@
     // eslint-disable-next-line no-new
     new PagefindUI({
       element: "#govsite-search",
-      bundlePath: bundle.pathname,
+      // The interface loads Pagefind from there: the module that hides outdated records.
+      bundlePath: (results || bundle).pathname,
       mergeIndex: merge.map(function (folder) {
         return { bundlePath: new URL(folder, bundle).pathname };
       }),
@@ -109,7 +111,7 @@
       phraseIndex().then(function (pagefind) {
         return pagefind.search('"' + key + '"');
       }).then(function (found) {
-        asPhrase[key] = found.results.length > 0;
+        asPhrase[key] = found.results.filter(isShown).length > 0;
         // Searched again, as the phrase, if the reader has not typed on.
         if (asPhrase[key] && plain(input.value) === key) { searchAgain(); }
       }).catch(function () { /* the words are searched as words */ });
@@ -157,8 +159,34 @@
       return typeof folder === "string" && /^[a-z0-9-]+\/$/.test(folder);
     });
   };
+  // The records of pages a newer segment holds again (outdated copies), by Pagefind's id.
+  var outdated = function (hide) {
+    return (Array.isArray(hide) ? hide : []).filter(function (id) {
+      return typeof id === "string" && /^[A-Za-z0-9_-]+$/.test(id);
+    });
+  };
+  var json = function (response) { return response.ok ? response.json() : null; };
+  var results = new URL("govsite/", bundle);
   fetch(new URL(element.getAttribute("data-segments"), location.href).href)
-    .then(function (response) { return response.ok ? response.json() : null; })
-    .then(function (listing) { start(folders(listing)); })
-    .catch(function () { start([]); });
+    .then(json)
+    .then(function (listing) {
+      var merge = folders(listing);
+      // The latest segment's entry file lists them (it changes with every new version);
+      // the listing does when there is no latest segment.
+      var hiddenIn = listing && typeof listing.hidden === "string" ? listing.hidden : "";
+      var entry = /^[a-z0-9-]+\/[a-z0-9-]+\.json$/.test(hiddenIn) &&
+        merge.indexOf(hiddenIn.split("/")[0] + "/") >= 0
+        ? fetch(new URL(hiddenIn, bundle).href).then(json)
+        : Promise.resolve(null);
+      return entry.then(function (found) {
+        var hidden = outdated(listing && listing.hide)
+          .concat(outdated(found && found.govsite && found.govsite.hide));
+        // The same address the interface imports: one module, told what to hide first.
+        return import(new URL("pagefind.js", results).href).then(function (module) {
+          module.hide(hidden);
+          start(merge, hidden, results);
+        });
+      });
+    })
+    .catch(function () { start([], [], null); });
 })();
