@@ -63,10 +63,9 @@ from typing import Any
 import cbor2
 
 from .. import urls
-from ..cache import Cache, Namespace, code_fingerprint, digest
+from ..cache import PACKAGE_TEMPLATES, Cache, Namespace, code_fingerprint, digest
 from ..diagnostics import log
 from ..progress import Progress
-from ..render.environment import PACKAGE_TEMPLATES
 from ..render.search_texts import SearchedText
 from .carry import Output
 
