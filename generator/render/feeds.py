@@ -384,21 +384,30 @@ def document_feeds_of(ctx: RenderContext, document: LinkedDocument) -> DocumentF
 def site_feeds(
     ctx: RenderContext,
     of_document: Callable[[LinkedDocument], DocumentFeeds] | None = None,
+    files_of: Callable[[LinkedDocument, DocumentFeeds], list[StaticFile]] | None = None,
 ) -> list[StaticFile]:
     """Every feed of the site; ``of_document`` gives a document's feeds (from the cache, say:
-    by default they are made)."""
+    by default they are made), and ``files_of`` the files of those feeds (by default with
+    their bytes)."""
     make = of_document or partial(document_feeds_of, ctx)
     files: list[StaticFile] = []
     per_platform: dict[str, tuple[list[FeedEntry], list[FeedEntry]]] = {}
     every: tuple[list[FeedEntry], list[FeedEntry]] = ([], [])
     for document in ctx.model.documents.values():
         feeds = make(document)
-        files += [StaticFile(path, content) for path, content in feeds.files]
-        # A feed of several documents carries the newest of their feeds' entries.
+        if files_of is None:
+            files += [StaticFile(path, content) for path, content in feeds.files]
+        else:
+            files += files_of(document, feeds)
+        # A feed of several documents carries the newest of their feeds' entries: only
+        # those are kept as the documents come (all of them weighed hundreds of MB).
         platform = per_platform.setdefault(document.document.platform, ([], []))
         for bucket in (platform, every):
             bucket[0].extend(feeds.every)
             bucket[1].extend(feeds.substantive)
+            for kept in bucket:
+                if len(kept) > 2 * FEED_LENGTH:
+                    kept[:] = _newest(kept)
     for platform_id, entries in per_platform.items():
         files += _two_flavours(
             ctx, platform_feeds(ctx, platform_id), ctx.platform_of(platform_id).page_url, entries

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -152,25 +152,71 @@ def _data_and_feeds(ctx: RenderContext) -> list[StaticFile]:
     def key(document: LinkedDocument, what: str) -> str:
         return digest(shown, what, document_versions_key(document, ctx.forms))
 
+    def made_records(document: LinkedDocument) -> list[tuple[str, bytes]]:
+        return [(f.path, f.content) for f in document_files(document, model, ctx.absolute)]
+
     def records(document: LinkedDocument) -> list[StaticFile]:
         entry = key(document, "records")
         cached = ctx.cache.get(Namespace.FILES, entry)
-        if isinstance(cached, list):
-            return [StaticFile(path, content) for path, content in cached]
-        made = document_files(document, model, ctx.absolute)
-        ctx.cache.put(Namespace.FILES, entry, [(f.path, f.content) for f in made])
-        return made
+        if not isinstance(cached, list):
+            cached = made_records(document)
+            ctx.cache.put(Namespace.FILES, entry, cached)
+        return _kept(ctx, entry, cached, partial(made_records, document))
+
+    def made_feeds(document: LinkedDocument) -> DocumentFeeds:
+        return document_feeds_of(ctx, document)
 
     def feeds(document: LinkedDocument) -> DocumentFeeds:
         entry = key(document, "feeds")
         cached = ctx.cache.get(Namespace.FILES, entry)
-        if isinstance(cached, DocumentFeeds):
-            return cached
-        made = document_feeds_of(ctx, document)
-        ctx.cache.put(Namespace.FILES, entry, made)
-        return made
+        if not isinstance(cached, DocumentFeeds):
+            cached = made_feeds(document)
+            ctx.cache.put(Namespace.FILES, entry, cached)
+        return cached
 
-    return [*data_files(model, ctx.absolute, records), *site_feeds(ctx, feeds)]
+    def feed_files(document: LinkedDocument, made: DocumentFeeds) -> list[StaticFile]:
+        entry = key(document, "feeds")
+        return _kept(ctx, entry, made.files, lambda: list(made_feeds(document).files))
+
+    return [*data_files(model, ctx.absolute, records), *site_feeds(ctx, feeds, feed_files)]
+
+
+def _kept(
+    ctx: RenderContext,
+    entry: str,
+    files: Sequence[tuple[str, bytes]],
+    make: Callable[[], list[tuple[str, bytes]]],
+) -> list[StaticFile]:
+    """A document's files, kept in the cache under ``entry`` until they are written: on a
+    large archive their bytes, held until the end of the build, weighed hundreds of MB.
+    Without a cache they stay in memory."""
+    if ctx.cache.root is None:
+        return [StaticFile(path, content) for path, content in files]
+    return [
+        StaticFile(
+            path, key=digest(entry, path), write=partial(_write_kept, ctx, entry, path, make)
+        )
+        for path, _content in files
+    ]
+
+
+def _write_kept(
+    ctx: RenderContext,
+    entry: str,
+    path: str,
+    make: Callable[[], list[tuple[str, bytes]]],
+    target: Path,
+) -> None:
+    """Write the file at ``path`` of a document's files kept under ``entry`` (made again if
+    the cache lost them meanwhile)."""
+    cached = ctx.cache.get(Namespace.FILES, entry)
+    if isinstance(cached, DocumentFeeds):
+        files: Sequence[tuple[str, bytes]] = cached.files
+    elif isinstance(cached, list):
+        files = cached
+    else:
+        files = make()
+    target.write_bytes(dict(files)[path])
 
 
 def _dataset(ctx: RenderContext, archive_root: Path, inputs: str) -> StaticFile:
