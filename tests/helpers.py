@@ -22,6 +22,7 @@ from generator import pipeline
 from generator.config import SiteConfig
 from generator.diagnostics import Severity
 from generator.render import Page
+from generator.render.pages import StaticFile
 from generator.text import safemd
 from generator.text.blocks import Block, _add_blocks, parse_text
 
@@ -31,6 +32,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def build_site(config: SiteConfig, *, render: bool = True, record: bool = False) -> pipeline.Build:
     """Run the pipeline in this process: up to rendering, or only up to validation."""
     return pipeline.run(config, until="publish" if render else pipeline.CHECK_UNTIL, record=record)
+
+
+def published_files(files: list[StaticFile], folder: Path) -> dict[str, bytes]:
+    """Each generated file's path and bytes; those written on demand (a document's records
+    and feeds wait in the cache until written) are written into ``folder`` to be read. The
+    dataset, which a background job makes, is left out."""
+    folder.mkdir(parents=True, exist_ok=True)
+    published = {}
+    for number, file in enumerate(files):
+        if file.write is None:
+            published[file.path] = file.content
+        elif file.start is None:
+            file.write(folder / str(number))
+            published[file.path] = (folder / str(number)).read_bytes()
+    return published
 
 
 def every_page(build: pipeline.Build) -> list[Page]:

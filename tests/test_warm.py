@@ -10,6 +10,7 @@ from helpers import (
     Archive,
     build_site,
     make_site,
+    published_files,
     two_platform_site,
 )
 
@@ -20,7 +21,6 @@ from generator.render import data, feeds, keys
 from generator.render.context import RenderContext
 from generator.render.feeds import FEED_LENGTH
 from generator.render.keys import VersionForms, canonical
-from generator.render.pages import StaticFile
 
 
 def config(root: Path, cache: bool = True) -> SiteConfig:
@@ -105,24 +105,12 @@ def test_a_warm_build_gives_what_a_build_without_cache_gives(
     ]
     assert warm.home is not None and fresh.home is not None and warm.home.html == fresh.home.html
     written = tmp_path_factory.mktemp("written")
-    assert _published(warm.files, written / "warm") == _published(fresh.files, written / "fresh")
+    assert published_files(warm.files, written / "warm") == published_files(
+        fresh.files, written / "fresh"
+    )
     # With a cache, a document's records and feeds are not held in memory until written.
     feed = next(f for f in warm.files if f.path == "acme/terms/feed.xml")
     assert feed.write is not None and feed.content == b""
-
-
-def _published(files: list[StaticFile], folder: Path) -> list[tuple[str, bytes]]:
-    """Each file's path and bytes, those written on demand written into ``folder`` (all but
-    the dataset, which a background job makes)."""
-    folder.mkdir()
-    published = []
-    for number, file in enumerate(files):
-        if file.write is None:
-            published.append((file.path, file.content))
-        elif file.start is None:
-            file.write(folder / str(number))
-            published.append((file.path, (folder / str(number)).read_bytes()))
-    return published
 
 
 def test_a_feed_carries_the_newest_entries_only(tmp_path: Path) -> None:
