@@ -24,16 +24,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import (
-    Namespace,
-    code_fingerprint,
-    digest,
-    replacing,
-    report_damaged,
-    seal,
-    tree_digest,
-    unseal,
-)
+from .cache import Cache, Namespace, code_fingerprint, digest, tree_digest
 from .config import SiteConfig
 
 FORMAT = 1
@@ -169,21 +160,18 @@ class LastBuild:
     before any handler sees them): if not, :attr:`warnings` may miss some."""
 
 
-def _record_path(cache_dir: Path, site_dir: Path) -> Path:
-    return cache_dir / Namespace.LAST_BUILD / digest(str(site_dir))[:16]  # a sealed JSON record
+def _record_key(site_dir: Path) -> str:
+    return digest(str(site_dir))[:16]  # a sealed JSON record, in the cache's namespace
 
 
 def read_last_build(cache_dir: Path, site_dir: Path) -> LastBuild | None:
     """The record of the last successful build into ``site_dir`` (``None``: none, another
     layout, or damaged: then removed and reported, and the build runs whole)."""
-    path = _record_path(cache_dir, site_dir)
     try:
-        sealed = path.read_bytes()
+        payload = Cache(cache_dir).read_bytes(Namespace.LAST_BUILD, _record_key(site_dir))
     except OSError:
         return None
-    payload = unseal(sealed, path.name)
     if payload is None:
-        report_damaged(path, "its checksum does not match")
         return None
     try:
         data = json.loads(payload)
@@ -214,14 +202,14 @@ def write_last_build(cache_dir: Path, site_dir: Path, last: LastBuild) -> None:
             "complete": last.complete,
         }
     ).encode()
-    path = _record_path(cache_dir, site_dir)
-    with replacing(path) as file:
-        file.write(seal(payload, path.name))
+    Cache(cache_dir).write_bytes(Namespace.LAST_BUILD, _record_key(site_dir), payload)
 
 
 def forget_last_build(cache_dir: Path, site_dir: Path) -> None:
     """No record: the next build into ``site_dir`` builds (its site is about to change)."""
-    _record_path(cache_dir, site_dir).unlink(missing_ok=True)
+    path = Cache(cache_dir).entry_path(Namespace.LAST_BUILD, _record_key(site_dir))
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 class Warnings(logging.Handler):

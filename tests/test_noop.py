@@ -160,7 +160,7 @@ def test_a_damaged_record_of_the_last_build_is_reported_and_not_trusted(
 ) -> None:
     make_site(tmp_path)
     work.build(tmp_path)
-    [record] = (tmp_path / ".cache/govsite" / Namespace.LAST_BUILD).iterdir()
+    [record] = (tmp_path / ".cache/govsite" / Namespace.LAST_BUILD).glob("*/*")
     data = record.read_bytes()
     record.write_bytes(data[:10] + bytes([data[10] ^ 1]) + data[11:])
     with caplog.at_level(logging.WARNING):
