@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import functools
 import gzip
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import Archive, hidden_search_records, make_site, search_index
+from helpers import Archive, hidden_search_records, make_site, search_index, served
 
 import generator.publish.search as search
 from generator.publish.search import LATEST, LONG, SETTLED, SHELVES, STABLE, SearchPage, segments
@@ -227,11 +224,6 @@ def test_a_stable_page_that_changed_is_indexed_with_its_new_words_once(tmp_path:
     assert differences(site, fresh(tmp_path)) == []
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM}")
 def test_the_browser_finds_a_changed_stable_page_by_its_new_words_only_once(
     tmp_path: Path,
@@ -241,49 +233,41 @@ def test_the_browser_finds_a_changed_stable_page_by_its_new_words_only_once(
     record(tmp_path, 3)  # 5 versions whose changes are searched: 3 stable, 2 recent
     site = build(tmp_path)
     # The server reads the site folder as it is at each request: a rebuild swaps it.
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with playwright_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            view = browser.new_page()
-            fetched: list[str] = []
-            view.on("request", lambda request: fetched.append(request.url))
+    with served(site) as base, playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        view = browser.new_page()
+        fetched: list[str] = []
+        view.on("request", lambda request: fetched.append(request.url))
 
-            def versions(query: str) -> list[str]:
-                """The version pages a query finds (not their sections), every result loaded."""
-                view.goto(base + "search/")
-                view.locator("#govsite-search .pagefind-ui__search-input").fill(query)
-                view.locator(".pagefind-ui__message").wait_for(timeout=10_000)
-                view.wait_for_load_state("networkidle")
-                view.wait_for_timeout(500)
-                more = view.locator(".pagefind-ui__button")  # "Load more results"
-                while more.count() and more.first.is_visible():
-                    more.first.click()
-                    view.wait_for_timeout(300)
-                found: list[str] = view.eval_on_selector_all(
-                    ".pagefind-ui__result-title a", "els => els.map(e => e.getAttribute('href'))"
-                )
-                return [h for h in found if "/acme/terms/20" in h and "#" not in h]
+        def versions(query: str) -> list[str]:
+            """The version pages a query finds (not their sections), every result loaded."""
+            view.goto(base + "search/")
+            view.locator("#govsite-search .pagefind-ui__search-input").fill(query)
+            view.locator(".pagefind-ui__message").wait_for(timeout=10_000)
+            view.wait_for_load_state("networkidle")
+            view.wait_for_timeout(500)
+            more = view.locator(".pagefind-ui__button")  # "Load more results"
+            while more.count() and more.first.is_visible():
+                more.first.click()
+                view.wait_for_timeout(300)
+            found: list[str] = view.eval_on_selector_all(
+                ".pagefind-ui__result-title a", "els => els.map(e => e.getAttribute('href'))"
+            )
+            return [h for h in found if "/acme/terms/20" in h and "#" not in h]
 
-            # A phrase only a stable version's changes hold is found, from the merged segment.
-            assert versions('"clause 2 of these terms"') == ["/acme/terms/2024-03-01/"]
-            assert any("/pagefind/stable/" in url for url in fetched)
-            every = versions('"Terms of Service"')
-            assert "/acme/terms/2024-02-01/" in every and len(every) == 5, every
-            platform = tmp_path / "content/platforms/acme.yml"
-            renamed = platform.read_text().replace("title: Terms of Service", "title: Ruleset")
-            platform.write_text(renamed)
-            build(tmp_path)
-            # Every version page by its new title, once; by the old one, none.
-            assert sorted(versions("Ruleset")) == sorted(every)
-            assert versions('"Terms of Service"') == []
-            browser.close()
-    finally:
-        server.shutdown()
+        # A phrase only a stable version's changes hold is found, from the merged segment.
+        assert versions('"clause 2 of these terms"') == ["/acme/terms/2024-03-01/"]
+        assert any("/pagefind/stable/" in url for url in fetched)
+        every = versions('"Terms of Service"')
+        assert "/acme/terms/2024-02-01/" in every and len(every) == 5, every
+        platform = tmp_path / "content/platforms/acme.yml"
+        renamed = platform.read_text().replace("title: Terms of Service", "title: Ruleset")
+        platform.write_text(renamed)
+        build(tmp_path)
+        # Every version page by its new title, once; by the old one, none.
+        assert sorted(versions("Ruleset")) == sorted(every)
+        assert versions('"Terms of Service"') == []
+        browser.close()
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM}")
@@ -312,46 +296,38 @@ def test_the_browser_shows_a_documents_newest_text_once_and_hides_its_outdated_s
     # Two records of the document's page: the shelf's (outdated, listed) and the latest's.
     assert sorted(copies) == ["latest", next(f for f in copies if f.startswith("texts-"))]
     assert hidden == [copies[next(f for f in copies if f.startswith("texts-"))]]
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with playwright_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            view = browser.new_page()
-            errors: list[str] = []
-            view.on("pageerror", lambda error: errors.append(str(error)))
+    with served(site) as base, playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        view = browser.new_page()
+        errors: list[str] = []
+        view.on("pageerror", lambda error: errors.append(str(error)))
 
-            def results(query: str) -> list[str]:
-                """Every result's link (pages, not their sections), all results loaded."""
-                view.goto(base + "search/")
-                view.locator("#govsite-search .pagefind-ui__search-input").fill(query)
-                view.locator(".pagefind-ui__message").wait_for(timeout=10_000)
-                view.wait_for_load_state("networkidle")
-                view.wait_for_timeout(500)
-                more = view.locator(".pagefind-ui__button")
-                while more.count() and more.first.is_visible():
-                    more.first.click()
-                    view.wait_for_timeout(300)
-                found: list[str] = view.eval_on_selector_all(
-                    ".pagefind-ui__result-title a", "els => els.map(e => e.getAttribute('href'))"
-                )
-                return [h for h in found if "#" not in h]
+        def results(query: str) -> list[str]:
+            """Every result's link (pages, not their sections), all results loaded."""
+            view.goto(base + "search/")
+            view.locator("#govsite-search .pagefind-ui__search-input").fill(query)
+            view.locator(".pagefind-ui__message").wait_for(timeout=10_000)
+            view.wait_for_load_state("networkidle")
+            view.wait_for_timeout(500)
+            more = view.locator(".pagefind-ui__button")
+            while more.count() and more.first.is_visible():
+                more.first.click()
+                view.wait_for_timeout(300)
+            found: list[str] = view.eval_on_selector_all(
+                ".pagefind-ui__result-title a", "els => els.map(e => e.getAttribute('href'))"
+            )
+            return [h for h in found if "#" not in h]
 
-            # The newest text's words: its page once, from the latest segment.
-            assert results('"clause 5 of these terms"').count("/acme/terms/") == 1
-            # A word only the outdated copy holds: the page is not among the results (the
-            # versions that added and removed it are).
-            zephyr = results("zephyr")
-            assert "/acme/terms/" not in zephyr and "/acme/terms/2024-03-01/" in zephyr, zephyr
-            message = view.locator(".pagefind-ui__message").inner_text()
-            assert message.startswith(f"{len(zephyr)} result"), message
-            assert errors == []
-            browser.close()
-    finally:
-        server.shutdown()
+        # The newest text's words: its page once, from the latest segment.
+        assert results('"clause 5 of these terms"').count("/acme/terms/") == 1
+        # A word only the outdated copy holds: the page is not among the results (the
+        # versions that added and removed it are).
+        zephyr = results("zephyr")
+        assert "/acme/terms/" not in zephyr and "/acme/terms/2024-03-01/" in zephyr, zephyr
+        message = view.locator(".pagefind-ui__message").inner_text()
+        assert message.startswith(f"{len(zephyr)} result"), message
+        assert errors == []
+        browser.close()
 
 
 def test_a_texts_shelf_copy_stands_as_at_the_last_compaction() -> None:
