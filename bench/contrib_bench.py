@@ -80,7 +80,8 @@ def reroot(archive: Path, skip: int, commits: int | None) -> None:
 
 def add_commit(archive: Path) -> str:
     """One new recorded version of one document (the first, in path order, the tree holds)."""
-    listing = run(["git", "-C", str(archive), "ls-files", "*/*.md"]).splitlines()
+    # Paths as they are, not quoted (dsa-reports' file names hold dashes outside ASCII).
+    listing = run(["git", "-C", str(archive), "ls-files", "-z", "*/*.md"]).split("\0")[:-1]
     path = sorted(listing)[0]
     target = archive / path
     target.write_text(target.read_text() + "\n\nA paragraph added by the benchmark.\n")
