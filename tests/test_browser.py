@@ -122,6 +122,22 @@ def test_search_finds_a_provision_by_a_word_of_its_quote(page: Page, base_url: s
     assert result.is_visible()
 
 
+def test_search_leaves_the_cite_panel_out_of_results(page: Page, base_url: str) -> None:
+    # Every provision page has a "Cite this" panel naming the same formats: were it indexed,
+    # a search for a format's name would list every analysis, and excerpts would quote it.
+    page.goto(base_url + "search/")
+    page.fill("#govsite-search input", "royalty-free")
+    page.locator(".pagefind-ui__result").first.wait_for(timeout=10_000)
+    page.fill("#govsite-search input", "bibtex")
+    page.locator(".pagefind-ui__message", has_text="for bibtex").wait_for(timeout=10_000)
+    links = [
+        link.get_attribute("href") or "" for link in page.locator(".pagefind-ui__result a").all()
+    ]
+    assert not [link for link in links if link.endswith("#cite")], links
+    # The page explaining kinds of change names the formats in its own text; no analysis does.
+    assert len({link.split("#")[0] for link in links}) <= 1, links
+
+
 def test_search_finds_the_version_that_removed_a_phrase(page: Page, base_url: str) -> None:
     """'unauthorised' is only in older versions of a text: search finds the change. The bytes
     the search page and the query fetched are measured and written beside the screenshots
