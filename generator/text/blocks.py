@@ -122,24 +122,28 @@ def top_level_pieces(text: str) -> list[tuple[int, str]]:
 
 
 class _PieceMemo:
-    """Tokens of recently parsed pieces, within one process, up to a number of characters.
+    """Tokens and blocks of recently parsed pieces, within one process, up to a number of
+    characters.
 
     Tokens are shared between the texts that contain the piece, so nothing may change them
-    in place (:func:`make_view` copies what it alters).
+    in place (:func:`make_view` copies what it alters). A piece's blocks are counted from
+    its own start (positions, tokens and lines), to be shifted into the text's.
     """
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.size = 0
-        self.entries: OrderedDict[str, list[Token]] = OrderedDict()
+        self.entries: OrderedDict[str, tuple[list[Token], list[Block]]] = OrderedDict()
 
-    def tokens(self, piece: str) -> list[Token]:
+    def parsed(self, piece: str) -> tuple[list[Token], list[Block]]:
         found = self.entries.get(piece)
         if found is not None:
             self.entries.move_to_end(piece)
             return found
-        found = safemd.parse_clean(piece)
-        self.entries[piece] = found
+        tokens = safemd.parse_clean(piece)
+        blocks: list[Block] = []
+        _add_blocks(tokens, 0, 0, blocks)
+        found = self.entries[piece] = (tokens, blocks)
         self.size += len(piece)
         while self.size > self.budget and len(self.entries) > 1:
             dropped, _ = self.entries.popitem(last=False)
@@ -152,6 +156,8 @@ class _PieceMemo:
 # by hundreds of MB on a large archive for few more hits.
 _PIECES = _PieceMemo(budget=2_000_000)
 
+_new_block = tuple.__new__
+
 
 def parse_text(text: str, blob: str) -> ParsedText:
     """Split ``text`` into blocks; never fails (any text is some Markdown)."""
@@ -160,10 +166,31 @@ def parse_text(text: str, blob: str) -> ParsedText:
     blocks: list[Block] = []
     pieces: list[Piece] = []
     for line_offset, piece in top_level_pieces(text):
-        piece_tokens = _PIECES.tokens(piece)
-        pieces.append(Piece(piece, len(tokens), len(blocks)))
-        _add_blocks(piece_tokens, len(tokens), line_offset, blocks)
-        tokens.extend(piece_tokens)
+        piece_tokens, piece_blocks = _PIECES.parsed(piece)
+        first_token, first_block = len(tokens), len(blocks)
+        pieces.append(Piece(piece, first_token, first_block))
+        if first_token or first_block or line_offset:
+            # Blocks found in a piece are the same wherever it stands (a block never looks
+            # past its piece), counted from the piece's start: shift them into place. A
+            # block without source lines (0, 0) keeps none.
+            blocks += [
+                _new_block(
+                    Block,
+                    (
+                        position + first_block,
+                        kind,
+                        content,
+                        start + line_offset if start else 0,
+                        end + line_offset if start else 0,
+                        anchor + first_token,
+                        level,
+                    ),
+                )
+                for position, kind, content, start, end, anchor, level in piece_blocks
+            ]
+        else:
+            blocks += piece_blocks
+        tokens += piece_tokens
     return ParsedText(blob, tokens, blocks, pieces)
 
 
