@@ -301,7 +301,7 @@ def _view_part(
         tokens = spliced
     return _Part(
         template=safemd.render_tokens(tokens),
-        normalised=[normalise(b.text) for b in blocks],
+        normalised=[_normalised(b.text) for b in blocks],
         hidden=tuple(hidden),
         links=[_links(children) for children in inline],
         markup=[_markup(block, children) for block, children in zip(blocks, inline, strict=True)],
@@ -311,6 +311,14 @@ def _view_part(
             if b.kind == "paragraph" and _wholly_strong(children) and len(b.text.split()) <= 15
         ),
     )
+
+
+def _normalised(text: str) -> str:
+    """A block's text normalised, as the very same string when that changes nothing: a view
+    then pickles it once (most clauses need no normalising), so the build cache reads and
+    writes less."""
+    found = normalise(text)
+    return text if found == text else found
 
 
 _MARKUP = frozenset(
