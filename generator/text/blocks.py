@@ -81,6 +81,13 @@ _INDENTED_FENCE = re.compile(r"(?m)^ {1,3}(?:`{3}|~{3})")
 _LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
+# Where a piece may begin in a text without fences: a line that starts with a character
+# other than white space, after a blank line (the match ends where that line begins).
+_AFTER_BLANK = re.compile(r"(?m)^[ \t]*\n(?=\S)")
+# A list item's start in the whole text (a line's end is a newline or the text's end).
+_LIST_ITEM_AT = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t\n]|\Z)")
+
+
 def top_level_pieces(text: str) -> list[tuple[int, str]]:
     """Cut ``text`` where Markdown's block structure cannot reach across; each piece with
     the number of lines before it.
@@ -88,8 +95,18 @@ def top_level_pieces(text: str) -> list[tuple[int, str]]:
     Parsing the pieces one by one gives the same blocks as parsing the whole text; pieces
     recur from version to version, so each distinct piece needs parsing only once.
     """
-    if "]:" in text or _INDENTED_FENCE.search(text):
+    if "]:" in text:
         return [(0, text)]
+    if "```" not in text and "~~~" not in text:
+        return _pieces_without_fences(text)
+    if _INDENTED_FENCE.search(text):
+        return [(0, text)]
+    return _pieces_by_lines(text)
+
+
+def _pieces_by_lines(text: str) -> list[tuple[int, str]]:
+    """:func:`top_level_pieces` of a text without reference definitions or indented fences,
+    line by line (following fences)."""
     lines = text.split("\n")
     pieces: list[tuple[int, str]] = []
     start = 0
@@ -118,6 +135,22 @@ def top_level_pieces(text: str) -> list[tuple[int, str]]:
                 fence = None
         previous_blank = not line.strip(" \t")
     pieces.append((start, "\n".join(lines[start:])))
+    return pieces
+
+
+def _pieces_without_fences(text: str) -> list[tuple[int, str]]:
+    """:func:`top_level_pieces` of a text without fences, where no line needs a look but
+    those after a blank line (found by one regular expression)."""
+    pieces: list[tuple[int, str]] = []
+    start = line = 0
+    for found in _AFTER_BLANK.finditer(text):
+        cut = found.end()
+        if _LIST_ITEM_AT.match(text, cut):
+            continue
+        pieces.append((line, text[start:cut]))
+        line += text.count("\n", start, cut)
+        start = cut
+    pieces.append((line, text[start:]))
     return pieces
 
 
