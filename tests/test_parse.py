@@ -11,7 +11,12 @@ from markdown_it.helpers import parseLinkDestination
 from generator.archive.history import Version, VersionKind
 from generator.cache import Cache
 from generator.text import safemd
-from generator.text.blocks import parse_text, top_level_pieces
+from generator.text.blocks import (
+    _pieces_by_lines,
+    _pieces_without_fences,
+    parse_text,
+    top_level_pieces,
+)
 from generator.text.source import TextSource, _weight
 from generator.text.views import fill_view, make_view
 
@@ -91,6 +96,18 @@ LINES = [
 @given(st.lists(st.sampled_from(LINES), max_size=40), st.sampled_from(["\n", "\r\n"]))
 def test_parsing_in_pieces_equals_parsing_whole(lines: list[str], newline: str) -> None:
     assert_same_as_whole(newline.join(lines))
+
+
+CUT_LINES = ["", " ", "\t", " \t ", "text", " text", "- x", "-", "-\t", "-x", "+ q", "* r", "*", "1. y", "1.", "1)", "1.x", "1234567890. z", "12345678901. z", "# h", "> q", "    code", "|a|", "---", "===", "\u00a0nbsp", "\x1cfs", "\x85x"]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(CUT_LINES), max_size=16), st.booleans())
+def test_pieces_of_a_text_without_fences_are_found_as_line_by_line(
+    lines: list[str], final_newline: bool
+) -> None:
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    assert _pieces_without_fences(text) == _pieces_by_lines(text)
 
 
 FENCE_LINES = ["```", "  ```", "   ~~~", "~~~", "````", "- item", "- ```", "> ```", "1. x", "", "", "# H", "text", "    code"]  # fmt: skip

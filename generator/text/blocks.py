@@ -81,6 +81,13 @@ _INDENTED_FENCE = re.compile(r"(?m)^ {1,3}(?:`{3}|~{3})")
 _LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
+# Where a piece may begin in a text without fences: a line that starts with a character
+# other than white space, after a blank line (the match ends where that line begins).
+_AFTER_BLANK = re.compile(r"(?m)^[ \t]*\n(?=\S)")
+# A list item's start in the whole text (a line's end is a newline or the text's end).
+_LIST_ITEM_AT = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t\n]|\Z)")
+
+
 def top_level_pieces(text: str) -> list[tuple[int, str]]:
     """Cut ``text`` where Markdown's block structure cannot reach across; each piece with
     the number of lines before it.
@@ -88,8 +95,18 @@ def top_level_pieces(text: str) -> list[tuple[int, str]]:
     Parsing the pieces one by one gives the same blocks as parsing the whole text; pieces
     recur from version to version, so each distinct piece needs parsing only once.
     """
-    if "]:" in text or _INDENTED_FENCE.search(text):
+    if "]:" in text:
         return [(0, text)]
+    if "```" not in text and "~~~" not in text:
+        return _pieces_without_fences(text)
+    if _INDENTED_FENCE.search(text):
+        return [(0, text)]
+    return _pieces_by_lines(text)
+
+
+def _pieces_by_lines(text: str) -> list[tuple[int, str]]:
+    """:func:`top_level_pieces` of a text without reference definitions or indented fences,
+    line by line (following fences)."""
     lines = text.split("\n")
     pieces: list[tuple[int, str]] = []
     start = 0
@@ -121,25 +138,45 @@ def top_level_pieces(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
+def _pieces_without_fences(text: str) -> list[tuple[int, str]]:
+    """:func:`top_level_pieces` of a text without fences, where no line needs a look but
+    those after a blank line (found by one regular expression)."""
+    pieces: list[tuple[int, str]] = []
+    start = line = 0
+    for found in _AFTER_BLANK.finditer(text):
+        cut = found.end()
+        if _LIST_ITEM_AT.match(text, cut):
+            continue
+        pieces.append((line, text[start:cut]))
+        line += text.count("\n", start, cut)
+        start = cut
+    pieces.append((line, text[start:]))
+    return pieces
+
+
 class _PieceMemo:
-    """Tokens of recently parsed pieces, within one process, up to a number of characters.
+    """Tokens and blocks of recently parsed pieces, within one process, up to a number of
+    characters.
 
     Tokens are shared between the texts that contain the piece, so nothing may change them
-    in place (:func:`make_view` copies what it alters).
+    in place (:func:`make_view` copies what it alters). A piece's blocks are counted from
+    its own start (positions, tokens and lines), to be shifted into the text's.
     """
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.size = 0
-        self.entries: OrderedDict[str, list[Token]] = OrderedDict()
+        self.entries: OrderedDict[str, tuple[list[Token], list[Block]]] = OrderedDict()
 
-    def tokens(self, piece: str) -> list[Token]:
+    def parsed(self, piece: str) -> tuple[list[Token], list[Block]]:
         found = self.entries.get(piece)
         if found is not None:
             self.entries.move_to_end(piece)
             return found
-        found = safemd.parse_clean(piece)
-        self.entries[piece] = found
+        tokens = safemd.parse_clean(piece)
+        blocks: list[Block] = []
+        _add_blocks(tokens, 0, 0, blocks)
+        found = self.entries[piece] = (tokens, blocks)
         self.size += len(piece)
         while self.size > self.budget and len(self.entries) > 1:
             dropped, _ = self.entries.popitem(last=False)
@@ -152,6 +189,8 @@ class _PieceMemo:
 # by hundreds of MB on a large archive for few more hits.
 _PIECES = _PieceMemo(budget=2_000_000)
 
+_new_block = tuple.__new__
+
 
 def parse_text(text: str, blob: str) -> ParsedText:
     """Split ``text`` into blocks; never fails (any text is some Markdown)."""
@@ -160,10 +199,31 @@ def parse_text(text: str, blob: str) -> ParsedText:
     blocks: list[Block] = []
     pieces: list[Piece] = []
     for line_offset, piece in top_level_pieces(text):
-        piece_tokens = _PIECES.tokens(piece)
-        pieces.append(Piece(piece, len(tokens), len(blocks)))
-        _add_blocks(piece_tokens, len(tokens), line_offset, blocks)
-        tokens.extend(piece_tokens)
+        piece_tokens, piece_blocks = _PIECES.parsed(piece)
+        first_token, first_block = len(tokens), len(blocks)
+        pieces.append(Piece(piece, first_token, first_block))
+        if first_token or first_block or line_offset:
+            # Blocks found in a piece are the same wherever it stands (a block never looks
+            # past its piece), counted from the piece's start: shift them into place. A
+            # block without source lines (0, 0) keeps none.
+            blocks += [
+                _new_block(
+                    Block,
+                    (
+                        position + first_block,
+                        kind,
+                        content,
+                        start + line_offset if start else 0,
+                        end + line_offset if start else 0,
+                        anchor + first_token,
+                        level,
+                    ),
+                )
+                for position, kind, content, start, end, anchor, level in piece_blocks
+            ]
+        else:
+            blocks += piece_blocks
+        tokens += piece_tokens
     return ParsedText(blob, tokens, blocks, pieces)
 
 

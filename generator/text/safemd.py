@@ -178,6 +178,9 @@ def make_markdown() -> MarkdownIt:
     drops no text, however deeply it is nested."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    # With raw HTML off these rules never match; off, they are not tried at every block
+    # and every "<" of every text.
+    md.disable(["html_block", "html_inline"])
     md.block.tokenize = types.MethodType(_tokenize_keeping_deep_text, md.block)  # type: ignore[method-assign]
     md.validateLink = _remembered(safe_url)  # type: ignore[method-assign,assignment]
     md.normalizeLink = _remembered(md.normalizeLink)  # type: ignore[method-assign,assignment]

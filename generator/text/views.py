@@ -82,14 +82,9 @@ def make_view(parsed: ParsedText, base_url: str = "") -> TextView:
         blocks = parsed.blocks[first:block_end]
         anchors = tuple(slugs.get(b.position, "") for b in blocks if b.kind == "heading")
         part = _PARTS.part(
-            piece.text,
-            parsed.tokens[piece.first_token : end],
-            blocks,
-            piece.first_token,
-            (base_url, anchors),
-            targets,
+            piece.text, parsed.tokens, end, blocks, piece.first_token, (base_url, anchors), targets
         )
-        template.append(_shift(part.template, first))
+        template.append(_PARTS.shifted(part, first))
         normalised += part.normalised
         hidden += (first + position for position in part.hidden)
         links += part.links
@@ -162,24 +157,34 @@ class _PartMemo:
     A piece's view depends on the piece, the base URL, the anchors its headings get and the
     targets of its ``#`` links (both decided by the whole text): all are in the key."""
 
+    SHIFTS = 4096
+    """Parts whose last shifted template is remembered (a few texts' worth)."""
+
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.size = 0
         self.entries: OrderedDict[str, tuple[tuple[str, ...], dict[Hashable, _Part]]] = (
             OrderedDict()
         )
+        self.last_shift: OrderedDict[int, tuple[_Part, int, str]] = OrderedDict()
+        """By part (its id; the part itself is kept, so the id is not reused): its last
+        shift and the template it gave."""
 
     def part(
         self,
         piece: str,
-        tokens: list[Token],
+        text_tokens: list[Token],
+        end: int,
         blocks: list[Block],
         first_token: int,
         context: tuple[str, tuple[str, ...]],
         targets: dict[str, str],
     ) -> _Part:
+        """The view of a piece whose tokens are ``text_tokens[first_token:end]``."""
         found = self.entries.get(piece)
+        tokens: list[Token] | None = None
         if found is None:
+            tokens = text_tokens[first_token:end]
             found = (_anchor_links(tokens), {})
             self.entries[piece] = found
             self.size += len(piece)
@@ -193,8 +198,26 @@ class _PartMemo:
         part = parts.get(key)
         if part is None:
             base_url, anchors = context
+            if tokens is None:
+                tokens = text_tokens[first_token:end]
             part = parts[key] = _view_part(tokens, blocks, first_token, anchors, targets, base_url)
         return part
+
+    def shifted(self, part: _Part, offset: int) -> str:
+        """A part's template with its block numbers counted from the text's block
+        ``offset``. The last shift of each part is remembered: a piece mostly stands at the
+        same block of the next version as of this one."""
+        if not offset:
+            return part.template
+        last = self.last_shift.get(id(part))
+        if last is not None and last[0] is part and last[1] == offset:
+            return last[2]
+        template = _shift(part.template, offset)
+        self.last_shift[id(part)] = (part, offset, template)
+        self.last_shift.move_to_end(id(part))
+        while len(self.last_shift) > self.SHIFTS:
+            self.last_shift.popitem(last=False)
+        return template
 
 
 # Characters of pieces: with their tokens (or views) they weigh about ten bytes a
@@ -278,7 +301,7 @@ def _view_part(
         tokens = spliced
     return _Part(
         template=safemd.render_tokens(tokens),
-        normalised=[normalise(b.text) for b in blocks],
+        normalised=[_normalised(b.text) for b in blocks],
         hidden=tuple(hidden),
         links=[_links(children) for children in inline],
         markup=[_markup(block, children) for block, children in zip(blocks, inline, strict=True)],
@@ -288,6 +311,14 @@ def _view_part(
             if b.kind == "paragraph" and _wholly_strong(children) and len(b.text.split()) <= 15
         ),
     )
+
+
+def _normalised(text: str) -> str:
+    """A block's text normalised, as the very same string when that changes nothing: a view
+    then pickles it once (most clauses need no normalising), so the build cache reads and
+    writes less."""
+    found = normalise(text)
+    return text if found == text else found
 
 
 _MARKUP = frozenset(
