@@ -20,7 +20,8 @@ run on this machine:
 and the ratios the performance issue sets targets for, with the files a daily sync would
 upload after one new commit (files whose bytes changed, added or removed: what a sync tool
 comparing checksums, such as ``rclone sync --checksum``, sends). Timings are wall-clock seconds of
-whole ``mkdocs build`` processes.
+whole ``mkdocs build`` processes; the CPU seconds of the cold, warm and no-op builds (their
+processes and those they waited for) are printed too, as a shared machine disturbs them less.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import argparse
 import datetime as dt
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -86,6 +88,7 @@ def timed_build(site: Path, steps: list[str] | None = None) -> tuple[float, int]
     binary that indexes search included). With ``steps``, the build runs verbose and the
     lines saying what each stage cost (wall and CPU time) are added to it."""
     start = time.perf_counter()
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(
         [PYTHON, "-m", "mkdocs", "build", "-v" if steps is not None else "-q"],
         cwd=site,
@@ -106,6 +109,8 @@ def timed_build(site: Path, steps: list[str] | None = None) -> tuple[float, int]
     sampler.start()
     _out, err = process.communicate()
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_SECONDS.append(after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime)
     stop.set()
     sampler.join()
     if process.returncode != 0:
@@ -115,6 +120,12 @@ def timed_build(site: Path, steps: list[str] | None = None) -> tuple[float, int]
             line.split("govsite: ", 1)[1] for line in err.splitlines() if _STEP.search(line)
         )
     return elapsed, peak
+
+
+CPU_SECONDS: list[float] = []
+"""The CPU time (user and system) of each build :func:`timed_build` ran, in order: the
+build's processes and every process they waited for (workers, the search indexer), which a
+busy machine disturbs far less than the clock."""
 
 
 _STEP = re.compile(r"govsite: (stage \w+|publish: [^)]*) took ")
@@ -139,16 +150,18 @@ def sync_count(before: dict[str, str], after: dict[str, str]) -> tuple[int, int]
     return uploads, sum(1 for name in before if name not in after)
 
 
-def warm_builds(archive: Path, site: Path) -> tuple[list[float], tuple[int, int]]:
-    """Three rebuilds, each after one new commit; and the files the first one changed."""
-    warms, synced = [], (0, 0)
+def warm_builds(archive: Path, site: Path) -> tuple[list[float], tuple[int, int], list[float]]:
+    """Three rebuilds, each after one new commit; the files the first one changed; and
+    each rebuild's CPU seconds."""
+    warms, synced, cpu = [], (0, 0), []
     for round_ in range(ROUNDS):
         before = site_hashes(site) if round_ == 0 else {}
         add_commit(archive)
         warms.append(timed_build(site)[0])
+        cpu.append(CPU_SECONDS[-1])
         if round_ == 0:
             synced = sync_count(before, site_hashes(site))
-    return warms, synced
+    return warms, synced, cpu
 
 
 def make_baseline(archive: Path, site: Path) -> int:
@@ -375,9 +388,12 @@ def main() -> None:
 
         # Rebuilds take a second or two, so machine noise matters: each is measured three
         # times (three new commits; three unchanged rebuilds) and the median is used.
-        warms, synced = warm_builds(archive, site)
+        cold_cpu = CPU_SECONDS[0]
+        warms, synced, warm_cpus = warm_builds(archive, site)
         noops = [timed_build(site)[0] for _ in range(ROUNDS)]
+        noop_cpus = CPU_SECONDS[-ROUNDS:]
         warm, noop = statistics.median(warms), statistics.median(noops)
+        warm_cpu = statistics.median(warm_cpus)
 
         print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
         print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
@@ -391,6 +407,12 @@ def main() -> None:
             + ")"
         )
         print(f"no-op:     {noop:8.1f} s   (median of {', '.join(f'{n:.1f}' for n in noops)})")
+        print(
+            f"CPU-s:     cold {cold_cpu:.1f}; warm {warm_cpu:.1f} (median of "
+            + ", ".join(f"{c:.1f}" for c in warm_cpus)
+            + f"); no-op {statistics.median(noop_cpus):.1f}; warm / cold "
+            + f"{warm_cpu / cold_cpu:.3f}"
+        )
         print(
             f"sync after one commit: {sum(synced)} files changed, added or removed "
             f"({synced[0]} uploaded, {synced[1]} deleted)   (target <= 50)"
@@ -413,11 +435,18 @@ def main() -> None:
             doubled_site = work / "doubled-site"
             init_site(doubled, doubled_site)
             twice, twice_mem = timed_build(doubled_site)
+            twice_cpu = CPU_SECONDS[-1]
             print(f"doubled:   {twice:8.1f} s   peak mem {twice_mem / 1024:7.0f} MiB")
             print(f"doubled / cold  = {twice / cold:.2f}   (target <= 2.1)")
             print(f"memory doubled / original = {twice_mem / cold_mem:.2f}   (flat is 1.0)")
-            twice_warms, twice_synced = warm_builds(doubled, doubled_site)
+            twice_warms, twice_synced, twice_cpus = warm_builds(doubled, doubled_site)
             twice_warm = statistics.median(twice_warms)
+            print(
+                f"doubled CPU-s: cold {twice_cpu:.1f}; warm {statistics.median(twice_cpus):.1f} "
+                + "(median of "
+                + ", ".join(f"{c:.1f}" for c in twice_cpus)
+                + f"); warm doubled / warm {statistics.median(twice_cpus) / warm_cpu:.2f}"
+            )
             print(
                 f"doubled warm: {twice_warm:6.1f} s   (median of "
                 + ", ".join(f"{w:.1f}" for w in twice_warms)

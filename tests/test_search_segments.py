@@ -20,6 +20,7 @@ from helpers import Archive, hidden_search_records, make_site, search_index, ser
 
 import generator.publish.search as search
 from generator.publish.search import LATEST, LONG, SETTLED, SHELVES, STABLE, SearchPage, segments
+from generator.render.fragments import search_marks
 from generator.render.search_texts import SearchedText
 
 STEP = 3
@@ -173,6 +174,40 @@ def test_index_chunks_are_split_with_every_word_once_in_order(
     # Ordering a bundle that is in order already loses no file the meta record names.
     search._make_stable(split)
     assert _words(split) == before
+
+
+HUB = (
+    "<!doctype html><html lang='en'><body><div data-pagefind-body>{marks}"
+    "<h1 id='platforms'>Platforms</h1><p>Who is followed here.</p>"
+    "<table><tr><td>Acme</td><td data-pagefind-ignore><a href='x/'>{count}</a></td></tr></table>"
+    "<figure data-pagefind-ignore><svg><title>Acme: {count} other versions</title></svg>"
+    "<figcaption><details><summary>The numbers</summary>{count}</details></figcaption>"
+    "</figure><p>Words of a data-pagefind-ignore mark stay searched.</p></div></body></html>"
+)
+
+
+def test_what_a_page_marks_ignored_changes_neither_its_key_nor_its_index(tmp_path: Path) -> None:
+    """A hub's counts and chart are marked ignored: a new version that changes them leaves
+    what search covers of the page, and so its segment, as it was; and what is left out
+    is what Pagefind leaves out anyway, so the index is the same bytes as one of the page
+    whole."""
+    marks = str(search_marks({"platform": "Acme"}, "Platforms"))
+    hubs = [HUB.format(marks=marks, count=n).encode() for n in (23, 24)]
+    searched = [search.searched_parts(hub) for hub in hubs]
+    assert searched[0] == searched[1]
+    assert b"other versions" not in searched[0] and b"23" not in searched[0]
+    assert b'data-pagefind-filter="platform"' in searched[0] and b"Words of a" in searched[0]
+    for number, hub in enumerate(hubs):
+        whole, stripped = tmp_path / f"whole{number}", tmp_path / f"stripped{number}"
+        body = hub[hub.index(b"<div") : hub.rindex(b"</body>")]
+        for folder, content in ((whole, body), (stripped, search._without_ignored(body))):
+            html = b"<!doctype html><html lang='en'><body>" + content + b"</body></html>"
+            search._index([SearchPage("p/", "p", functools.partial(bytes, html))], folder, "t")
+            search._make_stable(folder)
+        assert files(whole) == files(stripped)
+        words = _words(whole)
+        assert "version" not in words and "23" not in words and "24" not in words
+        assert {"platform", "word", "datapagefindignor"} <= set(words), words
 
 
 def test_a_new_version_leaves_the_stable_segment_as_it_was(tmp_path: Path) -> None:

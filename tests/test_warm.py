@@ -2,6 +2,7 @@
 the pages, records and feeds of the other documents come from the cache. Renders are
 counted in this process (no timing); the output is checked against a build without cache."""
 
+import lzma
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,47 @@ def test_version_forms_are_walked_for_the_documents_that_changed_only(
     assert after == {
         e.page_url: digest(canonical(e)) for d in newer.model.documents.values() for e in d.versions
     }
+
+
+def _dataset(build: pipeline.Build, target: Path) -> bytes:
+    assert build.output is not None and not build.diagnostics.errors
+    [dataset] = [f for f in build.output.files if f.path == "data/dataset.tar.xz"]
+    assert dataset.write is not None
+    dataset.write(target)
+    return target.read_bytes()
+
+
+def test_the_dataset_encodes_the_records_of_changed_documents_only_and_equals_a_fresh_one(
+    site: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.render import dataset
+
+    encoded: list[str] = []
+    record = dataset.document_record
+
+    def counted(document, model, absolute):  # type: ignore[no-untyped-def]
+        encoded.append(document.key)
+        return record(document, model, absolute)
+
+    monkeypatch.setattr(dataset, "document_record", counted)
+    out = tmp_path_factory.mktemp("datasets")
+    _dataset(build_site(config(site)), out / "first")
+    assert sorted(encoded) == ["acme/terms", "other/terms"]
+
+    encoded.clear()
+    Archive.existing(site).commit(
+        "2024-09-01", {"sources/Acme/Terms of Service.md": TERMS_V3 + "\nNew.\n"}
+    )
+    warm = _dataset(build_site(config(site)), out / "warm")
+    assert encoded == ["acme/terms"]  # the other document's part came from the cache
+    assert warm == _dataset(build_site(config(site, cache=False)), out / "fresh")
+
+    # A change to what a record shows but not to its document's texts (the declared title
+    # of the other platform's document) makes that document's part again.
+    declared = site / "content/platforms/other.yml"
+    declared.write_text(declared.read_text().replace("title: Terms of Service", "title: Rules"))
+    encoded.clear()
+    warm = _dataset(build_site(config(site)), out / "retitled")
+    assert "other/terms" in encoded
+    fresh = _dataset(build_site(config(site, cache=False)), out / "retitled-fresh")
+    assert warm == fresh and b"Rules" in lzma.decompress(fresh)

@@ -422,11 +422,59 @@ def searched_parts(html: bytes) -> bytes:
         start = html.find(MARK, end)
     language = _LANG.search(html[:2000])
     lang = language.group(1) if language else b"en"
+    parts = [_without_ignored(part) for part in parts]
     # Pagefind keeps the text of every element with an id in the page's record (its
     # anchors), which a reader downloads with each result: only headings keep theirs (the
     # sub-results link to them); clause ids would double what a result weighs.
     body = _NON_HEADING_ID.sub(rb"\1", _BOLD_HEADING.sub(rb"<h6\1>\2</h6>", b"".join(parts)))
     return b'<!doctype html><html lang="' + lang + b'"><body>' + body + b"</body></html>"
+
+
+def _without_ignored(html: bytes) -> bytes:
+    """``html`` with the content of each ``data-pagefind-ignore`` element left out (the
+    element itself stays, empty): Pagefind indexes none of it, and what a page marks so is
+    what changes with every new version (counts, the latest change, a chart), so that such
+    a change leaves the page's key, and its search segment, as they were. An ignored
+    element that holds something Pagefind does read (a filter, metadata, a heading's
+    anchor) is kept whole."""
+    out: list[bytes] = []
+    done = 0
+    found = html.find(_IGNORE)
+    while found >= 0:
+        opening = html.rfind(b"<", 0, found)
+        name = _TAG.match(html, opening)
+        inside = html.find(b">", found) + 1
+        end = _closing(html, name.group(1), inside) if name and inside else -1
+        in_tag = html.find(b">", opening, found) < 0  # not words of a text that name it
+        if opening < done or end < 0 or not in_tag:
+            found = html.find(_IGNORE, found + len(_IGNORE))
+            continue
+        content = html[inside:end]
+        if _KEEP.search(content) is None:
+            out += [html[done:inside]]
+            done = end
+        found = html.find(_IGNORE, max(end, found + len(_IGNORE)))
+    out.append(html[done:])
+    return b"".join(out)
+
+
+def _closing(html: bytes, name: bytes, start: int) -> int:
+    """Where the element named ``name`` whose content begins at ``start`` ends (the start
+    of its closing tag), counting the elements of that name inside it; -1 when it does
+    not."""
+    depth = 1
+    tags = re.compile(rb"<(/?)" + re.escape(name) + rb"[\s>]")
+    for tag in tags.finditer(html, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.start()
+    return -1
+
+
+_IGNORE = b"data-pagefind-ignore"
+_TAG = re.compile(rb"<([a-z][a-z0-9]*)\b")
+_KEEP = re.compile(rb"data-pagefind-|<h[1-6][^>]*\sid=")
+"""What Pagefind reads inside an ignored element: filters, metadata and headings' anchors."""
 
 
 def site_language(pages: Iterable[bytes]) -> bytes:

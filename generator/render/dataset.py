@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import workers
 from ..cache import Cache, Namespace, copy_sealed, digest, replacing, seal_file
-from ..link.model import SiteModel
+from ..link.model import LinkedDocument, SiteModel
 from .data import document_record, json_bytes, provision_record, provisions_csv
 
 XZ_PRESET = 2
@@ -40,10 +40,16 @@ def dataset_archive(
     collection: str = "",
     licence_text: bytes = b"",
     cache: Cache | None = None,
+    record_key: Callable[[LinkedDocument], str] | None = None,
 ) -> None:
     """Archived texts by version, with the metadata, the analyses, the licence and the
     attribution. Written beside ``target`` and moved into place when complete; one text at a
-    time is in memory."""
+    time is in memory.
+
+    ``record_key`` gives a key of everything a document's record is made from (its versions
+    and the content): a document's part is then looked up under it, and its record encoded
+    only when the part is made again, so that a new version encodes its own document's
+    record, not every document's (without it, the record itself is in the key)."""
     readme = (
         f"# {site_name}: dataset\n\n"
         "texts/<platform>/<document>/<version>.md  the archived text of each version\n"
@@ -67,15 +73,22 @@ def dataset_archive(
             opening.append(("LICENSE", _constant(licence_text)))
         file.write(_stream(opening))
         for document in model.documents.values():
-            record = json_bytes(document_record(document, model, absolute))
+            record: bytes | None = None
+            if record_key is None:
+                record = json_bytes(document_record(document, model, absolute))
+                made_from: str | bytes = record
+            else:
+                made_from = f"record {record_key(document)}"
             texts = [
                 (f"texts/{document.key}/{entry.slug}.md", entry.version.blob)
                 for entry in document.versions
                 if not entry.is_removal
             ]
-            key = digest(str(XZ_PRESET), *(f"{name}|{blob}" for name, blob in texts), record)
+            key = digest(str(XZ_PRESET), *(f"{name}|{blob}" for name, blob in texts), made_from)
             part = cache.read_bytes(Namespace.DATASET_PART, key)
             if part is None:
+                if record is None:
+                    record = json_bytes(document_record(document, model, absolute))
                 members: list[Member] = [(name, _reader(raw, blob)) for name, blob in texts]
                 members.append((f"documents/{document.key}.json", _constant(record)))
                 part = _stream(members)

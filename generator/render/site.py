@@ -224,6 +224,12 @@ def _dataset(ctx: RenderContext, archive_root: Path, inputs: str) -> StaticFile:
     config = ctx.config
     licence_file = licence_text(config.archive_dir)
     key = digest(inputs, licence_file)
+    shown = content_key(ctx.model, config)
+
+    def record_key(document: LinkedDocument) -> str:
+        # What a document's record is made from, as its data file is kept by
+        # (_data_and_feeds): the content and settings, and the document's versions.
+        return digest(shown, "records", document_versions_key(document, ctx.forms))
 
     def make(target: Path) -> None:
         with BlobReader(archive_root) as blobs:  # its own git process, wherever it runs
@@ -238,6 +244,7 @@ def _dataset(ctx: RenderContext, archive_root: Path, inputs: str) -> StaticFile:
                 config.collection,
                 licence_file,
                 ctx.cache,
+                record_key,
             )
 
     job = DatasetJob(make, ctx.cache.entry_path(Namespace.DATASET, key))
