@@ -40,7 +40,7 @@ import threading
 import time
 from pathlib import Path
 
-from corpus import ENV, ROOT, corpus_site, init_site
+from corpus import ENV, ROOT, commit_next_day, corpus_site, init_site
 
 PYTHON = sys.executable
 ROUNDS = 3
@@ -214,12 +214,7 @@ def add_commit(archive: Path) -> None:
     target = archive / "Claude.ai" / "Acceptable Use Policy.md"
     target.write_text(target.read_text() + "\n\nA paragraph added by the benchmark.\n")
     run(["git", "-C", str(archive), "add", "-A"])
-    run(
-        [
-            "git", "-C", str(archive), "-c", "user.name=bench", "-c", "user.email=b@e.invalid",
-            "commit", "-q", "-m", "Record new changes of Claude.ai Acceptable Use Policy",
-        ]
-    )  # fmt: skip
+    commit_next_day(archive, "Record new changes of Claude.ai Acceptable Use Policy")
 
 
 def doubled_archive(source: Path, target: Path) -> None:

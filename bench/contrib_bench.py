@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_bench import distinct_text_bytes, run, site_size, timed_build
 from cache_size import report
-from corpus import bundle_of, init_site, set_layout
+from corpus import bundle_of, commit_next_day, init_site, set_layout
 
 
 def take_prefix(archive: Path, commits: int) -> None:
@@ -87,12 +87,7 @@ def add_commit(archive: Path) -> str:
     target.write_text(target.read_text() + "\n\nA paragraph added by the benchmark.\n")
     run(["git", "-C", str(archive), "add", "-A"])
     service, kind = path[:-3].split("/", 1)
-    run(
-        [
-            "git", "-C", str(archive), "-c", "user.name=bench", "-c", "user.email=b@e.invalid",
-            "commit", "-q", "-m", f"Record new changes of {service} {kind}",
-        ]
-    )  # fmt: skip
+    commit_next_day(archive, f"Record new changes of {service} {kind}")
     return path
 
 

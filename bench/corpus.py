@@ -67,3 +67,22 @@ def corpus_site(work: Path, corpus: str = "genai-eu") -> tuple[Path, Path]:
     """A corpus cloned into ``work/archive`` and its site made in ``work/site``."""
     archive = clone_corpus(work / "archive", corpus)
     return archive, init_site(archive, work / "site")
+
+
+def commit_next_day(archive: Path, message: str) -> None:
+    """Commit what is staged in ``archive``, dated a day after its newest commit: a daily
+    recording comes after the history, where a commit dated by the clock could land before
+    the newest versions of a replayed history that runs into the future."""
+    newest = subprocess.run(
+        ["git", "-C", str(archive), "log", "-1", "--format=%ct"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    stamp = f"@{int(newest) + 86400} +0000"
+    subprocess.run(
+        [
+            "git", "-C", str(archive), "-c", "user.name=bench", "-c", "user.email=b@e.invalid",
+            "commit", "-q", "-m", message,
+        ],
+        env={**ENV, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
+        check=True,
+    )  # fmt: skip
