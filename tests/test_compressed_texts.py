@@ -213,13 +213,39 @@ def test_the_object_store_step_uploads_text_pages_with_their_encoding() -> None:
     assert not fnmatch(urls.page_file(urls.version("acme/terms", "2024-01-15")), pattern)
 
 
-def test_init_compresses_text_pages_only_past_github_pages_size_in_the_large_layout() -> None:
+def test_init_compresses_text_pages_only_past_github_pages_size_in_the_large_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+    from helpers import Archive
+
+    from generator.cli import main
     from generator.publish import hosts
 
     assert hosts.large_layout_limits(100_000_000) == []
     assert hosts.large_layout_limits(1_160_000_000) == [
         "about 2.7 GB: GitHub Pages publishes at most 1 GB"
     ]
+    archive = Archive(tmp_path / "archive")
+    archive.commit("2024-01-02", {"Chat/Terms.md": "# T\n\nOne.\n"}, "First record of Chat Terms")
+
+    def init(site: Path) -> tuple[dict[str, object], str]:
+        result = CliRunner().invoke(main, ["init", str(site), "--archive", str(archive.path)])
+        assert result.exit_code == 0, result.output
+        config = yaml.safe_load((site / "mkdocs.yml").read_text())
+        options = next(e["govsite"] for e in config["plugins"] if "govsite" in e)
+        return options, (site / ".github/workflows/govsite.yml").read_text()
+
+    # Past a host's files in the full layout, inside GitHub Pages' size in the large one.
+    monkeypatch.setattr(hosts, "FULL_LAYOUT_FILES_PER_VERSION", 30_000)
+    options, workflow_text = init(tmp_path / "large")
+    assert options["layout"] == "large" and "compress_texts" not in options
+    assert "header-upload" not in workflow_text
+    # Past GitHub Pages' size even in the large layout.
+    monkeypatch.setattr(hosts, "LARGE_LAYOUT_BYTES_PER_TEXT", 1e9)
+    options, workflow_text = init(tmp_path / "compressed")
+    assert options["layout"] == "large" and options["compress_texts"] is True
+    assert "--header-upload 'Content-Encoding: gzip'" in workflow_text
 
 
 @pytest.mark.parametrize("width", [1280, 390])
