@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 
+from .. import urls
+
 WORKFLOW_PATH = ".github/workflows/govsite.yml"
 
 ACTIONS = {
@@ -187,9 +189,8 @@ _OBJECT_STORE_SETUP = """\
 SYNC = 'rclone sync site "store:$S3_BUCKET" --checksum --fast-list --transfers 16 --stats-one-line --verbose'
 """The sync command of the object store step: every file whose checksum changed, and the
 removal of what the site no longer has."""
-COMPRESSED_PAGES = "/texts/**.html"
-"""The rclone filter of the files ``compress_texts`` stores gzip-compressed (the text pages,
-:func:`generator.urls.text_page`)."""
+COMPRESSED_PAGES = urls.TEXT_PAGES_FILTER
+"""The rclone filter of the files ``compress_texts`` stores gzip-compressed."""
 
 
 def object_store_step(compressed_texts: bool = False) -> str:
