@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_bench import distinct_text_bytes, run, site_size, timed_build
 from cache_size import report
-from corpus import bundle_of, commit_next_day, init_site, set_layout
+from corpus import bundle_of, commit_next_day, init_site, set_layout, set_option
 
 
 def take_prefix(archive: Path, commits: int) -> None:
@@ -102,13 +102,16 @@ def site_digests(site: Path) -> dict[str, str]:
 
 
 def _layout(site: Path) -> str:
-    """The layout the site's ``mkdocs.yml`` names (``full`` when it names none)."""
+    """The layout the site's ``mkdocs.yml`` names (``full`` when it names none), and whether
+    it stores its text pages compressed."""
     import yaml
 
     config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
     for entry in config["plugins"]:
         if isinstance(entry, dict) and "govsite" in entry:
-            return str(entry["govsite"].get("layout", "full"))
+            options = entry["govsite"]
+            compressed = " (text pages compressed)" if options.get("compress_texts") else ""
+            return str(options.get("layout", "full")) + compressed
     return "full"
 
 
@@ -125,6 +128,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--layout", choices=("full", "large"), help="the site's layout (default: what init picks)"
+    )
+    parser.add_argument(
+        "--compress-texts",
+        choices=("yes", "no"),
+        help="store the large layout's text pages compressed (default: what init picks)",
     )
     args = parser.parse_args()
     bundle = args.bundle or bundle_of("contrib")
@@ -143,6 +151,8 @@ def main() -> None:
         init_site(archive, site)
         if args.layout:
             set_layout(site, args.layout)
+        if args.compress_texts or args.layout == "full":  # only the large layout compresses
+            set_option(site, "compress_texts", args.compress_texts == "yes")
         print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}", flush=True)
         print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC", flush=True)
         print(f"archive: {commits} commits", flush=True)

@@ -53,13 +53,18 @@ def init_site(archive: Path, site: Path) -> Path:
 
 def set_layout(site: Path, layout: str) -> None:
     """Set the site's ``layout`` plugin option (``full`` or ``large``), whatever init chose."""
+    set_option(site, "layout", layout)
+
+
+def set_option(site: Path, name: str, value: object) -> None:
+    """Set one of the site's govsite plugin options in its ``mkdocs.yml``."""
     import yaml
 
     config_file = site / "mkdocs.yml"
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     for entry in config["plugins"]:
         if isinstance(entry, dict) and "govsite" in entry:
-            entry["govsite"]["layout"] = layout
+            entry["govsite"][name] = value
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
 
 

@@ -4,7 +4,8 @@
 
 ``SITE_FOLDER`` is the folder holding ``site/`` (as ``contrib_bench.py --keep`` leaves it:
 ``.../site``), ``ARCHIVE`` the archive's git work tree. Each line is one family of files:
-bytes, files, and bytes over the archive's distinct text.
+bytes, files, and bytes over the archive's distinct text (text pages stored compressed, as
+``compress_texts`` stores them, on a line of their own).
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ FAMILIES = (
 )
 
 
+def _compressed(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(2) == b"\x1f\x8b"
+
+
 def main() -> None:
     site, archive = Path(sys.argv[1]) / "site", Path(sys.argv[2])
     text = distinct_text_bytes(archive)
@@ -36,6 +42,8 @@ def main() -> None:
             continue
         name = path.relative_to(site).as_posix()
         family = next((label for label, pattern in FAMILIES if pattern.search(name)), "other")
+        if family == "text pages" and _compressed(path):
+            family = "text pages (gzip)"  # compress_texts
         entry = sizes.setdefault(family, [0, 0])
         entry[0] += path.stat().st_size
         entry[1] += 1

@@ -227,6 +227,21 @@ class SiteConfig:
     """How version pages are laid out (:data:`LAYOUTS`): ``full`` shows each version's text
     on its page, ``large`` links one shared HTML file per distinct text and summarises long
     change lists, so that a large collection's site stays near the size of its texts."""
+    compress_texts: bool = option(
+        "compress_texts",
+        bool,
+        False,
+        "true or false",
+        "With `layout: large`: store each text page gzip-compressed under its own URL, for a "
+        "host that sends it with `Content-Encoding: gzip` (an object store behind a CDN; not "
+        "GitHub Pages or Cloudflare Pages): the site shrinks by most of a copy of its texts "
+        '(see "Compressed text pages").',
+        shown=False,
+    )
+    """Whether the ``large`` layout's text pages are stored gzip-compressed
+    (:func:`generator.encoded.stored_page`), for a host that serves them with
+    ``Content-Encoding: gzip``; only the ``large`` layout has text pages
+    (:func:`option_combination_problems`)."""
     site_name: str = field(default="govsite", metadata={"shown": True})
     """The site's name, used in citations and feeds."""
     site_url: str = field(default="", metadata={"shown": True})
@@ -482,6 +497,18 @@ def _option_problems(options: dict[Any, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+def option_combination_problems(options: dict[Any, Any]) -> list[tuple[str, str]]:
+    """Options each valid alone that do not go together: their field and why."""
+    if options.get("compress_texts") is True and options.get("layout", "full") != "large":
+        return [
+            (
+                "plugins.govsite.compress_texts",
+                "only the `large` layout has text pages to compress (set `layout: large`)",
+            )
+        ]
+    return []
+
+
 def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
     """The govsite settings of a site, from its ``mkdocs.yml`` and the files it pulls in
     with ``INHERIT``, checked against the options' declaration (without the site engine,
@@ -498,6 +525,7 @@ def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
         diag.error(where, "plugins.govsite", "its options must be a mapping")
         return None
     problems = _option_problems(options)
+    problems = problems or option_combination_problems(options)
     for name, reason in problems:
         diag.error(where, name, reason)
     if problems:

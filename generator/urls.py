@@ -181,6 +181,11 @@ def text_page(blob: str) -> str:
     return f"{TEXTS}{blob[:2]}/{blob}.html"
 
 
+TEXT_PAGES_FILTER = f"/{TEXTS}**.html"
+"""Every text page (:func:`text_page`) as an rclone filter rule, for the upload that sends
+them with ``Content-Encoding: gzip`` when they are stored compressed."""
+
+
 def text_page_clause(blob: str, clause_id: str) -> str:
     """A clause of a text page (the anchors of the first version that recorded the text)."""
     return f"{text_page(blob)}#{clause_id}"

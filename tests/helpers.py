@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from textwrap import dedent
 from typing import Any
 
 from generator import pipeline
+from generator.cli.preview import previewed
 from generator.config import SiteConfig
 from generator.diagnostics import Severity
 from generator.render import Page
@@ -415,21 +413,11 @@ def browser_missing() -> list[str]:
     ]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def served(site: Path) -> Iterator[str]:
-    """A built site served over HTTP on a free local port: its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+def served(site: Path) -> AbstractContextManager[str]:
+    """A built site served over HTTP on a free local port, as an object store behind a CDN
+    serves it (text pages stored compressed are sent with ``Content-Encoding: gzip``): its
+    base URL."""
+    return previewed(site)
 
 
 # One page of each type of the example site, by its address below the site root: the

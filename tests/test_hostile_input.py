@@ -529,6 +529,6 @@ def test_plugin_options_of_the_wrong_kind_are_reported(tmp_path: Path) -> None:
     assert output[:2] == [
         "mkdocs.yml:1:1: plugins.govsite.colour: not an option of govsite (its options: content, "
         "archive, templates, cache, cache_dir, licence, attribution, disclaimer, collection, "
-        "lock_wait, acknowledge, contributors, layout) [error]",
+        "lock_wait, acknowledge, contributors, layout, compress_texts) [error]",
         "mkdocs.yml:1:1: plugins.govsite.content: must be a folder, not ['a', 'b'] [error]",
     ]

@@ -24,6 +24,7 @@ LEAVES = {
     "progress",
     "__init__",
     "fingerprint",
+    "encoded",
 }
 ENGINE_PACKAGES = ("mkdocs", "material", "properdocs")
 

@@ -36,6 +36,7 @@ _COLOUR = re.compile(r"^#[0-9A-Fa-f]{3,8}$")
 ALLOWED: dict[tuple[str, str], str] = {
     ("generator/publish/carry.py", "/"): "folders of the output tree, as the carry walks them",
     ("generator/publish/carry.py", "state.json"): "a file of the build's work folder",
+    ("generator/cli/preview.py", "/"): "the end of the local preview server's base address",
     ("generator/publish/search.py", "pagefind-entry.json"): "Pagefind's own file, read "
     "where Pagefind wrote it",
     ("generator/cli/scaffold.py", "direct_url.json"): "a file of pip's install metadata",

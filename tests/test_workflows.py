@@ -36,6 +36,13 @@ INIT_WORKFLOWS = {
         "https://github.com/OpenTermsArchive/genai-eu-versions.git",
         "https://reports.example.org/",
     ),
+    # A collection past GitHub Pages' size even in the large layout: text pages compressed.
+    "compressed": workflow(
+        "../contrib-versions",
+        "https://github.com/OpenTermsArchive/contrib-versions.git",
+        "https://reports.example.org/",
+        compressed_texts=True,
+    ),
 }
 LINTER = """
 const { createLinter } = require(process.argv[1]);

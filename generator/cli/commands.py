@@ -32,6 +32,7 @@ from ..publish.manifest import (
     tombstones_of_live_pages,
 )
 from . import report
+from .preview import preview_server
 from .scaffold import ANALYSES_LICENCES, InitError, init_site
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
@@ -361,6 +362,12 @@ def init(
                 "  layout: large (with each version's text on its page the site would pass the "
                 "static hosts' limits; version pages link one shared page per distinct text)"
             )
+        if site.compress_texts:
+            click.echo(
+                "  compress_texts: true (even so the site would pass GitHub Pages' 1 GB: "
+                "publish it on an object store behind a CDN, with the workflow's object store "
+                "step; preview it with `govsite serve site`)"
+            )
     if not site_url:
         click.echo(
             "  site_url: not set; set it in mkdocs.yml before publishing (citations, "
@@ -472,3 +479,28 @@ def repoint(version: tuple[str, ...], config_file: Path, commit: str, dry_run: b
     click.echo(f"{len(moves)} version(s) {done}, {len(refusals)} refused", err=True)
     if refusals or diag.errors:
         sys.exit(1)
+
+
+@main.command()
+@click.argument(
+    "site",
+    default="site",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option("--port", default=8000, show_default=True, help="The port to listen on.")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="The address to listen on.")
+def serve(site: Path, port: int, bind: str) -> None:
+    """Serve a built site (SITE, site/ by default) as an object store behind a CDN does:
+    text pages stored compressed (compress_texts) are sent with Content-Encoding: gzip."""
+    try:
+        server = preview_server(site, bind, port)
+    except OSError as exc:
+        click.echo(f"govsite serve: cannot listen on {bind}:{port}: {exc.strerror}", err=True)
+        sys.exit(1)
+    click.echo(f"serving {site} at http://{bind}:{server.server_address[1]}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

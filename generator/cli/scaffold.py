@@ -29,7 +29,7 @@ from ..archive.permalinks import LOCK_HEADER, LOCK_NAME
 from ..archive.renames import chains, find_renames
 from ..content.schema import DATE_LIKE, ID_MAX, WINDOWS_DEVICES
 from ..diagnostics import Diagnostics
-from ..publish.hosts import full_layout_limits
+from ..publish.hosts import full_layout_limits, large_layout_limits
 from ..render.provisions import DEFAULT_DISCLAIMER
 from ..untrusted import clean_text
 from ..urls import RESERVED_PLATFORM_IDS
@@ -313,7 +313,7 @@ def init_site(
         written.append(path)
 
     target.mkdir(parents=True, exist_ok=True)
-    options: dict[str, str] = {"archive": archive_path}
+    options: dict[str, str | bool] = {"archive": archive_path}
     for key, value in (
         ("collection", collection.title),
         ("licence", collection.licence),
@@ -325,6 +325,11 @@ def init_site(
         # Each version's text on its page would pass a static host's limits: link one
         # shared page per distinct text instead (see the README's "Layouts").
         options["layout"] = "large"
+        if large_layout_limits(scale.text_bytes):
+            # Even so the site passes GitHub Pages' size: it goes to an object store behind
+            # a CDN, which sends text pages stored compressed (most of a copy of the texts
+            # saved; see the README's "Compressed text pages").
+            options["compress_texts"] = True
     counts = _counts(platforms)
     config = {
         "site_name": site_name,
@@ -364,7 +369,8 @@ def init_site(
         site_name, collection, licence_name, licence_url, DEFAULT_DISCLAIMER
     ).items():
         write(f"content/pages/{name}", text)
-    write(WORKFLOW_PATH, workflow(archive_path, url, site_url), keep=True)
+    compressed = bool(options.get("compress_texts"))
+    write(WORKFLOW_PATH, workflow(archive_path, url, site_url, compressed), keep=True)
     write(
         "requirements.txt",
         "# How CI installs govsite (the workflow runs pip install -r requirements.txt).\n"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 
+from .. import urls
+
 WORKFLOW_PATH = ".github/workflows/govsite.yml"
 
 ACTIONS = {
@@ -31,10 +33,18 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def workflow(archive: str, archive_url: str, site_url: str, python: str = "3.11") -> str:
+def workflow(
+    archive: str,
+    archive_url: str,
+    site_url: str,
+    compressed_texts: bool = False,
+    python: str = "3.11",
+) -> str:
     """The workflow for a site whose archive is at ``archive`` (relative to the site's
     folder). An archive outside the site's repository is cloned from ``archive_url`` (which
-    ``govsite init`` insists on knowing)."""
+    ``govsite init`` insists on knowing). ``compressed_texts``: the site stores its text
+    pages compressed (``compress_texts``), which the object store step uploads with the
+    headers that say so."""
     if archive_inside(archive):
         fetch = ""
         env_archive = ""
@@ -135,7 +145,7 @@ jobs:
             git commit --quiet -m "Record the slugs of new versions and numbers of new revisions" -- $locks
             git push --quiet origin "HEAD:${{GITHUB_REF_NAME}}" || echo "::warning::the lock files could not be pushed; commit them by hand"
           fi
-{OBJECT_STORE_STEP}      - uses: {ACTIONS["configure-pages"]}
+{object_store_step(compressed_texts)}      - uses: {ACTIONS["configure-pages"]}
       - uses: {ACTIONS["upload-pages-artifact"]}
         with:
           path: site
@@ -155,13 +165,15 @@ jobs:
 """
 
 
-OBJECT_STORE_STEP = """\
+_OBJECT_STORE_HEAD = """\
       # Over GitHub Pages' limits (1 GB a site; the build warns)? Publish to an S3-compatible
       # object store behind a CDN instead (Amazon S3 and CloudFront, Cloudflare R2, Backblaze
       # B2...): uncomment the step below, delete the two Pages steps after it and the deploy
       # job, and add the secrets it names in the repository's settings (Secrets and
       # variables > Actions). The build gives the same bytes for the same inputs, so rclone,
       # comparing checksums, uploads only the files that changed since the last run.
+"""
+_OBJECT_STORE_SETUP = """\
       # - name: Upload what changed to the object store
       #   env:
       #     RCLONE_CONFIG_STORE_TYPE: s3
@@ -173,10 +185,38 @@ OBJECT_STORE_STEP = """\
       #     S3_BUCKET: ${{ secrets.S3_BUCKET }}
       #   run: |
       #     sudo apt-get install --yes --quiet rclone
-      #     rclone sync site "store:$S3_BUCKET" --checksum --fast-list --transfers 16 --stats-one-line --verbose
 """
-"""The alternative deploy step of the workflow ``govsite init`` writes, commented out: a
-site too large for GitHub Pages goes to an object store, synced with rclone."""
+SYNC = 'rclone sync site "store:$S3_BUCKET" --checksum --fast-list --transfers 16 --stats-one-line --verbose'
+"""The sync command of the object store step: every file whose checksum changed, and the
+removal of what the site no longer has."""
+COMPRESSED_PAGES = urls.TEXT_PAGES_FILTER
+"""The rclone filter of the files ``compress_texts`` stores gzip-compressed."""
+
+
+def object_store_step(compressed_texts: bool = False) -> str:
+    """The alternative deploy step of the workflow ``govsite init`` writes, commented out: a
+    site too large for GitHub Pages goes to an object store, synced with rclone. With
+    ``compressed_texts`` the text pages, stored gzip-compressed, go in a pass of their own
+    that sets ``Content-Encoding: gzip`` (the CDN passes it on; browsers decode), first, so
+    that no new page links a text page not yet uploaded; the other pass leaves them out,
+    so it neither uploads them without the header nor deletes them."""
+    if not compressed_texts:
+        return _OBJECT_STORE_HEAD + _OBJECT_STORE_SETUP + f"      #     {SYNC}\n"
+    note = (
+        "      # The text pages are stored gzip-compressed (compress_texts in mkdocs.yml): the\n"
+        "      # first pass uploads them with the headers that make browsers decode them.\n"
+    )
+    headers = (
+        "--header-upload 'Content-Encoding: gzip' "
+        "--header-upload 'Content-Type: text/html; charset=utf-8'"
+    )
+    return (
+        _OBJECT_STORE_HEAD
+        + note
+        + _OBJECT_STORE_SETUP
+        + f"      #     {SYNC} --include '{COMPRESSED_PAGES}' {headers}\n"
+        + f"      #     {SYNC} --exclude '{COMPRESSED_PAGES}'\n"
+    )
 
 
 def archive_inside(archive: str) -> bool:

@@ -28,7 +28,7 @@ from mkdocs.utils import CountHandler
 
 from .. import fingerprint, urls
 from ..cache import PACKAGE_TEMPLATES, digest
-from ..config import PLUGIN_OPTIONS, PluginOption, SiteConfig
+from ..config import PLUGIN_OPTIONS, PluginOption, SiteConfig, option_combination_problems
 from ..diagnostics import LOGGER_NAME, Severity
 from ..publish.carry import discard_staging, prepare_staging
 from ..publish.lock import SiteBusy, SiteLock, check_wait
@@ -107,6 +107,10 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
     @event_priority(-50)  # after the search plugin has set up its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent.resolve()
+        combined = option_combination_problems(dict(self.config))
+        if combined:
+            name, reason = combined[0]
+            raise PluginError(f"govsite: {Path(config.config_file_path).name}: {name}: {reason}")
         self.site = SiteConfig.from_options(
             root,
             dict(self.config),
@@ -343,6 +347,12 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
             for folder in (self.site.content_dir, self.site.templates_dir, self.site.archive_dir):
                 if folder.exists():
                     server.watch(str(folder))
+            if self.site.compress_texts:
+                log.info(
+                    "govsite: text pages are stored compressed (compress_texts), which this "
+                    "server sends without Content-Encoding: gzip, so they do not display; "
+                    "preview the built site with `govsite serve site` instead"
+                )
         return server
 
 

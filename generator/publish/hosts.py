@@ -75,3 +75,20 @@ def full_layout_limits(versions: int, text_bytes: int) -> list[str]:
         if limit.files and files > limit.files:
             passed.append(f"about {files} files: {limit.host} publishes at most {limit.files}")
     return passed
+
+
+LARGE_LAYOUT_BYTES_PER_TEXT = 2.3
+"""Bytes a site in the ``large`` layout publishes per byte of the archive's distinct text,
+its text pages stored as they are (measured on contrib, 42,632 commits: 2.27)."""
+
+
+def large_layout_limits(text_bytes: int) -> list[str]:
+    """Each known host's size limit that a site in the ``large`` layout would likely still
+    pass, its text pages uncompressed: such a site goes to an object store behind a CDN, which
+    can send text pages stored compressed (``govsite init`` sets ``compress_texts`` then)."""
+    size = text_bytes * LARGE_LAYOUT_BYTES_PER_TEXT
+    return [
+        f"about {size / 1e9:.1f} GB: {limit.host} publishes at most {limit.site_bytes / 1e9:.0f} GB"
+        for limit in HOST_LIMITS
+        if limit.site_bytes and size > limit.site_bytes
+    ]

@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..encoded import read_page as stored_page_bytes
+
 
 @dataclass(slots=True)
 class PageLinks:
@@ -38,7 +40,7 @@ class _Collector(HTMLParser):
 
 def read_page(path: Path) -> PageLinks:
     collector = _Collector()
-    collector.feed(path.read_text(encoding="utf-8", errors="replace"))
+    collector.feed(stored_page_bytes(path).decode("utf-8", errors="replace"))
     return collector.page
 
 

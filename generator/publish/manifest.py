@@ -15,6 +15,7 @@ from typing import TypeGuard
 from xml.sax.saxutils import escape
 
 from ..cache import Cache, Namespace, code_fingerprint, digest
+from ..encoded import read_page
 from ..urls import (
     MANIFEST,
     MANIFEST_PART_FILE,
@@ -185,7 +186,7 @@ def _make_part(
         if path.endswith(".html"):
             found = known(path)
             if found is None:
-                found = page_anchors((site / path).read_bytes())
+                found = page_anchors(read_page(site / path))
             anchors, is_retired = found
             if url in retired:
                 anchors, is_retired = "[]", True

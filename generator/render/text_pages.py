@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import urls
 from ..cache import code_fingerprint, digest
+from ..encoded import stored_page
 from ..text.views import fill_view
 from .context import RenderContext
 from .pages import StaticFile
@@ -42,13 +43,21 @@ def text_page_files(ctx: RenderContext, owners: dict[str, TextOwner]) -> list[St
             document.document.url,
             platform.name,
             ctx.config.site_name,
+            "gzip" if ctx.config.compress_texts else "plain",
         )
 
         def write(path: Path, owner: TextOwner = owner) -> None:
-            path.write_text(text_page_html(ctx, owner), encoding="utf-8")
+            path.write_bytes(text_page_bytes(ctx, owner))
 
         files.append(StaticFile(urls.text_page(blob), key=key, write=write))
     return files
+
+
+def text_page_bytes(ctx: RenderContext, owner: TextOwner) -> bytes:
+    """A text page's bytes as the site stores them (gzip-compressed with ``compress_texts``,
+    for a host that sends them with ``Content-Encoding: gzip``)."""
+    html = text_page_html(ctx, owner).encode("utf-8")
+    return stored_page(html, ctx.config.compress_texts)
 
 
 def text_page_html(ctx: RenderContext, owner: TextOwner) -> str:
