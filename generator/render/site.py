@@ -150,7 +150,7 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
     return pages, hub("home", partial(hubs.home_sections, ctx))
 
 
-PAGES_PER_JOB = 8
+PAGES_PER_JOB = 4
 """Pages one worker job renders (pages of one platform's documents are near each other)."""
 
 
@@ -168,7 +168,7 @@ def _render_missing(
     # Jobs name their pages by place: the workers find them in what they inherited.
     jobs = [missing[i : i + PAGES_PER_JOB] for i in range(0, len(missing), PAGES_PER_JOB)]
     workers.run_all(
-        _render_pages,
+        _render_into_cache,
         jobs,
         tasks=len(jobs),
         cache=True,
@@ -177,7 +177,7 @@ def _render_missing(
     )
 
 
-def _render_pages(indexes: list[int]) -> int:
+def _render_into_cache(indexes: list[int]) -> int:
     """Render some pages into the cache (run by :func:`workers.run_all`); how many."""
     ctx, each = workers.inherited()
     for index in indexes:
