@@ -123,7 +123,7 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
         if ctx.cache.root is None:
             pages += [page(key, render) for key, render in progress.each(each)]
         else:
-            _render_missing(ctx, each, progress)
+            _render_missing(ctx, Namespace.PAGES, each, progress)
             pages += [page(key, render) for key, render in each]
     pages += [hub(f"registry {r}", partial(hubs.registry_index, ctx, r)) for r in urls.REGISTRIES]
     pages += [
@@ -155,13 +155,14 @@ PAGES_PER_JOB = 4
 
 
 def _render_missing(
-    ctx: RenderContext, each: list[tuple[str, Callable[[], Page]]], progress: Progress
+    ctx: RenderContext,
+    namespace: Namespace,
+    each: Sequence[tuple[str, Callable[[], object]]],
+    progress: Progress,
 ) -> None:
-    """Render into the cache those of ``each`` (key, render) that are not in it, on every
-    core; the pages already there count as done."""
-    missing = [
-        index for index, (key, _) in enumerate(each) if not ctx.cache.exists(Namespace.PAGES, key)
-    ]
+    """Make into the cache's ``namespace`` those of ``each`` (key, make) that are not in it,
+    on every core; those already there count as done."""
+    missing = [index for index, (key, _) in enumerate(each) if not ctx.cache.exists(namespace, key)]
     progress.advance(len(each) - len(missing))
     if ctx.large_layout:
         ctx.text_links  # made once here, not once in every worker  # noqa: B018
@@ -172,17 +173,17 @@ def _render_missing(
         jobs,
         tasks=len(jobs),
         cache=True,
-        inherit=(ctx, each),
+        inherit=(ctx, namespace, each),
         on_result=progress.advance,
     )
 
 
 def _render_into_cache(indexes: list[int]) -> int:
-    """Render some pages into the cache (run by :func:`workers.run_all`); how many."""
-    ctx, each = workers.inherited()
+    """Make some entries into the cache (run by :func:`workers.run_all`); how many."""
+    ctx, namespace, each = workers.inherited()
     for index in indexes:
-        key, render = each[index]
-        ctx.cache.put(Namespace.PAGES, key, render())
+        key, make = each[index]
+        ctx.cache.put(namespace, key, make())
     return len(indexes)
 
 
@@ -222,6 +223,14 @@ def _data_and_feeds(ctx: RenderContext) -> list[StaticFile]:
         entry = key(document, "feeds")
         return _kept(ctx, entry, made.files, lambda: list(made_feeds(document).files))
 
+    if ctx.cache.root is not None:
+        # Those not in the cache are made on every core first, then taken from it.
+        each: list[tuple[str, Callable[[], object]]] = []
+        for document in model.documents.values():
+            each.append((key(document, "records"), partial(made_records, document)))
+            each.append((key(document, "feeds"), partial(made_feeds, document)))
+        with Progress("render (records and feeds)", len(each), "entries") as progress:
+            _render_missing(ctx, Namespace.FILES, each, progress)
     return [*data_files(model, ctx.absolute, records), *site_feeds(ctx, feeds, feed_files)]
 
 
