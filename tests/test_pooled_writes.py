@@ -1,6 +1,7 @@
 """Work spread over the worker processes gives the site a build in one process gives, byte
 for byte: the render stage's platform, document and analysis pages, and the ``large``
-layout's text pages and compressed texts written in the publish stage."""
+layout's text pages and compressed texts written in the publish stage; and a worker
+reads the archive through a git process of its own."""
 
 import shutil
 from pathlib import Path
@@ -8,11 +9,12 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import Archive, make_site
+from helpers import Archive, git, make_site
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
 from generator import workers
+from generator.archive.blobs import BlobReader
 
 DOCUMENTS = 16
 
@@ -87,3 +89,27 @@ def test_pages_and_texts_made_by_workers_are_those_made_in_one_process(
     assert sorted(by_workers) == sorted(in_one_process)
     differ = [path for path in by_workers if by_workers[path] != in_one_process[path]]
     assert differ == []
+
+
+def _read_inherited(blob: str) -> bytes:
+    reader = workers.inherited()
+    assert isinstance(reader, BlobReader)
+    return reader.raw(blob)
+
+
+@pytest.mark.skipif(workers.cores() < 2, reason="needs 2 cores for worker processes")
+def test_a_worker_reading_through_an_inherited_reader_uses_its_own_git_process(
+    tmp_path: Path,
+) -> None:
+    archive = Archive(tmp_path)
+    texts = {f"Acme/Doc {n}.md": f"Text number {n}.\n" * (n + 1) for n in range(8)}
+    archive.commit("2024-01-01", texts)
+    blobs = [git(tmp_path, "rev-parse", f"HEAD:{name}").strip() for name in texts]
+    with BlobReader(tmp_path) as reader:
+        assert reader.raw(blobs[0]) == texts["Acme/Doc 0.md"].encode()  # its git runs now
+        read = workers.run_all(
+            _read_inherited, blobs * 4, tasks=len(blobs) * 4, cache=True, inherit=reader
+        )
+        assert read == [text.encode() for text in texts.values()] * 4
+        # The parent's own git process was neither used nor ended by the workers.
+        assert [reader.raw(blob) for blob in blobs] == [t.encode() for t in texts.values()]
