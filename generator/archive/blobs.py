@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections import OrderedDict
@@ -27,6 +28,11 @@ class BlobReader:
         self.root = root
         """The archive's work tree."""
         self._repo = git.Repo(root)
+        self._pid = os.getpid()
+        """The process whose ``git cat-file`` the reader uses."""
+        self._parents: list[git.Repo] = []
+        """Readers a forked process inherited, kept but never used nor closed (see
+        :meth:`_odb`)."""
         # A few recent texts only: memory must not grow with the number of versions.
         self._recent: OrderedDict[str, str] = OrderedDict()
         self._reported: set[str] = set()
@@ -38,12 +44,25 @@ class BlobReader:
         self.close()
 
     def close(self) -> None:
-        self._repo.close()
+        if self._pid == os.getpid():
+            self._repo.close()
+
+    def _odb(self) -> git.db.GitCmdObjectDB:
+        """The object database, through a ``git cat-file`` of this process's own: a forked
+        worker (a text page whose cached view was damaged, say) never shares its parent's.
+        The parent's reader stays referenced, so that collecting it in the worker does not
+        end the parent's git process."""
+        if self._pid != os.getpid():
+            self._parents.append(self._repo)
+            self._repo = git.Repo(self.root)
+            self._pid = os.getpid()
+        odb: git.db.GitCmdObjectDB = self._repo.odb
+        return odb
 
     def raw(self, blob: str) -> bytes:
         if blob == EMPTY_BLOB:
             return b""
-        data: bytes = self._repo.odb.stream(bytes.fromhex(blob)).read()
+        data: bytes = self._odb().stream(bytes.fromhex(blob)).read()
         return data
 
     def is_lfs_pointer(self, blob: str, size: int | None = None) -> bool:
@@ -51,7 +70,7 @@ class BlobReader:
         the repository: a clone without ``git lfs`` holds only these few lines); ``size``,
         when the caller knows it, saves asking git."""
         if size is None and blob != EMPTY_BLOB:
-            size = self._repo.odb.info(bytes.fromhex(blob)).size
+            size = self._odb().info(bytes.fromhex(blob)).size
         if blob == EMPTY_BLOB or size is None or size > _LFS_POINTER_MAX:
             return False
         return self.raw(blob).startswith(_LFS_POINTER)

@@ -20,6 +20,7 @@ their govsite files are written one by one.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import json
@@ -27,10 +28,11 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import workers
 from ..cache import Namespace, digest, replacing, report_damaged, seal, unseal
 from ..progress import Progress
 
@@ -47,6 +49,9 @@ class Output:
     """Hash of everything the file's bytes are made from."""
     write: Callable[[Path], None] | None
     """Writes the file at the given path; ``None`` when this build already wrote it."""
+    pooled: bool = False
+    """Whether ``write`` may run in a forked worker: it uses nothing the parent holds open
+    but what :func:`publish`'s ``scope`` opens in each worker (see :mod:`generator.workers`)."""
 
 
 @dataclass(slots=True)
@@ -458,18 +463,32 @@ def _key(folder: _Folder) -> bool:
     return folder.pure
 
 
+POOL_BATCH = 64
+"""Pooled outputs of one folder written by one worker job, at most."""
+
+
 def publish(
-    site_dir: Path, outputs: Iterable[Output], foreign: Iterable[str], previous: PreviousSite
+    site_dir: Path,
+    outputs: Iterable[Output],
+    foreign: Iterable[str],
+    previous: PreviousSite,
+    *,
+    scope: Callable[[], contextlib.AbstractContextManager[object]] = contextlib.nullcontext,
+    cache: bool = False,
 ) -> dict[str, str]:
     """Publish ``outputs`` under ``site_dir``, carrying unchanged folders from ``previous``.
 
-    ``foreign`` lists the files others write into the site. Returns the key of every
+    ``foreign`` lists the files others write into the site. Outputs marked ``pooled`` are
+    written on every core (by :func:`workers.run_all`, whose policy ``cache`` feeds), a job
+    per folder (or batch of one), each job inside ``scope`` (what its writes read from, opened
+    in the process that runs it); the others here, in order. Returns the key of every
     carriable folder, for the next build's record.
     """
     root = _tree(outputs, foreign)
     _key(root)
     keys: dict[str, str] = {}
     made: set[Path] = set()
+    pooled: list[list[Output]] = []
     progress = Progress("publish (files)", _count(root), "files")
 
     def visit(folder: _Folder, path: str) -> None:
@@ -484,16 +503,46 @@ def publish(
         if folder.files and target not in made:
             target.mkdir(parents=True, exist_ok=True)
             made.add(target)
+        batch: list[Output] = []
         for output in folder.files:
+            if output.write is not None and output.pooled:
+                if len(batch) >= POOL_BATCH:
+                    pooled.append(batch)
+                    batch = []
+                batch.append(output)
+                continue
             if output.write is not None:
                 output.write(site_dir / output.path)
             progress.advance()
+        if batch:
+            pooled.append(batch)
         for name in sorted(folder.children):
             visit(folder.children[name], f"{path}{name}/")
 
     with progress:
         visit(root, "")
+        # Jobs name their outputs by place: the workers find them in what they inherited
+        # (the writes are closures, which are not sent to a process).
+        workers.run_all(
+            _write_pooled,
+            range(len(pooled)),
+            tasks=len(pooled),
+            cache=cache,
+            inherit=(pooled, site_dir, scope),
+            on_result=progress.advance,
+        )
     return keys
+
+
+def _write_pooled(job: int) -> int:
+    """Write one job's pooled outputs (run by :func:`workers.run_all`); how many."""
+    pooled, site_dir, scope = workers.inherited()
+    batch: Sequence[Output] = pooled[job]
+    with scope():
+        for output in batch:
+            assert output.write is not None
+            output.write(site_dir / output.path)
+    return len(batch)
 
 
 def _count(folder: _Folder) -> int:

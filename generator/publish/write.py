@@ -3,11 +3,12 @@ unchanged folders carried from the previous build, then the manifest and sitemap
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ..archive.blobs import BlobReader
@@ -54,16 +55,25 @@ def publish_site(
     foreign = [path for path in _files_below(site_dir) if path not in key_of]
     for static in files:
         if static.write is not None:
-            outputs.append(Output(static.path, digest("made", static.key), static.write))
+            outputs.append(
+                Output(static.path, digest("made", static.key), static.write, static.pooled)
+            )
         else:
             content = static.content
             outputs.append(Output(static.path, digest("bytes", content), _bytes_writer(content)))
-    with BlobReader(archive_root) as blobs:
-        for item in blob_files:
-            outputs.append(
-                Output(item.path, digest("blob gz", item.blob), _blob_writer(blobs, item.blob))
-            )
-        folder_keys = publish(site_dir, outputs, foreign, previous)
+    blobs = _ArchiveTexts(archive_root)
+    for item in blob_files:
+        outputs.append(
+            Output(item.path, digest("blob gz", item.blob), _blob_writer(blobs, item.blob), True)
+        )
+    folder_keys = publish(
+        site_dir,
+        outputs,
+        foreign,
+        previous,
+        scope=blobs.opened,
+        cache=history.cache.root is not None,
+    )
     log.debug(f"govsite: {previous.carried} folders carried from the previous build")
     # Every file of the site, known without walking it: a part of the manifest whose files
     # kept their keys is taken from the cache whole.
@@ -150,7 +160,33 @@ def _bytes_writer(data: bytes) -> Callable[[Path], None]:
     return write
 
 
-def _blob_writer(blobs: BlobReader, blob: str) -> Callable[[Path], None]:
+class _ArchiveTexts:
+    """The archive's texts for the compressed text files, read through a reader that the
+    process writing them opens for the job (:meth:`opened`): a forked worker never shares
+    the parent's ``git cat-file``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._reader: BlobReader | None = None
+
+    @contextlib.contextmanager
+    def opened(self) -> Iterator[None]:
+        """A reader of this process's own while the block runs (opened at its first read)."""
+        self._reader = None
+        try:
+            yield
+        finally:
+            if self._reader is not None:
+                self._reader.close()
+            self._reader = None
+
+    def raw(self, blob: str) -> bytes:
+        if self._reader is None:
+            self._reader = BlobReader(self.root)
+        return self._reader.raw(blob)
+
+
+def _blob_writer(blobs: _ArchiveTexts, blob: str) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         path.write_bytes(gzip.compress(blobs.raw(blob), 6, mtime=0))
 

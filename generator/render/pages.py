@@ -114,3 +114,6 @@ class StaticFile:
     """Writes a file produced on demand (the dataset) at the given path."""
     start: Callable[[], None] | None = None
     """Starts producing that file in the background, so it is ready when written."""
+    pooled: bool = False
+    """Whether ``write`` may run in a forked worker (it reads only the build cache, with
+    its own reads, and holds no process or file of the parent's open)."""

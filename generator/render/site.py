@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .. import urls
+from .. import urls, workers
 from ..archive.blobs import BlobReader
 from ..cache import PACKAGE_TEMPLATES, Namespace, digest, tree_digest
 from ..link.model import LinkedDocument
@@ -105,18 +105,26 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
         hub("platforms", partial(hubs.platforms_index, ctx)),
         hub("analyses", partial(hubs.analyses_index, ctx)),
     ]
-    count = len(model.content.platforms) + len(model.documents) + len(model.provisions)
-    with Progress("render", count, "pages") as progress:
-        for platform in progress.each(model.content.platforms.values()):
-            documents = [versions[d.key] for d in platform.documents.values() if d.key in versions]
-            key = digest(shown, "platform", platform.id, *documents)
-            pages.append(page(key, partial(document_pages.platform_page, ctx, platform)))
-        for document in progress.each(model.documents.values()):
-            key = digest(shown, "document", versions[document.key])
-            pages.append(page(key, partial(document_pages.document_page, ctx, document)))
-        for linked in progress.each(model.provisions.values()):
-            # An analysis's page shows related analyses of other documents too.
-            pages.append(hub(f"provision {linked.key}", partial(provision_page, ctx, linked)))
+    # The pages of each platform, document and analysis: those not in the cache are
+    # rendered on every core first (into the cache), then all are taken from it in order.
+    each: list[tuple[str, Callable[[], Page]]] = []
+    for platform in model.content.platforms.values():
+        documents = [versions[d.key] for d in platform.documents.values() if d.key in versions]
+        key = digest(shown, "platform", platform.id, *documents)
+        each.append((key, partial(document_pages.platform_page, ctx, platform)))
+    for document in model.documents.values():
+        key = digest(shown, "document", versions[document.key])
+        each.append((key, partial(document_pages.document_page, ctx, document)))
+    for linked in model.provisions.values():
+        # An analysis's page shows related analyses of other documents too.
+        key = digest(every, f"provision {linked.key}")
+        each.append((key, partial(provision_page, ctx, linked)))
+    with Progress("render", len(each), "pages") as progress:
+        if ctx.cache.root is None:
+            pages += [page(key, render) for key, render in progress.each(each)]
+        else:
+            _render_missing(ctx, Namespace.PAGES, each, progress)
+            pages += [page(key, render) for key, render in each]
     pages += [hub(f"registry {r}", partial(hubs.registry_index, ctx, r)) for r in urls.REGISTRIES]
     pages += [
         hub(f"topic {t}", partial(registries.topic_page, ctx, t)) for t in model.content.topics
@@ -140,6 +148,43 @@ def _pages(ctx: RenderContext, inputs: str) -> tuple[list[Page], Page]:
     for made in pages:
         made.in_nav = made.kind == "hub"
     return pages, hub("home", partial(hubs.home_sections, ctx))
+
+
+PAGES_PER_JOB = 4
+"""Pages one worker job renders (pages of one platform's documents are near each other)."""
+
+
+def _render_missing(
+    ctx: RenderContext,
+    namespace: Namespace,
+    each: Sequence[tuple[str, Callable[[], object]]],
+    progress: Progress,
+) -> None:
+    """Make into the cache's ``namespace`` those of ``each`` (key, make) that are not in it,
+    on every core; those already there count as done."""
+    missing = [index for index, (key, _) in enumerate(each) if not ctx.cache.exists(namespace, key)]
+    progress.advance(len(each) - len(missing))
+    if ctx.large_layout:
+        ctx.text_links  # made once here, not once in every worker  # noqa: B018
+    # Jobs name their pages by place: the workers find them in what they inherited.
+    jobs = [missing[i : i + PAGES_PER_JOB] for i in range(0, len(missing), PAGES_PER_JOB)]
+    workers.run_all(
+        _render_into_cache,
+        jobs,
+        tasks=len(jobs),
+        cache=True,
+        inherit=(ctx, namespace, each),
+        on_result=progress.advance,
+    )
+
+
+def _render_into_cache(indexes: list[int]) -> int:
+    """Make some entries into the cache (run by :func:`workers.run_all`); how many."""
+    ctx, namespace, each = workers.inherited()
+    for index in indexes:
+        key, make = each[index]
+        ctx.cache.put(namespace, key, make())
+    return len(indexes)
 
 
 def _data_and_feeds(ctx: RenderContext) -> list[StaticFile]:
@@ -178,6 +223,14 @@ def _data_and_feeds(ctx: RenderContext) -> list[StaticFile]:
         entry = key(document, "feeds")
         return _kept(ctx, entry, made.files, lambda: list(made_feeds(document).files))
 
+    if ctx.cache.root is not None:
+        # Those not in the cache are made on every core first, then taken from it.
+        each: list[tuple[str, Callable[[], object]]] = []
+        for document in model.documents.values():
+            each.append((key(document, "records"), partial(made_records, document)))
+            each.append((key(document, "feeds"), partial(made_feeds, document)))
+        with Progress("render (records and feeds)", len(each), "entries") as progress:
+            _render_missing(ctx, Namespace.FILES, each, progress)
     return [*data_files(model, ctx.absolute, records), *site_feeds(ctx, feeds, feed_files)]
 
 

@@ -49,7 +49,8 @@ def text_page_files(ctx: RenderContext, owners: dict[str, TextOwner]) -> list[St
         def write(path: Path, owner: TextOwner = owner) -> None:
             path.write_bytes(text_page_bytes(ctx, owner))
 
-        files.append(StaticFile(urls.text_page(blob), key=key, write=write))
+        # Written on every core: a text page reads its view and clause ids from the cache.
+        files.append(StaticFile(urls.text_page(blob), key=key, write=write, pooled=True))
     return files
 
 

@@ -27,7 +27,9 @@ class TextSource:
     two latest, whatever their size: memory is bounded by the largest text, not by how many
     are remembered (a view weighs a few bytes a character; contrib's largest text is 3 MiB)."""
     RUN_SIZE = 12
-    """Texts of one document a worker views in one job."""
+    """Texts of one document a worker views in one job, at most."""
+    RUN_CHARACTERS = 1_000_000
+    """Characters of text a job holds at most (beyond its first text, whatever its size)."""
 
     def __init__(
         self,
@@ -93,27 +95,41 @@ class TextSource:
             return
         root = self._cache.root
         # Jobs are runs of one document's versions in order: each worker then finds most
-        # pieces of a text among those of the version before it (see make_view).
-        runs: list[list[tuple[str, Version]]] = []
+        # pieces of a text among those of the version before it (see make_view). A run also
+        # ends at RUN_CHARACTERS, so that jobs cost about the same whatever their texts'
+        # length: a core is not left with a run of the longest texts while the other waits.
+        # Texts are read as a run is made, so how many runs there will be is known only
+        # once they are read: ``tasks`` counts them by RUN_SIZE alone (the fewest there are).
+        runs = 0
         last_path = None
-        for key, version in missing.items():
-            if version.path != last_path or len(runs[-1]) >= self.RUN_SIZE:
-                runs.append([])
-                last_path = version.path
-            runs[-1].append((key, version))
+        for version in missing.values():
+            if version.path != last_path:
+                runs, last_path, count = runs + 1, version.path, 0
+            elif count >= self.RUN_SIZE:
+                runs, count = runs + 1, 0
+            count += 1
 
         def jobs() -> Iterator[tuple[Path | None, list[tuple[str, str, str, str]]]]:
-            for run in runs:
-                yield (
-                    root,
-                    [
-                        (key, self._read(v), v.blob, self._base_urls.get(v.path, ""))
-                        for key, v in run
-                    ],
-                )
+            run: list[tuple[str, str, str, str]] = []
+            characters = 0
+            last_path = None
+            for key, version in missing.items():
+                if run and (
+                    version.path != last_path
+                    or len(run) >= self.RUN_SIZE
+                    or characters >= self.RUN_CHARACTERS
+                ):
+                    yield root, run
+                    run, characters = [], 0
+                last_path = version.path
+                text = self._read(version)
+                run.append((key, text, version.blob, self._base_urls.get(version.path, "")))
+                characters += len(text)
+            if run:
+                yield root, run
 
         workers.run_all(
-            _cached_views_job, jobs(), tasks=len(runs), cache=True, on_result=progress.advance
+            _cached_views_job, jobs(), tasks=runs, cache=True, on_result=progress.advance
         )
 
     def _make(self, version: Version) -> TextView:
