@@ -19,6 +19,8 @@ import pytest
 from helpers import Archive, hidden_search_records, make_site, search_index, served
 
 import generator.publish.search as search
+from generator import workers
+from generator.cache import Cache
 from generator.publish.search import LATEST, LONG, SETTLED, SHELVES, STABLE, SearchPage, segments
 from generator.render.fragments import search_marks
 from generator.render.search_texts import SearchedText
@@ -394,3 +396,49 @@ def test_a_texts_shelf_copy_stands_as_at_the_last_compaction() -> None:
     ]
     assert not shelved.outdated and b"terms after 2" in shelved.load()
     assert not [p for p in found.get(LATEST, []) if p.recorded < 0]
+
+
+def test_segments_made_on_every_core_equal_those_made_one_after_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build makes the segments the cache lacks in a pool of workers (one job each):
+    the bundle published from the cache is the one this process makes alone, byte for
+    byte."""
+    monkeypatch.setattr(search, "STEP", 4)
+    monkeypatch.setattr(search, "SETTLE", 2)
+
+    def html(words: str) -> bytes:
+        page = f"<html lang='en'><body><div data-pagefind-body><p>{words}</p></div></body></html>"
+        return search.searched_parts(page.encode())
+
+    pages = [SearchPage("hub/", "hub", functools.partial(html, "platforms followed"))]
+    pages.append(SearchPage("long/", "long", functools.partial(html, "clause " * 6000), size=LONG))
+    pages += [
+        SearchPage(f"v{n}/", f"v{n}", functools.partial(html, f"version{n} words{n % 3}"), n)
+        for n in range(7)
+    ]
+    made_here: list[str] = []
+    make = search._make
+
+    def recording(folder: str, *args: object, **kwargs: object) -> object:
+        made_here.append(folder)
+        return make(folder, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "_make", recording)
+
+    def published(cores: int, name: str) -> dict[str, bytes]:
+        monkeypatch.setattr(workers, "cores", lambda: cores)
+        outputs = search.build_index(pages, Cache(tmp_path / name / ".cache/govsite"))
+        site = tmp_path / name / "site"
+        for output in outputs:
+            assert output.write is not None
+            (site / output.path).parent.mkdir(parents=True, exist_ok=True)
+            output.write(site / output.path)
+        return files(site)
+
+    pooled = published(2, "pooled")
+    assert made_here == []  # the workers made them all (their calls die with them)
+    alone = published(1, "alone")
+    assert made_here == ["", STABLE, SETTLED, LATEST, search.urls.search_shelf(0)]
+    assert pooled == alone
+    assert any(path.startswith("pagefind/stable/index/") for path in pooled)

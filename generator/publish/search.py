@@ -62,7 +62,7 @@ from typing import Any
 
 import cbor2
 
-from .. import urls
+from .. import urls, workers
 from ..cache import PACKAGE_TEMPLATES, Cache, Namespace, code_fingerprint, digest
 from ..diagnostics import log
 from ..progress import Progress
@@ -231,8 +231,11 @@ def build_index(
     outputs: list[Output] = []
     merged: list[str] = []
     hidden: list[str] = []
-    for folder, chosen in segments(pages, texts=texts, language=language):
-        made, records = _segment(folder, chosen, cache)
+    chosen_segments = segments(pages, texts=texts, language=language)
+    keys = [_segment_key(chosen) for _folder, chosen in chosen_segments]
+    intact = _make_missing(chosen_segments, keys, cache)
+    for (folder, chosen), key, held in zip(chosen_segments, keys, intact, strict=True):
+        made, records = _segment(folder, chosen, cache, key, intact=held)
         outdated = {page.url.strip("/") for page in chosen if page.outdated}
         hidden += [record for url, record in records.items() if url.strip("/") in outdated]
         if folder:  # a merged segment: its index only
@@ -266,31 +269,81 @@ def build_index(
     return outputs
 
 
-def _segment(
-    folder: str, pages: list[SearchPage], cache: Cache
-) -> tuple[list[Output], dict[str, str]]:
-    """One segment's bundle, as outputs under ``pagefind/`` + ``folder``, and the id of each
-    page's record in it, by URL."""
-    prefix = urls.PAGEFIND + folder
+def _make_missing(
+    found: list[tuple[str, list[SearchPage]]], keys: list[str], cache: Cache
+) -> list[bool]:
+    """Make into the cache, on every core (:func:`workers.run_all`, one job per segment),
+    the segments it does not hold intact; returns whether each segment is in the cache now.
+    Segments are independent of each other, and each is then published from the cache as
+    one made in this process would be, so the order they were made in changes nothing.
+    Where the policy runs jobs in this process (one core, no cache, few segments),
+    :func:`_segment` makes them one after another instead."""
+    intact = [cache.intact_records(Namespace.SEARCH, key) for key in keys]
+    # The largest first, so that a long one does not start last while the others wait.
+    missing = sorted(
+        (index for index, held in enumerate(intact) if not held),
+        key=lambda index: -len(found[index][1]),
+    )
+    if not workers.worth_forking(len(missing), cache=cache.root is not None):
+        return intact
+    # Jobs name their segments by place: the workers find them in what they inherited
+    # (the pages' loaders are closures, which are not sent to a process).
+    workers.run_all(
+        _make_pooled, missing, tasks=len(missing), cache=True, inherit=(found, keys, cache)
+    )
+    for index in missing:
+        folder, chosen = found[index]
+        log.debug(f"govsite: search segment {urls.PAGEFIND + folder} made for {len(chosen)} pages")
+        intact[index] = True
+    return intact
+
+
+def _make_pooled(index: int) -> None:
+    """Make one segment into the cache (run by :func:`workers.run_all`)."""
+    found, keys, cache = workers.inherited()
+    folder, chosen = found[index]
+    # Bars from several processes would write over each other: the main process logs.
+    _make(folder, chosen, cache, keys[index], shown=False)
+
+
+def _segment_key(pages: list[SearchPage]) -> str:
     # govsite's code is in the key too: it reorders and splits what Pagefind writes.
-    key = digest(
+    return digest(
         code_fingerprint(),
         version("pagefind"),
         *(f"{p.url}|{p.key}" for p in sorted(pages, key=_url)),
     )
-    if not cache.intact_records(Namespace.SEARCH, key):
-        made = Path(tempfile.mkdtemp(prefix="govsite-search-"))
-        try:
-            _index(pages, made, folder or "root/")
-            _make_stable(made, PIECE * LATEST_PIECES if folder == LATEST else PIECE)
-            log.debug(f"govsite: search segment {prefix} made for {len(pages)} pages")
-            files = sorted(p for p in made.rglob("*") if p.is_file())
-            bundle = {path.relative_to(made).as_posix(): path.read_bytes() for path in files}
-        finally:
-            shutil.rmtree(made, ignore_errors=True)
-        records = _record_ids(bundle)
-        listing = json.dumps(records, sort_keys=True).encode()
-        cache.write_records(Namespace.SEARCH, key, [*sorted(bundle.items()), (_RECORDS, listing)])
+
+
+def _make(
+    folder: str, pages: list[SearchPage], cache: Cache, key: str, *, shown: bool = True
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Index one segment and keep its bundle in the cache under ``key``; returns the bundle
+    and the id of each page's record in it, by URL."""
+    made = Path(tempfile.mkdtemp(prefix="govsite-search-"))
+    try:
+        _index(pages, made, folder or "root/", shown=shown)
+        _make_stable(made, PIECE * LATEST_PIECES if folder == LATEST else PIECE)
+        files = sorted(p for p in made.rglob("*") if p.is_file())
+        bundle = {path.relative_to(made).as_posix(): path.read_bytes() for path in files}
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
+    records = _record_ids(bundle)
+    listing = json.dumps(records, sort_keys=True).encode()
+    cache.write_records(Namespace.SEARCH, key, [*sorted(bundle.items()), (_RECORDS, listing)])
+    return bundle, records
+
+
+def _segment(
+    folder: str, pages: list[SearchPage], cache: Cache, key: str, *, intact: bool
+) -> tuple[list[Output], dict[str, str]]:
+    """One segment's bundle, as outputs under ``pagefind/`` + ``folder``, and the id of each
+    page's record in it, by URL; made now unless the cache holds it ``intact`` under
+    ``key``."""
+    prefix = urls.PAGEFIND + folder
+    if not intact:
+        bundle, records = _make(folder, pages, cache, key)
+        log.debug(f"govsite: search segment {prefix} made for {len(pages)} pages")
         if cache.root is None:  # no cache: the bundle stays in memory until published
             outputs = [
                 Output(prefix + name, digest(key, name), _writer(data))
@@ -360,7 +413,7 @@ def _url(page: SearchPage) -> str:
     return page.url
 
 
-def _index(pages: list[SearchPage], output: Path, segment: str) -> None:
+def _index(pages: list[SearchPage], output: Path, segment: str, *, shown: bool = True) -> None:
     """Index ``pages`` with Pagefind's command-line binary, over a folder of each page's
     searched parts only (its Python API took 70 s for what the binary does in 3)."""
     from pagefind_bin import get_executable
@@ -371,6 +424,7 @@ def _index(pages: list[SearchPage], output: Path, segment: str) -> None:
             f"publish (search {segment.rstrip('/') or 'recent'})", len(pages), "pages"
         ) as progress,
     ):
+        progress.shown = progress.shown and shown
         for page in progress.each(pages):
             # One record per page, so that a page is one result; its headings' anchors
             # are its sub-results, which lead to the words in a long page.
