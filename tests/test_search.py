@@ -2,8 +2,11 @@
 anchors its sub-results lead to."""
 
 import re
+from pathlib import Path
 
-from generator.publish.search import searched_parts
+import pytest
+
+from generator.publish.search import SearchPage, _index, searched_parts
 from generator.render.fragments import search_marks
 
 TAG = re.compile(rb"<(/?)([a-z0-9]+)\b[^>]*>")
@@ -37,3 +40,15 @@ def test_headings_keep_their_anchors_and_bold_headings_become_headings() -> None
     assert b'<h2 id="text">Text</h2>' in searched
     assert b'<h6 id="c1234567">Your data</h6>' in searched
     assert b"<p>We keep <strong>some</strong> data.</p>" in searched
+
+
+def test_a_page_url_leading_out_of_the_index_folder_is_refused(tmp_path: Path) -> None:
+    # The index is made over a temporary folder of pages named by their URLs: a URL that
+    # climbs out of it (a bug upstream) must not write a file elsewhere.
+    escaped = tmp_path / "outside" / "index.html"
+    page_leaving = SearchPage(
+        url="../" * 12 + str(tmp_path / "outside") + "/", key="k", load=lambda: b"<p>x</p>"
+    )
+    with pytest.raises(RuntimeError, match="outside the site"):
+        _index([page_leaving], tmp_path / "made", "root/")
+    assert not escaped.exists()

@@ -429,6 +429,9 @@ def _index(pages: list[SearchPage], output: Path, segment: str, *, shown: bool =
             # One record per page, so that a page is one result; its headings' anchors
             # are its sub-results, which lead to the words in a long page.
             target = Path(folder) / urls.page_file(page.url)
+            if not target.resolve().is_relative_to(Path(folder).resolve()):
+                # URLs are made by urls.py; one leading out is a bug, not a page to index.
+                raise RuntimeError(f"govsite: search page URL outside the site: {page.url!r}")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(page.load())
         result = subprocess.run(
