@@ -445,6 +445,7 @@ _DATE_PIECES = st.sampled_from(
     new=["the", "March", "March", "March", "March", "the", "March", "the", ",", "March",
          "March", "March"],
 )  # fmt: skip
+@example(old=["a)", "March", "March"], new=["(ii)", "March", "mar."])  # renumbered, redated
 @settings(max_examples=1500, deadline=None)
 def test_the_quick_date_tests_decide_as_the_date_pattern_does(
     old: list[str], new: list[str]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -35,7 +36,7 @@ from .. import urls
 from ..archive.history import VersionKind
 from .align import ADDED, CHANGED, MOVED, REMOVED, REWRITTEN
 from .changes import REFORMATTED, RELINKED, Change
-from .dates import canonical, date_word, without_dates
+from .dates import ENUMERATOR, canonical, date_word, without_dates
 from .worddiff import Segment
 
 
@@ -125,6 +126,22 @@ def _only_date_words(segments: tuple[Segment, ...]) -> bool:
                 if not date_word(word):
                     left[canonical(word)] += 1 if segment.op == "+" else -1
     return not any(left.values())
+
+
+def _renumbered(old: str, new: str) -> bool:
+    """Whether a clause's leading number changed ("a)" to "(ii)"): :func:`canonical` drops
+    it, but its pieces are words to :func:`_only_date_words`, which would then keep a change
+    of a date and a number from ever being dates only."""
+
+    def number(text: str) -> str:
+        found = ENUMERATOR.match(unicodedata.normalize("NFKC", text[:_NUMBER_CHARS]))
+        return found.group().strip() if found else ""
+
+    return number(old) != number(new)
+
+
+_NUMBER_CHARS = 64
+"""How much of a clause's start :func:`_renumbered` reads (numbers are a few characters)."""
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -311,9 +328,9 @@ def text_kind(old: str, new: str, segments: tuple[Segment, ...]) -> ChangeKind:
     """The kind of an edit of a clause's (or a passage's) text."""
     if canonical(old) == canonical(new):
         return ChangeKind.EDITORIAL
-    if _only_date_words(segments) and canonical(without_dates(old)) == canonical(
-        without_dates(new)
-    ):
+    if (_only_date_words(segments) or _renumbered(old, new)) and canonical(
+        without_dates(old)
+    ) == canonical(without_dates(new)):
         return ChangeKind.DATES
     if _typo_level(segments):
         return ChangeKind.EDITORIAL
