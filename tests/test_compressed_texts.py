@@ -23,8 +23,9 @@ from generator.cli.preview import previewed
 from generator.cli.workflow import COMPRESSED_PAGES, object_store_step
 from generator.config import load_site_config
 from generator.diagnostics import Diagnostics
-from generator.encoded import decoded, gzip_bytes, is_encoded
+from generator.encoded import EncodedError, decoded, gzip_bytes, is_encoded
 from generator.publish.linkcheck import broken_links
+from generator.publish.manifest import write_manifest
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -278,3 +279,26 @@ def test_a_reader_opens_a_versions_full_text_without_javascript(
             tab.screenshot(path=str(shots / f"compressed-text-version-{width}.png"))
     finally:
         context.close()
+
+
+def test_decoding_a_stored_page_is_bounded() -> None:
+    page = b"<p>" + b"x" * 5000
+    assert decoded(gzip_bytes(page), limit=len(page)) == page
+    # A bomb (a few bytes that inflate far beyond any page) stops at the limit.
+    with pytest.raises(EncodedError, match="more than 5000 bytes"):
+        decoded(gzip_bytes(page + b"y"), limit=5000)
+    with pytest.raises(EncodedError, match="damaged"):
+        decoded(b"\x1f\x8b not a gzip stream")
+    with pytest.raises(EncodedError, match="cut short"):
+        decoded(gzip_bytes(page)[:-20])
+
+
+def test_link_check_and_manifest_name_a_damaged_stored_page(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "texts" / "ab").mkdir(parents=True)
+    (site / "index.html").write_bytes(b'<!doctype html><a href="texts/ab/bad.html">t</a>')
+    (site / "texts" / "ab" / "bad.html").write_bytes(gzip_bytes(b"<p>text")[:-12])
+    [problem] = broken_links(site)
+    assert "texts/ab/bad.html" in problem and "cut short" in problem
+    with pytest.raises(EncodedError, match=r"texts/ab/bad\.html: a gzip stream cut short"):
+        write_manifest(site, "https://example.org/")
