@@ -394,3 +394,21 @@ def test_a_texts_shelf_copy_stands_as_at_the_last_compaction() -> None:
     ]
     assert not shelved.outdated and b"terms after 2" in shelved.load()
     assert not [p for p in found.get(LATEST, []) if p.recorded < 0]
+
+
+def test_an_attribute_value_that_names_the_ignore_mark_hides_no_words() -> None:
+    """An archive text's link or title may hold the words ``data-pagefind-ignore`` in an
+    attribute's value: only the attribute itself marks an element ignored, so the words
+    the element holds stay searched."""
+    page = (
+        b"<!doctype html><html lang='en'><body><div data-pagefind-body>"
+        b'<p><a href="https://example.org/data-pagefind-ignore">linked zebra words</a></p>'
+        b"<p><abbr title='see data-pagefind-ignore'>abbreviated okapi</abbr></p>"
+        b'<p><span class="x" data-note="a > b" data-pagefind-ignore>hidden count 42</span>'
+        b"<span data-pagefind-ignore-not>kept quagga</span></p>"
+        b"</div></body></html>"
+    )
+    searched = search.searched_parts(page)
+    for words in (b"linked zebra words", b"abbreviated okapi", b"kept quagga"):
+        assert words in searched, words
+    assert b"hidden count 42" not in searched
