@@ -88,6 +88,15 @@ def test_a_malformed_path_gets_an_error_status_not_a_traceback(
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_a_folder_named_like_a_page_is_redirected_to_its_slash(
+    site: Path, base: tuple[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "odd.html").mkdir()
+    status, headers, _ = request(base, "/odd.html")
+    assert status == 301 and headers["location"] == "/odd.html/"
+    assert "odd.html" not in capsys.readouterr().err
+
+
 def test_a_damaged_stored_page_gets_an_error_status_not_a_traceback(
     base: tuple[str, int], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -38,7 +38,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if path is None:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
-        if path.suffix == ".html":
+        if path.suffix == ".html" and path.is_file():  # not a folder named so
             stored = path.read_bytes()
             if is_encoded(stored):
                 return self._encoded(stored)
