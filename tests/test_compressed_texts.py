@@ -23,8 +23,9 @@ from generator.cli.preview import previewed
 from generator.cli.workflow import COMPRESSED_PAGES, object_store_step
 from generator.config import load_site_config
 from generator.diagnostics import Diagnostics
-from generator.encoded import decoded, gzip_bytes, is_encoded
+from generator.encoded import EncodedError, decoded, gzip_bytes, is_encoded, stored_page
 from generator.publish.linkcheck import broken_links
+from generator.publish.manifest import write_manifest
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -194,11 +195,10 @@ def test_the_option_needs_the_large_layout(tmp_path: Path) -> None:
 
 
 def test_the_object_store_step_uploads_text_pages_with_their_encoding() -> None:
-    plain, compressed = object_store_step(False), object_store_step(True)
-    assert "header-upload" not in plain and plain.count("rclone sync") == 1
+    compressed = object_store_step(True)
     syncs = [line for line in compressed.splitlines() if "rclone sync" in line]
-    assert len(syncs) == 2
-    first, second = syncs
+    assert len(syncs) == 3
+    first, second, _ = syncs
     # The text pages first, with their headers; the rest after, leaving them alone (rclone
     # neither uploads nor deletes what a filter leaves out).
     assert f"--include '{COMPRESSED_PAGES}'" in first
@@ -240,12 +240,15 @@ def test_init_compresses_text_pages_only_past_github_pages_size_in_the_large_lay
     monkeypatch.setattr(hosts, "FULL_LAYOUT_FILES_PER_VERSION", 30_000)
     options, workflow_text = init(tmp_path / "large")
     assert options["layout"] == "large" and "compress_texts" not in options
-    assert "header-upload" not in workflow_text
+    # The object store step reads from the built site whether its text pages are
+    # compressed; only its note says that init turned the option on.
+    assert "are stored gzip-compressed (compress_texts" not in workflow_text
     # Past GitHub Pages' size even in the large layout.
     monkeypatch.setattr(hosts, "LARGE_LAYOUT_BYTES_PER_TEXT", 1e9)
     options, workflow_text = init(tmp_path / "compressed")
     assert options["layout"] == "large" and options["compress_texts"] is True
     assert "--header-upload 'Content-Encoding: gzip'" in workflow_text
+    assert "are stored gzip-compressed (compress_texts" in workflow_text
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -278,3 +281,69 @@ def test_a_reader_opens_a_versions_full_text_without_javascript(
             tab.screenshot(path=str(shots / f"compressed-text-version-{width}.png"))
     finally:
         context.close()
+
+
+def test_decoding_a_stored_page_is_bounded() -> None:
+    page = b"<p>" + b"x" * 5000
+    assert decoded(gzip_bytes(page), limit=len(page)) == page
+    # A bomb (a few bytes that inflate far beyond any page) stops at the limit.
+    with pytest.raises(EncodedError, match="more than 5000 bytes"):
+        decoded(gzip_bytes(page + b"y"), limit=5000)
+    with pytest.raises(EncodedError, match="damaged"):
+        decoded(b"\x1f\x8b not a gzip stream")
+    with pytest.raises(EncodedError, match="cut short"):
+        decoded(gzip_bytes(page)[:-20])
+
+
+def test_link_check_and_manifest_name_a_damaged_stored_page(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "texts" / "ab").mkdir(parents=True)
+    (site / "index.html").write_bytes(b'<!doctype html><a href="texts/ab/bad.html">t</a>')
+    (site / "texts" / "ab" / "bad.html").write_bytes(gzip_bytes(b"<p>text")[:-12])
+    [problem] = broken_links(site)
+    assert "texts/ab/bad.html" in problem and "cut short" in problem
+    with pytest.raises(EncodedError, match=r"texts/ab/bad\.html: a gzip stream cut short"):
+        write_manifest(site, "https://example.org/")
+
+
+def _run_object_store_step(step: str, site_root: Path) -> list[str]:
+    """The rclone commands the object store step runs (uncommented) on the site in
+    ``site_root``/site, with a stand-in rclone that only records its arguments."""
+    lines = step.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.endswith("run: |")) + 1
+    script = "\n".join(line.removeprefix("      #     ") for line in lines[start:])
+    bin_dir = site_root / "bin"
+    bin_dir.mkdir()
+    for name, body in (("rclone", 'printf "%s\\n" "$*" >> "$RCLONE_LOG"'), ("sudo", "true")):
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    log = site_root / "rclone.log"
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "RCLONE_LOG": str(log)}
+    env["S3_BUCKET"] = "bucket"
+    subprocess.run(["bash", "-e", "-c", script], cwd=site_root, env=env, check=True)
+    return log.read_text().splitlines()
+
+
+@pytest.mark.parametrize("written_for_compressed", [True, False])
+def test_the_object_store_step_labels_text_pages_by_what_the_site_holds(
+    tmp_path: Path, written_for_compressed: bool
+) -> None:
+    """The step ``init`` wrote labels text pages by the site it uploads, not by the option
+    as it was when ``init`` ran: turned on or off since, no page goes up with headers that
+    do not match its bytes."""
+    step = object_store_step(written_for_compressed)
+    for compressed in (True, False):
+        root = tmp_path / f"compressed-{compressed}"
+        page = root / "site" / urls.text_page("ab" * 20)
+        page.parent.mkdir(parents=True)
+        page.write_bytes(stored_page(b"<!doctype html><p>text", compressed))
+        commands = _run_object_store_step(step, root)
+        if compressed:
+            assert len(commands) == 2, commands
+            assert f"--include {COMPRESSED_PAGES}" in commands[0]
+            assert "Content-Encoding: gzip" in commands[0]
+            assert f"--exclude {COMPRESSED_PAGES}" in commands[1]
+            assert "header-upload" not in commands[1]
+        else:
+            assert len(commands) == 1, commands
+            assert "header-upload" not in commands[0] and "--include" not in commands[0]

@@ -442,3 +442,21 @@ def test_segments_made_on_every_core_equal_those_made_one_after_another(
     assert made_here == ["", STABLE, SETTLED, LATEST, search.urls.search_shelf(0)]
     assert pooled == alone
     assert any(path.startswith("pagefind/stable/index/") for path in pooled)
+
+
+def test_an_attribute_value_that_names_the_ignore_mark_hides_no_words() -> None:
+    """An archive text's link or title may hold the words ``data-pagefind-ignore`` in an
+    attribute's value: only the attribute itself marks an element ignored, so the words
+    the element holds stay searched."""
+    page = (
+        b"<!doctype html><html lang='en'><body><div data-pagefind-body>"
+        b'<p><a href="https://example.org/data-pagefind-ignore">linked zebra words</a></p>'
+        b"<p><abbr title='see data-pagefind-ignore'>abbreviated okapi</abbr></p>"
+        b'<p><span class="x" data-note="a > b" data-pagefind-ignore>hidden count 42</span>'
+        b"<span data-pagefind-ignore-not>kept quagga</span></p>"
+        b"</div></body></html>"
+    )
+    searched = search.searched_parts(page)
+    for words in (b"linked zebra words", b"abbreviated okapi", b"kept quagga"):
+        assert words in searched, words
+    assert b"hidden count 42" not in searched

@@ -487,7 +487,13 @@ def repoint(version: tuple[str, ...], config_file: Path, commit: str, dry_run: b
     default="site",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-@click.option("--port", default=8000, show_default=True, help="The port to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    type=click.IntRange(0, 65535),
+    show_default=True,
+    help="The port to listen on (0: any free one).",
+)
 @click.option("--bind", default="127.0.0.1", show_default=True, help="The address to listen on.")
 def serve(site: Path, port: int, bind: str) -> None:
     """Serve a built site (SITE, site/ by default) as an object store behind a CDN does:

@@ -195,16 +195,21 @@ COMPRESSED_PAGES = urls.TEXT_PAGES_FILTER
 
 def object_store_step(compressed_texts: bool = False) -> str:
     """The alternative deploy step of the workflow ``govsite init`` writes, commented out: a
-    site too large for GitHub Pages goes to an object store, synced with rclone. With
-    ``compressed_texts`` the text pages, stored gzip-compressed, go in a pass of their own
-    that sets ``Content-Encoding: gzip`` (the CDN passes it on; browsers decode), first, so
-    that no new page links a text page not yet uploaded; the other pass leaves them out,
-    so it neither uploads them without the header nor deletes them."""
-    if not compressed_texts:
-        return _OBJECT_STORE_HEAD + _OBJECT_STORE_SETUP + f"      #     {SYNC}\n"
+    site too large for GitHub Pages goes to an object store, synced with rclone. Text pages
+    stored gzip-compressed (``compress_texts``) go in a pass of their own that sets
+    ``Content-Encoding: gzip`` (the CDN passes it on; browsers decode), first, so that no
+    new page links a text page not yet uploaded; the other pass leaves them out, so it
+    neither uploads them without the header nor deletes them. Whether they are compressed
+    is read from the built site, not fixed when ``init`` wrote the step: turning the option
+    on or off later can then label no page wrongly. ``compressed_texts`` only says so in a
+    comment."""
     note = (
-        "      # The text pages are stored gzip-compressed (compress_texts in mkdocs.yml): the\n"
-        "      # first pass uploads them with the headers that make browsers decode them.\n"
+        (
+            "      # The text pages are stored gzip-compressed (compress_texts in mkdocs.yml): the\n"
+            "      # first pass uploads them with the headers that make browsers decode them.\n"
+        )
+        if compressed_texts
+        else ""
     )
     headers = (
         "--header-upload 'Content-Encoding: gzip' "
@@ -214,8 +219,14 @@ def object_store_step(compressed_texts: bool = False) -> str:
         _OBJECT_STORE_HEAD
         + note
         + _OBJECT_STORE_SETUP
-        + f"      #     {SYNC} --include '{COMPRESSED_PAGES}' {headers}\n"
-        + f"      #     {SYNC} --exclude '{COMPRESSED_PAGES}'\n"
+        + "      #     # Text pages stored compressed (compress_texts) start with gzip's 1f 8b.\n"
+        + "      #     page=$(find site/texts -name '*.html' -print -quit 2>/dev/null || true)\n"
+        + '      #     if [ -n "$page" ] && [ "$(head -c2 "$page" | od -An -tx1 | tr -d \' \\n\')" = 1f8b ]; then\n'
+        + f"      #       {SYNC} --include '{COMPRESSED_PAGES}' {headers}\n"
+        + f"      #       {SYNC} --exclude '{COMPRESSED_PAGES}'\n"
+        + "      #     else\n"
+        + f"      #       {SYNC}\n"
+        + "      #     fi\n"
     )
 
 

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..encoded import EncodedError
 from ..encoded import read_page as stored_page_bytes
 
 
@@ -69,9 +70,14 @@ def broken_links(site: Path, base_path: str = "/") -> list[str]:
     absolute links such as those of the 404 page can be followed.
     """
     pages: dict[Path, PageLinks] = {}
-    for html in sorted(site.rglob("*.html")):
-        pages[html] = read_page(html)
     problems: list[str] = []
+    for html in sorted(site.rglob("*.html")):
+        try:
+            pages[html] = read_page(html)
+        except EncodedError as exc:
+            # A damaged or bomb page: reported, read as a page that links nowhere.
+            problems.append(str(exc))
+            pages[html] = PageLinks()
     for page, info in pages.items():
         for link in info.links:
             resolved = _target(site, page, link, base_path)

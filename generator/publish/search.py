@@ -499,16 +499,22 @@ def _without_ignored(html: bytes) -> bytes:
     found = html.find(_IGNORE)
     while found >= 0:
         opening = html.rfind(b"<", 0, found)
-        name = _TAG.match(html, opening)
-        inside = html.find(b">", found) + 1
-        end = _closing(html, name.group(1), inside) if name and inside else -1
-        in_tag = html.find(b">", opening, found) < 0  # not words of a text that name it
-        if opening < done or end < 0 or not in_tag:
+        tag = _START_TAG.match(html, opening)
+        # Only the attribute itself marks an element, not words of a text that name it
+        # (an attribute's value, a link's address, the page's words).
+        marked = (
+            tag is not None
+            and opening >= done
+            and tag.end() > found
+            and any(a.group(1) == _IGNORE for a in _ATTRIBUTE.finditer(tag.group(2)))
+        )
+        end = _closing(html, tag.group(1), tag.end()) if tag is not None and marked else -1
+        if tag is None or end < 0:
             found = html.find(_IGNORE, found + len(_IGNORE))
             continue
-        content = html[inside:end]
+        content = html[tag.end() : end]
         if _KEEP.search(content) is None:
-            out += [html[done:inside]]
+            out += [html[done : tag.end()]]
             done = end
         found = html.find(_IGNORE, max(end, found + len(_IGNORE)))
     out.append(html[done:])
@@ -529,7 +535,10 @@ def _closing(html: bytes, name: bytes, start: int) -> int:
 
 
 _IGNORE = b"data-pagefind-ignore"
-_TAG = re.compile(rb"<([a-z][a-z0-9]*)\b")
+_VALUE = rb"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?"""
+_START_TAG = re.compile(rb"<([a-z][a-z0-9]*)((?:\s+[^\s\"'>/=]+" + _VALUE + rb")*)\s*/?>")
+"""A start tag: its name and its attributes (a quoted value may hold ``>``)."""
+_ATTRIBUTE = re.compile(rb"\s+([^\s\"'>/=]+)" + _VALUE)
 _KEEP = re.compile(rb"data-pagefind-|<h[1-6][^>]*\sid=")
 """What Pagefind reads inside an ignored element: filters, metadata and headings' anchors."""
 
