@@ -524,8 +524,7 @@ def load_site_config(config_file: Path, diag: Diagnostics) -> SiteConfig | None:
     if not isinstance(options, dict):
         diag.error(where, "plugins.govsite", "its options must be a mapping")
         return None
-    problems = _option_problems(options)
-    problems = problems or option_combination_problems(options)
+    problems = [*_option_problems(options), *option_combination_problems(options)]
     for name, reason in problems:
         diag.error(where, name, reason)
     if problems:

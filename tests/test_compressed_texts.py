@@ -194,6 +194,15 @@ def test_the_option_needs_the_large_layout(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_the_layout_conflict_is_reported_with_the_other_option_problems(tmp_path: Path) -> None:
+    make_site(tmp_path, texts=TEXTS, dates=DATES)
+    with_options(tmp_path, compress_texts=True, lock_wait="soon")
+    diag = Diagnostics()
+    assert load_site_config(tmp_path / "mkdocs.yml", diag) is None
+    fields = [str(d).split(": ")[1] for d in diag.sorted()]
+    assert fields == ["plugins.govsite.compress_texts", "plugins.govsite.lock_wait"], fields
+
+
 def test_the_object_store_step_uploads_text_pages_with_their_encoding() -> None:
     compressed = object_store_step(True)
     syncs = [line for line in compressed.splitlines() if "rclone sync" in line]
