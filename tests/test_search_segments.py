@@ -442,6 +442,11 @@ def test_segments_made_on_every_core_equal_those_made_one_after_another(
     assert made_here == ["", STABLE, SETTLED, LATEST, search.urls.search_shelf(0)]
     assert pooled == alone
     assert any(path.startswith("pagefind/stable/index/") for path in pooled)
+    # Segments too large to index side by side (memory) are made one after another.
+    made_here.clear()
+    monkeypatch.setattr(search, "POOLED_PAGES", 3)
+    assert published(2, "large") == alone
+    assert made_here == ["", STABLE, SETTLED, LATEST, search.urls.search_shelf(0)]
 
 
 def test_an_attribute_value_that_names_the_ignore_mark_hides_no_words() -> None:

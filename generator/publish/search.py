@@ -286,6 +286,10 @@ def _make_missing(
     )
     if not workers.worth_forking(len(missing), cache=cache.root is not None):
         return intact
+    if sum(len(found[index][1]) for index in missing[:2]) > POOLED_PAGES:
+        # Each job runs Pagefind over its whole segment at once: two large ones side by
+        # side would hold both indexes (contrib's: 2.5 GB, against 1.9 GB one after another).
+        return intact
     # Jobs name their segments by place: the workers find them in what they inherited
     # (the pages' loaders are closures, which are not sent to a process).
     workers.run_all(
@@ -296,6 +300,11 @@ def _make_missing(
         log.debug(f"govsite: search segment {urls.PAGEFIND + folder} made for {len(chosen)} pages")
         intact[index] = True
     return intact
+
+
+POOLED_PAGES = 20_000
+"""The most pages the two largest segments a build makes may hold together for segments to
+be made side by side (genai-eu's hold about 1,000; contrib's, over 40,000)."""
 
 
 def _make_pooled(index: int) -> None:
