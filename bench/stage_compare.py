@@ -19,13 +19,13 @@ so paths that reach the output are the same): the script says which files differ
 from __future__ import annotations
 
 import argparse
-import hashlib
 import shutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build_bench
+from contrib_bench import site_digests
 
 WORK = Path("/tmp/govsite-stage-compare")
 
@@ -48,15 +48,6 @@ def _copy(site: Path) -> Path:
     return copy
 
 
-def _digests(site: Path) -> dict[str, str]:
-    root = site / "site"
-    return {
-        path.relative_to(root).as_posix(): hashlib.blake2b(path.read_bytes()).hexdigest()
-        for path in root.rglob("*")
-        if path.is_file()
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="a site made by govsite init")
@@ -73,7 +64,7 @@ def main() -> None:
             print(f"run {run + 1}  {code}: {seconds:.1f} s, peak {peak / 1024:.0f} MiB", flush=True)
             for step in steps:
                 print(f"  {step}", flush=True)
-            outputs[code] = _digests(copy)
+            outputs[code] = site_digests(copy)
     first, *others = args.code
     for code in others:
         a, b = outputs[first], outputs[code]

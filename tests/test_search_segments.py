@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import Archive, hidden_search_records, make_site, search_index, served
@@ -85,6 +86,23 @@ def fresh(root: Path) -> Path:
 
 def page(url: str, recorded: int = -1, size: int = 100) -> SearchPage:
     return SearchPage(url, url, lambda: b"", recorded, size)
+
+
+def all_results(view: Any, base: str, query: str) -> list[str]:
+    """The pages (not their sections) a search finds in the browser, every result loaded."""
+    view.goto(base + "search/")
+    view.locator("#govsite-search .pagefind-ui__search-input").fill(query)
+    view.locator(".pagefind-ui__message").wait_for(timeout=10_000)
+    view.wait_for_load_state("networkidle")
+    view.wait_for_timeout(500)
+    more = view.locator(".pagefind-ui__button")  # "Load more results"
+    while more.count() and more.first.is_visible():
+        more.first.click()
+        view.wait_for_timeout(300)
+    found: list[str] = view.eval_on_selector_all(
+        ".pagefind-ui__result-title a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    return [h for h in found if "#" not in h]
 
 
 def test_segments_follow_the_recording_order_in_steps() -> None:
@@ -278,19 +296,7 @@ def test_the_browser_finds_a_changed_stable_page_by_its_new_words_only_once(
 
         def versions(query: str) -> list[str]:
             """The version pages a query finds (not their sections), every result loaded."""
-            view.goto(base + "search/")
-            view.locator("#govsite-search .pagefind-ui__search-input").fill(query)
-            view.locator(".pagefind-ui__message").wait_for(timeout=10_000)
-            view.wait_for_load_state("networkidle")
-            view.wait_for_timeout(500)
-            more = view.locator(".pagefind-ui__button")  # "Load more results"
-            while more.count() and more.first.is_visible():
-                more.first.click()
-                view.wait_for_timeout(300)
-            found: list[str] = view.eval_on_selector_all(
-                ".pagefind-ui__result-title a", "els => els.map(e => e.getAttribute('href'))"
-            )
-            return [h for h in found if "/acme/terms/20" in h and "#" not in h]
+            return [h for h in all_results(view, base, query) if "/acme/terms/20" in h]
 
         # A phrase only a stable version's changes hold is found, from the merged segment.
         assert versions('"clause 2 of these terms"') == ["/acme/terms/2024-03-01/"]
@@ -341,19 +347,7 @@ def test_the_browser_shows_a_documents_newest_text_once_and_hides_its_outdated_s
 
         def results(query: str) -> list[str]:
             """Every result's link (pages, not their sections), all results loaded."""
-            view.goto(base + "search/")
-            view.locator("#govsite-search .pagefind-ui__search-input").fill(query)
-            view.locator(".pagefind-ui__message").wait_for(timeout=10_000)
-            view.wait_for_load_state("networkidle")
-            view.wait_for_timeout(500)
-            more = view.locator(".pagefind-ui__button")
-            while more.count() and more.first.is_visible():
-                more.first.click()
-                view.wait_for_timeout(300)
-            found: list[str] = view.eval_on_selector_all(
-                ".pagefind-ui__result-title a", "els => els.map(e => e.getAttribute('href'))"
-            )
-            return [h for h in found if "#" not in h]
+            return all_results(view, base, query)
 
         # The newest text's words: its page once, from the latest segment.
         assert results('"clause 5 of these terms"').count("/acme/terms/") == 1
