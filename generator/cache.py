@@ -82,7 +82,8 @@ class Namespace(StrEnum):
     ANCHORS = "anchors"
     """What is kept of a history page beside its HTML: anchors, searched parts (publish)."""
     SEARCHED = "searched-key"
-    """A hash of what search covers of each history page, by the page's key (publish)."""
+    """A hash of what search covers of each history page and its length, by the page's key
+    (publish)."""
     SEARCH = "search"
     """Search bundles: a records file per bundle, a record per file (publish)."""
     MANIFEST = "manifest"

@@ -370,7 +370,7 @@ def test_a_texts_shelf_copy_stands_as_at_the_last_compaction() -> None:
         def key(count: int) -> str | None:
             return f"{name} {count}" if count else None
 
-        return SearchedText(f"/acme/{name}/", places, key, record)
+        return SearchedText(f"/acme/{name}/", places, key, record, lambda count: f"{count:040}")
 
     versions = [page(f"/acme/terms/v{n}/", n) for n in range(1, 11)]
     # 8 of 10 versions compacted (the last recorded at place 8): texts from place 9 on are
@@ -382,6 +382,8 @@ def test_a_texts_shelf_copy_stands_as_at_the_last_compaction() -> None:
     assert shelved.outdated and b"terms after 2" in shelved.load()
     fresh = [p for p in found[LATEST] if p.recorded < 0]
     assert [p.url for p in fresh] == ["/acme/terms/"] and b"terms after 3" in fresh[0].load()
+    # Each copy is weighed by the text it shows (see test_segments_weigh_...).
+    assert (shelved.blob, fresh[0].blob) == (f"{2:040}", f"{3:040}")
     # 7 versions, all compacted: the text (last changed at place 5) is on its shelf only.
     texts = [made("terms", (1, 5))]
     found = dict(segments([*versions[:7], page("/acme/")], step=4, settle=3, texts=texts))
@@ -438,9 +440,33 @@ def test_segments_made_on_every_core_equal_those_made_one_after_another(
     assert any(path.startswith("pagefind/stable/index/") for path in pooled)
     # Segments too large to index side by side (memory) are made one after another.
     made_here.clear()
-    monkeypatch.setattr(search, "POOLED_PAGES", 3)
+    monkeypatch.setattr(search, "POOLED_BYTES", LONG - 1)  # the shelf's one long page
     assert published(2, "large") == alone
     assert made_here == ["", STABLE, SETTLED, LATEST, search.urls.search_shelf(0)]
+
+
+def test_segments_weigh_latest_texts_by_their_archived_size() -> None:
+    """Whether segments are made side by side is decided before their pages are read: a
+    page counts its known size, a document's latest text its archived text's size (or a
+    long page's, when the archive does not have it)."""
+
+    def nothing() -> bytes:
+        raise AssertionError("a page is read to weigh it")
+
+    versions = [SearchPage(f"v{n}/", f"v{n}", nothing, n, size=100 * n) for n in range(4)]
+    texts = [
+        SearchPage("/acme/terms/", "t", nothing, text=True, blob="a" * 40),
+        SearchPage("/acme/privacy/", "p", nothing, text=True, blob="b" * 40),
+    ]
+    asked: list[list[str]] = []
+
+    def sizes(blobs: list[str]) -> dict[str, int]:
+        asked.append(blobs)
+        return {"a" * 40: 7_000}
+
+    assert search._searched_bytes([versions, texts], sizes) == [600, 7_000 + LONG]
+    assert asked == [["a" * 40, "b" * 40]]
+    assert search._searched_bytes([versions, texts], None) == [600, 2 * LONG]
 
 
 def test_an_attribute_value_that_names_the_ignore_mark_hides_no_words() -> None:

@@ -91,8 +91,11 @@ class SearchPage:
     """Place in the archive's history of the version the page records (``-1`` for a page
     that shows the latest state of things): what puts a page in the stable segment."""
     size: int = 0
-    """Bytes of its searched parts, for a page that is not a version's (what puts it on a
-    shelf of long pages)."""
+    """Bytes of its searched parts (for a page that is not a version's, what puts it on a
+    shelf of long pages); 0 when not known before they are read."""
+    blob: str = ""
+    """For a document's latest text: the git blob of the version it shows, whose size
+    stands for its searched parts' until they are read."""
     text: bool = False
     """Whether it is a page of a document's latest text (it carries search filters, as the
     versions do): such a page changes with each new version of its document, so it is on
@@ -203,7 +206,11 @@ def _text_page(text: SearchedText, count: int, language: bytes) -> SearchPage | 
     if key is None:
         return None
     return SearchPage(
-        text.url, key, functools.partial(_searched_text, text, count, language), text=True
+        text.url,
+        key,
+        functools.partial(_searched_text, text, count, language),
+        text=True,
+        blob=text.blob(count) or "",
     )
 
 
@@ -224,16 +231,18 @@ def build_index(
     cache: Cache,
     texts: Sequence[SearchedText] = (),
     language: bytes = b"en",
+    blob_sizes: Callable[[list[str]], dict[str, int]] | None = None,
 ) -> list[Output]:
     """The search bundle of ``pages`` and the documents' latest ``texts`` as outputs under
     ``pagefind/``: each segment from the cache when it holds the segment intact, else made
-    now (and kept in the cache)."""
+    now (and kept in the cache). ``blob_sizes`` gives the size of archived texts (the
+    latest texts' searched parts are not read before they are indexed)."""
     outputs: list[Output] = []
     merged: list[str] = []
     hidden: list[str] = []
     chosen_segments = segments(pages, texts=texts, language=language)
     keys = [_segment_key(chosen) for _folder, chosen in chosen_segments]
-    intact = _make_missing(chosen_segments, keys, cache)
+    intact = _make_missing(chosen_segments, keys, cache, blob_sizes)
     for (folder, chosen), key, held in zip(chosen_segments, keys, intact, strict=True):
         made, records = _segment(folder, chosen, cache, key, intact=held)
         outdated = {page.url.strip("/") for page in chosen if page.outdated}
@@ -270,7 +279,10 @@ def build_index(
 
 
 def _make_missing(
-    found: list[tuple[str, list[SearchPage]]], keys: list[str], cache: Cache
+    found: list[tuple[str, list[SearchPage]]],
+    keys: list[str],
+    cache: Cache,
+    blob_sizes: Callable[[list[str]], dict[str, int]] | None = None,
 ) -> list[bool]:
     """Make into the cache, on every core (:func:`workers.run_all`, one job per segment),
     the segments it does not hold intact; returns whether each segment is in the cache now.
@@ -286,9 +298,12 @@ def _make_missing(
     )
     if not workers.worth_forking(len(missing), cache=cache.root is not None):
         return intact
-    if sum(len(found[index][1]) for index in missing[:2]) > POOLED_PAGES:
-        # Each job runs Pagefind over its whole segment at once: two large ones side by
-        # side would hold both indexes (contrib's: 2.5 GB, against 1.9 GB one after another).
+    weights = _searched_bytes([found[index][1] for index in missing], blob_sizes)
+    if sum(sorted(weights, reverse=True)[:2]) > POOLED_BYTES:
+        # Each job runs Pagefind over its whole segment at once, and Pagefind holds about
+        # 30 times the bytes it indexes: two large segments side by side would hold both
+        # indexes (contrib's stable segment and texts shelf: 2.6 GB, against 1.7 GB one
+        # after another).
         return intact
     # Jobs name their segments by place: the workers find them in what they inherited
     # (the pages' loaders are closures, which are not sent to a process).
@@ -302,9 +317,22 @@ def _make_missing(
     return intact
 
 
-POOLED_PAGES = 20_000
-"""The most pages the two largest segments a build makes may hold together for segments to
-be made side by side (genai-eu's hold about 1,000; contrib's, over 40,000)."""
+POOLED_BYTES = 16_000_000
+"""The most bytes of searched parts the two largest segments a build makes may hold
+together for segments to be made side by side (Pagefind then holds about 500 MB)."""
+
+
+def _searched_bytes(
+    chosen: list[list[SearchPage]], blob_sizes: Callable[[list[str]], dict[str, int]] | None
+) -> list[int]:
+    """Bytes of searched parts in each of the ``chosen`` segments, as known before they are
+    read: a latest text counts as its archived text's size."""
+    blobs = [page.blob for pages in chosen for page in pages if page.blob and not page.size]
+    sizes = blob_sizes(blobs) if blob_sizes is not None and blobs else {}
+    return [
+        sum(page.size or (sizes.get(page.blob, LONG) if page.blob else 0) for page in pages)
+        for pages in chosen
+    ]
 
 
 def _make_pooled(index: int) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ..archive.blobs import BlobReader
+from ..archive.gitread import object_sizes
 from ..cache import Cache, Namespace, digest
 from ..diagnostics import log
 from ..render.pages import BlobFile, StaticFile
@@ -50,6 +51,7 @@ def publish_site(
         history.cache,
         texts,
         site_language(engine_searched.values()),
+        functools.partial(object_sizes, archive_root),
     )
     # What the engine (and other plugins) wrote: everything but the history pages.
     foreign = [path for path in _files_below(site_dir) if path not in key_of]
@@ -116,28 +118,36 @@ def _search_pages(
     for stream in history.streams:
         for page in stream.pages:
             if page.searchable:
+                key, size = _searched_key(history, page.url, site_dir)
                 pages.append(
                     SearchPage(
                         page.url,
-                        _searched_key(history, page.url, site_dir),
+                        key,
                         functools.partial(history.searched, page.url, site_dir),
                         page.recorded,
+                        size,
                     )
                 )
     return pages
 
 
-def _searched_key(history: HistoryPages, url: str, site_dir: Path) -> str:
-    """A hash of what search covers of a history page, kept in the cache under the page's
-    key: a page whose links changed (its newer version's, say) but not its searched words
-    leaves its search segment as it was."""
+def _searched_key(history: HistoryPages, url: str, site_dir: Path) -> tuple[str, int]:
+    """A hash of what search covers of a history page, and its length, kept in the cache
+    under the page's key: a page whose links changed (its newer version's, say) but not its
+    searched words leaves its search segment as it was."""
     page_key = history.keys[url]
     known = history.cache.get(Namespace.SEARCHED, page_key)
-    if isinstance(known, str):
-        return known
-    found = digest("searched", history.searched(url, site_dir))
-    history.cache.put(Namespace.SEARCHED, page_key, found)
-    return found
+    if (
+        isinstance(known, list)
+        and len(known) == 2
+        and isinstance(known[0], str)
+        and isinstance(known[1], int)
+    ):
+        return known[0], known[1]
+    searched = history.searched(url, site_dir)
+    found = digest("searched", searched)
+    history.cache.put(Namespace.SEARCHED, page_key, [found, len(searched)])
+    return found, len(searched)
 
 
 """The cache's namespace for the hash of what search covers of each history page."""

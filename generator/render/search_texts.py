@@ -8,6 +8,7 @@ from the version it stood at, never taken from an earlier build's page."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,6 +37,9 @@ class SearchedText:
     record: Callable[[int], bytes | None]
     """The page search covers of the text that was latest once the first ``n`` versions
     were recorded (``None`` when none had text yet)."""
+    blob: Callable[[int], str | None] = lambda count: None
+    """The git blob of that text (``None`` when none had text yet): its size stands for the
+    record's until the record is made (see :func:`generator.publish.search.build_index`)."""
 
 
 def searched_texts(ctx: RenderContext) -> list[SearchedText]:
@@ -46,9 +50,15 @@ def searched_texts(ctx: RenderContext) -> list[SearchedText]:
             tuple(entry.version.sequence for entry in document.versions),
             _keyer(ctx, document),
             _maker(ctx, document),
+            functools.partial(_latest_blob, document),
         )
         for document in ctx.model.documents.values()
     ]
+
+
+def _latest_blob(document: LinkedDocument, count: int) -> str | None:
+    entry = latest_of(document.versions[:count])
+    return entry.version.blob if entry is not None else None
 
 
 def _keyer(ctx: RenderContext, document: LinkedDocument) -> Callable[[int], str | None]:
