@@ -299,7 +299,11 @@ def _make_missing(
     if not workers.worth_forking(len(missing), cache=cache.root is not None):
         return intact
     weights = _searched_bytes([found[index][1] for index in missing], blob_sizes)
-    if sum(sorted(weights, reverse=True)[:2]) > POOLED_BYTES:
+    largest = sum(sorted(weights, reverse=True)[:2])
+    log.debug(
+        f"govsite: search segments to make: {len(missing)}, the two largest {largest:,} bytes"
+    )
+    if largest > POOLED_BYTES:
         # Each job runs Pagefind over its whole segment at once, and Pagefind holds about
         # 30 times the bytes it indexes: two large segments side by side would hold both
         # indexes (contrib's stable segment and texts shelf: 2.6 GB, against 1.7 GB one
