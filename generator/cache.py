@@ -79,6 +79,8 @@ class Namespace(StrEnum):
     """Compiled templates, sealed with this machine's key (render)."""
     PAGE = "page"
     """Each history page rendered in the theme, compressed (publish)."""
+    FRAMED = "framed"
+    """Each of the engine's own pages rendered in the theme, compressed (engine adapter)."""
     ANCHORS = "anchors"
     """What is kept of a history page beside its HTML: anchors, searched parts (publish)."""
     SEARCHED = "searched-key"
