@@ -163,3 +163,48 @@ def test_tracked_clauses_read_back_from_the_cache_equal_those_kept_in_memory(
                 stored_doc.clause_ids(read), stored_doc.pairs(read), stored_doc.changes(read),
                 read.stats, read.clause_count,
             )  # fmt: skip
+
+
+def framed(root: Path) -> set[str]:
+    """The keys of the engine pages the cache remembers rendered in the theme."""
+    return {p.name for p in (root / ".cache/govsite" / Namespace.FRAMED).rglob("*") if p.is_file()}
+
+
+def test_the_engine_pages_are_rendered_again_only_when_what_they_show_changes(
+    tmp_path: Path,
+) -> None:
+    """mkdocs renders each of its own pages in every build; govsite remembers each render
+    under what the page is made of. A page whose inputs stayed is taken from the cache; a
+    new version, a change to a hand-written page, to the navigation or to a setting of the
+    theme renders what it reaches again, and the site equals a fresh build."""
+    make_site(tmp_path)
+    rebuild(tmp_path)
+    first = framed(tmp_path)
+    assert first
+    rebuild(tmp_path)
+    assert framed(tmp_path) == first  # nothing rendered anew
+
+    Archive.existing(tmp_path).commit(
+        "2024-09-01", {"sources/Acme/Terms of Service.md": TERMS_V3 + "\nNew clause.\n"}
+    )
+    rebuild(tmp_path)
+    # The pages that show the new version are rendered again, the others are not.
+    assert 0 < len(framed(tmp_path) - first) < len(first)
+
+    home = tmp_path / "content/pages/index.md"
+    home.write_text("# Test site\n\nA sentence added by hand.\n")
+    rebuild(tmp_path)
+    assert "A sentence added by hand." in (tmp_path / "site/index.html").read_text()
+
+    (tmp_path / "content/pages/about.md").write_text("# About this site\n")
+    before = framed(tmp_path)
+    rebuild(tmp_path)
+    # A new page in the navigation: every page's menu shows it.
+    assert len(framed(tmp_path) - before) == len(first) + 1
+    assert "About this site" in (tmp_path / "site/acme/index.html").read_text()
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_name: Test site", "site_name: Renamed"))
+    rebuild(tmp_path)
+    assert "Renamed" in (tmp_path / "site/acme/index.html").read_text()
+    assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []
