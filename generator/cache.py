@@ -79,6 +79,8 @@ class Namespace(StrEnum):
     """Compiled templates, sealed with this machine's key (render)."""
     PAGE = "page"
     """Each history page rendered in the theme, compressed (publish)."""
+    THEME_FILES = "theme-files"
+    """The theme's static files, by its folders (engine adapter)."""
     FRAMED = "framed"
     """Each of the engine's own pages rendered in the theme, compressed (engine adapter)."""
     ANCHORS = "anchors"

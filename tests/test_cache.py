@@ -208,3 +208,25 @@ def test_the_engine_pages_are_rendered_again_only_when_what_they_show_changes(
     rebuild(tmp_path)
     assert "Renamed" in (tmp_path / "site/acme/index.html").read_text()
     assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []
+
+
+def test_the_theme_files_listing_is_kept_until_a_theme_folder_changes(tmp_path: Path) -> None:
+    """The engine lists every file of the theme in every build to copy its assets; the
+    listing is kept under the theme's folders: a file added to a site's own theme folder
+    (``custom_dir``) is published by the next build."""
+    make_site(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("  name: material", "  name: material\n  custom_dir: theme")
+    )
+    (tmp_path / "theme").mkdir()
+    rebuild(tmp_path)
+    kept = tmp_path / ".cache/govsite" / Namespace.THEME_FILES
+    assert len([p for p in kept.rglob("*") if p.is_file()]) == 1
+    assert (tmp_path / "site/assets/javascripts").is_dir()  # the theme's own, listed
+    (tmp_path / "theme/assets").mkdir(parents=True)
+    (tmp_path / "theme/assets/extra.js").write_text("// the site's own\n")
+    rebuild(tmp_path)
+    assert (tmp_path / "site/assets/extra.js").read_text() == "// the site's own\n"
+    assert len([p for p in kept.rglob("*") if p.is_file()]) == 2
+    assert same_trees(tmp_path / "site", fresh_build(tmp_path, "fresh")) == []

@@ -41,6 +41,7 @@ from .theme import (
     frame_key,
     page_file,
     remember_pages,
+    remember_theme_files,
     skip_rendering,
     src_path,
     theme_key,
@@ -169,6 +170,8 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         try:
             self.publication = _checked(pipeline.run(self.site))
             config.site_dir = str(self.publication.stage(Path(config.site_dir)))
+            if self.site.cache_dir is not None:
+                remember_theme_files(config, self.publication.cache)
         except OSError as exc:
             self._end()
             raise PluginError(f"govsite: {_io_problem(exc)}") from None
