@@ -313,3 +313,25 @@ def test_clean_text_removes_what_its_three_patterns_remove() -> None:
     for point in points:
         text = f"a{chr(point)}b"
         assert untrusted.clean_text(text) == by_patterns(text), hex(point)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.text(),
+    description=st.text(),
+    meta=st.dictionaries(st.text(), st.one_of(st.text(), st.integers(), st.booleans())),
+)
+def test_a_pages_front_matter_reads_back_as_its_metadata(
+    title: str, description: str, meta: dict[str, Any]
+) -> None:
+    """The virtual Markdown file of a page holds its metadata as front matter, written by
+    libyaml where PyYAML has it: whatever a title or a value holds (archive and contributor
+    text), mkdocs reads back the metadata govsite gave, and the page nothing else."""
+    from mkdocs.utils.meta import get_data
+
+    from generator.mkdocs_plugin.theme import front_matter, page_meta
+    from generator.render.pages import Page
+
+    page = Page("acme/terms/", title, "<p>text</p>", "document", description=description, meta=meta)
+    body, read = get_data(front_matter(page))
+    assert body == "" and read == page_meta(page)
