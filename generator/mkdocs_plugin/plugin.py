@@ -33,15 +33,10 @@ from ..diagnostics import LOGGER_NAME, Severity
 from ..publish.carry import discard_staging, prepare_staging
 from ..publish.lock import SiteBusy, SiteLock, check_wait
 from .theme import (
-    FRAME_KEY,
     MkdocsTheme,
     drop_unused_theme_files,
     engine_inputs,
-    frame,
-    frame_key,
     page_file,
-    remember_pages,
-    remember_theme_files,
     skip_rendering,
     src_path,
     theme_key,
@@ -95,8 +90,6 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         """The site's build lock, held from the start of a build to its end."""
         self.nav: Navigation | None = None
         self.theme: MkdocsTheme | None = None
-        self.frame = ""
-        """What every engine page's frame in the theme is made from (:func:`frame`)."""
         self.config_ref: MkDocsConfig | None = None
         """The build's configuration (its ``site_dir`` is set back when the build ends)."""
         self.clearing: Clearing | None = None
@@ -170,8 +163,6 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         try:
             self.publication = _checked(pipeline.run(self.site))
             config.site_dir = str(self.publication.stage(Path(config.site_dir)))
-            if self.site.cache_dir is not None:
-                remember_theme_files(config, self.publication.cache)
         except OSError as exc:
             self._end()
             raise PluginError(f"govsite: {_io_problem(exc)}") from None
@@ -256,20 +247,7 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
         self.theme = MkdocsTheme(config, self.nav, env, files)
         key = theme_key(config, self.nav, self.site.templates_dir)
         self.publication.start(self.theme, key, Path(config.site_dir))
-        if self.site.cache_dir is not None:
-            remember_pages(env, self.publication.cache)
-            self.frame = frame(key, self.nav, files)
         return env
-
-    @event_priority(-100)  # after every other plugin's: the key covers what they left
-    def on_page_context(
-        self, context: Any, /, *, page: MkPage, config: MkDocsConfig, nav: Navigation
-    ) -> Any:
-        """Give an engine page the key its rendering is remembered under (a history page
-        is kept by the publish stage)."""
-        if self.frame and self.theme is not None and not self.theme.rendering:
-            context[FRAME_KEY] = frame_key(self.frame, context, page)
-        return context
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         rendering = self.theme is not None and self.theme.rendering  # a history page
@@ -357,7 +335,6 @@ class GovsitePlugin(BasePlugin[GovsiteConfig]):  # type: ignore[valid-type]
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             self.warnings = None
         self.publication, self.pages, self.nav, self.theme = None, {}, None, None
-        self.frame = ""
         if self.clearing is not None:
             self.clearing.join()
             self.clearing = None

@@ -3,14 +3,12 @@ rendered in the theme as mkdocs renders its own."""
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 import shutil
 import sys
 import sysconfig
-import zlib
 from collections.abc import Mapping
 from html import escape
 from importlib.metadata import entry_points
@@ -28,7 +26,7 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 
 from .. import urls
-from ..cache import Cache, Namespace, code_fingerprint, digest, tree_digest
+from ..cache import code_fingerprint, digest, tree_digest
 from ..untrusted import clean_text
 
 if TYPE_CHECKING:  # the render stage is imported only by builds that render
@@ -285,126 +283,6 @@ class MkdocsTheme:
         if page.meta.get("light"):
             return light_frame(rendered, page.html)
         return rendered
-
-
-FRAME_KEY = "govsite_frame_key"
-"""The context variable that carries an engine page's key into its template's render (see
-:class:`RememberedTemplate`); no template reads it."""
-
-
-def frame_key(theme: str, context: Mapping[str, Any], page: MkPage) -> str:
-    """What the theme makes an engine page from, besides the theme (``theme``, a
-    :func:`theme_key` with the site's documentation pages): the page's own fields as the
-    theme reads them, and the names of the context's variables (a plugin that adds one
-    renders every page again)."""
-    return digest(
-        "engine page",
-        theme,
-        str(page.meta.get("template", "main.html")),
-        page.file.src_uri,
-        page.url,
-        str(page.canonical_url),
-        str(page.edit_url),
-        str(page.title),
-        page.content or "",
-        json.dumps(page.toc.items, sort_keys=True, default=_toc_entry),
-        json.dumps(page.meta, sort_keys=True, default=str),
-        str(page.is_homepage),
-        *sorted(context),
-    )
-
-
-def _toc_entry(entry: Any) -> Any:
-    return [entry.id, entry.title, entry.level, entry.children]
-
-
-class RememberedTemplate(jinja2.Template):
-    """The theme's templates, remembering each engine page they render: a render whose
-    context carries :data:`FRAME_KEY` is taken from the cache when it holds that key, and
-    kept there otherwise. The engine renders all of its own pages in every build; most are
-    as the last build left them (a warm build spent a fifth of its time rendering them)."""
-
-    cache: Cache | None = None
-    """Where pages are kept (see :func:`remember_pages`)."""
-
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        cache = self.cache
-        key = dict(*args, **kwargs).get(FRAME_KEY) if cache is not None else None
-        if cache is None or not isinstance(key, str):
-            return super().render(*args, **kwargs)
-        kept = cache.read_bytes(Namespace.FRAMED, key)
-        if kept is not None:
-            return zlib.decompress(kept).decode("utf-8", "surrogatepass")
-        output = super().render(*args, **kwargs)
-        cache.write_bytes(
-            Namespace.FRAMED, key, zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
-        )
-        return output
-
-
-def remember_theme_files(config: MkDocsConfig, cache: Cache) -> None:
-    """Have the engine's listing of the theme's static files (its assets, which it copies
-    into the site) kept in ``cache`` under the theme's folders: the engine walks every
-    file of the theme in every build (mkdocs-material's 12,000 icons among them), a tenth
-    of a warm build."""
-    theme = config.theme
-    dirs = [Path(d) for d in theme.dirs]
-    key = digest(
-        "theme files",
-        *_engine_versions(),
-        *(f"{d}:{tree_digest([d])}" for d in dirs if not _installed(d)),
-        *(str(d) for d in dirs),
-        *sorted(theme.static_templates),
-    )
-    get_env = getattr(theme.get_env, "unlisted", theme.get_env)  # once per theme
-
-    def listing_env() -> jinja2.Environment:
-        env = get_env()
-        env.list_templates = functools.partial(_theme_files, env, cache, key)  # type: ignore[method-assign]
-        return env
-
-    listing_env.unlisted = get_env  # type: ignore[attr-defined]
-    theme.get_env = listing_env  # type: ignore[method-assign]
-
-
-_THEME_FILTER = "Files.add_files_from_theme.<locals>.filter"
-"""The engine's filter of the theme's static files (any other listing is made as usual)."""
-
-
-def _theme_files(
-    env: jinja2.Environment,
-    cache: Cache,
-    key: str,
-    extensions: Any = None,
-    filter_func: Any = None,
-) -> list[str]:
-    if extensions is not None or getattr(filter_func, "__qualname__", "") != _THEME_FILTER:
-        return jinja2.Environment.list_templates(env, extensions, filter_func)
-    kept = cache.get(Namespace.THEME_FILES, key)
-    if isinstance(kept, list) and all(isinstance(name, str) for name in kept):
-        return kept
-    listed = jinja2.Environment.list_templates(env, None, filter_func)
-    cache.put(Namespace.THEME_FILES, key, listed)
-    return listed
-
-
-def remember_pages(env: jinja2.Environment, cache: Cache) -> None:
-    """Have ``env``'s templates remember the engine pages they render in ``cache``."""
-    env.template_class = type("RememberedTemplate", (RememberedTemplate,), {"cache": cache})
-
-
-def frame(theme: str, nav: Navigation, files: Files) -> str:
-    """:func:`theme_key` with what else every engine page's frame shows: the navigation's
-    sections and the site's documentation pages."""
-
-    def items(entries: Any) -> Any:
-        return [
-            [str(entry.title), getattr(entry, "url", None), items(entry.children or [])]
-            for entry in entries
-        ]
-
-    listed = sorted(file.src_uri for file in files.documentation_pages())
-    return digest("frame", theme, json.dumps(items(nav.items), default=str), *listed)
 
 
 _BLANK_OR_INDENT = re.compile(r"\n[ \t\r\n]+")
