@@ -150,9 +150,6 @@ def _searched_key(history: HistoryPages, url: str, site_dir: Path) -> tuple[str,
     return found, len(searched)
 
 
-"""The cache's namespace for the hash of what search covers of each history page."""
-
-
 def _files_below(folder: Path) -> list[str]:
     """Every file below ``folder``, as ``/``-separated relative paths."""
     found: list[str] = []

@@ -37,7 +37,7 @@ class SearchedText:
     record: Callable[[int], bytes | None]
     """The page search covers of the text that was latest once the first ``n`` versions
     were recorded (``None`` when none had text yet)."""
-    blob: Callable[[int], str | None] = lambda count: None
+    blob: Callable[[int], str | None]
     """The git blob of that text (``None`` when none had text yet): its size stands for the
     record's until the record is made (see :func:`generator.publish.search.build_index`)."""
 
