@@ -8,10 +8,13 @@ from generator.publish.carry import (
     Output,
     PreviousSite,
     discard_staging,
+    journal_path,
     prepare_staging,
     publish,
     replaced_dir,
+    restore_moves,
     set_aside,
+    staging_dir,
     swap_in,
 )
 
@@ -45,9 +48,21 @@ def build(
     outputs = [writes.output(path, text) for path, text in files.items()]
     keys = publish(staging, outputs, list(foreign or {}), previous)
     previous.finish(staging, keys)
+    previous.move_in(site)
     swap_in(site)
+    journal_path(site).unlink(missing_ok=True)
     previous.record(site)
     return writes, previous
+
+
+def published(tmp_path: Path, files: dict[str, str]) -> PreviousSite:
+    """A build stopped just after publishing, before its carried folders move in."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    previous = set_aside(site, cache)
+    staging = prepare_staging(site)
+    keys = publish(staging, [Writes().output(p, t) for p, t in files.items()], [], previous)
+    previous.finish(staging, keys)
+    return previous
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -82,16 +97,91 @@ def test_unchanged_folders_are_moved_back_not_written(tmp_path: Path) -> None:
     assert not list((tmp_path / "cache/carry").glob("*/previous"))  # leftovers are removed
 
 
+def test_carried_folders_are_moved_not_copied(tmp_path: Path) -> None:
+    """A carried folder is the previous site's own (its files keep their inodes), and the
+    site it replaced keeps only what this build wrote again, for the next build to remove."""
+    site = tmp_path / "site"
+    build(tmp_path, FILES, {"doc/index.html": "doc page"})
+    inode = (site / "doc/2024-01-01/index.html").stat().st_ino
+    build(tmp_path, FILES, {"doc/index.html": "doc page"})
+    assert (site / "doc/2024-01-01/index.html").stat().st_ino == inode
+    assert (site / "doc/2024-01-01/index.html").stat().st_nlink == 1
+    replaced = replaced_dir(site)
+    assert sorted(tree(replaced)) == ["doc/index.html", "feed.xml"]
+
+
+def test_the_previous_site_stays_whole_until_the_swap(tmp_path: Path) -> None:
+    """Carrying is decided while the build publishes, but nothing leaves the previous site
+    until the build has succeeded: a build that fails after publishing, or whose swap
+    fails, leaves it whole and carries from it next time."""
+    site = tmp_path / "site"
+    build(tmp_path, FILES)
+    previous = published(tmp_path, FILES)
+    assert previous.carried == 2  # doc/, data/
+    assert tree(site) == FILES
+    previous.move_in(site)
+    assert "doc/2024-01-01/index.html" not in tree(site)
+    previous.move_back(site)  # the swap failed
+    discard_staging(site)
+    assert tree(site) == FILES and not journal_path(site).exists()
+    writes, again = build(tmp_path, FILES)
+    assert again.carried == 2 and writes.paths == ["feed.xml"]
+
+
+def test_a_build_killed_while_moving_folders_in_is_undone_by_the_next(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(tmp_path, FILES)
+    previous = published(tmp_path, FILES)
+    previous.move_in(site)  # then the process is killed: the journal stays
+    assert journal_path(site).is_file() and "feed.xml" in tree(site)
+    assert not (site / "doc").exists()
+    restore_moves(site)
+    assert tree(site) == FILES and not journal_path(site).exists()
+    writes, again = build(tmp_path, FILES)
+    assert again.carried == 2 and writes.paths == ["feed.xml"]
+    assert tree(site) == FILES
+
+
+def test_a_journal_left_after_the_swap_moves_nothing_back(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(tmp_path, FILES)
+    previous = published(tmp_path, FILES)
+    previous.move_in(site)
+    swap_in(site)  # killed just after: the journal names folders now in the new site
+    restore_moves(site)
+    assert tree(site) == FILES and not journal_path(site).exists()
+
+
+def test_a_damaged_journal_is_dropped(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(tmp_path, FILES)
+    journal_path(site).write_bytes(b'{"site_dir": "/", "paths": ["../../etc"]}')
+    restore_moves(site)
+    assert not journal_path(site).exists() and tree(site) == FILES
+
+
+def test_a_file_written_into_a_carried_folder_after_publishing_stays(tmp_path: Path) -> None:
+    """Another plugin's post-build step may write into a folder govsite carries: the
+    carried files join it and its file is kept."""
+    site = tmp_path / "site"
+    build(tmp_path, FILES)
+    previous = published(tmp_path, FILES)
+    late = staging_dir(site) / "doc/2024-01-01/late.txt"
+    late.parent.mkdir(parents=True)
+    late.write_text("theirs")
+    previous.move_in(site)
+    swap_in(site)
+    assert tree(site) == {**FILES, "doc/2024-01-01/late.txt": "theirs"}
+
+
 def test_the_replaced_sites_folders_are_removed_by_the_next_build(tmp_path: Path) -> None:
-    """The replaced site's files go when the new site is swapped in (they share the carried
-    files' inodes); its empty folders wait for the next build, whose removal of them leaves
-    what it carries as the record says."""
+    """What is left of the replaced site waits for the next build, whose removal of it
+    leaves what it carries as the record says."""
     site = tmp_path / "site"
     build(tmp_path, FILES, {"doc/index.html": "doc page"})
     build(tmp_path, FILES, {"doc/index.html": "doc page"})
     replaced = replaced_dir(site)
-    assert replaced.is_dir() and (replaced / "doc/2024-01-01").is_dir()
-    assert not [p for p in replaced.rglob("*") if not p.is_dir()]
+    assert replaced.is_dir() and not (replaced / "doc/2024-01-01").exists()
     clearing = Clearing(site)
     clearing.join()
     assert not replaced.exists()
@@ -171,9 +261,8 @@ def test_writers_are_called_with_their_target(tmp_path: Path) -> None:
 
 
 def test_a_file_edited_in_place_to_its_old_size_and_time_is_not_carried(tmp_path: Path) -> None:
-    """Only its change time tells: the record's clock is read after the replaced site's links
-    are gone, so carrying (which links and unlinks) does not stop the next build from
-    carrying, while an edit after the build does."""
+    """Only its change time tells: carrying (which moves folders) does not stop the next
+    build from carrying, while an edit after the build does."""
     site = tmp_path / "site"
     build(tmp_path, FILES)
     writes, _ = build(tmp_path, FILES)

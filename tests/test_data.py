@@ -259,3 +259,8 @@ def test_a_site_past_a_hosts_limit_is_told_so(tmp_path: Path) -> None:
     assert host_limit_problems(tmp_path) == [
         "big.bin is 26.0 MiB: Cloudflare Pages publishes files of at most 25 MiB"
     ]
+    # a carried folder moves into the site last: its files count from the record
+    assert host_limit_problems(tmp_path, {"doc/huge.bin": 101_000_000}) == [
+        "doc/huge.bin is 96.3 MiB: GitHub Pages publishes files of at most 95 MiB",
+        "doc/huge.bin is 96.3 MiB: Cloudflare Pages publishes files of at most 25 MiB",
+    ]

@@ -7,9 +7,12 @@ a full disk included, leaves the previous site whole and removes its staging fol
 
 mkdocs writes every page of its own, but a rebuild would also write every file of govsite's
 (thousands of version pages) even when nothing changed. Instead each folder whose content is
-fully determined by keys that did not change is carried from the previous site into the
-staging folder as hard links (a copy where links cannot be made), leaving the previous site
-as it was; only the rest is written.
+fully determined by keys that did not change is carried from the previous site: checked
+while the build publishes, and moved into the staging folder (one rename per folder, however
+many files it holds) only at the very end, just before the swap (:meth:`PreviousSite.move_in`),
+so that the previous site stays whole for as long as the build can still fail. A journal
+beside the site lists the moves until the swap is done, so that even a build killed between
+them puts the folders back (:func:`restore_moves`). Only the rest is written.
 
 Every output carries a key: a hash of everything its bytes are made from (a page stream's
 fingerprint, a blob id, the bytes themselves). A folder's key hashes the names and keys of
@@ -100,44 +103,77 @@ class PreviousSite:
         files changed since has an earlier one. The change time cannot be set back by hand
         (``touch`` and ``os.utime`` set the modification time only, and a write moves the
         change time on), so a file edited in place, even to the same size and modification
-        time, is not carried; and linking or unlinking a file (as carrying does) moves it
-        on too, which is why the record's clock is taken once the site it replaced is gone."""
+        time, is not carried. Moving a folder changes no change time of the files in it."""
         self._kept: dict[str, list[int]] = {}
-        """:func:`file_stat` of each carried file, as checked (carrying keeps its inode)."""
+        """:func:`file_stat` of each carried file, as checked (moving keeps its inode)."""
         self.carried = 0
         """Folders carried so far."""
         self._carried_paths: set[str] = set()
+        """Site path of each folder to carry, in the order they were found."""
+        self._moved: list[str] = []
+        """Carried folders moved into the staging folder so far (:meth:`move_in`)."""
         self._links: dict[str, bool] = {}
         """Whether each folder of the previous site looked at is a symbolic link."""
-        self._parents: set[str] = set()
-        """Folders of the new site made or found to hold carried folders."""
         self.new_keys: dict[str, str] | None = None
         """This build's folder keys, recorded once its site is in place."""
 
     def take(self, path: str, folder: _Folder, site_dir: Path) -> bool:
-        """Move the folder at ``path`` back into the new site when nothing in it changed.
+        """Whether the folder at ``path`` is carried into the new site (by :meth:`move_in`,
+        once the build has succeeded) instead of written: nothing in it changed.
 
         Its key must match, and what is on disk must be what the last build left: the same
-        names, sizes and modification times (a file added or edited by hand is not carried).
+        names, sizes, modification and change times and inodes (a file added or edited by
+        hand is not carried).
         """
         if self.root is None or self.keys.get(path) != folder.key:
             return False
         # Plain strings, not paths: this runs for every carried folder of a large history.
         source = os.path.join(self.root, path)
-        target = os.path.join(site_dir, path)
-        if self._through_link(path) or os.path.lexists(target.rstrip("/")):
+        if self._through_link(path) or os.path.lexists(os.path.join(site_dir, path).rstrip("/")):
             return False
         listing = self._untouched(source, path, folder)
         if listing is None:
             return False
-        parent = os.path.dirname(target.rstrip("/"))
-        if parent not in self._parents:
-            os.makedirs(parent, exist_ok=True)
-            self._parents.add(parent)
-        _link_tree(source, target, listing, path, self._kept)
+        _keep_stats(listing, path, self._kept)
         self.carried += 1
         self._carried_paths.add(path)
         return True
+
+    def carried_sizes(self) -> dict[str, int]:
+        """The size of each file of the folders to carry, by site path (they are not in the
+        staging folder until :meth:`move_in`)."""
+        return {path: stat[0] for path, stat in self._kept.items()}
+
+    def move_in(self, site_dir: Path) -> None:
+        """Move the carried folders from the previous site into the staging folder of
+        ``site_dir`` (a rename each), listing them first in the journal beside the site.
+        On failure the folders moved so far go back and the error is raised."""
+        if self.root is None or not self._carried_paths:
+            return
+        staging = staging_dir(site_dir)
+        _write_journal(site_dir, sorted(self._carried_paths))
+        try:
+            for path in sorted(self._carried_paths):
+                source = os.path.join(self.root, path).rstrip("/")
+                target = os.path.join(staging, path).rstrip("/")
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                if os.path.lexists(target):
+                    # another plugin wrote into it after govsite published: its files stay
+                    _merge(source, target)
+                else:
+                    os.rename(source, target)
+                self._moved.append(path)
+        except OSError:
+            self.move_back(site_dir)
+            raise
+
+    def move_back(self, site_dir: Path) -> None:
+        """Put the folders :meth:`move_in` moved back into the previous site (the build did
+        not succeed), and drop the journal."""
+        if self.root is not None:
+            _move_back(self.root, staging_dir(site_dir), self._moved)
+        self._moved = []
+        journal_path(site_dir).unlink(missing_ok=True)
 
     def _through_link(self, path: str) -> bool:
         """Whether ``path`` below the previous site is, or passes through, a symbolic link:
@@ -199,9 +235,9 @@ class PreviousSite:
 
     def record(self, site_dir: Path) -> None:
         """Record the site now at ``site_dir`` for the next build: its folder keys and the
-        stat of every file in them, with the clock (:attr:`clock`) read now that the
-        previous site is gone. Carried files keep what was checked of them; only the files
-        of the folders this build wrote are looked at again."""
+        stat of every file in them, with the clock (:attr:`clock`) read now. Carried files
+        keep what was checked of them; only the files of the folders this build wrote are
+        looked at again."""
         if self.work_dir is None or self.new_keys is None:
             return
         keys = self.new_keys
@@ -227,27 +263,72 @@ _Listing = list[tuple[str, "_Listing | None", list[int]]]
 :func:`file_stat` as checked."""
 
 
-def _link_tree(
-    source: str, target: str, listing: _Listing, path: str, kept: dict[str, list[int]]
-) -> None:
-    """A copy of the folder ``source`` (holding ``listing``) at ``target`` made of hard
-    links to its files (copies where a link cannot be made), so that ``source`` stays as it
-    is; the :func:`file_stat` of each file goes to ``kept`` by site path (``path`` is the
-    folder's)."""
-    os.mkdir(target)
+def _keep_stats(listing: _Listing, path: str, kept: dict[str, list[int]]) -> None:
+    """The :func:`file_stat` of each file of a folder (at site path ``path``) as checked,
+    into ``kept`` by site path."""
     for name, inner, checked in listing:
-        origin, into = os.path.join(source, name), os.path.join(target, name)
         if inner is not None:
-            _link_tree(origin, into, inner, f"{path}{name}/", kept)
-            continue
-        try:
-            os.link(origin, into, follow_symlinks=False)
+            _keep_stats(inner, f"{path}{name}/", kept)
+        else:
             kept[f"{path}{name}"] = checked
-        except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
-                raise
-            shutil.copy2(origin, into, follow_symlinks=False)
-            kept[f"{path}{name}"] = file_stat(os.stat(into, follow_symlinks=False))
+
+
+def _merge(source: str, target: str) -> None:
+    """Move what the folder ``source`` holds into the folder ``target``, leaving alone
+    whatever ``target`` holds already (a file written there since wins)."""
+    for name in os.listdir(source):
+        origin, into = os.path.join(source, name), os.path.join(target, name)
+        if not os.path.lexists(into):
+            os.rename(origin, into)
+        elif os.path.isdir(origin) and os.path.isdir(into) and not os.path.islink(into):
+            _merge(origin, into)
+
+
+def journal_path(site_dir: Path) -> Path:
+    """Where the folders being moved into a build's staging folder are listed until it is
+    swapped in: beside the site."""
+    return site_dir.parent / f".{site_dir.name}.govsite-moves"
+
+
+def _write_journal(site_dir: Path, paths: list[str]) -> None:
+    record = json.dumps({"site_dir": str(site_dir), "paths": paths}).encode("utf-8")
+    with replacing(journal_path(site_dir)) as journal:
+        journal.write(seal(record, journal_path(site_dir).name))
+
+
+def _move_back(root: Path | str, staging: Path | str, paths: Iterable[str]) -> None:
+    """Move each folder at ``paths`` in ``staging`` back to ``root``, where it is there and
+    not in ``root`` (after a swap they are in ``root``: nothing moves)."""
+    for path in reversed(list(paths)):
+        source = os.path.join(root, path).rstrip("/")
+        target = os.path.join(staging, path).rstrip("/")
+        if os.path.isdir(target) and not os.path.lexists(source):
+            with contextlib.suppress(OSError):
+                os.rename(target, source)
+
+
+def restore_moves(site_dir: Path) -> None:
+    """Put back what a build killed while moving carried folders into its staging folder
+    left there (its journal says which), before anything else reads the site; then drop
+    the journal. A journal that does not read back whole is dropped."""
+    journal = journal_path(site_dir)
+    try:
+        sealed = journal.read_bytes()
+    except OSError:
+        return
+    payload = unseal(sealed, journal.name)
+    try:
+        record = json.loads(payload) if payload is not None else None
+    except ValueError:
+        record = None
+    if (
+        isinstance(record, dict)
+        and record.get("site_dir") == str(site_dir)
+        and isinstance(record.get("paths"), list)
+        and all(isinstance(path, str) and ".." not in path.split("/") for path in record["paths"])
+    ):
+        _move_back(site_dir, staging_dir(site_dir), record["paths"])
+    journal.unlink(missing_ok=True)
 
 
 def staging_dir(site_dir: Path) -> Path:
@@ -317,23 +398,17 @@ def swap_in(site_dir: Path) -> None:
 
 
 def replaced_dir(site_dir: Path) -> Path:
-    """Where the empty folders of the site a build replaced wait to be removed. Removing a
-    site's thousands of folders takes seconds on a busy disk: the next build does it while
-    it reads its inputs (:class:`Clearing`)."""
+    """Where what is left of the site a build replaced waits to be removed: the next build
+    removes it while it reads its inputs (:class:`Clearing`)."""
     return site_dir.parent / f".{site_dir.name}.govsite-replaced"
 
 
 def _set_for_removal(folder: Path, site_dir: Path) -> None:
-    """Remove the files of the replaced site at ``folder`` now, and set its folders aside
-    for the next build to remove. Its files go now because most are hard links to the new
-    site's carried files: removing one changes the change time of the file it shares, and
-    :meth:`PreviousSite.record` takes the stat of the new site's files once they are gone."""
+    """Set the replaced site at ``folder`` (what was not carried out of it) aside for the
+    next build to remove (:class:`Clearing`)."""
     replaced = replaced_dir(site_dir)
     shutil.rmtree(replaced, ignore_errors=True)  # one the last build did not get to remove
     try:
-        for parent, _dirs, names in os.walk(folder):
-            for name in names:
-                os.unlink(os.path.join(parent, name))
         os.rename(folder, replaced)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)

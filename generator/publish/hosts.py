@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,10 +25,16 @@ HOST_LIMITS = (
 most 20,000 files per site and 25 MiB per file."""
 
 
-def host_limit_problems(site_dir: Path) -> list[str]:
-    """Each limit of a known host that the built site passes, in words."""
+def host_limit_problems(site_dir: Path, elsewhere: Mapping[str, int] | None = None) -> list[str]:
+    """Each limit of a known host that the built site passes, in words: the site is what
+    is under ``site_dir`` and the files ``elsewhere`` lists (site path, size) that are not
+    there yet (the folders a build carries move in last)."""
     total = files = largest = 0
     biggest = ""
+    for path, size in (elsewhere or {}).items():
+        total, files = total + size, files + 1
+        if size > largest:
+            largest, biggest = size, path
     for folder, _dirs, names in os.walk(site_dir):
         for name in names:
             size = os.stat(os.path.join(folder, name)).st_size

@@ -19,7 +19,15 @@ from ..config import SiteConfig
 from ..diagnostics import log
 from ..progress import timed
 from ..render.site import SiteOutput
-from .carry import PreviousSite, discard_staging, prepare_staging, set_aside, swap_in
+from .carry import (
+    PreviousSite,
+    discard_staging,
+    journal_path,
+    prepare_staging,
+    restore_moves,
+    set_aside,
+    swap_in,
+)
 from .manifest import PageAnchors, page_anchors
 from .streams import HistoryPages, Theme
 from .write import publish_site
@@ -76,6 +84,7 @@ class Publication:
         """Set the last build's site aside for reuse and make the staging folder the engine
         writes into (returned): the site being replaced stays whole until :meth:`commit`."""
         target = Path(os.path.realpath(site_dir))
+        restore_moves(target)  # what a build killed while swapping in took out of the site
         self.previous = set_aside(target, self.config.cache_dir)
         staging = prepare_staging(target)
         self.target = target
@@ -129,11 +138,17 @@ class Publication:
         if failing:
             discard_staging(target)
             return
+        previous = self.previous if self.published else None
         try:
+            if previous is not None:
+                previous.move_in(target)
             swap_in(target)
         except OSError:
+            if previous is not None:
+                previous.move_back(target)
             discard_staging(target)
             raise
+        journal_path(target).unlink(missing_ok=True)
         if self.previous is not None and self.published:
             try:
                 self.previous.record(target)

@@ -92,7 +92,7 @@ def publish_site(
         history.cache,
     )
     previous.finish(site_dir, folder_keys)
-    for problem in host_limit_problems(site_dir):
+    for problem in host_limit_problems(site_dir, previous.carried_sizes()):
         log.warning(f"govsite: {problem} (see the README's section on deploying)")
 
 
