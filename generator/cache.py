@@ -43,6 +43,8 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import zstandard
+
 from .diagnostics import log
 
 FORMAT = "2"  # bump when the layout of cached values changes (2: entries carry digests)
@@ -102,11 +104,43 @@ _UNREADABLE = (EOFError, pickle.UnpicklingError, AttributeError, ImportError, Va
 
 
 _COMPRESS_OVER = 2048
-"""Values whose pickle is larger than this many bytes are stored compressed (zlib)."""
+"""Values whose pickle is larger than this many bytes are stored compressed (:func:`pack`)."""
+_ZSTD = b"\x28\xb5\x2f\xfd"
+"""The first bytes of a Zstandard frame (never those of a pickle, which starts 0x80)."""
 _ZLIB = b"\x78"
-"""The first byte of a zlib stream (never the first of a pickle)."""
+"""The first byte of a zlib stream: entries written before govsite used Zstandard."""
+_PACK_LEVEL = 3
+"""Zstandard's level for cache entries. Measured on genai-eu's cache (3,555 entries, 273 MB
+before compression), against zlib's fastest level: compressed in 0.69 s instead of 2.10,
+read back in 0.27 s instead of 0.98, and 54 MB instead of 80."""
 _INFLATED_MAX = 1 << 30
 """The most bytes a compressed entry may inflate to: a forged entry cannot fill memory."""
+
+
+def pack(data: bytes) -> bytes:
+    """``data`` compressed for the cache (one Zstandard frame that records its size)."""
+    return zstandard.ZstdCompressor(level=_PACK_LEVEL).compress(data)
+
+
+def unpack(payload: bytes) -> bytes:
+    """What :func:`pack` (or, for an older entry, zlib) compressed; ``ValueError`` when
+    ``payload`` is neither, or would inflate past :data:`_INFLATED_MAX`."""
+    if payload[:4] == _ZSTD:
+        try:
+            size = zstandard.frame_content_size(payload)
+            if size < 0 or size > _INFLATED_MAX:
+                raise ValueError(f"it would inflate to {size} bytes, past the limit")
+            return zstandard.ZstdDecompressor().decompress(payload)
+        except zstandard.ZstdError as exc:
+            raise ValueError(str(exc)) from None
+    if payload[:1] == _ZLIB:
+        try:
+            return _inflate(payload)
+        except zlib.error as exc:
+            raise ValueError(str(exc)) from None
+    raise ValueError("it is not a compressed entry")
+
+
 DATA_TYPES = frozenset(
     {
         ("generator.archive.renames", "Rename"),
@@ -485,14 +519,14 @@ class Cache:
             self.misses += 1
             return None
         try:
-            if payload[:1] == _ZLIB:  # a pickle starts with its protocol byte, 0x80
-                payload = _inflate(payload)
+            if payload[:1] != b"\x80":  # a pickle starts with its protocol byte
+                payload = unpack(payload)
             value = load_data(payload)
         except NotData as exc:
             report_damaged(path, str(exc))
             self.misses += 1
             return None
-        except (*_UNREADABLE, zlib.error):
+        except _UNREADABLE:
             # Intact bytes of a value this code no longer reads: an old entry, not damage.
             self.misses += 1
             return None
@@ -506,7 +540,7 @@ class Cache:
         if len(data) > _COMPRESS_OVER:
             # Parsed texts and page records are mostly words: compressed, the cache stays
             # smaller than the site it builds (genai-eu: views 157 MB as plain pickles).
-            data = zlib.compress(data, 1)
+            data = pack(data)
         self.write_bytes(namespace, key, data)
 
     def exists(self, namespace: Namespace, key: str) -> bool:
@@ -528,7 +562,7 @@ class Cache:
         index: dict[str, tuple[int, int, bytes]] = {}
         with replacing(self._writable(namespace, key)) as file:
             for name, data in records:
-                packed = zlib.compress(data, 1)
+                packed = pack(data)
                 index[name] = (file.tell(), len(packed), _sha256(packed))
                 file.write(packed)
             where = file.tell()
@@ -655,8 +689,8 @@ class Records:
         if _sha256(packed) != expected:
             raise DamagedEntry(f"the checksum of its record {name!r} does not match")
         try:
-            return _inflate(packed)
-        except (ValueError, zlib.error) as exc:
+            return unpack(packed)
+        except ValueError as exc:
             raise DamagedEntry(f"its record {name!r} cannot be read ({exc})") from None
 
     def names(self) -> list[str]:

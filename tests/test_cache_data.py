@@ -153,3 +153,44 @@ def test_compiled_templates_load_only_when_sealed_on_this_machine(tmp_path: Path
     second.load_bytecode(bucket)
     assert bucket.code is None
     assert not entry.exists()  # removed, and compiled again when next needed
+
+
+def test_compressed_entries_read_back_and_a_bomb_is_refused(tmp_path: Path) -> None:
+    """Large values are stored compressed (Zstandard; entries written with zlib before
+    still read), and an entry that would inflate past the limit is a miss, not a machine
+    out of memory, whatever its frame says about its size."""
+    import zlib
+
+    import zstandard
+
+    cache = Cache(tmp_path / "cache")
+    value = {"words": ["clause"] * 5000}
+    cache.put("views", "ab" * 32, value)
+    stored = cache.read_bytes("views", "ab" * 32)
+    assert stored is not None and stored[:4] == cache_module._ZSTD
+    assert cache.get("views", "ab" * 32) == value
+    pickled = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    cache.write_bytes("views", "cd" * 32, zlib.compress(pickled, 1))  # an older entry
+    assert cache.get("views", "cd" * 32) == value
+    cache.write_records("clauses", "ef" * 32, [("0", pickled)])
+    records = cache.records("clauses", "ef" * 32)
+    assert records is not None and records.get("0") == pickled
+    records.close()
+    # A broken frame, one that does not say its size, and one past the limit.
+    with pytest.raises(ValueError):
+        cache_module.unpack(cache_module._ZSTD + b"\0" * 8)
+    streamed = zstandard.ZstdCompressor().compressobj()
+    unsized = streamed.compress(b"\0" * 4096) + streamed.flush()
+    assert zstandard.frame_content_size(unsized) == -1
+    with pytest.raises(ValueError):
+        cache_module.unpack(unsized)
+    bomb = zstandard.ZstdCompressor().compress(b"\0" * (1 << 20))
+    original = cache_module._INFLATED_MAX
+    try:
+        cache_module._INFLATED_MAX = (1 << 20) - 1
+        with pytest.raises(ValueError, match="past the limit"):
+            cache_module.unpack(bomb)
+        cache.write_bytes("views", "12" * 32, bomb)
+        assert cache.get("views", "12" * 32) is None
+    finally:
+        cache_module._INFLATED_MAX = original

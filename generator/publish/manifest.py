@@ -38,7 +38,8 @@ from ..urls import (
 MANIFEST_NAME = MANIFEST
 """Every published URL and promised anchor (gzip-compressed JSON: it lists every clause of
 every version)."""
-_ID = re.compile(rb'\sid="([^"]+)"')
+_ID = re.compile(rb'id="([^"]+)"')
+"""An ``id`` attribute, when whitespace comes before it (:func:`_ids`)."""
 # Ids that are not promises to readers: the theme's own (``__drawer``), the labels inside
 # charts and timelines, the markers that point from a text to its analyses (they go with
 # the analysis, which keeps its own tombstone when it is retired), the home page's lists of
@@ -72,8 +73,24 @@ def page_anchors(html: str | bytes) -> PageAnchors:
     data = html.encode("utf-8") if isinstance(html, str) else html
     if _REDIRECT in data:
         return "[]", True
-    found = {m.decode("utf-8", "replace") for m in _ID.findall(data)}
+    found = {m.decode("utf-8", "replace") for m in _ids(data)}
     return json.dumps(sorted(a for a in found if not _NOT_PROMISED.match(a))), False
+
+
+def _ids(data: bytes) -> list[bytes]:
+    """The value of each ``id`` attribute in ``data``: an ``id="`` after whitespace. The
+    pattern starts with its literal, which the regular expression engine finds by a fast
+    scan; one that starts with the whitespace is tried at every byte (three times slower
+    over a build's pages)."""
+    found, position, search = [], 0, _ID.search
+    while (match := search(data, position)) is not None:
+        start = match.start()
+        if data[start - 1 : start].isspace():
+            found.append(match.group(1))
+            position = match.end()
+        else:  # the value it would have read may hold the next attribute
+            position = start + 1
+    return found
 
 
 def write_manifest(

@@ -3,13 +3,12 @@ changed, and otherwise taken from the build cache, page by page."""
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from .. import urls, workers
-from ..cache import Cache, Namespace, digest
+from ..cache import Cache, Namespace, digest, pack, unpack
 from ..diagnostics import log
 from ..progress import Progress
 from ..render.pages import Page, PageStream, StreamedPage
@@ -140,7 +139,7 @@ class HistoryPages:
             stored = self.cache.read_bytes(Namespace.PAGE, key)
         if stored is None:
             raise RuntimeError(f"govsite: the build cache lost the page {url}; build again")
-        return zlib.decompress(stored)
+        return unpack(stored)
 
     def outputs(self) -> tuple[list[Output], dict[str, str]]:
         """Every history page as an output (written already, or to copy from the cache),
@@ -188,4 +187,4 @@ def _render_page(
     # What the manifest and the search index need of the page, kept beside it: neither
     # has to read the page again.
     history.cache.put(Namespace.ANCHORS, key, PageRecord(page_anchors(data), searched_parts(data)))
-    history.cache.write_bytes(Namespace.PAGE, key, zlib.compress(data, 1))
+    history.cache.write_bytes(Namespace.PAGE, key, pack(data))
