@@ -33,6 +33,7 @@ import os
 import pickle
 import secrets
 import shutil
+import stat
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -348,12 +349,12 @@ def local_key() -> bytes | None:
                 file.write(secrets.token_bytes(_DIGEST))
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
         with os.fdopen(fd, "rb") as file:
-            stat = os.fstat(file.fileno())
+            info = os.fstat(file.fileno())
             key = file.read(_DIGEST + 1)
     except OSError:
         return None
     # Only a key nobody else could have read or written.
-    if len(key) != _DIGEST or stat.st_mode & 0o077 or stat.st_uid != os.getuid():
+    if len(key) != _DIGEST or info.st_mode & 0o077 or info.st_uid != os.getuid():
         return None
     return key
 
@@ -436,6 +437,8 @@ class Cache:
         open until :meth:`close_records`."""
         self._recent: OrderedDict[tuple[Namespace, str, str], Any] = OrderedDict()
         """Values :meth:`record_value` read last, across keys."""
+        self._cleared: set[Path] = set()
+        """Folders of entries :meth:`_writable` found clear (a folder, or nothing yet)."""
 
     def read_record(self, namespace: Namespace, key: str, name: str) -> bytes | None:
         """One record of ``key``, or ``None`` when the cache does not have it (or had it
@@ -491,14 +494,20 @@ class Cache:
         """Where to write an entry, clearing what stands in the way (a folder or a link
         where the entry goes, a file where its folder goes): the cache is govsite's own."""
         path = self._path(namespace, key)
-        for folder in (path.parent.parent, path.parent):
-            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-                folder.unlink()
-        if path.is_symlink() or (path.exists() and not path.is_file()):
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+        shard = path.parent
+        if shard not in self._cleared:  # its folders are looked at once per build
+            for folder in (shard.parent, shard):
+                if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                    folder.unlink()
+            self._cleared.add(shard)
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return path
+        if stat.S_ISDIR(mode):
+            shutil.rmtree(path)
+        elif not stat.S_ISREG(mode):
+            path.unlink()
         return path
 
     def get(self, namespace: Namespace, key: str) -> Any | None:
