@@ -92,7 +92,8 @@ def test_unchanged_folders_are_moved_back_not_written(tmp_path: Path) -> None:
     writes, previous = build(tmp_path, FILES, {"doc/index.html": "doc page"})
     # doc/ holds a page govsite did not write: its version folders are carried one by one
     assert previous.carried == 3  # doc/2024-01-01/, doc/2024-02-01/, data/
-    assert writes.paths == ["feed.xml"]  # files at the root are always written
+    # feed.xml sits beside files govsite does not write (the root): carried on its own
+    assert writes.paths == [] and previous.carried_files == 1
     assert tree(tmp_path / "site") == {**FILES, "doc/index.html": "doc page"}
     assert not list((tmp_path / "cache/carry").glob("*/previous"))  # leftovers are removed
 
@@ -107,13 +108,14 @@ def test_carried_folders_are_moved_not_copied(tmp_path: Path) -> None:
     assert (site / "doc/2024-01-01/index.html").stat().st_ino == inode
     assert (site / "doc/2024-01-01/index.html").stat().st_nlink == 1
     replaced = replaced_dir(site)
-    assert sorted(tree(replaced)) == ["doc/index.html", "feed.xml"]
+    assert sorted(tree(replaced)) == ["doc/index.html"]
 
 
 def test_the_previous_site_stays_whole_until_the_swap(tmp_path: Path) -> None:
     """Carrying is decided while the build publishes, but nothing leaves the previous site
     until the build has succeeded: a build that fails after publishing, or whose swap
-    fails, leaves it whole and carries from it next time."""
+    fails, leaves it whole and carries its folders from it next time (a file carried on
+    its own and moved back has a new change time: it is written again, to be safe)."""
     site = tmp_path / "site"
     build(tmp_path, FILES)
     previous = published(tmp_path, FILES)
@@ -133,8 +135,7 @@ def test_a_build_killed_while_moving_folders_in_is_undone_by_the_next(tmp_path: 
     build(tmp_path, FILES)
     previous = published(tmp_path, FILES)
     previous.move_in(site)  # then the process is killed: the journal stays
-    assert journal_path(site).is_file() and "feed.xml" in tree(site)
-    assert not (site / "doc").exists()
+    assert journal_path(site).is_file() and tree(site) == {}
     restore_moves(site)
     assert tree(site) == FILES and not journal_path(site).exists()
     writes, again = build(tmp_path, FILES)
@@ -186,7 +187,7 @@ def test_the_replaced_sites_folders_are_removed_by_the_next_build(tmp_path: Path
     clearing.join()
     assert not replaced.exists()
     writes, previous = build(tmp_path, FILES, {"doc/index.html": "doc page"})
-    assert previous.carried == 3 and writes.paths == ["feed.xml"]
+    assert previous.carried == 3 and writes.paths == []
     assert tree(site) == {**FILES, "doc/index.html": "doc page"}
 
 
@@ -197,7 +198,6 @@ def test_a_changed_output_rewrites_its_folder_only(tmp_path: Path) -> None:
     assert sorted(writes.paths) == [
         "doc/2024-01-01/changes/index.html",
         "doc/2024-01-01/index.html",
-        "feed.xml",
     ]
     assert tree(tmp_path / "site") == {**changed, "doc/index.html": "doc page"}
 
@@ -235,7 +235,7 @@ def test_an_unfinished_build_leaves_the_previous_site_whole_and_reusable(tmp_pat
     discard_staging(site)
     assert tree(site) == FILES
     writes, previous = build(tmp_path, FILES)
-    assert previous.carried > 0 and writes.paths == ["feed.xml"]
+    assert previous.carried > 0 and writes.paths == []
     assert tree(site) == FILES
 
 
@@ -266,7 +266,7 @@ def test_a_file_edited_in_place_to_its_old_size_and_time_is_not_carried(tmp_path
     site = tmp_path / "site"
     build(tmp_path, FILES)
     writes, _ = build(tmp_path, FILES)
-    assert writes.paths == ["feed.xml"]  # a second build carries every folder
+    assert writes.paths == []  # a second build carries every folder and file
     page = site / "doc/2024-02-01/index.html"
     before = page.stat()
     page.write_text("v9")  # same size
@@ -276,4 +276,30 @@ def test_a_file_edited_in_place_to_its_old_size_and_time_is_not_carried(tmp_path
     assert tree(site) == FILES
     assert "doc/2024-02-01/index.html" in writes.paths
     writes, _ = build(tmp_path, FILES)
+    assert writes.paths == []
+
+
+def test_a_file_beside_others_files_is_carried_only_when_untouched(tmp_path: Path) -> None:
+    """A file of govsite's in a folder mkdocs also writes into (the root's feed, a
+    document's feeds beside its page) is carried on its own: not when its key changed,
+    nor when it was edited, replaced by a link, or removed by hand."""
+    site = tmp_path / "site"
+    foreign = {"doc/index.html": "doc page"}
+    build(tmp_path, FILES, foreign)
+    writes, previous = build(tmp_path, FILES, foreign)
+    assert writes.paths == [] and previous.carried_files == 1
+    writes, _ = build(tmp_path, {**FILES, "feed.xml": "feed 2"}, foreign)
     assert writes.paths == ["feed.xml"]
+    (site / "feed.xml").write_text("by hand")
+    writes, _ = build(tmp_path, {**FILES, "feed.xml": "feed 2"}, foreign)
+    assert writes.paths == ["feed.xml"] and (site / "feed.xml").read_text() == "feed 2"
+    outside = tmp_path / "outside.xml"
+    outside.write_text("feed 2")
+    (site / "feed.xml").unlink()
+    (site / "feed.xml").symlink_to(outside)
+    writes, _ = build(tmp_path, {**FILES, "feed.xml": "feed 2"}, foreign)
+    assert writes.paths == ["feed.xml"] and not (site / "feed.xml").is_symlink()
+    (site / "feed.xml").unlink()
+    writes, _ = build(tmp_path, {**FILES, "feed.xml": "feed 2"}, foreign)
+    assert writes.paths == ["feed.xml"]
+    assert tree(site) == {**FILES, "feed.xml": "feed 2", **foreign}

@@ -29,6 +29,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -69,11 +70,11 @@ class _Folder:
     """Hash of the names and keys below it (pure folders only)."""
 
 
-def file_stat(stat: os.stat_result) -> list[int]:
+def file_stat(info: os.stat_result) -> list[int]:
     """What is recorded of a file to know it was not touched since: size, modification
     time and inode; and its change time must not be later than the record's clock
     (:meth:`PreviousSite.unchanged`)."""
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
 class PreviousSite:
@@ -108,8 +109,10 @@ class PreviousSite:
         """:func:`file_stat` of each carried file, as checked (moving keeps its inode)."""
         self.carried = 0
         """Folders carried so far."""
+        self.carried_files = 0
+        """Files carried one by one so far (see :meth:`take_file`)."""
         self._carried_paths: set[str] = set()
-        """Site path of each folder to carry, in the order they were found."""
+        """Site path of each folder (ending ``/``) and file to carry."""
         self._moved: list[str] = []
         """Carried folders moved into the staging folder so far (:meth:`move_in`)."""
         self._links: dict[str, bool] = {}
@@ -139,10 +142,30 @@ class PreviousSite:
         self._carried_paths.add(path)
         return True
 
+    def take_file(self, path: str, key: str, site_dir: Path) -> bool:
+        """Whether the file at ``path``, in a folder that also holds files govsite does not
+        write (a document's feeds beside the page mkdocs renders), is carried into the new
+        site instead of written: its key, recorded stat and change time are as the last
+        build left them."""
+        if self.root is None or self.keys.get(path) != key or self._through_link(path):
+            return False
+        try:
+            info = os.lstat(os.path.join(self.root, path))
+        except OSError:
+            return False
+        if not stat.S_ISREG(info.st_mode) or not self.unchanged(path, info):
+            return False
+        if os.path.lexists(os.path.join(site_dir, path)):
+            return False
+        self._kept[path] = file_stat(info)
+        self.carried_files += 1
+        self._carried_paths.add(path)
+        return True
+
     def carried_sizes(self) -> dict[str, int]:
         """The size of each file of the folders to carry, by site path (they are not in the
         staging folder until :meth:`move_in`)."""
-        return {path: stat[0] for path, stat in self._kept.items()}
+        return {path: info[0] for path, info in self._kept.items()}
 
     def move_in(self, site_dir: Path) -> None:
         """Move the carried folders from the previous site into the staging folder of
@@ -152,16 +175,22 @@ class PreviousSite:
             return
         staging = staging_dir(site_dir)
         _write_journal(site_dir, sorted(self._carried_paths))
+        made: set[str] = set()
         try:
             for path in sorted(self._carried_paths):
                 source = os.path.join(self.root, path).rstrip("/")
                 target = os.path.join(staging, path).rstrip("/")
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                if os.path.lexists(target):
+                parent = os.path.dirname(target)
+                if parent not in made:
+                    os.makedirs(parent, exist_ok=True)
+                    made.add(parent)
+                if not os.path.lexists(target):
+                    os.rename(source, target)
+                elif path.endswith("/"):
                     # another plugin wrote into it after govsite published: its files stay
                     _merge(source, target)
                 else:
-                    os.rename(source, target)
+                    continue  # another plugin wrote this very file: it stays
                 self._moved.append(path)
         except OSError:
             self.move_back(site_dir)
@@ -215,17 +244,17 @@ class PreviousSite:
                         return None
                     listing.append((name, inner, []))
                     continue
-                stat = entry.stat(follow_symlinks=False)
-                if not self.unchanged(f"{path}{name}", stat):
+                info = entry.stat(follow_symlinks=False)
+                if not self.unchanged(f"{path}{name}", info):
                     return None
-                listing.append((name, None, file_stat(stat)))
+                listing.append((name, None, file_stat(info)))
         except OSError:
             return None
         return listing
 
-    def unchanged(self, path: str, stat: os.stat_result) -> bool:
+    def unchanged(self, path: str, info: os.stat_result) -> bool:
         """Whether the file at site path ``path`` is as the last build recorded it."""
-        return self.stats.get(path) == file_stat(stat) and stat.st_ctime_ns <= self.clock
+        return self.stats.get(path) == file_stat(info) and info.st_ctime_ns <= self.clock
 
     def finish(self, site_dir: Path, keys: dict[str, str]) -> None:
         """Keep this build's folder keys for :meth:`record` (``site_dir``, the staging
@@ -246,15 +275,19 @@ class PreviousSite:
             parent = path[: path.rstrip("/").rfind("/") + 1]
             if parent in keys or path in self._carried_paths:
                 continue  # walked with its parent, or carried (its files checked already)
+            if not path.endswith("/"):  # a file of a folder others write into too
+                with contextlib.suppress(FileNotFoundError):
+                    stats[path] = file_stat(os.stat(site_dir / path, follow_symlinks=False))
+                continue
             for folder, dirs, names in os.walk(site_dir / path):
                 prefix = os.path.relpath(folder, site_dir).replace(os.sep, "/") + "/"
                 dirs[:] = [d for d in dirs if f"{prefix}{d}/" not in self._carried_paths]
                 for name in names:
                     try:
-                        stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
+                        info = os.stat(os.path.join(folder, name), follow_symlinks=False)
                     except FileNotFoundError:
                         continue  # gone already: without a record its folder is not carried
-                    stats[prefix + name] = file_stat(stat)
+                    stats[prefix + name] = file_stat(info)
         _write_state(self.work_dir, site_dir, keys, stats)
 
 
@@ -297,12 +330,12 @@ def _write_journal(site_dir: Path, paths: list[str]) -> None:
 
 
 def _move_back(root: Path | str, staging: Path | str, paths: Iterable[str]) -> None:
-    """Move each folder at ``paths`` in ``staging`` back to ``root``, where it is there and
-    not in ``root`` (after a swap they are in ``root``: nothing moves)."""
+    """Move each folder or file at ``paths`` in ``staging`` back to ``root``, where it is
+    there and not in ``root`` (after a swap they are in ``root``: nothing moves)."""
     for path in reversed(list(paths)):
         source = os.path.join(root, path).rstrip("/")
         target = os.path.join(staging, path).rstrip("/")
-        if os.path.isdir(target) and not os.path.lexists(source):
+        if os.path.lexists(target) and not os.path.lexists(source):
             with contextlib.suppress(OSError):
                 os.rename(target, source)
 
@@ -557,7 +590,8 @@ def publish(
     written on every core (by :func:`workers.run_all`, whose policy ``cache`` feeds), a job
     per folder (or batch of one), each job inside ``scope`` (what its writes read from, opened
     in the process that runs it); the others here, in order. Returns the key of every
-    carriable folder, for the next build's record.
+    carriable folder (its path ends with ``/``) and of every file in the other folders, for
+    the next build's record.
     """
     root = _tree(outputs, foreign)
     _key(root)
@@ -580,6 +614,13 @@ def publish(
             made.add(target)
         batch: list[Output] = []
         for output in folder.files:
+            if not folder.pure:
+                keys[output.path] = output.key
+                if output.write is not None and previous.take_file(
+                    output.path, output.key, site_dir
+                ):
+                    progress.advance()
+                    continue
             if output.write is not None and output.pooled:
                 if len(batch) >= POOL_BATCH:
                     pooled.append(batch)
