@@ -143,10 +143,11 @@ class PreviousSite:
         return True
 
     def take_file(self, path: str, key: str, site_dir: Path) -> bool:
-        """Whether the file at ``path``, in a folder that also holds files govsite does not
-        write (a document's feeds beside the page mkdocs renders), is carried into the new
-        site instead of written: its key, recorded stat and change time are as the last
-        build left them."""
+        """Whether the file at ``path``, in a folder not carried whole (one that also holds
+        files govsite does not write, such as a document's feeds beside the page mkdocs
+        renders, or one where another file changed), is carried into the new site instead
+        of written: its key, recorded stat and change time are as the last build left
+        them."""
         if self.root is None or self.keys.get(path) != key or self._through_link(path):
             return False
         try:
@@ -590,8 +591,8 @@ def publish(
     written on every core (by :func:`workers.run_all`, whose policy ``cache`` feeds), a job
     per folder (or batch of one), each job inside ``scope`` (what its writes read from, opened
     in the process that runs it); the others here, in order. Returns the key of every
-    carriable folder (its path ends with ``/``) and of every file in the other folders, for
-    the next build's record.
+    carriable folder (its path ends with ``/``) and of every file, for the next build's
+    record.
     """
     root = _tree(outputs, foreign)
     _key(root)
@@ -614,13 +615,10 @@ def publish(
             made.add(target)
         batch: list[Output] = []
         for output in folder.files:
-            if not folder.pure:
-                keys[output.path] = output.key
-                if output.write is not None and previous.take_file(
-                    output.path, output.key, site_dir
-                ):
-                    progress.advance()
-                    continue
+            keys[output.path] = key = _file_key(output)
+            if output.write is not None and previous.take_file(output.path, key, site_dir):
+                progress.advance()
+                continue
             if output.write is not None and output.pooled:
                 if len(batch) >= POOL_BATCH:
                     pooled.append(batch)
@@ -667,6 +665,15 @@ def _count(folder: _Folder) -> int:
 
 
 def _record(folder: _Folder, path: str, keys: dict[str, str]) -> None:
+    """The keys of the folders and files below a carried folder (its own is in already)."""
+    for output in folder.files:
+        keys[output.path] = _file_key(output)
     for name, child in folder.children.items():
         keys[f"{path}{name}/"] = child.key
         _record(child, f"{path}{name}/", keys)
+
+
+def _file_key(output: Output) -> str:
+    """What the record keeps of an output's key: 128 bits of it (a site's record holds one
+    per file, and contrib's has 119,000 files)."""
+    return output.key[:32]
