@@ -55,6 +55,8 @@ class Namespace(StrEnum):
     """The folders of the build cache, one per kind of entry, declared once (in the order of
     the stages that write them)."""
 
+    HISTORY = "history"
+    """The archive's log as the last build read it, by archive folder (archive)."""
     RENAMES = "renames"
     """The archive's undeclared renames, by its history (archive)."""
     VIEWS = "views"

@@ -94,7 +94,7 @@ def _archive(build: Build) -> bool:
 def _history(build: Build) -> bool:
     config, diag = build.config, build.diagnostics
     started = time.monotonic()
-    build.history = read_history(config.archive_dir, diag, config.origin)
+    build.history = read_history(config.archive_dir, diag, config.origin, build.cache)
     build.lock = read_lock(config.root / LOCK_NAME, LOCK_NAME, diag)
     if build.history is None:
         return False

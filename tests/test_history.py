@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 from helpers import Archive, git
 
 from generator.archive import BlobReader, VersionKind, read_history
@@ -114,3 +115,72 @@ def test_missing_archive_and_non_repository(tmp_path: Path) -> None:
         f"archive folder {tmp_path / 'nowhere'} does not exist",
         f"archive folder {tmp_path / 'plain'} is not inside a git repository",
     ]
+
+
+def test_a_history_read_since_the_last_build_equals_one_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a cache, a build reads only the commits since the last build's head; what it
+    gets is what reading the whole log gives, after new commits, a merge whose side branch
+    touched the archive, and a history rewritten (then it reads the whole log again)."""
+    import subprocess
+    from types import SimpleNamespace
+
+    from generator.archive import history as history_module
+    from generator.cache import Cache, Namespace
+
+    archive = Archive(tmp_path / "a")
+    cache = Cache(tmp_path / "cache")
+    logs: list[str] = []  # what each git log read: a range, or the whole history
+
+    def run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        if "log" in args:
+            logs.append(args[args.index("--") - 1])
+        return subprocess.run(args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(
+        history_module,
+        "subprocess",
+        SimpleNamespace(run=run, CalledProcessError=subprocess.CalledProcessError),
+    )
+
+    def same_as_whole() -> None:
+        diag = Diagnostics()
+        cached = read_history(tmp_path / "a", diag, cache=cache)
+        whole = read_history(tmp_path / "a", Diagnostics())
+        assert cached is not None and whole is not None and not diag.items
+        assert cached.head == whole.head and cached.versions == whole.versions
+
+    first = archive.commit("2024-01-01", {"S/Terms.md": "one\n"}, "First record of S Terms")
+    same_as_whole()
+    archive.commit("2024-02-01", {"S/Terms.md": "two\n"}, "Record new changes of S Terms")
+    head = archive.commit("2024-02-02", {"README.md": "not a text\n"}, "Docs")
+    logs.clear()
+    same_as_whole()
+    assert logs == [f"{first}..{head}", head]  # the cached read, then the whole one
+    logs.clear()
+    same_as_whole()
+    assert logs == [head]  # nothing new: only the whole read runs git log
+    git(tmp_path / "a", "checkout", "-q", "-b", "side")
+    archive.commit("2024-03-01", {"S/Terms.md": "side\n"})
+    git(tmp_path / "a", "checkout", "-q", "main")
+    archive.commit("2024-03-02", {"S/Other.md": "other\n"})
+    git(
+        tmp_path / "a", "merge", "-q", "--no-ff", "-m", "merge", "side", date="2024-03-03T00:00:00Z"
+    )
+    same_as_whole()
+    git(tmp_path / "a", "reset", "-q", "--hard", "HEAD~2")  # the history rewritten
+    archive.commit("2024-04-01", {"S/Terms.md": "rewritten\n"}, "Record new changes of S Terms")
+    same_as_whole()
+    cached = read_history(tmp_path / "a", Diagnostics(), cache=cache)
+    assert cached is not None
+    assert [v.date.date().isoformat() for v in cached.versions["S/Terms.md"]] == [
+        "2024-01-01",
+        "2024-02-01",
+        "2024-04-01",
+    ]
+    # An entry that does not read back as a log is read whole again.
+    for key in cache.root.joinpath(Namespace.HISTORY).rglob("*"):  # type: ignore[union-attr]
+        if key.is_file():
+            cache.put(Namespace.HISTORY, key.name, ("not", "a", "log"))
+    same_as_whole()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import git
 
+from ..cache import Cache, Namespace, digest
 from ..diagnostics import Diagnostics, Origin
 from .gitread import LogFormatError, cat_objects, commit_message, over_stdin, parse_raw_log
 
@@ -348,9 +349,11 @@ def _missing_texts(root: Path, prefix: str) -> str:
 
 
 def read_history(
-    archive_dir: Path, diag: Diagnostics, origin: Origin | None = None
+    archive_dir: Path, diag: Diagnostics, origin: Origin | None = None, cache: Cache | None = None
 ) -> ArchiveHistory | None:
-    """Read the archive's whole first-parent history in one ``git log`` pass."""
+    """Read the archive's whole first-parent history in one ``git log`` pass (with a
+    ``cache``: only the commits since the last build's, when its head is on this one's
+    first-parent line)."""
     origin = origin or Origin("mkdocs.yml")
     found = find_archive(archive_dir, diag, origin)
     if found is None:
@@ -375,44 +378,117 @@ def read_history(
     if missing:
         diag.error(origin, "archive", missing)
         return None
-    log = subprocess.run(
-        [
-            *run,
-            "-c",
-            "core.quotepath=off",
-            "-c",
-            "log.showSignature=false",  # a user's setting must not add lines to the output
-            "log",
-            "--no-color",
-            "--reverse",
-            "--first-parent",
-            "--diff-merges=first-parent",
-            "--raw",
-            "-z",
-            "--no-renames",
-            "--no-abbrev",
-            f"--format={LOG_FORMAT}",
-            "HEAD",
-            "--",
-            prefix or ".",
-        ],
-        capture_output=True,
-        check=False,
-    )
-    if log.returncode != 0:
-        reason = log.stderr.decode("utf-8", errors="replace").strip()
-        diag.error(origin, "archive", f"git log failed in {root}: {reason}")
-        return None
-    try:
-        commits = _parse_log(log.stdout)
-        messages = _read_messages(root, [c.id for c in commits if c.changes])
-    except (LogFormatError, subprocess.CalledProcessError, ValueError) as exc:
-        diag.error(origin, "archive", f"cannot read the history of {root}: {exc}")
-        return None
+    commit = head.stdout.strip()
+    cache = cache or Cache(None)
+    entry = digest("history", str(root), prefix)
+    known = _stored_log(cache.get(Namespace.HISTORY, entry))
+    since = known[0] if known is not None and _follows(root, known[0], commit) else None
+    if known is not None and since == commit:
+        commits, messages = known[1], known[2]
+    else:
+        log = subprocess.run(
+            [
+                *run,
+                "-c",
+                "core.quotepath=off",
+                "-c",
+                "log.showSignature=false",  # a user's setting must not add lines to the output
+                "log",
+                "--no-color",
+                "--reverse",
+                "--first-parent",
+                "--diff-merges=first-parent",
+                "--raw",
+                "-z",
+                "--no-renames",
+                "--no-abbrev",
+                f"--format={LOG_FORMAT}",
+                f"{since}..{commit}" if since else commit,
+                "--",
+                prefix or ".",
+            ],
+            capture_output=True,
+            check=False,
+        )
+        if log.returncode != 0:
+            reason = log.stderr.decode("utf-8", errors="replace").strip()
+            diag.error(origin, "archive", f"git log failed in {root}: {reason}")
+            return None
+        try:
+            commits = _parse_log(log.stdout)
+            messages = _read_messages(root, [c.id for c in commits if c.changes])
+        except (LogFormatError, subprocess.CalledProcessError, ValueError) as exc:
+            diag.error(origin, "archive", f"cannot read the history of {root}: {exc}")
+            return None
+        if known is not None and since is not None:
+            commits, messages = known[1] + commits, {**known[2], **messages}
+        cache.put(Namespace.HISTORY, entry, _log_record(commit, commits, messages))
     versions = _versions(commits, messages, prefix, diag)
     if not _all_texts_present(root, versions, diag):
         return None
-    return ArchiveHistory(root, prefix, head.stdout.strip(), versions)
+    return ArchiveHistory(root, prefix, commit, versions)
+
+
+def _follows(root: Path, earlier: str, head: str) -> bool:
+    """Whether the commit ``earlier`` is on ``head``'s first-parent line (``head`` itself
+    included): then the log up to ``head`` is the log up to ``earlier`` and the commits
+    after it. A history rewritten since, or a commit gone, is read whole again."""
+    if earlier == head:
+        return True
+    run = ["git", "-C", str(root)]
+    count = subprocess.run(
+        [*run, "rev-list", "--first-parent", "--count", f"{earlier}..{head}", "--"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if count.returncode != 0 or not count.stdout.strip().isdigit():
+        return False
+    back = subprocess.run(
+        [*run, "rev-parse", "--verify", "--quiet", f"{head}~{int(count.stdout)}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return back.returncode == 0 and back.stdout.strip() == earlier
+
+
+_LoggedCommit = tuple[str, bytes, bytes, list[tuple[bytes, str, str, bytes]]]
+"""A :class:`_Commit` as the cache keeps it (plain data)."""
+
+
+def _log_record(
+    head: str, commits: list[_Commit], messages: dict[str, str]
+) -> tuple[str, list[_LoggedCommit], dict[str, str]]:
+    """The log read up to ``head``, as the cache keeps it."""
+    logged = [
+        (
+            c.id,
+            c.author_time,
+            c.commit_time,
+            [(x.path, x.status, x.blob, x.mode) for x in c.changes],
+        )
+        for c in commits
+    ]
+    return head, logged, messages
+
+
+def _stored_log(value: object) -> tuple[str, list[_Commit], dict[str, str]] | None:
+    """The log the cache keeps (:func:`_log_record`), or ``None`` when it holds none that
+    reads back whole."""
+    if not (isinstance(value, tuple) and len(value) == 3):
+        return None
+    head, logged, messages = value
+    if not (isinstance(head, str) and isinstance(logged, list) and isinstance(messages, dict)):
+        return None
+    try:
+        commits = [
+            _Commit(id, author, committed, [_Change(*change) for change in changes])
+            for id, author, committed, changes in logged
+        ]
+    except (TypeError, ValueError):
+        return None
+    return head, commits, messages
 
 
 def _all_texts_present(root: Path, versions: dict[str, list[Version]], diag: Diagnostics) -> bool:
