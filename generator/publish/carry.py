@@ -114,11 +114,11 @@ class PreviousSite:
         self._carried_paths: set[str] = set()
         """Site path of each folder (ending ``/``) and file to carry."""
         self._moved: list[str] = []
-        """Carried folders moved into the staging folder so far (:meth:`move_in`)."""
+        """Carried folders and files moved into the staging folder so far (:meth:`move_in`)."""
         self._links: dict[str, bool] = {}
         """Whether each folder of the previous site looked at is a symbolic link."""
         self.new_keys: dict[str, str] | None = None
-        """This build's folder keys, recorded once its site is in place."""
+        """This build's folder and file keys, recorded once its site is in place."""
 
     def take(self, path: str, folder: _Folder, site_dir: Path) -> bool:
         """Whether the folder at ``path`` is carried into the new site (by :meth:`move_in`,
@@ -164,14 +164,14 @@ class PreviousSite:
         return True
 
     def carried_sizes(self) -> dict[str, int]:
-        """The size of each file of the folders to carry, by site path (they are not in the
+        """The size of each file to carry, by site path (carried files are not in the
         staging folder until :meth:`move_in`)."""
         return {path: info[0] for path, info in self._kept.items()}
 
     def move_in(self, site_dir: Path) -> None:
-        """Move the carried folders from the previous site into the staging folder of
-        ``site_dir`` (a rename each), listing them first in the journal beside the site.
-        On failure the folders moved so far go back and the error is raised."""
+        """Move the carried folders and files from the previous site into the staging folder
+        of ``site_dir`` (a rename each), listing them first in the journal beside the site.
+        On failure what was moved so far goes back and the error is raised."""
         if self.root is None or not self._carried_paths:
             return
         staging = staging_dir(site_dir)
@@ -198,8 +198,8 @@ class PreviousSite:
             raise
 
     def move_back(self, site_dir: Path) -> None:
-        """Put the folders :meth:`move_in` moved back into the previous site (the build did
-        not succeed), and drop the journal."""
+        """Put what :meth:`move_in` moved back into the previous site (the build did not
+        succeed), and drop the journal."""
         if self.root is not None:
             _move_back(self.root, staging_dir(site_dir), self._moved)
         self._moved = []
@@ -258,7 +258,7 @@ class PreviousSite:
         return self.stats.get(path) == file_stat(info) and info.st_ctime_ns <= self.clock
 
     def finish(self, site_dir: Path, keys: dict[str, str]) -> None:
-        """Keep this build's folder keys for :meth:`record` (``site_dir``, the staging
+        """Keep this build's folder and file keys for :meth:`record` (``site_dir``, the staging
         folder, is not where the site will be)."""
         del site_dir
         self.new_keys = keys

@@ -76,7 +76,10 @@ def publish_site(
         scope=blobs.opened,
         cache=history.cache.root is not None,
     )
-    log.debug(f"govsite: {previous.carried} folders carried from the previous build")
+    log.debug(
+        f"govsite: {previous.carried} folders carried from the previous build, "
+        f"and {previous.carried_files} files on their own"
+    )
     # Every file of the site, known without walking it: a part of the manifest whose files
     # kept their keys is taken from the cache whole.
     listed: dict[str, str | None] = {output.path: output.key for output in outputs}
