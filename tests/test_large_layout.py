@@ -2,9 +2,11 @@
 page per distinct text instead of repeating their text, and summarise long changes; the
 default layout keeps each version's text on its page."""
 
+import hashlib
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -269,3 +271,41 @@ def test_a_rebuild_from_the_cache_is_byte_identical(sites: dict[str, Path]) -> N
     assert sorted(before) == sorted(after)
     assert [name for name in before if before[name] != after[name]] == []
     assert any(name.endswith(".html") and name.startswith("texts/") for name in after)
+
+
+def test_a_new_version_rebuilds_a_large_site_as_a_build_from_scratch(tmp_path: Path) -> None:
+    """A warm build after a new version carries the unchanged text pages and reads their
+    anchors for the manifest from where they are until it succeeds (the previous site)."""
+    make_site(tmp_path, texts=TEXTS, dates=DATES)
+    with_layout(tmp_path, "large")
+    site = build_into(tmp_path, tmp_path / "site")
+    # The new text's page goes beside a text page of an earlier version (the same folder of
+    # texts, which its manifest part lists): that one is carried on its own.
+    shards = {p.parent.name for p in (site / "texts").rglob("*.html")}
+    new_text = next(
+        text
+        for n in range(10_000)
+        if _blob_id(text := f"{LONG_EDITED}\nA new clause, number {n}.\n")[:2] in shards
+    )
+    Archive.existing(tmp_path).commit("2024-08-01", {"sources/Acme/Terms of Service.md": new_text})
+    warm = build_into(tmp_path, site)
+    assert (site / "texts" / _blob_id(new_text)[:2] / f"{_blob_id(new_text)}.html").is_file()
+    shutil.rmtree(tmp_path / ".cache")
+    cold = build_into(tmp_path, tmp_path / "fresh")
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*")
+            if p.is_file()
+        }
+
+    before, after = files(cold), files(warm)
+    assert sorted(before) == sorted(after)
+    assert [name for name in before if before[name] != after[name]] == []
+
+
+def _blob_id(text: str) -> str:
+    """The git blob id of a text committed as it is."""
+    data = text.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()

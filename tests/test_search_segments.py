@@ -250,6 +250,35 @@ def test_a_new_version_leaves_the_stable_segment_as_it_was(tmp_path: Path) -> No
     assert differences(site, fresh(tmp_path)) == []
 
 
+@pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2, reason="history pages render in the background on several cores"
+)
+def test_the_latest_segment_is_made_while_the_engine_renders_its_pages(tmp_path: Path) -> None:
+    """A new version's latest segment is indexed as soon as the history pages are rendered,
+    beside mkdocs rendering its own pages, once: the index made at the end takes it from
+    the cache, and the site is the one a build from scratch makes."""
+    make_site(tmp_path, provisions={})
+    record(tmp_path, 2)
+    build(tmp_path)
+    record(tmp_path, 1, first=3)
+    command = [sys.executable, "-c", PATCHED_MKDOCS, str(STEP), "build", "--strict", "-v"]
+    result = subprocess.run(
+        [*command, "-d", str(tmp_path / "site")],
+        cwd=tmp_path,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    # the two versions past the stable segment's three, and the document's latest text
+    assert "search segment pagefind/latest/ made early for 3 pages" in result.stderr
+    assert "search segment pagefind/latest/ made for" not in result.stderr
+    site = tmp_path / "site"
+    assert "/acme/terms/2024-03-03/" in search_index(site)
+    assert differences(site, fresh(tmp_path)) == []
+
+
 def test_compaction_moves_versions_into_the_stable_segment(tmp_path: Path) -> None:
     make_site(tmp_path, provisions={})
     record(tmp_path, 2)

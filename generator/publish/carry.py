@@ -163,6 +163,13 @@ class PreviousSite:
         self._carried_paths.add(path)
         return True
 
+    def carried_file(self, path: str) -> Path | None:
+        """Where the carried file at site path ``path`` is until :meth:`move_in` (in the
+        previous site); ``None`` when it is not carried."""
+        if self.root is None or path not in self._kept:
+            return None
+        return self.root / path
+
     def carried_sizes(self) -> dict[str, int]:
         """The size of each file to carry, by site path (carried files are not in the
         staging folder until :meth:`move_in`)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 from pathlib import Path
 
 from ..archive.permalinks import LOCK_NAME, LockEntry, append_lock
@@ -30,7 +31,7 @@ from .carry import (
 )
 from .manifest import PageAnchors, page_anchors
 from .streams import HistoryPages, Theme
-from .write import publish_site
+from .write import index_latest_early, publish_site
 
 
 class Publication:
@@ -71,6 +72,8 @@ class Publication:
         self.published = False
         """Whether the site has been written into the staging folder whole."""
         self._theme: Theme | None = None
+        self._early: threading.Thread | None = None
+        """Making the latest search segment while the engine renders its own pages."""
 
     def record(self) -> None:
         """Append the version slugs and revision numbers this build assigned for the first
@@ -96,6 +99,24 @@ class Publication:
         self.history = HistoryPages(self.output.streams, theme_key, self.cache)
         self.history.start(theme, site_dir)
         self._theme = theme
+        if self.history.in_background or not any(self.history.todo):
+            self._early = threading.Thread(
+                target=self._index_early, args=(self.history, site_dir), daemon=True
+            )
+            self._early.start()
+
+    def _index_early(self, history: HistoryPages, site_dir: Path) -> None:
+        """Index the latest search segment while the engine renders its own pages (run in
+        a thread; the search index made later does it, if this could not)."""
+        try:
+            index_latest_early(history, site_dir, self.output.texts)
+        except Exception as exc:  # the index made later meets the same problem and says so
+            log.debug(f"govsite: the latest search segment was not made early ({exc!r})")
+
+    def _join_early(self) -> None:
+        if self._early is not None:
+            self._early.join()
+            self._early = None
 
     def engine_page(self, path: str, html: str) -> None:
         """A page the engine rendered (output path ``path``): its anchors go to the
@@ -109,6 +130,7 @@ class Publication:
         search and the manifest."""
         if self.history is None or self._theme is None:
             return
+        self._join_early()
         with timed("publish: history pages"):
             self.history.finish(self._theme, site_dir)
         with timed("publish: files, search and manifest"):
@@ -165,6 +187,7 @@ class Publication:
         removed and the previous site stays whole."""
         if self.history is not None:
             self.history.stop()
+        self._join_early()
         if self.target is not None:
             discard_staging(self.target)
             log.info("govsite: the build failed; the previous site was left in place")

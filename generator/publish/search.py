@@ -278,6 +278,25 @@ def build_index(
     return outputs
 
 
+def make_latest(
+    pages: list[SearchPage], cache: Cache, texts: Sequence[SearchedText], language: bytes
+) -> None:
+    """Make the latest segment of ``pages`` (history pages are enough: see
+    :func:`segments`) into the cache, unless the cache holds it already."""
+    chosen = next(
+        (c for folder, c in segments(pages, texts=texts, language=language) if folder == LATEST), []
+    )
+    if not chosen or cache.root is None:
+        return
+    key = _segment_key(chosen)
+    if cache.intact_records(Namespace.SEARCH, key):
+        return
+    _make(LATEST, chosen, cache, key)
+    log.debug(
+        f"govsite: search segment {urls.PAGEFIND + LATEST} made early for {len(chosen)} pages"
+    )
+
+
 def _make_missing(
     found: list[tuple[str, list[SearchPage]]],
     keys: list[str],

@@ -3,6 +3,7 @@ changed, and otherwise taken from the build cache, page by page."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -52,6 +53,10 @@ class HistoryPages:
         """Per stream, the pages not in the cache (rendered by this build)."""
         self._rendered = {page.url for pages in self.todo for page in pages}
         self._background: workers.Background | None = None
+        self._waiting = threading.Lock()
+        """Held while the background render is waited for (two threads may wait)."""
+        self.in_background = False
+        """Whether the pages that changed are being (or were) rendered in the background."""
         self._theme: Theme | None = None
         self._rendered_again: set[str] = set()
         """Pages rendered again because their cache entry was damaged."""
@@ -65,6 +70,7 @@ class HistoryPages:
                 cache=self.cache.root is not None,
                 pool=True,
             )
+            self.in_background = self._background is not None
 
     def stop(self) -> None:
         """Stop rendering in the background (a failed build)."""
@@ -72,13 +78,19 @@ class HistoryPages:
             self._background.stop()
             self._background = None
 
+    def wait(self) -> None:
+        """Wait for the background render, if one was started (at once when it ended)."""
+        with self._waiting:
+            if self._background is not None:
+                self._background.join()
+                self._background = None
+
     def finish(self, theme: Theme, site_dir: Path) -> None:
         """Render what the background process did not (all of it when none was started)."""
         self._theme = theme
         remaining = self.todo
-        if self._background is not None:
-            self._background.join()
-            self._background = None
+        self.wait()
+        if self.in_background:
             remaining = [
                 [
                     page

@@ -15,13 +15,14 @@ from ..archive.blobs import BlobReader
 from ..archive.gitread import object_sizes
 from ..cache import Cache, Namespace, digest
 from ..diagnostics import log
+from ..encoded import read_page
 from ..render.pages import BlobFile, StaticFile
 from ..render.search_texts import SearchedText
 from ..urls import url_of
 from .carry import Output, PreviousSite, publish
 from .hosts import host_limit_problems
-from .manifest import PageAnchors, write_manifest
-from .search import FILTER, SearchPage, build_index, searched_parts, site_language
+from .manifest import PageAnchors, page_anchors, write_manifest
+from .search import FILTER, SearchPage, build_index, make_latest, searched_parts, site_language
 from .streams import HistoryPages, PageRecord
 
 
@@ -89,7 +90,7 @@ def publish_site(
     write_manifest(
         site_dir,
         site_url,
-        _AnchorSource(engine_anchors, history.cache, key_of),
+        _AnchorSource(engine_anchors, history.cache, key_of, previous),
         retired or (),
         listed,
         history.cache,
@@ -118,6 +119,12 @@ def _search_pages(
                 text=FILTER in searched,
             )
         )
+    return pages + _history_search_pages(history, site_dir)
+
+
+def _history_search_pages(history: HistoryPages, site_dir: Path) -> list[SearchPage]:
+    """The history pages search covers (see :func:`_search_pages`)."""
+    pages = []
     for stream in history.streams:
         for page in stream.pages:
             if page.searchable:
@@ -132,6 +139,22 @@ def _search_pages(
                     )
                 )
     return pages
+
+
+def index_latest_early(
+    history: HistoryPages, site_dir: Path, texts: Sequence[SearchedText]
+) -> None:
+    """Make the latest search segment into the cache as soon as the history pages are
+    rendered, while the site engine still renders its own pages: the versions recorded
+    since the last compaction and the texts that changed since are all it holds, so its
+    pages and key do not wait for the engine's. The index made later finds it in the cache
+    (a segment made here under another key, say for another language, is simply made
+    again there)."""
+    history.wait()
+    pages = _history_search_pages(history, site_dir)
+    first = next((page.url for stream in history.streams for page in stream.pages), None)
+    language = site_language([history.html(first, site_dir)] if first else [])
+    make_latest(pages, history.cache, texts, language)
 
 
 def _searched_key(history: HistoryPages, url: str, site_dir: Path) -> tuple[str, int]:
@@ -204,14 +227,24 @@ def _blob_writer(blobs: _ArchiveTexts, blob: str) -> Callable[[Path], None]:
 
 
 class _AnchorSource:
-    """Anchors of the pages rendered by this or an earlier build."""
+    """Anchors of the pages rendered by this or an earlier build, and of the pages carried
+    from the previous site (not in the staging folder until the build has succeeded)."""
 
-    def __init__(self, pages: dict[str, PageAnchors], cache: Cache, key_of: dict[str, str]) -> None:
-        self.pages, self.cache, self.key_of = pages, cache, key_of
+    def __init__(
+        self,
+        pages: dict[str, PageAnchors],
+        cache: Cache,
+        key_of: dict[str, str],
+        previous: PreviousSite,
+    ) -> None:
+        self.pages, self.cache, self.key_of, self.previous = pages, cache, key_of, previous
 
     def __call__(self, path: str) -> PageAnchors | None:
         if path in self.pages:
             return self.pages[path]
         key = self.key_of.get(path)
         stored = self.cache.get(Namespace.ANCHORS, key) if key is not None else None
-        return stored.anchors if isinstance(stored, PageRecord) else None
+        if isinstance(stored, PageRecord):
+            return stored.anchors
+        carried = self.previous.carried_file(path)
+        return page_anchors(read_page(carried)) if carried is not None else None
