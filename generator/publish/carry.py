@@ -233,8 +233,9 @@ class PreviousSite:
         return False
 
     def _untouched(self, source: str, path: str, folder: _Folder) -> _Listing | None:
-        """What the folder holds (for :func:`_link_tree`, so it is listed once), when it is
-        what the last build left there; ``None`` otherwise."""
+        """What the folder holds, with the stat of each file as checked (kept for the next
+        build's record, so it is listed once), when it is what the last build left there;
+        ``None`` otherwise."""
         expected = {o.path.rsplit("/", 1)[-1] for o in folder.files} | set(folder.children)
         listing: _Listing = []
         try:
