@@ -349,6 +349,16 @@ def _move_back(root: Path | str, staging: Path | str, paths: Iterable[str]) -> N
                 os.rename(target, source)
 
 
+def _inside(path: object) -> bool:
+    """Whether a journal's ``path`` names a place inside the site (relative, no ``..``)."""
+    return (
+        isinstance(path, str)
+        and bool(path)
+        and not os.path.isabs(path)
+        and ".." not in path.replace(os.sep, "/").split("/")
+    )
+
+
 def restore_moves(site_dir: Path) -> None:
     """Put back what a build killed while moving carried folders into its staging folder
     left there (its journal says which), before anything else reads the site; then drop
@@ -367,7 +377,7 @@ def restore_moves(site_dir: Path) -> None:
         isinstance(record, dict)
         and record.get("site_dir") == str(site_dir)
         and isinstance(record.get("paths"), list)
-        and all(isinstance(path, str) and ".." not in path.split("/") for path in record["paths"])
+        and all(_inside(path) for path in record["paths"])
     ):
         _move_back(site_dir, staging_dir(site_dir), record["paths"])
     journal.unlink(missing_ok=True)
