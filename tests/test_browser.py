@@ -326,6 +326,9 @@ def test_cite_panel_shows_one_format_and_remembers_the_readers_choice(
             page.locator("#cite-apa-label").click()
             assert page.locator("#cite-apa").is_visible()
             assert not page.locator("#cite-bluebook").is_visible()
+            # The choice is kept when <details> fires its toggle event, a task of its own
+            # after the click: leaving the page at once could go before it (a flaky run).
+            page.wait_for_function("localStorage.getItem('govsite-cite-format') === 'apa'")
             page.goto(base_url + "nimbus/terms/2024-09-30/")
             assert page.locator("#cite-apa").is_visible()
             assert not page.locator("#cite-bluebook").is_visible()
@@ -886,6 +889,7 @@ def test_large_layout_cite_panel_makes_the_same_citations_in_the_browser(
         page.locator("#cite-bibtex-label").click()
         assert page.locator("#cite-bibtex").is_visible()
         assert not page.locator("#cite-bluebook").is_visible()
+        page.wait_for_function("localStorage.getItem('govsite-cite-format') === 'bibtex'")
         page.goto(large_url + "nimbus/terms/2024-09-30/")
         assert page.locator("#cite-bibtex").is_visible()
         page.wait_for_load_state("networkidle")
