@@ -30,6 +30,7 @@ from .carry import (
     swap_in,
 )
 from .manifest import PageAnchors, page_anchors
+from .search import SearchPage
 from .streams import HistoryPages, Theme
 from .write import index_latest_early, publish_site
 
@@ -74,6 +75,9 @@ class Publication:
         self._theme: Theme | None = None
         self._early: threading.Thread | None = None
         """Making the latest search segment while the engine renders its own pages."""
+        self._history_searched: list[SearchPage] | None = None
+        """The history pages search covers, as that thread found them (``None``: not
+        found early; the index finds them)."""
 
     def record(self) -> None:
         """Append the version slugs and revision numbers this build assigned for the first
@@ -109,7 +113,7 @@ class Publication:
         """Index the latest search segment while the engine renders its own pages (run in
         a thread; the search index made later does it, if this could not)."""
         try:
-            index_latest_early(history, site_dir, self.output.texts)
+            self._history_searched = index_latest_early(history, site_dir, self.output.texts)
         except Exception as exc:  # the index made later meets the same problem and says so
             log.debug(f"govsite: the latest search segment was not made early ({exc!r})")
 
@@ -146,6 +150,7 @@ class Publication:
                 site_url,
                 self.output.retired,
                 self.output.texts,
+                self._history_searched,
             )
         self.published = True
 

@@ -38,6 +38,7 @@ def publish_site(
     site_url: str,
     retired: list[str] | None = None,
     texts: Sequence[SearchedText] = (),
+    history_searched: list[SearchPage] | None = None,
 ) -> None:
     """Publish everything govsite makes beside the engine's own pages.
 
@@ -48,7 +49,7 @@ def publish_site(
     """
     outputs, key_of = history.outputs()
     outputs += build_index(
-        _search_pages(site_dir, history, engine_searched),
+        _search_pages(site_dir, history, engine_searched, history_searched),
         history.cache,
         texts,
         site_language(engine_searched.values()),
@@ -101,7 +102,10 @@ def publish_site(
 
 
 def _search_pages(
-    site_dir: Path, history: HistoryPages, engine_searched: dict[str, bytes]
+    site_dir: Path,
+    history: HistoryPages,
+    engine_searched: dict[str, bytes],
+    history_searched: list[SearchPage] | None = None,
 ) -> list[SearchPage]:
     """Every page search covers: the engine's (by a hash of what search covers of them,
     whose length, or filters on a document's latest text, put a page on a shelf) and the history
@@ -119,7 +123,9 @@ def _search_pages(
                 text=FILTER in searched,
             )
         )
-    return pages + _history_search_pages(history, site_dir)
+    if history_searched is None:
+        history_searched = _history_search_pages(history, site_dir)
+    return pages + history_searched
 
 
 def _history_search_pages(history: HistoryPages, site_dir: Path) -> list[SearchPage]:
@@ -143,18 +149,19 @@ def _history_search_pages(history: HistoryPages, site_dir: Path) -> list[SearchP
 
 def index_latest_early(
     history: HistoryPages, site_dir: Path, texts: Sequence[SearchedText]
-) -> None:
+) -> list[SearchPage]:
     """Make the latest search segment into the cache as soon as the history pages are
     rendered, while the site engine still renders its own pages: the versions recorded
     since the last compaction and the texts that changed since are all it holds, so its
     pages and key do not wait for the engine's. The index made later finds it in the cache
     (a segment made here under another key, say for another language, is simply made
-    again there)."""
+    again there). Returns the history pages search covers, for that index."""
     history.wait()
     pages = _history_search_pages(history, site_dir)
     first = next((page.url for stream in history.streams for page in stream.pages), None)
     language = site_language([history.html(first, site_dir)] if first else [])
     make_latest(pages, history.cache, texts, language)
+    return pages
 
 
 def _searched_key(history: HistoryPages, url: str, site_dir: Path) -> tuple[str, int]:
